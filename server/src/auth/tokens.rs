@@ -1,0 +1,166 @@
+//! Access tokens: short-lived JWTs signed with Ed25519 (EdDSA).
+
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Access-token lifetime (compiled in, as the seed says).
+pub const ACCESS_TOKEN_TTL: Duration = Duration::minutes(15);
+/// Refresh-token lifetime (compiled in, as the seed says).
+pub const REFRESH_TOKEN_TTL: Duration = Duration::days(30);
+
+const ISSUER: &str = "chatalot";
+const AUDIENCE: &str = "chatalot-api";
+
+/// What an access token asserts: this user, through this session, until `exp`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub sub: Uuid,
+    pub sid: Uuid,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+    pub aud: String,
+}
+
+/// Which half of a key pair is unusable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("not an Ed25519 private key in PKCS#8 PEM format")]
+    Private,
+    #[error("not an Ed25519 public key in PEM format")]
+    Public,
+    #[error("the public key does not match the private key")]
+    Mismatch,
+}
+
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl TokenKeys {
+    /// Loads a key pair and proves it works by signing and verifying a probe token.
+    pub fn from_pem(private_pem: &str, public_pem: &str) -> Result<TokenKeys, KeyError> {
+        let encoding =
+            EncodingKey::from_ed_pem(private_pem.as_bytes()).map_err(|_| KeyError::Private)?;
+        let decoding =
+            DecodingKey::from_ed_pem(public_pem.as_bytes()).map_err(|_| KeyError::Public)?;
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        let keys = TokenKeys {
+            encoding,
+            decoding,
+            validation,
+        };
+        let probe = keys
+            .issue(Uuid::nil(), Uuid::nil(), Utc::now())
+            .map_err(|_| KeyError::Private)?;
+        keys.verify(&probe.0).map_err(|_| KeyError::Mismatch)?;
+        Ok(keys)
+    }
+
+    /// A signed access token for a session and its expiry time.
+    pub fn issue(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>), jsonwebtoken::errors::Error> {
+        let expires_at = now + ACCESS_TOKEN_TTL;
+        let claims = AccessClaims {
+            sub: user_id,
+            sid: session_id,
+            iat: now.timestamp(),
+            exp: expires_at.timestamp(),
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.encoding)?;
+        Ok((token, expires_at))
+    }
+
+    /// The claims of a valid token: right signature, algorithm, issuer, audience,
+    /// and not expired.
+    pub fn verify(&self, token: &str) -> Result<AccessClaims, jsonwebtoken::errors::Error> {
+        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
+            .map(|d| d.claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::keys::generate_ed25519_pem;
+
+    #[test]
+    fn issued_tokens_verify_and_carry_the_session() {
+        let (private, public) = generate_ed25519_pem();
+        let keys = TokenKeys::from_pem(&private, &public).unwrap();
+        let (user, session) = (Uuid::now_v7(), Uuid::now_v7());
+        let (token, expires) = keys.issue(user, session, Utc::now()).unwrap();
+        let claims = keys.verify(&token).unwrap();
+        assert_eq!((claims.sub, claims.sid), (user, session));
+        assert_eq!(claims.exp, expires.timestamp());
+    }
+
+    #[test]
+    fn expired_tampered_and_foreign_tokens_are_rejected() {
+        let (private, public) = generate_ed25519_pem();
+        let keys = TokenKeys::from_pem(&private, &public).unwrap();
+        let (expired, _) = keys
+            .issue(
+                Uuid::now_v7(),
+                Uuid::now_v7(),
+                Utc::now() - ACCESS_TOKEN_TTL - Duration::minutes(1),
+            )
+            .unwrap();
+        assert!(keys.verify(&expired).is_err(), "expired token accepted");
+
+        let (token, _) = keys
+            .issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now())
+            .unwrap();
+        let mut tampered = token.clone().into_bytes();
+        let middle = token.find('.').unwrap() + 3;
+        tampered[middle] = if tampered[middle] == b'A' { b'B' } else { b'A' };
+        assert!(
+            keys.verify(std::str::from_utf8(&tampered).unwrap())
+                .is_err(),
+            "tampered token accepted"
+        );
+
+        let (other_private, other_public) = generate_ed25519_pem();
+        let other = TokenKeys::from_pem(&other_private, &other_public).unwrap();
+        let (foreign, _) = other
+            .issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now())
+            .unwrap();
+        assert!(
+            keys.verify(&foreign).is_err(),
+            "token of another key accepted"
+        );
+    }
+
+    #[test]
+    fn mismatched_and_malformed_keys_are_named() {
+        let (private, _) = generate_ed25519_pem();
+        let (_, other_public) = generate_ed25519_pem();
+        assert_eq!(
+            TokenKeys::from_pem(&private, &other_public).err(),
+            Some(KeyError::Mismatch)
+        );
+        assert_eq!(
+            TokenKeys::from_pem("garbage", &other_public).err(),
+            Some(KeyError::Private)
+        );
+        assert_eq!(
+            TokenKeys::from_pem(&private, "garbage").err(),
+            Some(KeyError::Public)
+        );
+    }
+}

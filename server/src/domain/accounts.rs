@@ -1,0 +1,467 @@
+//! Accounts: registration in the three modes, profile, password, email, recovery
+//! code and deletion (AUTH-1, AUTH-7, AUTH-9, ADM-1).
+
+use uuid::Uuid;
+
+use super::{Actor, Core, InstanceRole, RequestMeta, SignedIn, validate};
+use crate::auth::secrets;
+use crate::config::RegistrationMode;
+use crate::error::{Error, Result};
+use crate::store::{self, Conn, NewAuditEntry, NewUser, ProfileUpdate, SettingKey, User};
+
+#[derive(Debug, Clone, Default)]
+pub struct Registration {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub password: String,
+    pub email: Option<String>,
+    /// A registration invite, or the one-time setup code of a fresh instance.
+    pub invite_code: Option<String>,
+}
+
+/// A profile edit; `None` keeps a field, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChanges {
+    pub display_name: Option<String>,
+    pub bio: Option<Option<String>>,
+    pub pronouns: Option<Option<String>>,
+    pub custom_status: Option<Option<String>>,
+}
+
+fn wrong_password(field: &'static str) -> Error {
+    Error::Client {
+        kind: crate::error::ErrorKind::Unauthorized,
+        code: "wrong_password",
+        message: "the password is not correct".into(),
+        field: Some(field),
+        retry_after: None,
+    }
+}
+
+impl Core {
+    pub async fn register(&self, input: Registration, meta: &RequestMeta) -> Result<SignedIn> {
+        if self.config.password_login_disabled() {
+            return Err(Error::forbidden(
+                "password_login_disabled",
+                "accounts are created by signing in with SSO",
+            ));
+        }
+        let username = validate::username(&input.username)?;
+        let display_name = match input
+            .display_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            Some(name) => validate::display_name(name)?,
+            None => username.clone(),
+        };
+        validate::password("password", &input.password)?;
+        let email = input
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(validate::email)
+            .transpose()?;
+        let code = input
+            .invite_code
+            .as_deref()
+            .map(secrets::normalize_code)
+            .filter(|c| !c.is_empty());
+
+        let password_hash = self.passwords.hash(&input.password).await?;
+        let recovery_code = secrets::recovery_code();
+        let recovery_hash = secrets::sha256_hex(&secrets::normalize_code(&recovery_code));
+
+        let now = store::now();
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let is_setup = self
+            .admit_registration(&mut c, code.as_deref(), now)
+            .await?;
+        if c.username_taken(&username).await? {
+            return Err(Error::conflict("username_taken", "this username is taken"));
+        }
+        if let Some(email) = &email
+            && c.email_taken(email, None).await?
+        {
+            return Err(Error::conflict(
+                "email_taken",
+                "this email address is already in use",
+            ));
+        }
+
+        let id = store::new_id();
+        c.insert_user(&NewUser {
+            id,
+            username: &username,
+            display_name: &display_name,
+            email: email.as_deref(),
+            password_hash: Some(&password_hash),
+            recovery_code_hash: Some(&recovery_hash),
+            instance_role: InstanceRole::User.as_str(),
+            now,
+        })
+        .await?;
+        let role = self
+            .initial_role(&mut c, id, &username, is_setup, now)
+            .await?;
+        if role != InstanceRole::User {
+            c.set_instance_role(id, role.as_str(), now).await?;
+        }
+        let (session, refresh) = self.open_session(&mut c, id, meta, now).await?;
+        let details = serde_json::json!({ "username": username, "role": role.as_str(), "setup_code": is_setup });
+        self.audit(
+            &mut c,
+            meta,
+            NewAuditEntry::by(id, "user.registered").details(details),
+        )
+        .await?;
+        let user = c
+            .user_by_id(id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("user vanished after insert"))?;
+        tx.commit().await?;
+
+        let tokens = self.token_pair(&session, refresh, now)?;
+        Ok(SignedIn {
+            user,
+            tokens,
+            recovery_code: Some(recovery_code),
+        })
+    }
+
+    /// Applies `REGISTRATION_MODE`; returns whether the fresh-instance setup code
+    /// was used (it admits in every mode while no owner exists).
+    async fn admit_registration(
+        &self,
+        c: &mut Conn<'_>,
+        code: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        if let Some(code) = code
+            && self.is_setup_code(c, code).await?
+        {
+            return Ok(true);
+        }
+        match self.config.registration_mode {
+            RegistrationMode::Open => Ok(false),
+            RegistrationMode::Closed => Err(Error::forbidden(
+                "registration_closed",
+                "registration is closed on this server",
+            )),
+            RegistrationMode::InviteOnly => {
+                let Some(code) = code else {
+                    return Err(Error::forbidden(
+                        "invite_required",
+                        "an invite code is required to register",
+                    ));
+                };
+                let invite = c.registration_invite_by_code(code).await?;
+                let Some(invite) = invite.filter(|i| i.revoked_at.is_none()) else {
+                    return Err(Error::forbidden(
+                        "invite_invalid",
+                        "this invite code is not valid",
+                    ));
+                };
+                if invite.expires_at.is_some_and(|at| at <= now) {
+                    return Err(Error::forbidden(
+                        "invite_expired",
+                        "this invite code has expired",
+                    ));
+                }
+                if invite.max_uses.is_some_and(|max| invite.uses >= max)
+                    || !c.consume_registration_invite(invite.id, now).await?
+                {
+                    return Err(Error::forbidden(
+                        "invite_used_up",
+                        "this invite code has been used up",
+                    ));
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    /// The first account claims the owner role; `ADMIN_USERNAME` becomes admin.
+    async fn initial_role(
+        &self,
+        c: &mut Conn<'_>,
+        id: Uuid,
+        username: &str,
+        used_setup_code: bool,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<InstanceRole> {
+        if c.claim_setting(SettingKey::OwnerUserId, &id, now).await? {
+            c.delete_setting(SettingKey::SetupCodeHash).await?;
+            return Ok(InstanceRole::Owner);
+        }
+        if used_setup_code {
+            // Another registration claimed ownership first; the code is spent.
+            return Err(Error::forbidden(
+                "invite_invalid",
+                "this invite code is not valid",
+            ));
+        }
+        let is_admin_name = self
+            .config
+            .admin_username
+            .as_deref()
+            .is_some_and(|admin| admin.eq_ignore_ascii_case(username));
+        Ok(if is_admin_name {
+            InstanceRole::Admin
+        } else {
+            InstanceRole::User
+        })
+    }
+
+    pub async fn me(&self, actor: &Actor) -> Result<User> {
+        Ok(actor.user.clone())
+    }
+
+    pub async fn update_profile(&self, actor: &Actor, changes: ProfileChanges) -> Result<User> {
+        let update = ProfileUpdate {
+            display_name: changes
+                .display_name
+                .as_deref()
+                .map(validate::display_name)
+                .transpose()?,
+            bio: changes
+                .bio
+                .map(|v| validate::optional_text("bio", v.as_deref(), validate::BIO_MAX))
+                .transpose()?,
+            pronouns: changes
+                .pronouns
+                .map(|v| validate::optional_text("pronouns", v.as_deref(), validate::PRONOUNS_MAX))
+                .transpose()?,
+            custom_status: changes
+                .custom_status
+                .map(|v| {
+                    validate::optional_text(
+                        "custom_status",
+                        v.as_deref(),
+                        validate::CUSTOM_STATUS_MAX,
+                    )
+                })
+                .transpose()?,
+        };
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        c.update_profile(actor.id(), &update, store::now()).await?;
+        let user = c
+            .user_by_id(actor.id())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("user vanished"))?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn check_password(
+        &self,
+        actor: &Actor,
+        field: &'static str,
+        password: &str,
+    ) -> Result<()> {
+        if self
+            .passwords
+            .verify(password, actor.user.password_hash.as_deref())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(wrong_password(field))
+        }
+    }
+
+    /// Changes the password and ends every other session; returns how many ended.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        meta: &RequestMeta,
+    ) -> Result<usize> {
+        validate::password("new_password", new)?;
+        self.check_password(actor, "current_password", current)
+            .await?;
+        let hash = self.passwords.hash(new).await?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        c.set_password_hash(actor.id(), &hash, store::now()).await?;
+        let ended = c
+            .delete_sessions_of_user(actor.id(), Some(actor.session_id))
+            .await?;
+        let entry = NewAuditEntry::by(actor.id(), "password.changed")
+            .details(serde_json::json!({ "sessions_ended": ended.len() }));
+        self.audit(&mut c, meta, entry).await?;
+        tx.commit().await?;
+        Ok(ended.len())
+    }
+
+    pub async fn change_email(
+        &self,
+        actor: &Actor,
+        password: &str,
+        email: Option<&str>,
+        meta: &RequestMeta,
+    ) -> Result<User> {
+        let email = email
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(validate::email)
+            .transpose()?;
+        self.check_password(actor, "password", password).await?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        if let Some(email) = &email
+            && c.email_taken(email, Some(actor.id())).await?
+        {
+            return Err(Error::conflict(
+                "email_taken",
+                "this email address is already in use",
+            ));
+        }
+        c.set_email(actor.id(), email.as_deref(), store::now())
+            .await?;
+        self.audit(&mut c, meta, NewAuditEntry::by(actor.id(), "email.changed"))
+            .await?;
+        let user = c
+            .user_by_id(actor.id())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("user vanished"))?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Replaces the recovery code; the new one is returned this once.
+    pub async fn regenerate_recovery_code(
+        &self,
+        actor: &Actor,
+        password: &str,
+        meta: &RequestMeta,
+    ) -> Result<String> {
+        self.check_password(actor, "password", password).await?;
+        let code = secrets::recovery_code();
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        c.set_recovery_code_hash(
+            actor.id(),
+            &secrets::sha256_hex(&secrets::normalize_code(&code)),
+            store::now(),
+        )
+        .await?;
+        self.audit(
+            &mut c,
+            meta,
+            NewAuditEntry::by(actor.id(), "recovery_code.regenerated"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(code)
+    }
+
+    /// Resets a forgotten password with the recovery code (AUTH-7): every session
+    /// ends, a new session and a new recovery code are returned.
+    pub async fn recover_account(
+        &self,
+        login: &str,
+        recovery_code: &str,
+        new_password: &str,
+        meta: &RequestMeta,
+    ) -> Result<SignedIn> {
+        validate::password("new_password", new_password)?;
+        let key = store::normalize_key(login.trim());
+        self.check_not_locked(&key).await?;
+        let user = self
+            .db
+            .acquire()
+            .await?
+            .conn()
+            .user_by_login(login.trim())
+            .await?;
+        let presented = secrets::sha256_hex(&secrets::normalize_code(recovery_code));
+        let matches = user
+            .as_ref()
+            .and_then(|u| u.recovery_code_hash.as_deref())
+            .is_some_and(|stored| {
+                secrets::constant_time_eq(stored.as_bytes(), presented.as_bytes())
+            });
+        let Some(user) = user.filter(|_| matches) else {
+            self.record_failed_attempt(&key, None, "recovery.failed", meta)
+                .await?;
+            return Err(Error::unauthorized(
+                "invalid_recovery_code",
+                "the username or recovery code is not correct",
+            ));
+        };
+        if user.suspended_at.is_some() {
+            return Err(Error::forbidden(
+                "account_suspended",
+                "this account is suspended",
+            ));
+        }
+
+        let password_hash = self.passwords.hash(new_password).await?;
+        let code = secrets::recovery_code();
+        let now = store::now();
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        c.set_password_hash(user.id, &password_hash, now).await?;
+        c.set_recovery_code_hash(
+            user.id,
+            &secrets::sha256_hex(&secrets::normalize_code(&code)),
+            now,
+        )
+        .await?;
+        c.delete_sessions_of_user(user.id, None).await?;
+        c.clear_login_attempts(&key).await?;
+        let (session, refresh) = self.open_session(&mut c, user.id, meta, now).await?;
+        self.audit(
+            &mut c,
+            meta,
+            NewAuditEntry::by(user.id, "account.recovered"),
+        )
+        .await?;
+        let user = c
+            .user_by_id(user.id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("user vanished"))?;
+        tx.commit().await?;
+        let tokens = self.token_pair(&session, refresh, now)?;
+        Ok(SignedIn {
+            user,
+            tokens,
+            recovery_code: Some(code),
+        })
+    }
+
+    /// Deletes the caller's account after re-checking the password. The instance
+    /// owner must hand ownership over first.
+    pub async fn delete_account(
+        &self,
+        actor: &Actor,
+        password: &str,
+        meta: &RequestMeta,
+    ) -> Result<()> {
+        self.check_password(actor, "password", password).await?;
+        if actor.role() == InstanceRole::Owner {
+            return Err(Error::conflict(
+                "owner_cannot_delete",
+                "the instance owner cannot delete their account; transfer ownership first",
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let details = serde_json::json!({ "user_id": actor.id(), "username": actor.user.username });
+        self.audit(
+            &mut c,
+            meta,
+            NewAuditEntry::anonymous("account.deleted").details(details),
+        )
+        .await?;
+        c.delete_user(actor.id()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,96 @@
+//! The authenticated caller and instance-level roles (ADM-1).
+
+use uuid::Uuid;
+
+use super::Core;
+use crate::error::{Error, Result};
+use crate::store::{self, User};
+
+/// Instance roles, highest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum InstanceRole {
+    User,
+    Admin,
+    Owner,
+}
+
+impl InstanceRole {
+    pub fn parse(raw: &str) -> InstanceRole {
+        match raw {
+            "owner" => InstanceRole::Owner,
+            "admin" => InstanceRole::Admin,
+            _ => InstanceRole::User,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstanceRole::Owner => "owner",
+            InstanceRole::Admin => "admin",
+            InstanceRole::User => "user",
+        }
+    }
+}
+
+/// A user acting through one of their sessions, re-read from the store on every
+/// request so role changes, suspensions and revocations apply at once.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    pub session_id: Uuid,
+}
+
+impl Actor {
+    pub fn id(&self) -> Uuid {
+        self.user.id
+    }
+
+    pub fn role(&self) -> InstanceRole {
+        InstanceRole::parse(&self.user.instance_role)
+    }
+
+    /// Instance admins and the owner.
+    pub fn require_admin(&self) -> Result<()> {
+        if self.role() >= InstanceRole::Admin {
+            Ok(())
+        } else {
+            Err(Error::forbidden(
+                "admin_required",
+                "this action needs an instance administrator",
+            ))
+        }
+    }
+}
+
+impl Core {
+    /// Resolves an access token to its live session and user.
+    pub async fn authenticate(&self, access_token: &str) -> Result<Actor> {
+        let claims = self.tokens.verify(access_token).map_err(|_| {
+            Error::unauthorized("invalid_token", "the access token is invalid or expired")
+        })?;
+        let mut conn = self.db.acquire().await?;
+        let found = conn
+            .conn()
+            .live_session_with_user(claims.sid, store::now())
+            .await?;
+        let Some(found) = found.filter(|f| f.user.id == claims.sub) else {
+            return Err(Error::unauthorized(
+                "session_ended",
+                "this session has ended; sign in again",
+            ));
+        };
+        if found.user.suspended_at.is_some() {
+            return Err(Error::forbidden(
+                "account_suspended",
+                "this account is suspended",
+            ));
+        }
+        Ok(Actor {
+            user: found.user,
+            session_id: found.session.id,
+        })
+    }
+}

@@ -1,0 +1,98 @@
+//! Registration invites managed by instance administrators (ADM-3).
+
+use chrono::Duration;
+use uuid::Uuid;
+
+use super::{Actor, Core, RequestMeta};
+use crate::auth::secrets;
+use crate::error::{Error, Result};
+use crate::store::{self, NewAuditEntry, RegistrationInvite};
+
+pub const INVITE_MAX_USES: u32 = 10_000;
+pub const INVITE_EXPIRY_HOURS: std::ops::RangeInclusive<u32> = 1..=8760;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewInvite {
+    /// `None`: unlimited.
+    pub max_uses: Option<u32>,
+    /// `None`: never expires; otherwise 1–8760 hours.
+    pub expires_in_hours: Option<u32>,
+}
+
+impl Core {
+    pub async fn create_registration_invite(
+        &self,
+        actor: &Actor,
+        input: NewInvite,
+        meta: &RequestMeta,
+    ) -> Result<RegistrationInvite> {
+        actor.require_admin()?;
+        if let Some(max) = input.max_uses
+            && !(1..=INVITE_MAX_USES).contains(&max)
+        {
+            return Err(Error::invalid(
+                "max_uses",
+                format!("max_uses must be 1 to {INVITE_MAX_USES}"),
+            ));
+        }
+        if let Some(hours) = input.expires_in_hours
+            && !INVITE_EXPIRY_HOURS.contains(&hours)
+        {
+            return Err(Error::invalid(
+                "expires_in_hours",
+                "expires_in_hours must be 1 to 8760",
+            ));
+        }
+        let now = store::now();
+        let invite = RegistrationInvite {
+            id: store::new_id(),
+            code: secrets::random_code(10),
+            created_by: Some(actor.id()),
+            max_uses: input.max_uses.map(|m| m as i32),
+            uses: 0,
+            expires_at: input
+                .expires_in_hours
+                .map(|h| now + Duration::hours(i64::from(h))),
+            revoked_at: None,
+            created_at: now,
+        };
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        c.insert_registration_invite(&invite).await?;
+        let entry = NewAuditEntry::by(actor.id(), "registration_invite.created")
+            .details(serde_json::json!({ "invite_id": invite.id }));
+        self.audit(&mut c, meta, entry).await?;
+        tx.commit().await?;
+        Ok(invite)
+    }
+
+    pub async fn registration_invites(&self, actor: &Actor) -> Result<Vec<RegistrationInvite>> {
+        actor.require_admin()?;
+        Ok(self
+            .db
+            .acquire()
+            .await?
+            .conn()
+            .registration_invites()
+            .await?)
+    }
+
+    pub async fn revoke_registration_invite(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> Result<()> {
+        actor.require_admin()?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        if !c.revoke_registration_invite(id, store::now()).await? {
+            return Err(Error::not_found("invite_not_found", "no such invite"));
+        }
+        let entry = NewAuditEntry::by(actor.id(), "registration_invite.revoked")
+            .details(serde_json::json!({ "invite_id": id }));
+        self.audit(&mut c, meta, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

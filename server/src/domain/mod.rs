@@ -1,0 +1,85 @@
+//! Rules and permissions. REST handlers and (later) WebSocket actions call these
+//! functions, so an action is authorised identically on every path.
+
+mod accounts;
+mod actor;
+mod audit;
+mod bootstrap;
+mod invites;
+mod lockout;
+mod sessions;
+pub mod validate;
+
+pub use accounts::{ProfileChanges, Registration};
+pub use actor::{Actor, InstanceRole};
+pub use audit::AuditQuery;
+pub use bootstrap::Bootstrap;
+pub use invites::NewInvite;
+pub use sessions::{SignedIn, TokenPair};
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::auth::passwords::PasswordHasher;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+use crate::store::Db;
+
+/// The domain layer's handle: configuration, store and identity primitives.
+#[derive(Clone)]
+pub struct Core {
+    pub config: Arc<Config>,
+    pub db: Db,
+    passwords: PasswordHasher,
+    tokens: TokenKeys,
+}
+
+impl Core {
+    pub fn new(config: Arc<Config>, db: Db) -> anyhow::Result<Core> {
+        let passwords = PasswordHasher::new(&config.tuning.password_hashing)?;
+        let tokens = TokenKeys::from_pem(config.jwt.private_pem.expose(), &config.jwt.public_pem)
+            .map_err(|e| anyhow::anyhow!("JWT key pair: {e}"))?;
+        Ok(Core {
+            config,
+            db,
+            passwords,
+            tokens,
+        })
+    }
+}
+
+/// Who is asking, as far as the network tells: recorded in sessions and the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+impl RequestMeta {
+    fn ip_string(&self) -> Option<String> {
+        self.ip.map(|ip| ip.to_string())
+    }
+}
+
+impl Core {
+    /// Whether the database answers within two seconds.
+    pub async fn db_ping(&self) -> bool {
+        let ping = async { self.db.acquire().await?.conn().ping().await };
+        matches!(
+            tokio::time::timeout(std::time::Duration::from_secs(2), ping).await,
+            Ok(Ok(()))
+        )
+    }
+
+    /// Deletes expired sessions and stale login counters.
+    pub async fn prune(&self, now: chrono::DateTime<chrono::Utc>) -> crate::error::Result<()> {
+        let window = chrono::Duration::from_std(self.config.tuning.lockout.window)
+            .unwrap_or(chrono::Duration::MAX);
+        let mut conn = self.db.acquire().await?;
+        let mut c = conn.conn();
+        let sessions = c.delete_expired_sessions(now).await?;
+        let attempts = c.prune_login_attempts(now - window, now).await?;
+        tracing::debug!(sessions, attempts, "pruned expired rows");
+        Ok(())
+    }
+}

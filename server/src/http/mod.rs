@@ -1,0 +1,165 @@
+//! The HTTP edge: routers per area, extractors, middleware, the JSON error shape.
+//!
+//! Layering, outermost first: security headers → panic catcher → tracing →
+//! compression → client IP → (API only: JSON errors for middleware answers →
+//! request timeout → general rate limit → body limit → auth rate limit on
+//! `/api/auth/*`) → handler. Static files sit beside `/api` and never shadow it.
+
+mod account;
+mod admin;
+mod auth;
+mod client_ip;
+pub mod error;
+mod extract;
+mod fallback;
+mod rate_limit;
+pub mod security_headers;
+mod static_files;
+mod system;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::CorsLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+pub use client_ip::{ClientIp, TrustedProxies};
+pub use rate_limit::IpRateLimiter;
+
+use crate::config::Config;
+use crate::domain::Core;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    /// The serialized OpenAPI document, built once.
+    pub openapi_json: Bytes,
+}
+
+/// Per-IP limiters; kept outside the state so a background task can prune them.
+#[derive(Clone)]
+pub struct Limiters {
+    pub general: IpRateLimiter,
+    pub auth: IpRateLimiter,
+}
+
+impl Limiters {
+    pub fn new(config: &Config) -> Limiters {
+        Limiters {
+            general: IpRateLimiter::new(config.tuning.rate_limits.general),
+            auth: IpRateLimiter::new(config.tuning.rate_limits.auth),
+        }
+    }
+
+    pub fn forget_idle(&self) {
+        self.general.forget_idle();
+        self.auth.forget_idle();
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Chatalot API",
+        description = "REST API of a Chatalot server. Errors are JSON objects with a stable `code` and a human `message`.",
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Registration, sign-in, tokens"),
+        (name = "account", description = "The signed-in user's account and sessions"),
+        (name = "admin", description = "Instance administration"),
+        (name = "system", description = "Health and API description"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The `/api` routes with their documentation; the auth limiter wraps only `/auth/*`.
+fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
+    let mut auth = auth::router();
+    if let Some(limiters) = limiters {
+        auth = auth.layer(from_fn_with_state(
+            limiters.auth.clone(),
+            rate_limit::limit_by_ip,
+        ));
+    }
+    OpenApiRouter::new()
+        .merge(system::router())
+        .merge(auth)
+        .merge(account::router())
+        .merge(admin::router())
+}
+
+/// The OpenAPI document of every `/api` route.
+pub fn openapi() -> OpenApiDoc {
+    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        .nest("/api", api_routes(None))
+        .into_openapi()
+}
+
+/// The complete application: API, web client, and the layers around them.
+pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
+    let config = core.config.clone();
+    let openapi_json = Bytes::from(openapi().to_json()?);
+    let state = AppState { core, openapi_json };
+
+    let (api, _) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(api_routes(Some(limiters)))
+        .split_for_parts();
+    let api = api
+        .fallback(fallback::api_not_found)
+        .method_not_allowed_fallback(fallback::method_not_allowed)
+        .layer(DefaultBodyLimit::max(config.tuning.json_body_limit))
+        .layer(from_fn_with_state(
+            limiters.general.clone(),
+            rate_limit::limit_by_ip,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            config.tuning.request_timeout,
+        ))
+        .layer(from_fn(fallback::json_errors))
+        .with_state(state);
+
+    let mut router = Router::new()
+        .nest("/api", api)
+        .merge(static_files::router(&config.static_files_path))
+        .layer(from_fn_with_state(
+            TrustedProxies::new(config.trusted_proxies.clone()),
+            client_ip::resolve_client_ip,
+        ))
+        .layer(CorsLayer::permissive())
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(fallback::panic_response));
+    for header in security_headers::layers() {
+        router = router.layer(header);
+    }
+    Ok(router)
+}

@@ -1,0 +1,47 @@
+//! The web client: files under `STATIC_FILES_PATH`, with `index.html` for every
+//! other path so client-side routes load the app. Hashed build assets are cached
+//! for a year; `index.html` is always revalidated. When no client is built, a
+//! small built-in page says so.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{Html, Response};
+use tower_http::services::{ServeDir, ServeFile};
+
+const PLACEHOLDER_PAGE: &str = include_str!("placeholder.html");
+
+/// A router that serves the client from `dir` (or the placeholder page).
+pub fn router(dir: &Path) -> Router {
+    let index = dir.join("index.html");
+    if !index.is_file() {
+        tracing::warn!(path = %dir.display(), "no web client found (index.html missing); serving a placeholder page");
+        return Router::new().fallback(|| async { Html(PLACEHOLDER_PAGE) });
+    }
+    let files = ServeDir::new(dir)
+        .append_index_html_on_directories(true)
+        .precompressed_gzip()
+        .precompressed_br()
+        .fallback(ServeFile::new(index));
+    Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::from_fn(cache_control))
+}
+
+/// SvelteKit puts content-hashed files under `/_app/immutable/`.
+async fn cache_control(request: Request, next: Next) -> Response {
+    let immutable = request.uri().path().starts_with("/_app/immutable/");
+    let mut response = next.run(request).await;
+    let value = if immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}

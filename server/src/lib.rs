@@ -1,0 +1,16 @@
+//! Chatalot server as a library: the `chatalot-server` binary, the tests and the
+//! desktop app's host mode all start the same server through [`Server`] / [`serve`].
+//!
+//! Data flows one way: [`http`] (edge) → [`domain`] (rules) → [`store`] (SQL).
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod http;
+mod server;
+pub mod store;
+
+pub use config::Config;
+pub use server::{Server, serve};

@@ -1,0 +1,117 @@
+//! Starting and stopping a server: the seam used by the binary, the tests and the
+//! desktop app's host mode.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::domain::{Bootstrap, Core};
+use crate::http::{self, Limiters};
+use crate::store::{self, Db};
+
+/// How often expired sessions, stale login counters and idle rate-limit buckets
+/// are cleaned up.
+const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// A server that has connected to its database, migrated it and bound its socket,
+/// but does not serve yet.
+pub struct Server {
+    listener: TcpListener,
+    router: axum::Router,
+    core: Core,
+    limiters: Limiters,
+    bootstrap: Bootstrap,
+}
+
+impl Server {
+    /// Connects and migrates the database, runs start-up tasks and prepares the app.
+    pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+        let config = Arc::new(config);
+        let db = Db::connect(config.database_url.expose())
+            .await
+            .context("cannot connect to the database (DATABASE_URL)")?;
+        db.migrate().await.context("database migration failed")?;
+        let core = Core::new(config.clone(), db)?;
+        let bootstrap = core
+            .bootstrap()
+            .await
+            .map_err(|e| anyhow::anyhow!("start-up tasks failed: {e}"))?;
+        let limiters = Limiters::new(&config);
+        let router = http::app(core.clone(), &limiters)?;
+        Ok(Server {
+            listener,
+            router,
+            core,
+            limiters,
+            bootstrap,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// What start-up found: whether an owner is needed and the setup code.
+    pub fn bootstrap(&self) -> &Bootstrap {
+        &self.bootstrap
+    }
+
+    pub fn core(&self) -> &Core {
+        &self.core
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets in-flight
+    /// requests finish and closes the database.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let maintenance = tokio::spawn(maintenance(
+            self.core.clone(),
+            self.limiters.clone(),
+            stop_rx,
+        ));
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        let _ = stop_tx.send(true);
+        let _ = maintenance.await;
+        self.core.db.close().await;
+        tracing::info!("server stopped");
+        result.context("server failed")
+    }
+}
+
+/// Starts and runs a server until `shutdown` (the whole life cycle in one call).
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    Server::start(config, listener).await?.run(shutdown).await
+}
+
+async fn maintenance(core: Core, limiters: Limiters, mut stop: watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = stop.changed() => return,
+        }
+        limiters.forget_idle();
+        if let Err(err) = core.prune(store::now()).await {
+            tracing::warn!(error = %err, "maintenance failed; will retry");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! Database access for both backends behind one API.
+//!
+//! [`Db`] is chosen once from the `DATABASE_URL` scheme. Store functions are methods on
+//! [`Conn`], written once with `db_run!`: the same SQL body is compiled for PostgreSQL
+//! and SQLite, and only where SQL really differs does a function carry two arms.
+//! A [`Conn`] comes from a pooled connection ([`Db::acquire`]) or a transaction
+//! ([`Db::begin`]), so every store function also works inside a transaction.
+
+mod audit;
+mod invites;
+mod login_attempts;
+mod sessions;
+mod settings;
+mod users;
+
+pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use invites::RegistrationInvite;
+pub use login_attempts::LoginAttempts;
+pub use sessions::{RefreshToken, Session, SessionWithUser};
+pub use settings::SettingKey;
+pub use users::{NewUser, ProfileUpdate, User, normalize_key};
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+/// Runs one query body against whichever backend `$conn` holds.
+///
+/// Inside the body `$e` is `&mut PgConnection` or `&mut SqliteConnection`; use
+/// `&mut *$e` when the body runs more than one query.
+macro_rules! db_run {
+    ($conn:expr, |$e:ident| $body:expr) => {
+        match $conn {
+            $crate::store::Conn::Postgres($e) => {
+                #[allow(unused_mut)]
+                let mut $e: &mut ::sqlx::PgConnection = &mut **$e;
+                $body
+            }
+            $crate::store::Conn::Sqlite($e) => {
+                #[allow(unused_mut)]
+                let mut $e: &mut ::sqlx::SqliteConnection = &mut **$e;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use db_run;
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    /// The backend a `DATABASE_URL` selects, from its scheme.
+    pub fn from_url(url: &str) -> Option<Backend> {
+        let scheme = url.split_once(':')?.0;
+        match scheme {
+            "postgres" | "postgresql" => Some(Backend::Postgres),
+            "sqlite" => Some(Backend::Sqlite),
+            _ => None,
+        }
+    }
+}
+
+/// Errors of the store, independent of the backend.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("row not found")]
+    NotFound,
+    #[error("unique constraint violated")]
+    Conflict,
+    #[error(transparent)]
+    Other(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Other(err),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A connection pool to one of the two backends.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+impl Db {
+    /// Connects to `url` (`postgres://…` or `sqlite://…`); SQLite files are created
+    /// when missing and tuned for a server (WAL, foreign keys, busy timeout).
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        match Backend::from_url(url) {
+            Some(Backend::Postgres) => {
+                let options = PgConnectOptions::from_str(url)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+            Some(Backend::Sqlite) => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                Ok(Db::Sqlite(pool))
+            }
+            None => Err(sqlx::Error::Configuration(
+                "DATABASE_URL must start with postgres:// or sqlite://".into(),
+            )),
+        }
+    }
+
+    /// Applies pending migrations of this backend.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Postgres(pool) => PG_MIGRATIONS.run(pool).await,
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Postgres(_) => Backend::Postgres,
+            Db::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// A connection from the pool, for reads and single writes.
+    pub async fn acquire(&self) -> StoreResult<PooledConn> {
+        Ok(match self {
+            Db::Postgres(pool) => PooledConn::Postgres(pool.acquire().await?),
+            Db::Sqlite(pool) => PooledConn::Sqlite(pool.acquire().await?),
+        })
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so read-then-write transactions never fail with
+    /// "database is locked" half way.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match self {
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+        })
+    }
+
+    /// Closes every connection (waits for checked-out ones to return).
+    pub async fn close(&self) {
+        match self {
+            Db::Postgres(pool) => pool.close().await,
+            Db::Sqlite(pool) => pool.close().await,
+        }
+    }
+}
+
+/// A connection checked out of the pool.
+pub enum PooledConn {
+    Postgres(PoolConnection<Postgres>),
+    Sqlite(PoolConnection<Sqlite>),
+}
+
+impl PooledConn {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            PooledConn::Postgres(c) => Conn::Postgres(&mut **c),
+            PooledConn::Sqlite(c) => Conn::Sqlite(&mut **c),
+        }
+    }
+}
+
+/// An open transaction; dropped without [`Tx::commit`] it rolls back.
+pub enum Tx {
+    Postgres(Transaction<'static, Postgres>),
+    Sqlite(Transaction<'static, Sqlite>),
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Postgres(t) => Conn::Postgres(&mut **t),
+            Tx::Sqlite(t) => Conn::Sqlite(&mut **t),
+        }
+    }
+
+    pub async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Postgres(t) => t.commit().await?,
+            Tx::Sqlite(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A borrowed connection of either backend; the store's methods live on this type.
+pub enum Conn<'c> {
+    Postgres(&'c mut PgConnection),
+    Sqlite(&'c mut SqliteConnection),
+}
+
+/// The current time at the precision both backends store (microseconds), so a value
+/// read back compares equal to the value written on either backend.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// A new time-ordered ID (UUIDv7): ordering by ID is ordering by creation.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+impl Conn<'_> {
+    /// A trivial query: proves the database answers.
+    pub async fn ping(&mut self) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query("SELECT 1").execute(e).await?;
+        });
+        Ok(())
+    }
+}
