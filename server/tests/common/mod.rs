@@ -1,0 +1,283 @@
+//! Test harness: a real server on `127.0.0.1:0` over a fresh database per test,
+//! on SQLite or PostgreSQL, and request helpers.
+//!
+//! PostgreSQL tests use `TEST_DATABASE_URL` (a server URL whose user may create
+//! databases, e.g. `postgres://postgres@127.0.0.1:5432/postgres`). Without it they
+//! are skipped with a message, except under `CI=true`, where they fail.
+
+#![allow(dead_code)]
+
+pub mod db;
+
+use std::sync::Arc;
+
+use chatalot_server::auth::keys::{generate_ed25519_pem, generate_hex_key};
+use chatalot_server::config::{
+    Config, JwtKeyPair, PasswordParams, RateLimit, RegistrationMode, Secret,
+};
+use chatalot_server::domain::Bootstrap;
+use chatalot_server::{Server, api};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use db::{Backend, TestDb};
+
+/// A running server and what a test needs to talk to it.
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub config: Config,
+    pub bootstrap: Bootstrap,
+    pub db: Arc<TestDb>,
+    running: Option<(oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>)>,
+}
+
+/// A response: status, headers and the JSON body (`Value::Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    /// Asserts the status, showing the body on failure.
+    #[track_caller]
+    pub fn expect(self, status: StatusCode) -> Resp {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+
+    /// Asserts a JSON error with this status and code.
+    #[track_caller]
+    pub fn expect_error(self, status: StatusCode, code: &str) -> Resp {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        assert_eq!(
+            self.code(),
+            code,
+            "unexpected error code; body: {}",
+            self.text
+        );
+        assert!(
+            self.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "error has a message: {}",
+            self.text
+        );
+        self
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_value(self.body.clone())
+            .unwrap_or_else(|e| panic!("body does not parse ({e}): {}", self.text))
+    }
+}
+
+/// A configuration for tests: cheap password hashing, rate limits out of the way,
+/// fresh keys, open registration.
+pub fn test_config(database_url: String) -> Config {
+    let (private_pem, public_pem) = generate_ed25519_pem();
+    let totp: [u8; 32] = hex::decode(generate_hex_key()).unwrap().try_into().unwrap();
+    let jwt = JwtKeyPair {
+        private_pem: Secret::new(private_pem),
+        public_pem,
+    };
+    let mut config = Config::new(database_url, jwt, totp);
+    config.listen_addr = "127.0.0.1:0".parse().unwrap();
+    config.static_files_path = std::path::PathBuf::from("/nonexistent-static-dir");
+    config.registration_mode = RegistrationMode::Open;
+    config.tuning.password_hashing = PasswordParams {
+        memory_kib: 64,
+        iterations: 1,
+        lanes: 1,
+    };
+    let generous = RateLimit {
+        per_second: 100_000,
+        burst: 100_000,
+    };
+    config.tuning.rate_limits.general = generous;
+    config.tuning.rate_limits.auth = generous;
+    config
+}
+
+impl TestServer {
+    /// A server with the test defaults; `None` when this backend is skipped.
+    pub async fn start(backend: Backend) -> Option<TestServer> {
+        TestServer::start_with(backend, |_| {}).await
+    }
+
+    /// A server whose test configuration `adjust` may change first.
+    pub async fn start_with(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Option<TestServer> {
+        let db = Arc::new(TestDb::create(backend).await?);
+        let mut config = test_config(db.url.clone());
+        adjust(&mut config);
+        Some(TestServer::launch(config, db).await)
+    }
+
+    async fn launch(config: Config, db: Arc<TestDb>) -> TestServer {
+        let listener = TcpListener::bind(config.listen_addr)
+            .await
+            .expect("bind test port");
+        let server = Server::start(config.clone(), listener)
+            .await
+            .expect("server starts");
+        let base = format!("http://{}", server.local_addr().unwrap());
+        let bootstrap = server.bootstrap().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let handle = tokio::spawn(server.run(async {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            base,
+            client: reqwest::Client::new(),
+            config,
+            bootstrap,
+            db,
+            running: Some((stop, handle)),
+        }
+    }
+
+    /// Stops gracefully and waits for the server to finish.
+    pub async fn stop(&mut self) {
+        if let Some((stop, handle)) = self.running.take() {
+            let _ = stop.send(());
+            handle
+                .await
+                .expect("server task")
+                .expect("server stops cleanly");
+        }
+    }
+
+    /// Stops, then starts a new server on the same database with a changed config.
+    pub async fn restart_with(mut self, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        self.stop().await;
+        let mut config = self.config.clone();
+        adjust(&mut config);
+        TestServer::launch(config, self.db.clone()).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends a request with an optional JSON body and bearer token.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Resp {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        send(request).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn register_raw(&self, username: &str, password: &str, invite: Option<&str>) -> Resp {
+        let mut body = json!({ "username": username, "password": password });
+        if let Some(code) = invite {
+            body["invite_code"] = json!(code);
+        }
+        self.post("/api/auth/register", None, &body).await
+    }
+
+    /// Registers and returns the signed-in account.
+    pub async fn register(
+        &self,
+        username: &str,
+        password: &str,
+        invite: Option<&str>,
+    ) -> api::AuthResponse {
+        self.register_raw(username, password, invite)
+            .await
+            .expect(StatusCode::CREATED)
+            .json()
+    }
+
+    pub async fn login_raw(&self, username: &str, password: &str) -> Resp {
+        self.post(
+            "/api/auth/login",
+            None,
+            &json!({ "username": username, "password": password }),
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> api::AuthResponse {
+        self.login_raw(username, password)
+            .await
+            .expect(StatusCode::OK)
+            .json()
+    }
+
+    /// The owner account of a fresh instance (setup code when needed).
+    pub async fn owner(&self) -> api::AuthResponse {
+        self.register(
+            "owner",
+            "owner-password",
+            self.bootstrap.setup_code.as_deref(),
+        )
+        .await
+    }
+}
+
+pub async fn send(request: reqwest::RequestBuilder) -> Resp {
+    let response = request.send().await.expect("request reaches the server");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("response body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Resp {
+        status,
+        headers,
+        body,
+        text,
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some((stop, handle)) = self.running.take() {
+            let _ = stop.send(());
+            handle.abort();
+        }
+    }
+}
+
+/// A JSON body from any serializable value.
+pub fn body<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap()
+}
