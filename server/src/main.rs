@@ -157,6 +157,7 @@ fn print_banner(server: &Server, quickstart: Option<&Quickstart>) {
             );
         }
     }
+    println!("Press Ctrl+C to stop.");
 }
 
 async fn shutdown_signal() {

@@ -17,18 +17,30 @@ const PLACEHOLDER_PAGE: &str = include_str!("placeholder.html");
 /// A router that serves the client from `dir` (or the placeholder page).
 pub fn router(dir: &Path) -> Router {
     let index = dir.join("index.html");
-    if !index.is_file() {
+    let router = if index.is_file() {
+        let files = ServeDir::new(dir)
+            .append_index_html_on_directories(true)
+            .precompressed_gzip()
+            .precompressed_br()
+            .fallback(ServeFile::new(index));
+        Router::new()
+            .fallback_service(files)
+            .layer(axum::middleware::from_fn(cache_control))
+    } else {
         tracing::warn!(path = %dir.display(), "no web client found (index.html missing); serving a placeholder page");
-        return Router::new().fallback(|| async { Html(PLACEHOLDER_PAGE) });
+        Router::new().fallback(|| async { Html(PLACEHOLDER_PAGE) })
+    };
+    router.layer(axum::middleware::from_fn(never_for_api_paths))
+}
+
+/// Whatever path shapes slip past the `/api` nest (e.g. `/api/`), an API path is
+/// never answered with the app.
+async fn never_for_api_paths(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path == "/api" || path.starts_with("/api/") {
+        return super::fallback::api_not_found().await;
     }
-    let files = ServeDir::new(dir)
-        .append_index_html_on_directories(true)
-        .precompressed_gzip()
-        .precompressed_br()
-        .fallback(ServeFile::new(index));
-    Router::new()
-        .fallback_service(files)
-        .layer(axum::middleware::from_fn(cache_control))
+    next.run(request).await
 }
 
 /// SvelteKit puts content-hashed files under `/_app/immutable/`.

@@ -27,7 +27,9 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{
+    Connection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction,
+};
 
 /// Runs one query body against whichever backend `$conn` holds.
 ///
@@ -110,6 +112,20 @@ impl Db {
         match Backend::from_url(url) {
             Some(Backend::Postgres) => {
                 let options = PgConnectOptions::from_str(url)?;
+                // One direct attempt first: a pool would retry until its timeout and
+                // hide the reason (refused, bad password, unknown database).
+                let probe = tokio::time::timeout(
+                    Duration::from_secs(10),
+                    PgConnection::connect_with(&options),
+                )
+                .await
+                .map_err(|_| {
+                    sqlx::Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "no connection within 10 s; is PostgreSQL running and reachable?",
+                    ))
+                })??;
+                probe.close().await?;
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))

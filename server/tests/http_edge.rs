@@ -1,0 +1,578 @@
+//! The HTTP edge (SEC-1..5): security headers everywhere, CORS, per-IP rate limits,
+//! forwarded addresses only from trusted proxies, JSON errors for bad input, body
+//! limits, the web client beside the API, and the health check.
+
+mod common;
+
+use chatalot_server::config::RateLimits;
+use chatalot_server::http::security_headers::SECURITY_HEADERS;
+use common::{Backend, Resp, TestServer, send};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+#[track_caller]
+fn assert_security_headers(resp: &Resp, what: &str) {
+    for (name, value) in SECURITY_HEADERS {
+        let got = resp.headers.get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(got, Some(value), "{name} on {what} ({})", resp.status);
+    }
+}
+
+/// A static folder with an index page and a hashed asset.
+fn web_client_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>client</title>",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("_app/immutable")).unwrap();
+    std::fs::write(
+        dir.path().join("_app/immutable/app.abc123.js"),
+        "console.log('hi')",
+    )
+    .unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn security_headers_on_api_static_and_error_responses() {
+    let web = web_client_dir();
+    let path = web.path().to_owned();
+    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| {
+        c.static_files_path = path;
+        c.tuning.json_body_limit = 1024;
+    })
+    .await
+    else {
+        return;
+    };
+    let checks = [
+        (s.get("/api/health", None).await, StatusCode::OK, "API"),
+        (s.get("/", None).await, StatusCode::OK, "index page"),
+        (
+            s.get("/channels/general", None).await,
+            StatusCode::OK,
+            "client route",
+        ),
+        (
+            s.get("/_app/immutable/app.abc123.js", None).await,
+            StatusCode::OK,
+            "asset",
+        ),
+        (
+            s.get("/api/no/such/route", None).await,
+            StatusCode::NOT_FOUND,
+            "unknown API route",
+        ),
+        (
+            s.get("/api/account/me", None).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+        ),
+        (
+            s.call(Method::DELETE, "/api/health", None, None).await,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "wrong method",
+        ),
+        (
+            s.post(
+                "/api/auth/login",
+                None,
+                &json!({"username": "x".repeat(2000), "password": "p"}),
+            )
+            .await,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "oversized body",
+        ),
+    ];
+    for (resp, status, what) in &checks {
+        assert_eq!(resp.status, *status, "{what}: {}", resp.text);
+        assert_security_headers(resp, what);
+    }
+    let csp = checks[0].0.headers["content-security-policy"]
+        .to_str()
+        .unwrap();
+    for directive in [
+        "script-src 'self'",
+        "connect-src 'self'",
+        "media-src",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ] {
+        assert!(csp.contains(directive), "CSP restricts {directive}: {csp}");
+    }
+}
+
+#[tokio::test]
+async fn web_client_never_shadows_the_api() {
+    let web = web_client_dir();
+    let path = web.path().to_owned();
+    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| c.static_files_path = path).await
+    else {
+        return;
+    };
+
+    let route = s
+        .get("/settings/profile", None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        route.text.contains("<title>client</title>"),
+        "client routes load the app"
+    );
+    assert_eq!(route.headers["cache-control"], "no-cache");
+    let asset = s
+        .get("/_app/immutable/app.abc123.js", None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        asset.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+
+    for path in [
+        "/api",
+        "/api/",
+        "/api/nothing",
+        "/api/auth/nothing",
+        "/api/account/me/extra",
+    ] {
+        let resp = s.get(path, None).await;
+        assert_eq!(resp.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            resp.code(),
+            "route_not_found",
+            "{path} answers JSON, not the app: {}",
+            resp.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_a_built_client_a_placeholder_page_is_served() {
+    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let page = s.get("/", None).await.expect(StatusCode::OK);
+    assert!(
+        page.text.contains("web client has not been built"),
+        "{}",
+        page.text
+    );
+    assert_security_headers(&page, "placeholder");
+}
+
+#[tokio::test]
+async fn cors_is_permissive_for_bearer_clients() {
+    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let preflight = s
+        .client
+        .request(Method::OPTIONS, s.url("/api/auth/login"))
+        .header("origin", "tauri://localhost")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        );
+    let resp = send(preflight).await;
+    assert!(resp.status.is_success(), "preflight: {}", resp.status);
+    assert_eq!(resp.headers["access-control-allow-origin"], "*");
+    assert!(
+        !resp
+            .headers
+            .contains_key("access-control-allow-credentials"),
+        "no cookies, no credentials"
+    );
+    assert_security_headers(&resp, "preflight");
+}
+
+async fn hammer(s: &TestServer, path: &str, headers: &[(&str, &str)], count: usize) -> Vec<Resp> {
+    let mut results = Vec::with_capacity(count);
+    for _ in 0..count {
+        let mut request = s.client.get(s.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        results.push(send(request).await);
+    }
+    results
+}
+
+#[track_caller]
+fn first_limited(results: &[Resp]) -> &Resp {
+    let limited = results
+        .iter()
+        .find(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .expect("some requests are limited");
+    assert_eq!(
+        limited.code(),
+        "rate_limited",
+        "JSON body: {}",
+        limited.text
+    );
+    assert!(limited.headers.contains_key("retry-after"));
+    assert_security_headers(limited, "429");
+    limited
+}
+
+#[tokio::test]
+async fn exceeding_each_rate_limit_answers_429_json() {
+    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| {
+        c.tuning.rate_limits = RateLimits::default()
+    })
+    .await
+    else {
+        return;
+    };
+    // Auth endpoints: 5/s with a burst of 10. 40 quick requests must exceed it
+    // unless they take longer than six seconds.
+    let auth = hammer(&s, "/api/auth/config", &[], 40).await;
+    assert!(
+        auth[..10].iter().all(|r| r.status == StatusCode::OK),
+        "the burst is allowed"
+    );
+    first_limited(&auth);
+    // The general limit is separate and still has room.
+    s.get("/api/health", None).await.expect(StatusCode::OK);
+
+    // General API: 20/s with a burst of 50.
+    let general = hammer(&s, "/api/health", &[], 200).await;
+    first_limited(&general);
+}
+
+#[tokio::test]
+async fn forwarded_for_is_ignored_from_untrusted_peers() {
+    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| {
+        c.tuning.rate_limits = RateLimits::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let limited = hammer(
+        &s,
+        "/api/auth/config",
+        &[("x-forwarded-for", "198.51.100.1")],
+        40,
+    )
+    .await;
+    first_limited(&limited);
+    // A forged, different address does not give a fresh allowance.
+    let forged = hammer(
+        &s,
+        "/api/auth/config",
+        &[("x-forwarded-for", "198.51.100.2")],
+        3,
+    )
+    .await;
+    assert!(
+        forged
+            .iter()
+            .any(|r| r.status == StatusCode::TOO_MANY_REQUESTS),
+        "forged header changed the client IP"
+    );
+
+    // And the address recorded for sessions is the peer's.
+    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let register = s
+        .client
+        .post(s.url("/api/auth/register"))
+        .header("x-forwarded-for", "203.0.113.50")
+        .json(&json!({"username": "alice", "password": "alice-password"}));
+    let alice = send(register).await.expect(StatusCode::CREATED);
+    let token = alice.body["access_token"].as_str().unwrap();
+    let sessions = s
+        .get("/api/account/sessions", Some(token))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(sessions.body[0]["ip"], "127.0.0.1");
+}
+
+#[tokio::test]
+async fn forwarded_for_is_believed_from_trusted_proxies() {
+    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| {
+        c.tuning.rate_limits = RateLimits::default();
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await
+    else {
+        return;
+    };
+    let limited = hammer(
+        &s,
+        "/api/auth/config",
+        &[("x-forwarded-for", "198.51.100.1")],
+        40,
+    )
+    .await;
+    first_limited(&limited);
+    // Behind a trusted proxy, another client has its own allowance.
+    let other = hammer(
+        &s,
+        "/api/auth/config",
+        &[("x-forwarded-for", "198.51.100.2")],
+        3,
+    )
+    .await;
+    assert!(
+        other.iter().all(|r| r.status == StatusCode::OK),
+        "other client limited too"
+    );
+
+    let register = s
+        .client
+        .post(s.url("/api/auth/register"))
+        .header("x-forwarded-for", "6.6.6.6, 203.0.113.50")
+        .json(&json!({"username": "alice", "password": "alice-password"}));
+    let alice = send(register).await.expect(StatusCode::CREATED);
+    let token = alice.body["access_token"].as_str().unwrap();
+    let sessions = s
+        .get("/api/account/sessions", Some(token))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        sessions.body[0]["ip"], "203.0.113.50",
+        "right-most untrusted address"
+    );
+}
+
+#[tokio::test]
+async fn bad_input_gets_4xx_json_never_500() {
+    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let alice = s.register("alice", "alice-password", None).await;
+    let token = alice.tokens.access_token.as_str();
+
+    let raw = |method: Method, path: &str, content_type: Option<&str>, body: &str| {
+        let mut request = s
+            .client
+            .request(method, s.url(path))
+            .bearer_auth(token)
+            .body(body.to_owned());
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        send(request)
+    };
+    let json_ct = Some("application/json");
+    let cases = [
+        (
+            raw(Method::POST, "/api/auth/login", json_ct, "{\"username\": ").await,
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            raw(Method::POST, "/api/auth/login", json_ct, "[1, 2]").await,
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            raw(
+                Method::POST,
+                "/api/auth/login",
+                json_ct,
+                r#"{"username": 5, "password": "x"}"#,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            raw(
+                Method::POST,
+                "/api/auth/login",
+                json_ct,
+                r#"{"username": "a"}"#,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            raw(
+                Method::POST,
+                "/api/auth/login",
+                json_ct,
+                r#"{"username": "a", "password": "b", "admin": true}"#,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            raw(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                r#"{"username": "a", "password": "b"}"#,
+            )
+            .await,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            raw(Method::POST, "/api/auth/login", Some("text/plain"), "hello").await,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            raw(
+                Method::POST,
+                "/api/admin/invites",
+                json_ct,
+                r#"{"max_uses": -3}"#,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            raw(
+                Method::POST,
+                "/api/admin/invites",
+                json_ct,
+                r#"{"max_uses": 99999999999}"#,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            raw(Method::DELETE, "/api/account/sessions/not-a-uuid", None, "").await,
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            raw(Method::GET, "/api/admin/audit-log?limit=abc", None, "").await,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            raw(
+                Method::GET,
+                "/api/admin/audit-log?since=yesterday",
+                None,
+                "",
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            raw(
+                Method::PATCH,
+                "/api/account/me",
+                json_ct,
+                r#"{"display_name": "\u0000"}"#,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+        ),
+        (
+            raw(
+                Method::POST,
+                "/api/auth/register",
+                json_ct,
+                &format!(
+                    r#"{{"username": "bob", "password": "{}"}}"#,
+                    "p".repeat(300)
+                ),
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+        ),
+        (
+            raw(
+                Method::POST,
+                "/api/auth/login",
+                json_ct,
+                &format!(
+                    r#"{{"username": "alice", "password": "{}"}}"#,
+                    "x".repeat(2 * 1024 * 1024)
+                ),
+            )
+            .await,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ),
+    ];
+    for (i, (resp, status, code)) in cases.iter().enumerate() {
+        assert_eq!(
+            (resp.status, resp.code()),
+            (*status, *code),
+            "case {i}: {}",
+            resp.text
+        );
+        assert!(
+            resp.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "case {i} explains itself"
+        );
+    }
+    // None of it changed the account.
+    s.login("alice", "alice-password").await;
+}
+
+#[tokio::test]
+async fn health_reports_the_database() {
+    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let health = s.get("/api/health", None).await.expect(StatusCode::OK);
+    assert_eq!(
+        (
+            health.body["status"].as_str(),
+            health.body["database"].as_str()
+        ),
+        (Some("ok"), Some("ok"))
+    );
+}
+
+#[tokio::test]
+async fn health_reports_an_unreachable_database() {
+    let Some(s) = TestServer::start(Backend::Postgres).await else {
+        return;
+    };
+    s.get("/api/health", None).await.expect(StatusCode::OK);
+    // Pull the database out from under the running server.
+    let name = s.db.url.rsplit('/').next().unwrap().to_owned();
+    let server_url = common::db::postgres_server_url().unwrap();
+    let admin = chatalot_server::store::Db::connect(&server_url)
+        .await
+        .unwrap();
+    let chatalot_server::store::Db::Postgres(pool) = &admin else {
+        unreachable!()
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE {name} WITH (FORCE)"
+    )))
+    .execute(pool)
+    .await
+    .unwrap();
+    let health = s
+        .get("/api/health", None)
+        .await
+        .expect(StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(health.body["database"], "unavailable");
+    // Other endpoints fail cleanly too, with a JSON body and no details.
+    let login = s.login_raw("alice", "alice-password").await;
+    assert!(
+        login.status.is_server_error() && login.code() == "internal",
+        "{}",
+        login.text
+    );
+    assert!(
+        !login.text.to_lowercase().contains("database \""),
+        "no database details leak: {}",
+        login.text
+    );
+}
