@@ -32,8 +32,10 @@ impl std::error::Error for ConfigError {}
 /// tests and in the desktop app). Empty values count as unset, as in `.env` files
 /// where `OIDC_CLIENT_ID=` means "not configured".
 pub struct Env<'a> {
-    lookup: Box<dyn Fn(&str) -> Option<String> + 'a>,
+    lookup: Box<Lookup<'a>>,
 }
+
+type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 impl<'a> Env<'a> {
     pub fn new(lookup: impl Fn(&str) -> Option<String> + 'a) -> Self {

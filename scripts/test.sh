@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, lints, the Rust test suites on SQLite and
+# PostgreSQL, and OpenAPI validation. Used by developers and by .ci/run.
+#
+#   TEST_DATABASE_URL  PostgreSQL server URL whose user may create databases
+#                      (default: postgres://postgres@127.0.0.1:5432/postgres when it answers)
+#   CI=true            missing PostgreSQL or tools fail instead of being skipped
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Builds outlive clean clones: keep the target folder outside the checkout.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/chatalot/target}"
+ci="${CI:-false}"
+
+banner() { printf '\n==================== %s ====================\n' "$*"; }
+
+if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
+  if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+    export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
+  elif [[ "$ci" == "true" ]]; then
+    echo "error: PostgreSQL is not reachable on 127.0.0.1:5432 and TEST_DATABASE_URL is unset" >&2
+    exit 1
+  else
+    banner "PostgreSQL NOT AVAILABLE: its tests will be SKIPPED (set TEST_DATABASE_URL)"
+  fi
+fi
+echo "PostgreSQL for tests: ${TEST_DATABASE_URL:-none (skipped)}"
+
+banner "cargo fmt"
+cargo fmt --all -- --check
+
+banner "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+banner "cargo test"
+cargo test --workspace --locked
+
+banner "OpenAPI document"
+venv="$HOME/.cache/chatalot/venv"
+if [[ ! -x "$venv/bin/openapi-spec-validator" ]]; then
+  if ! { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check openapi-spec-validator; }; then
+    rm -rf "$venv"
+    if [[ "$ci" == "true" ]]; then echo "error: cannot install openapi-spec-validator" >&2; exit 1; fi
+    banner "openapi-spec-validator unavailable: OpenAPI validation SKIPPED"
+  fi
+fi
+if [[ -x "$venv/bin/openapi-spec-validator" ]]; then
+  doc="$(mktemp --suffix=.json)"
+  "$CARGO_TARGET_DIR/debug/chatalot-server" openapi >"$doc"
+  "$venv/bin/openapi-spec-validator" "$doc"
+  rm -f "$doc"
+fi
+
+banner "all checks passed"
