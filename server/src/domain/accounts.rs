@@ -118,10 +118,7 @@ impl Core {
             NewAuditEntry::by(id, "user.registered").details(details),
         )
         .await?;
-        let user = c
-            .user_by_id(id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("user vanished after insert"))?;
+        let user = c.user(id).await?;
         tx.commit().await?;
 
         let tokens = self.token_pair(&session, refresh, now)?;
@@ -249,10 +246,7 @@ impl Core {
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         c.update_profile(actor.id(), &update, store::now()).await?;
-        let user = c
-            .user_by_id(actor.id())
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("user vanished"))?;
+        let user = c.user(actor.id()).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -326,10 +320,7 @@ impl Core {
             .await?;
         self.audit(&mut c, meta, NewAuditEntry::by(actor.id(), "email.changed"))
             .await?;
-        let user = c
-            .user_by_id(actor.id())
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("user vanished"))?;
+        let user = c.user(actor.id()).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -387,20 +378,13 @@ impl Core {
             .is_some_and(|stored| {
                 secrets::constant_time_eq(stored.as_bytes(), presented.as_bytes())
             });
-        let Some(user) = user.filter(|_| matches) else {
-            self.record_failed_attempt(&key, None, "recovery.failed", meta)
-                .await?;
-            return Err(Error::unauthorized(
-                "invalid_recovery_code",
-                "the username or recovery code is not correct",
-            ));
-        };
-        if user.suspended_at.is_some() {
-            return Err(Error::forbidden(
-                "account_suspended",
-                "this account is suspended",
-            ));
-        }
+        let failure = Error::unauthorized(
+            "invalid_recovery_code",
+            "the username or recovery code is not correct",
+        );
+        let user = self
+            .verified_account(&key, user, matches, "recovery.failed", failure, meta)
+            .await?;
 
         let password_hash = self.passwords.hash(new_password).await?;
         let code = secrets::recovery_code();
@@ -423,10 +407,7 @@ impl Core {
             NewAuditEntry::by(user.id, "account.recovered"),
         )
         .await?;
-        let user = c
-            .user_by_id(user.id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("user vanished"))?;
+        let user = c.user(user.id).await?;
         tx.commit().await?;
         let tokens = self.token_pair(&session, refresh, now)?;
         Ok(SignedIn {

@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use super::{Core, RequestMeta};
 use crate::error::{Error, Result};
-use crate::store::{self, LoginAttempts, NewAuditEntry};
+use crate::store::{self, LoginAttempts, NewAuditEntry, User};
 
 impl Core {
     /// Refuses while the name is locked.
@@ -24,6 +24,33 @@ impl Core {
             ));
         }
         Ok(())
+    }
+
+    /// The account found for `key` if its credential matched and it is not
+    /// suspended. Otherwise the failure is counted against `key` (and audited against
+    /// the account, if one exists) and `failure` is returned.
+    pub(super) async fn verified_account(
+        &self,
+        key: &str,
+        found: Option<User>,
+        credential_ok: bool,
+        failure_action: &'static str,
+        failure: Error,
+        meta: &RequestMeta,
+    ) -> Result<User> {
+        let target = found.as_ref().map(|u| u.id);
+        let Some(user) = found.filter(|_| credential_ok) else {
+            self.record_failed_attempt(key, target, failure_action, meta)
+                .await?;
+            return Err(failure);
+        };
+        if user.suspended_at.is_some() {
+            return Err(Error::forbidden(
+                "account_suspended",
+                "this account is suspended",
+            ));
+        }
+        Ok(user)
     }
 
     /// Counts a failure; the one that reaches the limit starts the lock.

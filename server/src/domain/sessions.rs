@@ -106,20 +106,10 @@ impl Core {
             .await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
         let password_ok = self.passwords.verify(password, hash).await?;
-        let Some(user) = user.filter(|_| password_ok) else {
-            self.record_failed_attempt(&key, None, "login.failed", meta)
-                .await?;
-            return Err(Error::unauthorized(
-                "invalid_credentials",
-                "invalid username or password",
-            ));
-        };
-        if user.suspended_at.is_some() {
-            return Err(Error::forbidden(
-                "account_suspended",
-                "this account is suspended",
-            ));
-        }
+        let failure = Error::unauthorized("invalid_credentials", "invalid username or password");
+        let user = self
+            .verified_account(&key, user, password_ok, "login.failed", failure, meta)
+            .await?;
 
         let now = store::now();
         let mut tx = self.db.begin().await?;

@@ -95,6 +95,13 @@ impl Conn<'_> {
         }))
     }
 
+    /// An account that must exist (e.g. re-read after a write); missing is `NotFound`.
+    pub async fn user(&mut self, id: Uuid) -> StoreResult<User> {
+        self.user_by_id(id)
+            .await?
+            .ok_or(super::StoreError::NotFound)
+    }
+
     /// Finds an account by username, or by email when `login` contains `@`.
     pub async fn user_by_login(&mut self, login: &str) -> StoreResult<Option<User>> {
         let key = normalize_key(login);
