@@ -137,6 +137,21 @@ async fn failed_logins_lock_the_name_for_a_while(#[case] backend: Backend) {
         "both lockouts audited: {}",
         log.text
     );
+    let path = format!(
+        "/api/admin/audit-log?action=login.failed&user_id={}",
+        owner.user.id
+    );
+    let failures = s
+        .get(&path, Some(&owner.tokens.access_token))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        failures.body.as_array().unwrap().len(),
+        3,
+        "failures against a real account name it: {}",
+        failures.text
+    );
+    assert!(failures.body[0]["ip"].as_str().is_some());
 }
 
 #[rstest]
