@@ -16,6 +16,14 @@ fn assert_security_headers(resp: &Resp, what: &str) {
         let got = resp.headers.get(name).and_then(|v| v.to_str().ok());
         assert_eq!(got, Some(value), "{name} on {what} ({})", resp.status);
     }
+    let csp = resp
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok());
+    assert!(
+        csp.is_some_and(|c| c.starts_with("default-src 'self'; script-src 'self'")),
+        "CSP on {what}: {csp:?}"
+    );
 }
 
 /// A static folder with an index page and a hashed asset.
@@ -23,7 +31,7 @@ fn web_client_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("index.html"),
-        "<!doctype html><title>client</title>",
+        "<!doctype html><title>client</title><script>start()</script>",
     )
     .unwrap();
     std::fs::create_dir_all(dir.path().join("_app/immutable")).unwrap();
@@ -93,6 +101,12 @@ async fn security_headers_on_api_static_and_error_responses() {
     let csp = checks[0].0.headers["content-security-policy"]
         .to_str()
         .unwrap();
+    // The app's inline bootstrap script is allowed by its hash, nothing else inline:
+    // printf 'start()' | openssl dgst -sha256 -binary | base64
+    assert!(
+        csp.contains("script-src 'self' 'sha256-DIm7WJS6ZKDYe5qFLPy+h4JFI9Bol5QmYC57mt3Fb00='; "),
+        "{csp}"
+    );
     for directive in [
         "script-src 'self'",
         "connect-src 'self'",
@@ -191,10 +205,15 @@ async fn cors_is_permissive_for_bearer_clients() {
     assert_security_headers(&resp, "preflight");
 }
 
+/// `count` quick requests; POSTs carry an empty object (refused before any work).
 async fn hammer(s: &TestServer, path: &str, headers: &[(&str, &str)], count: usize) -> Vec<Resp> {
     let mut results = Vec::with_capacity(count);
     for _ in 0..count {
-        let mut request = s.client.get(s.url(path));
+        let mut request = if path.starts_with("/api/auth/") {
+            s.client.post(s.url(path)).json(&json!({}))
+        } else {
+            s.client.get(s.url(path))
+        };
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -231,10 +250,12 @@ async fn exceeding_each_rate_limit_answers_429_json() {
     };
     // Auth endpoints: 5/s with a burst of 10. 40 quick requests must exceed it
     // unless they take longer than six seconds.
-    let auth = hammer(&s, "/api/auth/config", &[], 40).await;
+    let auth = hammer(&s, "/api/auth/login", &[], 40).await;
     assert!(
-        auth[..10].iter().all(|r| r.status == StatusCode::OK),
-        "the burst is allowed"
+        auth[..10]
+            .iter()
+            .all(|r| r.status == StatusCode::BAD_REQUEST),
+        "the burst is allowed (and refused only for its empty body)"
     );
     first_limited(&auth);
     // The general limit is separate and still has room.
@@ -256,7 +277,7 @@ async fn forwarded_for_is_ignored_from_untrusted_peers() {
     };
     let limited = hammer(
         &s,
-        "/api/auth/config",
+        "/api/auth/login",
         &[("x-forwarded-for", "198.51.100.1")],
         40,
     )
@@ -265,7 +286,7 @@ async fn forwarded_for_is_ignored_from_untrusted_peers() {
     // A forged, different address does not give a fresh allowance.
     let forged = hammer(
         &s,
-        "/api/auth/config",
+        "/api/auth/login",
         &[("x-forwarded-for", "198.51.100.2")],
         3,
     )
@@ -307,7 +328,7 @@ async fn forwarded_for_is_believed_from_trusted_proxies() {
     };
     let limited = hammer(
         &s,
-        "/api/auth/config",
+        "/api/auth/login",
         &[("x-forwarded-for", "198.51.100.1")],
         40,
     )
@@ -316,13 +337,13 @@ async fn forwarded_for_is_believed_from_trusted_proxies() {
     // Behind a trusted proxy, another client has its own allowance.
     let other = hammer(
         &s,
-        "/api/auth/config",
+        "/api/auth/login",
         &[("x-forwarded-for", "198.51.100.2")],
         3,
     )
     .await;
     assert!(
-        other.iter().all(|r| r.status == StatusCode::OK),
+        other.iter().all(|r| r.status == StatusCode::BAD_REQUEST),
         "other client limited too"
     );
 

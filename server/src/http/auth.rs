@@ -1,5 +1,6 @@
 //! `/api/auth/*`: registration, login, token refresh, logout, recovery, and what a
-//! client needs to know before signing in. Rate limited by the stricter auth limit.
+//! client needs to know before signing in. Credential endpoints get the stricter
+//! auth rate limit.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,14 +17,20 @@ use crate::api::{
 use crate::domain::{Actor, Registration, RequestMeta};
 use crate::error::Result;
 
-pub fn router() -> OpenApiRouter<AppState> {
+/// Endpoints that take credentials: these get the stricter auth rate limit.
+pub fn credential_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(auth_config))
         .routes(routes!(register))
         .routes(routes!(login))
         .routes(routes!(refresh))
-        .routes(routes!(logout))
         .routes(routes!(recover))
+}
+
+/// The rest of `/auth`: configuration clients read on every start, and logout.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(auth_config))
+        .routes(routes!(logout))
 }
 
 /// What is enabled on this server: registration mode, first-run setup, SSO,

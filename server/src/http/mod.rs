@@ -2,8 +2,8 @@
 //!
 //! Layering, outermost first: security headers → panic catcher → tracing →
 //! compression → client IP → (API only: JSON errors for middleware answers →
-//! request timeout → general rate limit → body limit → auth rate limit on
-//! `/api/auth/*`) → handler. Static files sit beside `/api` and never shadow it.
+//! request timeout → general rate limit → body limit → auth rate limit on the
+//! credential endpoints) → handler. Static files sit beside `/api` and never shadow it.
 
 mod account;
 mod admin;
@@ -100,18 +100,20 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The `/api` routes with their documentation; the auth limiter wraps only `/auth/*`.
+/// The `/api` routes with their documentation; the auth limiter wraps the
+/// credential endpoints (register, login, refresh, recover).
 fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
-    let mut auth = auth::router();
+    let mut credentials = auth::credential_router();
     if let Some(limiters) = limiters {
-        auth = auth.layer(from_fn_with_state(
+        credentials = credentials.layer(from_fn_with_state(
             limiters.auth.clone(),
             rate_limit::limit_by_ip,
         ));
     }
     OpenApiRouter::new()
         .merge(system::router())
-        .merge(auth)
+        .merge(credentials)
+        .merge(auth::router())
         .merge(account::router())
         .merge(admin::router())
 }
@@ -158,7 +160,10 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(fallback::panic_response));
-    for header in security_headers::layers() {
+    let csp = security_headers::content_security_policy(&static_files::inline_script_hashes(
+        &config.static_files_path,
+    ));
+    for header in security_headers::layers(&csp)? {
         router = router.layer(header);
     }
     Ok(router)

@@ -43,6 +43,36 @@ async fn never_for_api_paths(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// SHA-256 (base64) of each inline `<script>` of the client's `index.html`, for the
+/// CSP: SvelteKit starts the app with one. Read once at start-up, so a rebuilt client
+/// needs a server restart.
+pub fn inline_script_hashes(dir: &Path) -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let Ok(html) = std::fs::read_to_string(dir.join("index.html")) else {
+        return Vec::new();
+    };
+    let mut hashes = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(body_len) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            let body = &rest[body_start..body_start + body_len];
+            hashes.push(
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes())),
+            );
+        }
+        rest = &rest[body_start + body_len..];
+    }
+    hashes
+}
+
 /// SvelteKit puts content-hashed files under `/_app/immutable/`.
 async fn cache_control(request: Request, next: Next) -> Response {
     let immutable = request.uri().path().starts_with("/_app/immutable/");
@@ -56,4 +86,21 @@ async fn cache_control(request: Request, next: Next) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_only_inline_scripts() {
+        let dir = tempfile::tempdir().unwrap();
+        let html = "<html><script type=\"module\" src=\"/a.js\"></script><script>\n  start();\n</script><script>x()</script></html>";
+        std::fs::write(dir.path().join("index.html"), html).unwrap();
+        let hashes = inline_script_hashes(dir.path());
+        assert_eq!(hashes.len(), 2);
+        // echo -n 'x()' | openssl dgst -sha256 -binary | base64
+        assert_eq!(hashes[1], "D6IGS8VMvCoyaR/l0h9tERrBTATY01CoPS7l6xDv0kI=");
+        assert!(inline_script_hashes(&dir.path().join("missing")).is_empty());
+    }
 }
