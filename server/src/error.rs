@@ -13,6 +13,7 @@ pub enum ErrorKind {
     Forbidden,
     NotFound,
     Conflict,
+    Gone,
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests,
@@ -84,6 +85,10 @@ impl Error {
 
     pub fn conflict(code: &'static str, message: impl Into<Cow<'static, str>>) -> Error {
         Error::client(ErrorKind::Conflict, code, message)
+    }
+
+    pub fn gone(code: &'static str, message: impl Into<Cow<'static, str>>) -> Error {
+        Error::client(ErrorKind::Gone, code, message)
     }
 
     pub fn too_many(

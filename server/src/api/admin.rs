@@ -61,6 +61,8 @@ pub struct AuditLogParams {
     pub action: Option<String>,
     /// Entries where this user is the actor or the target.
     pub user_id: Option<Uuid>,
+    /// Entries about this community (moderation).
+    pub community_id: Option<Uuid>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     /// Cursor: entries older than this entry ID.
@@ -74,6 +76,7 @@ impl From<AuditLogParams> for AuditQuery {
         AuditQuery {
             action: p.action,
             user_id: p.user_id,
+            community_id: p.community_id,
             since: p.since,
             until: p.until,
             before: p.before,
@@ -88,6 +91,7 @@ pub struct AuditEntryView {
     pub action: String,
     pub actor_id: Option<Uuid>,
     pub target_user_id: Option<Uuid>,
+    pub community_id: Option<Uuid>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub details: serde_json::Value,
@@ -101,10 +105,65 @@ impl From<AuditEntry> for AuditEntryView {
             action: e.action,
             actor_id: e.actor_id,
             target_user_id: e.target_user_id,
+            community_id: e.community_id,
             ip: e.ip,
             user_agent: e.user_agent,
             details: e.details.0,
             created_at: e.created_at,
         }
     }
+}
+
+/// An account as instance administrators see it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AdminUserView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    #[schema(value_type = crate::domain::InstanceRole)]
+    pub instance_role: String,
+    pub suspended_at: Option<DateTime<Utc>>,
+    pub suspended_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<crate::store::User> for AdminUserView {
+    fn from(u: crate::store::User) -> Self {
+        AdminUserView {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            email: u.email,
+            instance_role: u.instance_role,
+            suspended_at: u.suspended_at,
+            suspended_reason: u.suspended_reason,
+            created_at: u.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UserSearchParams {
+    /// Part of a username, display name or email.
+    pub query: Option<String>,
+    /// Cursor: users with an ID after this one.
+    pub after: Option<Uuid>,
+    /// 1–200, default 50.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetInstanceRoleRequest {
+    /// `admin` or `user`.
+    pub role: crate::domain::InstanceRole,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TemporaryPassword {
+    /// Give this to the user; they should change it after signing in.
+    pub temporary_password: String,
 }

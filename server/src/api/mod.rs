@@ -5,11 +5,15 @@
 mod account;
 mod admin;
 mod auth;
+mod communities;
+mod groups;
 mod system;
 
 pub use account::*;
 pub use admin::*;
 pub use auth::*;
+pub use communities::*;
+pub use groups::*;
 pub use system::*;
 
 /// Deserializes a field that distinguishes "absent" (`None`) from `null`

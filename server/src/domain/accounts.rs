@@ -434,6 +434,12 @@ impl Core {
         }
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
+        if c.count_owned_communities(actor.id()).await? > 0 {
+            return Err(Error::conflict(
+                "owns_communities",
+                "you own communities: transfer or delete them before deleting your account",
+            ));
+        }
         let details = serde_json::json!({ "user_id": actor.id(), "username": actor.user.username });
         self.audit(
             &mut c,

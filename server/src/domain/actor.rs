@@ -6,9 +6,18 @@ use super::Core;
 use crate::error::{Error, Result};
 use crate::store::{self, User};
 
-/// Instance roles, highest first.
+/// Instance roles, lowest first (they compare by rank).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum InstanceRole {

@@ -12,6 +12,7 @@ use crate::store::{self, AuditEntry, AuditFilter, Conn, NewAuditEntry};
 pub struct AuditQuery {
     pub action: Option<String>,
     pub user_id: Option<Uuid>,
+    pub community_id: Option<Uuid>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub before: Option<Uuid>,
@@ -38,6 +39,7 @@ impl Core {
         let filter = AuditFilter {
             action: query.action,
             user_id: query.user_id,
+            community_id: query.community_id,
             since: query.since,
             until: query.until,
             before: query.before,

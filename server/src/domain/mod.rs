@@ -3,9 +3,11 @@
 
 mod accounts;
 mod actor;
+mod admin_users;
 mod audit;
 mod bootstrap;
-mod invites;
+pub mod community;
+pub(crate) mod invites;
 mod lockout;
 mod sessions;
 pub mod validate;

@@ -97,6 +97,48 @@ pub fn optional_text(field: &'static str, raw: Option<&str>, max: usize) -> Resu
     Ok(Some(text.to_owned()))
 }
 
+/// A required name: trimmed, 1..=max characters, no control characters.
+pub fn name(field: &'static str, raw: &str, max: usize) -> Result<String> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must be 1 to {max} characters"),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// A colour as `#rrggbb`.
+pub fn color(field: &'static str, raw: &str) -> Result<String> {
+    let valid =
+        raw.len() == 7 && raw.starts_with('#') && raw[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if valid {
+        Ok(raw.to_ascii_lowercase())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("{field} must look like #1a2b3c"),
+        ))
+    }
+}
+
+/// One of a fixed set of words.
+pub fn one_of(field: &'static str, raw: &str, allowed: &[&'static str]) -> Result<&'static str> {
+    allowed.iter().find(|a| **a == raw).copied().ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!("{field} must be one of: {}", allowed.join(", ")),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

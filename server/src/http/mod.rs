@@ -7,11 +7,17 @@
 
 mod account;
 mod admin;
+mod admin_users;
 mod auth;
+mod channels;
 mod client_ip;
+mod communities;
+mod community_invites;
 pub mod error;
 mod extract;
 mod fallback;
+mod groups;
+mod moderation;
 mod rate_limit;
 pub mod security_headers;
 mod static_files;
@@ -77,6 +83,10 @@ impl Limiters {
     tags(
         (name = "auth", description = "Registration, sign-in, tokens"),
         (name = "account", description = "The signed-in user's account and sessions"),
+        (name = "communities", description = "Communities, members, invites"),
+        (name = "moderation", description = "Warnings, timeouts, kicks, bans"),
+        (name = "groups", description = "Groups inside communities"),
+        (name = "channels", description = "Channels inside groups"),
         (name = "admin", description = "Instance administration"),
         (name = "system", description = "Health and API description"),
     )
@@ -115,7 +125,13 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
         .merge(credentials)
         .merge(auth::router())
         .merge(account::router())
+        .merge(communities::router())
+        .merge(community_invites::router())
+        .merge(moderation::router())
+        .merge(groups::router())
+        .merge(channels::router())
         .merge(admin::router())
+        .merge(admin_users::router())
 }
 
 /// The OpenAPI document of every `/api` route.

@@ -12,6 +12,7 @@ pub struct AuditEntry {
     pub action: String,
     pub actor_id: Option<Uuid>,
     pub target_user_id: Option<Uuid>,
+    pub community_id: Option<Uuid>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub details: Json<serde_json::Value>,
@@ -23,6 +24,7 @@ pub struct NewAuditEntry {
     pub action: &'static str,
     pub actor_id: Option<Uuid>,
     pub target_user_id: Option<Uuid>,
+    pub community_id: Option<Uuid>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub details: serde_json::Value,
@@ -43,6 +45,7 @@ impl NewAuditEntry {
             action,
             actor_id: None,
             target_user_id: None,
+            community_id: None,
             ip: None,
             user_agent: None,
             details: serde_json::Value::Object(Default::default()),
@@ -51,6 +54,11 @@ impl NewAuditEntry {
 
     pub fn target(mut self, user_id: Option<Uuid>) -> NewAuditEntry {
         self.target_user_id = user_id;
+        self
+    }
+
+    pub fn community(mut self, community_id: Uuid) -> NewAuditEntry {
+        self.community_id = Some(community_id);
         self
     }
 
@@ -65,6 +73,7 @@ impl NewAuditEntry {
 pub struct AuditFilter {
     pub action: Option<String>,
     pub user_id: Option<Uuid>,
+    pub community_id: Option<Uuid>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub before: Option<Uuid>,
@@ -79,13 +88,14 @@ impl Conn<'_> {
     ) -> StoreResult<()> {
         db_run!(self, |e| {
             sqlx::query(
-                "INSERT INTO audit_log (id, action, actor_id, target_user_id, ip, user_agent, details, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO audit_log (id, action, actor_id, target_user_id, community_id, ip, user_agent, details, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(super::new_id())
             .bind(entry.action)
             .bind(entry.actor_id)
             .bind(entry.target_user_id)
+            .bind(entry.community_id)
             .bind(&entry.ip)
             .bind(&entry.user_agent)
             .bind(Json(&entry.details))
@@ -99,13 +109,14 @@ impl Conn<'_> {
     pub async fn audit_entries(&mut self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
-                "SELECT id, action, actor_id, target_user_id, ip, user_agent, details, created_at \
+                "SELECT id, action, actor_id, target_user_id, community_id, ip, user_agent, details, created_at \
                  FROM audit_log \
                  WHERE ($1 IS NULL OR action = $1) \
                  AND ($2 IS NULL OR actor_id = $2 OR target_user_id = $2) \
                  AND ($3 IS NULL OR created_at >= $3) \
                  AND ($4 IS NULL OR created_at < $4) \
                  AND ($5 IS NULL OR id < $5) \
+                 AND ($7 IS NULL OR community_id = $7) \
                  ORDER BY id DESC LIMIT $6",
             )
             .bind(&filter.action)
@@ -114,6 +125,7 @@ impl Conn<'_> {
             .bind(filter.until)
             .bind(filter.before)
             .bind(filter.limit)
+            .bind(filter.community_id)
             .fetch_all(e)
             .await?
         }))

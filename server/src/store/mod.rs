@@ -7,15 +7,25 @@
 //! ([`Db::begin`]), so every store function also works inside a transaction.
 
 mod audit;
+mod channels;
+mod communities;
+mod community_invites;
+mod groups;
 mod invites;
 mod login_attempts;
+mod moderation;
 mod sessions;
 mod settings;
 mod users;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use channels::Channel;
+pub use communities::{Community, CommunityMember, CommunitySummary, MemberProfile, MyCommunity};
+pub use community_invites::CommunityInvite;
+pub use groups::{Group, GroupForUser, GroupMember, GroupMemberProfile};
 pub use invites::RegistrationInvite;
 pub use login_attempts::LoginAttempts;
+pub use moderation::{BanEntry, CommunityBan, Warning};
 pub use sessions::{RefreshToken, Session, SessionWithUser};
 pub use settings::SettingKey;
 pub use users::{NewUser, ProfileUpdate, User, normalize_key};
@@ -258,4 +268,19 @@ impl Conn<'_> {
         });
         Ok(())
     }
+}
+
+/// A case-insensitive "contains" pattern for `LOWER(col) LIKE $n ESCAPE '\'`, with
+/// `%`, `_` and `\` in the user's text escaped.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }

@@ -256,6 +256,47 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// Accounts matching `query` (username, display name or email), by ID after
+    /// the `after` cursor.
+    pub async fn search_users(
+        &mut self,
+        query: Option<&str>,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> StoreResult<Vec<User>> {
+        let pattern = query.map(super::like_pattern);
+        Ok(db_run!(self, |e| {
+            sqlx::query_as(select_users!(
+                "WHERE ($1 IS NULL OR username_key LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\' \
+                 OR email_key LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
+            ))
+            .bind(&pattern)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(e)
+            .await?
+        }))
+    }
+
+    pub async fn set_suspension(
+        &mut self,
+        id: Uuid,
+        suspended_at: Option<DateTime<Utc>>,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query("UPDATE users SET suspended_at = $2, suspended_reason = $3, updated_at = $4 WHERE id = $1")
+                .bind(id)
+                .bind(suspended_at)
+                .bind(reason)
+                .bind(now)
+                .execute(e)
+                .await?;
+        });
+        Ok(())
+    }
+
     pub async fn delete_user(&mut self, id: Uuid) -> StoreResult<()> {
         db_run!(self, |e| {
             sqlx::query("DELETE FROM users WHERE id = $1")

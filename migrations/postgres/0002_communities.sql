@@ -1,0 +1,114 @@
+-- Communities, their members, invites, moderation; groups and channels inside them.
+
+CREATE TABLE communities (
+    id                       UUID PRIMARY KEY,
+    name                     TEXT NOT NULL,
+    description              TEXT,
+    welcome_message          TEXT,
+    -- public: anyone may preview it; discoverable: listed in discovery (public only)
+    visibility               TEXT NOT NULL CHECK (visibility IN ('public', 'private')),
+    discoverable             BOOLEAN NOT NULL,
+    -- lowest community role that may create invites
+    who_can_create_invites   TEXT NOT NULL CHECK (who_can_create_invites IN ('member', 'moderator', 'admin')),
+    owner_id                 UUID NOT NULL REFERENCES users(id),
+    created_at               TIMESTAMPTZ NOT NULL,
+    updated_at               TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX communities_discoverable ON communities (id) WHERE visibility = 'public' AND discoverable;
+
+CREATE TABLE community_members (
+    community_id     UUID NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+    user_id          UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role             TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'moderator', 'member')),
+    nickname         TEXT,
+    -- a timeout (temporary mute) lasts until this time; it expires by itself
+    timed_out_until  TIMESTAMPTZ,
+    joined_at        TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (community_id, user_id)
+);
+CREATE INDEX community_members_user_id ON community_members (user_id);
+
+CREATE TABLE community_invites (
+    id            UUID PRIMARY KEY,
+    community_id  UUID NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+    code          TEXT NOT NULL UNIQUE,
+    created_by    UUID REFERENCES users(id) ON DELETE SET NULL,
+    max_uses      INTEGER,
+    uses          INTEGER NOT NULL DEFAULT 0,
+    expires_at    TIMESTAMPTZ,
+    revoked_at    TIMESTAMPTZ,
+    created_at    TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX community_invites_community_id ON community_invites (community_id, id);
+
+CREATE TABLE community_bans (
+    community_id  UUID NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+    user_id       UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    banned_by     UUID REFERENCES users(id) ON DELETE SET NULL,
+    reason        TEXT,
+    created_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (community_id, user_id)
+);
+
+CREATE TABLE community_warnings (
+    id            UUID PRIMARY KEY,
+    community_id  UUID NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+    user_id       UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    issued_by     UUID REFERENCES users(id) ON DELETE SET NULL,
+    reason        TEXT NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX community_warnings_member ON community_warnings (community_id, user_id, id);
+
+CREATE TABLE community_groups (
+    id            UUID PRIMARY KEY,
+    community_id  UUID NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+    name          TEXT NOT NULL,
+    description   TEXT,
+    -- public: every community member joins it on arrival and may rejoin;
+    -- private: members are added by the group's admins or community moderators
+    visibility    TEXT NOT NULL CHECK (visibility IN ('public', 'private')),
+    -- set for a personal group assigned to one member by a moderator
+    assigned_to   UUID REFERENCES users(id) ON DELETE CASCADE,
+    accent_color  TEXT,
+    position      INTEGER NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL,
+    updated_at    TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX community_groups_community_id ON community_groups (community_id, position);
+
+CREATE TABLE group_members (
+    group_id   UUID NOT NULL REFERENCES community_groups(id) ON DELETE CASCADE,
+    user_id    UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role       TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+    joined_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX group_members_user_id ON group_members (user_id);
+
+CREATE TABLE channels (
+    id              UUID PRIMARY KEY,
+    group_id        UUID NOT NULL REFERENCES community_groups(id) ON DELETE CASCADE,
+    -- denormalised from the group: permission checks need the community at once
+    community_id    UUID NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+    name            TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('text', 'voice')),
+    topic           TEXT,
+    position        INTEGER NOT NULL,
+    -- seconds between two messages of one member; 0 = off, else 5..600
+    slow_mode_secs  INTEGER NOT NULL DEFAULT 0,
+    -- only community admins post
+    read_only       BOOLEAN NOT NULL DEFAULT FALSE,
+    -- read-only and kept
+    archived        BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at      TIMESTAMPTZ NOT NULL,
+    updated_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX channels_group_id ON channels (group_id, position);
+CREATE INDEX channels_community_id ON channels (community_id);
+
+-- Moderation entries name their community so a community's log can be read alone.
+ALTER TABLE audit_log ADD COLUMN community_id UUID REFERENCES communities(id) ON DELETE SET NULL;
+CREATE INDEX audit_log_community_id ON audit_log (community_id, id);
+
+-- Suspension (ADM-2) already has suspended_at/suspended_reason on users.

@@ -1,0 +1,355 @@
+//! Who may do what inside a community. Every community, group and channel rule is
+//! decided here, from the actor's membership rows and instance role.
+//!
+//! - Community roles have levels: owner 3, admin 2, moderator 1, member 0. Nobody
+//!   acts on a member of equal or higher level.
+//! - Instance admins and the owner ("staff") act with the authority of a community
+//!   owner everywhere (ADM-1), except that they cannot act on the community's owner
+//!   or transfer a community they do not own.
+//! - What an actor may not even see answers 404, so IDs never reveal data.
+
+use uuid::Uuid;
+
+use crate::domain::{Actor, Core, InstanceRole};
+use crate::error::{Error, Result};
+use crate::store::{Channel, Community, CommunityMember, Conn, Group, GroupMember};
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CommunityRole {
+    Member,
+    Moderator,
+    Admin,
+    Owner,
+}
+
+impl CommunityRole {
+    pub fn parse(raw: &str) -> CommunityRole {
+        match raw {
+            "owner" => CommunityRole::Owner,
+            "admin" => CommunityRole::Admin,
+            "moderator" => CommunityRole::Moderator,
+            _ => CommunityRole::Member,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommunityRole::Owner => "owner",
+            CommunityRole::Admin => "admin",
+            CommunityRole::Moderator => "moderator",
+            CommunityRole::Member => "member",
+        }
+    }
+
+    pub fn level(self) -> u8 {
+        self as u8
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupRole {
+    Member,
+    Admin,
+    Owner,
+}
+
+impl GroupRole {
+    pub fn parse(raw: &str) -> GroupRole {
+        match raw {
+            "owner" => GroupRole::Owner,
+            "admin" => GroupRole::Admin,
+            _ => GroupRole::Member,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupRole::Owner => "owner",
+            GroupRole::Admin => "admin",
+            GroupRole::Member => "member",
+        }
+    }
+}
+
+pub(crate) fn community_not_found() -> Error {
+    Error::not_found("community_not_found", "no such community")
+}
+
+pub(crate) fn group_not_found() -> Error {
+    Error::not_found("group_not_found", "no such group")
+}
+
+pub(crate) fn channel_not_found() -> Error {
+    Error::not_found("channel_not_found", "no such channel")
+}
+
+/// The actor's standing in one community.
+#[derive(Debug, Clone)]
+pub struct CommunityAccess {
+    pub community: Community,
+    pub membership: Option<CommunityMember>,
+    pub actor_id: Uuid,
+    staff: bool,
+}
+
+impl CommunityAccess {
+    pub fn role(&self) -> Option<CommunityRole> {
+        self.membership
+            .as_ref()
+            .map(|m| CommunityRole::parse(&m.role))
+    }
+
+    /// The authority the actor acts with: their role, or an owner's for staff.
+    pub fn authority(&self) -> Option<CommunityRole> {
+        if self.staff {
+            Some(CommunityRole::Owner)
+        } else {
+            self.role()
+        }
+    }
+
+    pub fn is_member(&self) -> bool {
+        self.membership.is_some()
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.community.owner_id == self.actor_id
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.staff
+    }
+
+    /// Members and staff may use the community; others only preview a public one.
+    pub fn require_member(&self) -> Result<()> {
+        if self.is_member() || self.staff {
+            Ok(())
+        } else {
+            Err(Error::forbidden(
+                "not_a_member",
+                "join this community first",
+            ))
+        }
+    }
+
+    /// At least `min` (staff always qualify).
+    pub fn require(&self, min: CommunityRole) -> Result<()> {
+        self.require_member()?;
+        if self.authority().is_some_and(|a| a >= min) {
+            Ok(())
+        } else {
+            Err(Error::forbidden(
+                "insufficient_role",
+                format!(
+                    "this needs the {} role or higher in this community",
+                    min.as_str()
+                ),
+            ))
+        }
+    }
+
+    /// Strictly above `target`: the rule for acting on another member.
+    pub fn require_above(&self, target: CommunityRole) -> Result<()> {
+        if self.authority().is_some_and(|a| a > target) {
+            Ok(())
+        } else {
+            Err(Error::forbidden(
+                "target_outranks_you",
+                "you cannot act on a member whose role is equal to or higher than yours",
+            ))
+        }
+    }
+
+    /// Whether the actor sees every group (moderators and up), not only theirs and public ones.
+    pub fn sees_all_groups(&self) -> bool {
+        self.authority()
+            .is_some_and(|a| a >= CommunityRole::Moderator)
+    }
+}
+
+/// The actor's standing in one group of a community they may use.
+#[derive(Debug, Clone)]
+pub struct GroupAccess {
+    pub community: CommunityAccess,
+    pub group: Group,
+    pub membership: Option<GroupMember>,
+}
+
+impl GroupAccess {
+    pub fn role(&self) -> Option<GroupRole> {
+        self.membership.as_ref().map(|m| GroupRole::parse(&m.role))
+    }
+
+    /// Community admins (and staff) manage every group; group owners and admins theirs.
+    pub fn can_manage(&self) -> bool {
+        self.community
+            .authority()
+            .is_some_and(|a| a >= CommunityRole::Admin)
+            || self.role().is_some_and(|r| r >= GroupRole::Admin)
+    }
+
+    pub fn require_manage(&self) -> Result<()> {
+        if self.can_manage() {
+            Ok(())
+        } else {
+            Err(Error::forbidden(
+                "insufficient_role",
+                "only this group's admins or community admins may do this",
+            ))
+        }
+    }
+
+    /// Reading the group's channels: its members, and community moderators and up.
+    pub fn can_read(&self) -> bool {
+        self.membership.is_some() || self.community.sees_all_groups()
+    }
+}
+
+/// The actor's standing in one channel.
+#[derive(Debug, Clone)]
+pub struct ChannelAccess {
+    pub group: GroupAccess,
+    pub channel: Channel,
+}
+
+impl ChannelAccess {
+    /// Posting: readable, not archived, read-only only for community admins, and not
+    /// timed out (`now` decides whether a timeout has expired).
+    pub fn require_post(&self, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        let community = &self.group.community;
+        if self.channel.archived {
+            return Err(Error::forbidden(
+                "channel_archived",
+                "this channel is archived",
+            ));
+        }
+        if self.channel.read_only
+            && community
+                .authority()
+                .is_none_or(|a| a < CommunityRole::Admin)
+        {
+            return Err(Error::forbidden(
+                "channel_read_only",
+                "only admins post in this channel",
+            ));
+        }
+        if let Some(until) = community
+            .membership
+            .as_ref()
+            .and_then(|m| m.timed_out_until)
+            && until > now
+        {
+            return Err(Error::forbidden(
+                "timed_out",
+                format!("you are timed out until {}", until.to_rfc3339()),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Core {
+    /// The actor's access to a community they may see: members, staff, and anyone
+    /// for a public community. Private ones are 404 for everyone else.
+    pub(crate) async fn community_access(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<CommunityAccess> {
+        let community = c.community(id).await?.ok_or_else(community_not_found)?;
+        let membership = c.community_member(id, actor.id()).await?;
+        let staff = actor.role() >= InstanceRole::Admin;
+        if membership.is_none() && !staff && community.visibility != "public" {
+            return Err(community_not_found());
+        }
+        Ok(CommunityAccess {
+            community,
+            membership,
+            actor_id: actor.id(),
+            staff,
+        })
+    }
+
+    /// Access to a community the actor must be able to use (member or staff);
+    /// non-members of public communities get 403, of private ones 404.
+    pub(crate) async fn member_access(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<CommunityAccess> {
+        let access = self.community_access(c, actor, id).await?;
+        access.require_member()?;
+        Ok(access)
+    }
+
+    /// Access to a group the actor may see: public groups and their own for members,
+    /// every group for moderators and up. Anything else is 404.
+    pub(crate) async fn group_access(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        group_id: Uuid,
+    ) -> Result<GroupAccess> {
+        let group = c.group(group_id).await?.ok_or_else(group_not_found)?;
+        let community = self
+            .community_access(c, actor, group.community_id)
+            .await
+            .map_err(|_| group_not_found())?;
+        if !community.is_member() && !community.is_staff() {
+            return Err(group_not_found());
+        }
+        let membership = c.group_member(group_id, actor.id()).await?;
+        if membership.is_none() && group.visibility != "public" && !community.sees_all_groups() {
+            return Err(group_not_found());
+        }
+        Ok(GroupAccess {
+            community,
+            group,
+            membership,
+        })
+    }
+
+    /// Access to a channel the actor may read (group members, moderators and up).
+    pub(crate) async fn channel_access(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        channel_id: Uuid,
+    ) -> Result<ChannelAccess> {
+        let channel = c.channel(channel_id).await?.ok_or_else(channel_not_found)?;
+        let group = self
+            .group_access(c, actor, channel.group_id)
+            .await
+            .map_err(|_| channel_not_found())?;
+        if !group.can_read() {
+            return Err(channel_not_found());
+        }
+        Ok(ChannelAccess { group, channel })
+    }
+}

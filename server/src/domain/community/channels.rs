@@ -1,0 +1,173 @@
+//! Channels inside groups (COM-4): text and voice, topic, slow mode, read-only and
+//! archived flags. Reading follows group access.
+
+use uuid::Uuid;
+
+use super::access::ChannelAccess;
+use crate::domain::{Actor, Core, RequestMeta, validate};
+use crate::error::{Error, Result};
+use crate::store::{self, Channel, NewAuditEntry};
+
+pub const MAX_CHANNELS_PER_GROUP: i64 = 100;
+pub const NAME_MAX: usize = 64;
+pub const TOPIC_MAX: usize = 1024;
+pub const KINDS: &[&str] = &["text", "voice"];
+
+#[derive(Debug, Clone, Default)]
+pub struct NewChannel {
+    pub name: String,
+    /// Default `text`.
+    pub kind: Option<String>,
+    pub topic: Option<String>,
+    pub slow_mode_secs: Option<u32>,
+    pub read_only: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChannelChanges {
+    pub name: Option<String>,
+    pub topic: Option<Option<String>>,
+    pub slow_mode_secs: Option<u32>,
+    pub read_only: Option<bool>,
+    pub archived: Option<bool>,
+    pub position: Option<i32>,
+}
+
+/// 0 (off) or 5 seconds to 10 minutes.
+fn slow_mode(secs: u32) -> Result<i32> {
+    if secs == 0 || (5..=600).contains(&secs) {
+        Ok(secs as i32)
+    } else {
+        Err(Error::invalid(
+            "slow_mode_secs",
+            "slow mode is 0 (off) or 5 to 600 seconds",
+        ))
+    }
+}
+
+impl Core {
+    /// Creates a channel in a group: its admins, or community admins.
+    pub async fn create_channel(
+        &self,
+        actor: &Actor,
+        group_id: Uuid,
+        input: NewChannel,
+        meta: &RequestMeta,
+    ) -> Result<Channel> {
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let access = self.group_access(&mut c, actor, group_id).await?;
+        access.require_manage()?;
+        let count = c.count_channels(group_id).await?;
+        if count >= MAX_CHANNELS_PER_GROUP {
+            return Err(Error::conflict(
+                "channel_limit",
+                format!("a group has at most {MAX_CHANNELS_PER_GROUP} channels"),
+            ));
+        }
+        let now = store::now();
+        let channel = Channel {
+            id: store::new_id(),
+            group_id,
+            community_id: access.group.community_id,
+            name: validate::name("name", &input.name, NAME_MAX)?,
+            kind: validate::one_of("kind", input.kind.as_deref().unwrap_or("text"), KINDS)?
+                .to_owned(),
+            topic: validate::optional_text("topic", input.topic.as_deref(), TOPIC_MAX)?,
+            position: count as i32,
+            slow_mode_secs: slow_mode(input.slow_mode_secs.unwrap_or(0))?,
+            read_only: input.read_only.unwrap_or(false),
+            archived: false,
+            created_at: now,
+            updated_at: now,
+        };
+        c.insert_channel(&channel).await?;
+        let entry = NewAuditEntry::by(actor.id(), "channel.created")
+            .community(channel.community_id)
+            .details(serde_json::json!({ "channel_id": channel.id, "group_id": group_id }));
+        self.audit(&mut c, meta, entry).await?;
+        tx.commit().await?;
+        Ok(channel)
+    }
+
+    /// The channels of a group the actor may read.
+    pub async fn group_channels(&self, actor: &Actor, group_id: Uuid) -> Result<Vec<Channel>> {
+        let mut conn = self.db.acquire().await?;
+        let mut c = conn.conn();
+        let access = self.group_access(&mut c, actor, group_id).await?;
+        if !access.can_read() {
+            return Err(Error::forbidden(
+                "not_a_member",
+                "join this group to see its channels",
+            ));
+        }
+        Ok(c.channels_of_group(group_id).await?)
+    }
+
+    pub async fn channel(&self, actor: &Actor, channel_id: Uuid) -> Result<ChannelAccess> {
+        self.channel_access(&mut self.db.acquire().await?.conn(), actor, channel_id)
+            .await
+    }
+
+    pub async fn update_channel(
+        &self,
+        actor: &Actor,
+        channel_id: Uuid,
+        changes: ChannelChanges,
+        meta: &RequestMeta,
+    ) -> Result<Channel> {
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let access = self.channel_access(&mut c, actor, channel_id).await?;
+        access.group.require_manage()?;
+        let mut channel = access.channel;
+        if let Some(name) = changes.name {
+            channel.name = validate::name("name", &name, NAME_MAX)?;
+        }
+        if let Some(topic) = changes.topic {
+            channel.topic = validate::optional_text("topic", topic.as_deref(), TOPIC_MAX)?;
+        }
+        if let Some(secs) = changes.slow_mode_secs {
+            channel.slow_mode_secs = slow_mode(secs)?;
+        }
+        if let Some(read_only) = changes.read_only {
+            channel.read_only = read_only;
+        }
+        if let Some(archived) = changes.archived {
+            channel.archived = archived;
+        }
+        if let Some(position) = changes.position {
+            if !(0..=1000).contains(&position) {
+                return Err(Error::invalid("position", "position must be 0 to 1000"));
+            }
+            channel.position = position;
+        }
+        channel.updated_at = store::now();
+        c.update_channel(&channel).await?;
+        let entry = NewAuditEntry::by(actor.id(), "channel.updated")
+            .community(channel.community_id)
+            .details(serde_json::json!({ "channel_id": channel_id }));
+        self.audit(&mut c, meta, entry).await?;
+        tx.commit().await?;
+        Ok(channel)
+    }
+
+    pub async fn delete_channel(
+        &self,
+        actor: &Actor,
+        channel_id: Uuid,
+        meta: &RequestMeta,
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let access = self.channel_access(&mut c, actor, channel_id).await?;
+        access.group.require_manage()?;
+        c.delete_channel(channel_id).await?;
+        let entry = NewAuditEntry::by(actor.id(), "channel.deleted")
+            .community(access.channel.community_id)
+            .details(serde_json::json!({ "channel_id": channel_id, "name": access.channel.name }));
+        self.audit(&mut c, meta, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

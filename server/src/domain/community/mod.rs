@@ -1,0 +1,19 @@
+//! Communities, groups, channels, invites and moderation (COM-1..4, COM-6), and the
+//! one permission model they share: [`CommunityAccess`] says what the actor may do
+//! in a community; [`GroupAccess`] and [`ChannelAccess`] refine it. Messaging and
+//! voice reuse these, on REST and WebSocket paths alike.
+
+mod access;
+mod channels;
+mod communities;
+mod groups;
+mod invites;
+mod members;
+mod moderation;
+
+pub use access::{ChannelAccess, CommunityAccess, CommunityRole, GroupAccess, GroupRole};
+pub use channels::{ChannelChanges, NewChannel};
+pub use communities::{CommunityChanges, NewCommunity};
+pub use groups::{GroupChanges, NewGroup};
+pub use members::MemberChanges;
+pub use moderation::TIMEOUT_RANGE_SECS;

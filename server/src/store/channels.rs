@@ -1,0 +1,118 @@
+//! Channels inside groups.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Conn, StoreResult, db_run};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Channel {
+    pub id: Uuid,
+    pub group_id: Uuid,
+    pub community_id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub topic: Option<String>,
+    pub position: i32,
+    pub slow_mode_secs: i32,
+    pub read_only: bool,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+macro_rules! select_channels {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, group_id, community_id, name, kind, topic, position, slow_mode_secs, read_only, archived, \
+             created_at, updated_at FROM channels ",
+            $rest
+        )
+    };
+}
+
+impl Conn<'_> {
+    pub async fn insert_channel(&mut self, c: &Channel) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query(
+                "INSERT INTO channels (id, group_id, community_id, name, kind, topic, position, slow_mode_secs, \
+                 read_only, archived, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(c.id)
+            .bind(c.group_id)
+            .bind(c.community_id)
+            .bind(&c.name)
+            .bind(&c.kind)
+            .bind(&c.topic)
+            .bind(c.position)
+            .bind(c.slow_mode_secs)
+            .bind(c.read_only)
+            .bind(c.archived)
+            .bind(c.created_at)
+            .bind(c.updated_at)
+            .execute(e)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn channel(&mut self, id: Uuid) -> StoreResult<Option<Channel>> {
+        Ok(db_run!(self, |e| {
+            sqlx::query_as(select_channels!("WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(e)
+                .await?
+        }))
+    }
+
+    pub async fn channels_of_group(&mut self, group_id: Uuid) -> StoreResult<Vec<Channel>> {
+        Ok(db_run!(self, |e| {
+            sqlx::query_as(select_channels!(
+                "WHERE group_id = $1 ORDER BY position, id"
+            ))
+            .bind(group_id)
+            .fetch_all(e)
+            .await?
+        }))
+    }
+
+    pub async fn count_channels(&mut self, group_id: Uuid) -> StoreResult<i64> {
+        let (count,): (i64,) = db_run!(self, |e| {
+            sqlx::query_as("SELECT COUNT(*) FROM channels WHERE group_id = $1")
+                .bind(group_id)
+                .fetch_one(e)
+                .await?
+        });
+        Ok(count)
+    }
+
+    pub async fn update_channel(&mut self, c: &Channel) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query(
+                "UPDATE channels SET name = $2, topic = $3, position = $4, slow_mode_secs = $5, read_only = $6, \
+                 archived = $7, updated_at = $8 WHERE id = $1",
+            )
+            .bind(c.id)
+            .bind(&c.name)
+            .bind(&c.topic)
+            .bind(c.position)
+            .bind(c.slow_mode_secs)
+            .bind(c.read_only)
+            .bind(c.archived)
+            .bind(c.updated_at)
+            .execute(e)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn delete_channel(&mut self, id: Uuid) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query("DELETE FROM channels WHERE id = $1")
+                .bind(id)
+                .execute(e)
+                .await?;
+        });
+        Ok(())
+    }
+}
