@@ -125,3 +125,28 @@ macro_rules! db_exec {
         }
     };
 }
+
+impl TestDb {
+    /// Runs a `SELECT COUNT(*) …` with UUID binds on either backend.
+    pub async fn count(&self, sql: &'static str, binds: &[uuid::Uuid]) -> i64 {
+        let db = self.connect().await;
+        let count = match &db {
+            Db::Postgres(pool) => {
+                let mut query = sqlx::query_as::<_, (i64,)>(sql);
+                for b in binds {
+                    query = query.bind(*b);
+                }
+                query.fetch_one(pool).await
+            }
+            Db::Sqlite(pool) => {
+                let mut query = sqlx::query_as::<_, (i64,)>(sql);
+                for b in binds {
+                    query = query.bind(*b);
+                }
+                query.fetch_one(pool).await
+            }
+        };
+        db.close().await;
+        count.unwrap_or_else(|e| panic!("{sql}: {e}")).0
+    }
+}

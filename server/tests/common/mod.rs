@@ -281,3 +281,72 @@ impl Drop for TestServer {
 pub fn body<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap()
 }
+
+/// Test-side helpers for the community API.
+impl TestServer {
+    /// Registers a user (open registration) and returns (user id, access token).
+    pub async fn user(&self, name: &str) -> (uuid::Uuid, String) {
+        let auth = self.register(name, &format!("{name}-password"), None).await;
+        (auth.user.id, auth.tokens.access_token)
+    }
+
+    /// Creates a community and returns its ID.
+    pub async fn community(&self, token: &str, body: Value) -> uuid::Uuid {
+        let resp = self
+            .post("/api/communities", Some(token), &body)
+            .await
+            .expect(StatusCode::CREATED);
+        resp.body["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Creates an invite in a community and returns its code.
+    pub async fn community_invite(&self, token: &str, community: uuid::Uuid) -> String {
+        let path = format!("/api/communities/{community}/invites");
+        let resp = self
+            .post(&path, Some(token), &json!({}))
+            .await
+            .expect(StatusCode::CREATED);
+        resp.body["code"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn accept(&self, token: &str, code: &str) -> Resp {
+        self.post(
+            &format!("/api/invites/{code}/accept"),
+            Some(token),
+            &json!({}),
+        )
+        .await
+    }
+
+    pub async fn set_role(&self, token: &str, community: uuid::Uuid, user: uuid::Uuid, role: &str) {
+        let path = format!("/api/communities/{community}/members/{user}");
+        self.call(
+            Method::PATCH,
+            &path,
+            Some(token),
+            Some(&json!({ "role": role })),
+        )
+        .await
+        .expect(StatusCode::OK);
+    }
+
+    /// Creates a group and returns its ID.
+    pub async fn group(&self, token: &str, community: uuid::Uuid, body: Value) -> uuid::Uuid {
+        let path = format!("/api/communities/{community}/groups");
+        let resp = self
+            .post(&path, Some(token), &body)
+            .await
+            .expect(StatusCode::CREATED);
+        resp.body["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Creates a channel and returns its ID.
+    pub async fn channel(&self, token: &str, group: uuid::Uuid, body: Value) -> uuid::Uuid {
+        let path = format!("/api/groups/{group}/channels");
+        let resp = self
+            .post(&path, Some(token), &body)
+            .await
+            .expect(StatusCode::CREATED);
+        resp.body["id"].as_str().unwrap().parse().unwrap()
+    }
+}
