@@ -12,6 +12,8 @@ pub enum Backend {
 pub struct TestDb {
     pub backend: Backend,
     pub url: String,
+    /// A pool for the test's own queries, opened on first use.
+    pool: tokio::sync::OnceCell<Db>,
     /// Keeps the SQLite folder alive.
     _dir: Option<tempfile::TempDir>,
     /// (server URL, database name) to drop, for PostgreSQL.
@@ -52,6 +54,7 @@ impl TestDb {
                 Some(TestDb {
                     backend,
                     url,
+                    pool: Default::default(),
                     _dir: Some(dir),
                     pg: None,
                 })
@@ -69,10 +72,18 @@ impl TestDb {
                     .execute(pool)
                     .await
                     .expect("create test database");
+                // Test data need not survive a crash: skip the fsync at every commit.
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "ALTER DATABASE {name} SET synchronous_commit = off"
+                )))
+                .execute(pool)
+                .await
+                .expect("relax durability of the test database");
                 admin.close().await;
                 Some(TestDb {
                     backend,
                     url: with_database(&server, &name),
+                    pool: Default::default(),
                     _dir: None,
                     pg: Some((server, name)),
                 })
@@ -146,7 +157,6 @@ impl TestDb {
                 query.fetch_one(pool).await
             }
         };
-        db.close().await;
         count.unwrap_or_else(|e| panic!("{sql}: {e}")).0
     }
 }

@@ -120,7 +120,12 @@ impl Core {
         if user_id != actor.id() {
             access.require(CommunityRole::Moderator)?;
         }
-        Ok(c.warnings(id, user_id).await?)
+        let warnings = c.warnings(id, user_id).await?;
+        // Former members keep their history; strangers to this community are not found.
+        if warnings.is_empty() && c.community_member(id, user_id).await?.is_none() {
+            return Err(member_not_found());
+        }
+        Ok(warnings)
     }
 
     /// Mutes a member for `duration_secs`; the timeout ends by itself.

@@ -1,0 +1,566 @@
+//! The permission matrix (COM-1..6, ADM-1, ADM-2): every action is tried by every
+//! role — instance owner, instance admin, community owner, community admin,
+//! moderator, member, non-member, suspended user — each time in a fresh community.
+//! Allowed ones must succeed and have their effect; forbidden ones must answer
+//! 401/403/404 and leave the database as it was.
+
+mod common;
+
+use std::collections::HashMap;
+
+use chatalot_server::config::CommunityCreationMode;
+use common::{Backend, TestServer};
+use reqwest::{Method, StatusCode};
+use rstest::rstest;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Role {
+    InstanceOwner,
+    InstanceAdmin,
+    CommunityOwner,
+    CommunityAdmin,
+    Moderator,
+    Member,
+    NonMember,
+    Suspended,
+}
+use Role::*;
+
+const ROLES: [Role; 8] = [
+    InstanceOwner,
+    InstanceAdmin,
+    CommunityOwner,
+    CommunityAdmin,
+    Moderator,
+    Member,
+    NonMember,
+    Suspended,
+];
+const STAFF_AND_ADMINS: &[Role] = &[InstanceOwner, InstanceAdmin, CommunityOwner, CommunityAdmin];
+const MODERATORS: &[Role] = &[
+    InstanceOwner,
+    InstanceAdmin,
+    CommunityOwner,
+    CommunityAdmin,
+    Moderator,
+];
+const EVERY_MEMBER: &[Role] = &[
+    InstanceOwner,
+    InstanceAdmin,
+    CommunityOwner,
+    CommunityAdmin,
+    Moderator,
+    Member,
+];
+const OWNERS: &[Role] = &[InstanceOwner, InstanceAdmin, CommunityOwner];
+
+/// One action: a request whose path and body name world objects as `{key}`, who may
+/// do it, who is not asked (self-targeting), and an SQL count that is non-zero once
+/// the action took effect.
+struct Action {
+    name: &'static str,
+    method: Method,
+    path: &'static str,
+    body: Option<&'static str>,
+    allowed: &'static [Role],
+    skip: &'static [Role],
+    effect: Option<(&'static str, &'static [&'static str])>,
+}
+
+const fn act(
+    name: &'static str,
+    method: Method,
+    path: &'static str,
+    allowed: &'static [Role],
+) -> Action {
+    Action {
+        name,
+        method,
+        path,
+        body: None,
+        allowed,
+        skip: &[],
+        effect: None,
+    }
+}
+
+impl Action {
+    const fn body(mut self, body: &'static str) -> Action {
+        self.body = Some(body);
+        self
+    }
+    const fn skip(mut self, roles: &'static [Role]) -> Action {
+        self.skip = roles;
+        self
+    }
+    const fn effect(mut self, sql: &'static str, keys: &'static [&'static str]) -> Action {
+        self.effect = Some((sql, keys));
+        self
+    }
+}
+
+fn actions() -> Vec<Action> {
+    use Method as M;
+    vec![
+        act("view community", M::GET, "/api/communities/{community}", EVERY_MEMBER),
+        act("list members", M::GET, "/api/communities/{community}/members", EVERY_MEMBER),
+        act("list groups", M::GET, "/api/communities/{community}/groups", EVERY_MEMBER),
+        act("view public group channels", M::GET, "/api/groups/{general}/channels", EVERY_MEMBER),
+        act("view channel", M::GET, "/api/channels/{lobby}", EVERY_MEMBER),
+        act("view private group", M::GET, "/api/groups/{staff}", MODERATORS),
+        act("view private channel", M::GET, "/api/channels/{mods}", MODERATORS),
+        act("list invites", M::GET, "/api/communities/{community}/invites", MODERATORS),
+        act("view ban list", M::GET, "/api/communities/{community}/bans", MODERATORS),
+        act("view another member's warnings", M::GET, "/api/communities/{community}/members/{moderator}/warnings", MODERATORS)
+            .skip(&[Moderator]),
+        act("update community", M::PATCH, "/api/communities/{community}", STAFF_AND_ADMINS)
+            .body(r#"{"name": "Renamed"}"#)
+            .effect("SELECT COUNT(*) FROM communities WHERE id = $1 AND name = 'Renamed'", &["community"]),
+        act("delete community", M::DELETE, "/api/communities/{community}", OWNERS)
+            .effect("SELECT COUNT(*) FROM (SELECT 1 AS x) t WHERE NOT EXISTS (SELECT 1 FROM communities WHERE id = $1)", &["community"]),
+        act("transfer community", M::POST, "/api/communities/{community}/transfer", &[CommunityOwner])
+            .body(r#"{"user_id": "{member}"}"#)
+            .effect("SELECT COUNT(*) FROM communities WHERE id = $1 AND owner_id = $2", &["community", "member"]),
+        act("create invite", M::POST, "/api/communities/{community}/invites", MODERATORS)
+            .body("{}")
+            .effect("SELECT COUNT(*) - 2 FROM community_invites WHERE community_id = $1", &["community"]),
+        act("revoke invite", M::DELETE, "/api/communities/{community}/invites/{invite}", MODERATORS)
+            .effect("SELECT COUNT(*) FROM community_invites WHERE id = $1 AND revoked_at IS NOT NULL", &["invite"]),
+        act("promote member to moderator", M::PATCH, "/api/communities/{community}/members/{member}", STAFF_AND_ADMINS)
+            .body(r#"{"role": "moderator"}"#)
+            .skip(&[Member])
+            .effect("SELECT COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2 AND role = 'moderator'", &["community", "member"]),
+        act("promote moderator to admin", M::PATCH, "/api/communities/{community}/members/{moderator}", OWNERS)
+            .body(r#"{"role": "admin"}"#)
+            .skip(&[Moderator])
+            .effect("SELECT COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2 AND role = 'admin'", &["community", "moderator"]),
+        act("demote admin", M::PATCH, "/api/communities/{community}/members/{admin}", OWNERS)
+            .body(r#"{"role": "member"}"#)
+            .skip(&[CommunityAdmin])
+            .effect("SELECT COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2 AND role = 'member'", &["community", "admin"]),
+        act("rename a member", M::PATCH, "/api/communities/{community}/members/{member}", MODERATORS)
+            .body(r#"{"nickname": "Renamed"}"#)
+            .skip(&[Member])
+            .effect("SELECT COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2 AND nickname = 'Renamed'", &["community", "member"]),
+        act("warn member", M::POST, "/api/communities/{community}/members/{member}/warnings", MODERATORS)
+            .body(r#"{"reason": "r"}"#)
+            .skip(&[Member])
+            .effect("SELECT COUNT(*) FROM community_warnings WHERE community_id = $1 AND user_id = $2", &["community", "member"]),
+        act("warn moderator", M::POST, "/api/communities/{community}/members/{moderator}/warnings", STAFF_AND_ADMINS)
+            .body(r#"{"reason": "r"}"#)
+            .skip(&[Moderator])
+            .effect("SELECT COUNT(*) FROM community_warnings WHERE community_id = $1 AND user_id = $2", &["community", "moderator"]),
+        act("time out member", M::PUT, "/api/communities/{community}/members/{member}/timeout", MODERATORS)
+            .body(r#"{"duration_secs": 60}"#)
+            .skip(&[Member])
+            .effect("SELECT COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2 AND timed_out_until IS NOT NULL", &["community", "member"]),
+        act("kick member", M::POST, "/api/communities/{community}/members/{member}/kick", MODERATORS)
+            .body("{}")
+            .skip(&[Member])
+            .effect("SELECT 1 - COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2", &["community", "member"]),
+        act("kick admin", M::POST, "/api/communities/{community}/members/{admin}/kick", OWNERS)
+            .body("{}")
+            .skip(&[CommunityAdmin])
+            .effect("SELECT 1 - COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2", &["community", "admin"]),
+        act("kick the owner", M::POST, "/api/communities/{community}/members/{owner}/kick", &[])
+            .body("{}")
+            .skip(&[CommunityOwner])
+            .effect("SELECT 1 - COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2", &["community", "owner"]),
+        act("ban member", M::PUT, "/api/communities/{community}/bans/{member}", MODERATORS)
+            .body("{}")
+            .skip(&[Member])
+            .effect("SELECT COUNT(*) FROM community_bans WHERE community_id = $1 AND user_id = $2", &["community", "member"]),
+        act("ban an outsider", M::PUT, "/api/communities/{community}/bans/{victim}", MODERATORS)
+            .body("{}")
+            .effect("SELECT COUNT(*) FROM community_bans WHERE community_id = $1 AND user_id = $2", &["community", "victim"]),
+        act("unban", M::DELETE, "/api/communities/{community}/bans/{banned}", MODERATORS)
+            .effect("SELECT 1 - COUNT(*) FROM community_bans WHERE community_id = $1 AND user_id = $2", &["community", "banned"]),
+        act("create group", M::POST, "/api/communities/{community}/groups", STAFF_AND_ADMINS)
+            .body(r#"{"name": "New"}"#)
+            .effect("SELECT COUNT(*) FROM community_groups WHERE community_id = $1 AND name = 'New'", &["community"]),
+        act("assign a personal group", M::POST, "/api/communities/{community}/groups", MODERATORS)
+            .body(r#"{"name": "Personal", "assigned_to": "{member}"}"#)
+            .skip(&[Member])
+            .effect("SELECT COUNT(*) FROM community_groups WHERE community_id = $1 AND assigned_to = $2", &["community", "member"]),
+        act("update group", M::PATCH, "/api/groups/{general}", STAFF_AND_ADMINS)
+            .body(r#"{"name": "Renamed"}"#)
+            .effect("SELECT COUNT(*) FROM community_groups WHERE id = $1 AND name = 'Renamed'", &["general"]),
+        act("delete group", M::DELETE, "/api/groups/{general}", STAFF_AND_ADMINS)
+            .effect("SELECT 1 - COUNT(*) FROM community_groups WHERE id = $1", &["general"]),
+        act("add to private group", M::PUT, "/api/groups/{staff}/members/{member}", STAFF_AND_ADMINS)
+            .body(r#"{"role": "member"}"#)
+            .effect("SELECT COUNT(*) FROM group_members WHERE group_id = $1 AND user_id = $2", &["staff", "member"]),
+        act("create channel", M::POST, "/api/groups/{general}/channels", STAFF_AND_ADMINS)
+            .body(r#"{"name": "new"}"#)
+            .effect("SELECT COUNT(*) FROM channels WHERE group_id = $1 AND name = 'new'", &["general"]),
+        act("update channel", M::PATCH, "/api/channels/{lobby}", STAFF_AND_ADMINS)
+            .body(r#"{"read_only": true}"#)
+            .effect("SELECT COUNT(*) FROM channels WHERE id = $1 AND read_only", &["lobby"]),
+        act("delete channel", M::DELETE, "/api/channels/{lobby}", STAFF_AND_ADMINS)
+            .effect("SELECT 1 - COUNT(*) FROM channels WHERE id = $1", &["lobby"]),
+        act("leave community", M::POST, "/api/communities/{community}/leave", &[CommunityAdmin, Moderator, Member])
+            .body("{}")
+            .skip(&[CommunityOwner])
+            .effect("SELECT 5 - COUNT(*) FROM community_members WHERE community_id = $1", &["community"]),
+        act("accept invite", M::POST, "/api/invites/{code}/accept", &[InstanceOwner, InstanceAdmin, NonMember])
+            .body("{}")
+            .skip(&[CommunityOwner, CommunityAdmin, Moderator, Member])
+            .effect("SELECT COUNT(*) - 5 FROM community_members WHERE community_id = $1", &["community"]),
+        act("list users", M::GET, "/api/admin/users", &[InstanceOwner, InstanceAdmin]),
+        act("suspend a user", M::POST, "/api/admin/users/{victim}/suspend", &[InstanceOwner, InstanceAdmin])
+            .body("{}")
+            .effect("SELECT COUNT(*) FROM users WHERE id = $1 AND suspended_at IS NOT NULL", &["victim"]),
+        act("grant admin", M::PUT, "/api/admin/users/{victim}/role", &[InstanceOwner])
+            .body(r#"{"role": "admin"}"#)
+            .effect("SELECT COUNT(*) FROM users WHERE id = $1 AND instance_role = 'admin'", &["victim"]),
+        act("reset a password", M::POST, "/api/admin/users/{victim}/reset-password", &[InstanceOwner, InstanceAdmin])
+            .body("{}")
+            .effect("SELECT 1 - COUNT(*) FROM sessions WHERE user_id = $1", &["victim"]),
+        act("delete a user", M::DELETE, "/api/admin/users/{victim}", &[InstanceOwner, InstanceAdmin])
+            .effect("SELECT 1 - COUNT(*) FROM users WHERE id = $1", &["victim"]),
+    ]
+}
+
+/// The fixed cast, and a fresh community per (action, role).
+struct Cast {
+    tokens: HashMap<Role, String>,
+    ids: HashMap<Role, Uuid>,
+}
+
+async fn cast(s: &TestServer) -> Cast {
+    let names = [
+        (InstanceOwner, "root"),
+        (InstanceAdmin, "iadmin"),
+        (CommunityOwner, "owner"),
+        (CommunityAdmin, "cadmin"),
+        (Moderator, "moderator"),
+        (Member, "member"),
+        (NonMember, "outsider"),
+        (Suspended, "suspended"),
+    ];
+    let mut tokens = HashMap::new();
+    let mut ids = HashMap::new();
+    for (role, name) in names {
+        let (id, token) = s.user(name).await;
+        tokens.insert(role, token);
+        ids.insert(role, id);
+    }
+    let root = tokens[&InstanceOwner].clone();
+    for (role, path) in [(InstanceAdmin, "role"), (Suspended, "suspend")] {
+        let body = if role == InstanceAdmin {
+            json!({"role": "admin"})
+        } else {
+            json!({})
+        };
+        let method = if role == InstanceAdmin {
+            Method::PUT
+        } else {
+            Method::POST
+        };
+        let target = ids[&role];
+        s.call(
+            method,
+            &format!("/api/admin/users/{target}/{path}"),
+            Some(&root),
+            Some(&body),
+        )
+        .await
+        .expect(StatusCode::OK);
+    }
+    Cast { tokens, ids }
+}
+
+/// A fresh community: owner, admin, moderator, member (and a suspended admin), a
+/// public group with a channel, a private group with a channel, an invite, a
+/// pre-banned user and an outsider victim.
+async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, String> {
+    let owner = &cast.tokens[&CommunityOwner];
+    let community = s
+        .community(owner, json!({"name": format!("World {n}")}))
+        .await;
+    let code = s.community_invite(owner, community).await;
+    for role in [CommunityAdmin, Moderator, Member] {
+        s.accept(&cast.tokens[&role], &code)
+            .await
+            .expect(StatusCode::OK);
+    }
+    s.set_role(owner, community, cast.ids[&CommunityAdmin], "admin")
+        .await;
+    s.set_role(owner, community, cast.ids[&Moderator], "moderator")
+        .await;
+    let db = s.db.connect().await;
+    let now = chrono::Utc::now();
+    db_exec!(
+        db,
+        "INSERT INTO community_members (community_id, user_id, role, joined_at) VALUES ($1, $2, 'admin', $3)",
+        community,
+        cast.ids[&Suspended],
+        now
+    );
+    let general = s.group(owner, community, json!({"name": "General"})).await;
+    let staff = s
+        .group(
+            owner,
+            community,
+            json!({"name": "Staff", "visibility": "private"}),
+        )
+        .await;
+    let lobby = s.channel(owner, general, json!({"name": "lobby"})).await;
+    let mods = s.channel(owner, staff, json!({"name": "mods"})).await;
+    let invite = s
+        .post(
+            &format!("/api/communities/{community}/invites"),
+            Some(owner),
+            &json!({}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let (victim, _) = s.user(&format!("victim{n}")).await;
+    let (banned, _) = s.user(&format!("banned{n}")).await;
+    s.call(
+        Method::PUT,
+        &format!("/api/communities/{community}/bans/{banned}"),
+        Some(owner),
+        Some(&json!({})),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    HashMap::from([
+        ("community", community.to_string()),
+        ("general", general.to_string()),
+        ("staff", staff.to_string()),
+        ("lobby", lobby.to_string()),
+        ("mods", mods.to_string()),
+        ("invite", invite.body["id"].as_str().unwrap().to_owned()),
+        ("code", code),
+        ("owner", cast.ids[&CommunityOwner].to_string()),
+        ("admin", cast.ids[&CommunityAdmin].to_string()),
+        ("moderator", cast.ids[&Moderator].to_string()),
+        ("member", cast.ids[&Member].to_string()),
+        ("victim", victim.to_string()),
+        ("banned", banned.to_string()),
+    ])
+}
+
+fn fill(template: &str, world: &HashMap<&'static str, String>) -> String {
+    let mut out = template.to_owned();
+    for (key, value) in world {
+        out = out.replace(&format!("{{{key}}}"), value);
+    }
+    out
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn every_role_tries_every_action(#[case] backend: Backend) {
+    let Some(s) = TestServer::start_with(backend, |c| {
+        c.community_creation_mode = CommunityCreationMode::Anyone
+    })
+    .await
+    else {
+        return;
+    };
+    let cast = cast(&s).await;
+    let mut failures = Vec::new();
+    let (mut n, mut worlds) = (0, 0);
+    // A refused attempt leaves the world as it was (that is checked), so a new world
+    // is built only after an allowed action changed it.
+    let mut current: Option<HashMap<&'static str, String>> = None;
+    for action in actions() {
+        for role in ROLES {
+            if action.skip.contains(&role) {
+                continue;
+            }
+            n += 1;
+            if current.is_none() {
+                worlds += 1;
+                current = Some(world(&s, &cast, worlds).await);
+            }
+            let world = current.as_ref().expect("built above");
+            let path = fill(action.path, world);
+            let body: Option<Value> = action
+                .body
+                .map(|b| serde_json::from_str(&fill(b, world)).unwrap());
+            let resp = s
+                .call(
+                    action.method.clone(),
+                    &path,
+                    Some(&cast.tokens[&role]),
+                    body.as_ref(),
+                )
+                .await;
+            let allowed = action.allowed.contains(&role);
+            if allowed && action.method != Method::GET {
+                let world = current.take().expect("built above");
+                check(&s, &action, role, &resp, &world, true, &mut failures).await;
+                continue;
+            }
+            check(&s, &action, role, &resp, world, allowed, &mut failures).await;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} checks ({worlds} worlds) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Checks the answer and the database after `role` tried `action`.
+async fn check(
+    s: &TestServer,
+    action: &Action,
+    role: Role,
+    resp: &common::Resp,
+    world: &HashMap<&'static str, String>,
+    allowed: bool,
+    failures: &mut Vec<String>,
+) {
+    let ok = if allowed {
+        resp.status.is_success()
+    } else {
+        matches!(
+            resp.status,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        )
+    };
+    if !ok {
+        failures.push(format!(
+            "{} by {role:?}: {} {}",
+            action.name, resp.status, resp.text
+        ));
+        return;
+    }
+    if let Some((sql, keys)) = action.effect {
+        let binds: Vec<Uuid> = keys.iter().map(|k| world[k].parse().unwrap()).collect();
+        let happened = s.db.count(sql, &binds).await > 0;
+        if happened != allowed {
+            let state = if happened { "present" } else { "missing" };
+            failures.push(format!(
+                "{} by {role:?}: effect {state} in the database",
+                action.name
+            ));
+        }
+    }
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn ids_from_another_community_reveal_nothing(#[case] backend: Backend) {
+    let Some(s) = TestServer::start_with(backend, |c| {
+        c.community_creation_mode = CommunityCreationMode::Anyone
+    })
+    .await
+    else {
+        return;
+    };
+    s.user("root").await;
+    let (_, alice) = s.user("alice").await;
+    let (bob_id, bob) = s.user("bob").await;
+    let (carol_id, carol) = s.user("carol").await;
+    // Alice owns A; Bob owns B with Carol in it.
+    let a = s.community(&alice, json!({"name": "A"})).await;
+    let b = s.community(&bob, json!({"name": "B"})).await;
+    let code = s.community_invite(&bob, b).await;
+    s.accept(&carol, &code).await.expect(StatusCode::OK);
+    let b_group = s.group(&bob, b, json!({"name": "B group"})).await;
+    let b_channel = s.channel(&bob, b_group, json!({"name": "secret"})).await;
+    let b_invite = s
+        .post(
+            &format!("/api/communities/{b}/invites"),
+            Some(&bob),
+            &json!({}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let b_invite = b_invite.body["id"].as_str().unwrap().to_owned();
+
+    let probes: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::GET, format!("/api/communities/{b}"), None),
+        (Method::GET, format!("/api/communities/{b}/members"), None),
+        (Method::GET, format!("/api/communities/{b}/groups"), None),
+        (Method::GET, format!("/api/groups/{b_group}"), None),
+        (Method::GET, format!("/api/groups/{b_group}/channels"), None),
+        (Method::GET, format!("/api/groups/{b_group}/members"), None),
+        (Method::GET, format!("/api/channels/{b_channel}"), None),
+        (
+            Method::PATCH,
+            format!("/api/channels/{b_channel}"),
+            Some(json!({"name": "pwned"})),
+        ),
+        (Method::DELETE, format!("/api/groups/{b_group}"), None),
+        // B's objects addressed through A, which Alice owns.
+        (
+            Method::PATCH,
+            format!("/api/communities/{a}/members/{carol_id}"),
+            Some(json!({"nickname": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/communities/{a}/members/{carol_id}/kick"),
+            Some(json!({})),
+        ),
+        (
+            Method::GET,
+            format!("/api/communities/{a}/members/{carol_id}/warnings"),
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/communities/{a}/invites/{b_invite}"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/communities/{a}/transfer"),
+            Some(json!({"user_id": carol_id})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/groups/{b_group}/members/{bob_id}"),
+            Some(json!({"role": "member"})),
+        ),
+    ];
+    for (method, path, body) in probes {
+        let resp = s
+            .call(method.clone(), &path, Some(&alice), body.as_ref())
+            .await;
+        assert_eq!(
+            resp.status,
+            StatusCode::NOT_FOUND,
+            "{method} {path}: {}",
+            resp.text
+        );
+        for secret in ["B group", "secret", "carol", "B\""] {
+            assert!(
+                !resp.text.contains(secret),
+                "{method} {path} leaks {secret:?}: {}",
+                resp.text
+            );
+        }
+    }
+    // Nothing changed in B.
+    let channel = s
+        .get(&format!("/api/channels/{b_channel}"), Some(&carol))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(channel.body["name"], "secret");
+    let invites = s
+        .get(&format!("/api/communities/{b}/invites"), Some(&bob))
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        invites
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["revoked"] == false)
+    );
+}
