@@ -1,6 +1,6 @@
 //! Registration invites managed by instance administrators (ADM-3).
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use super::{Actor, Core, RequestMeta};
@@ -19,6 +19,37 @@ pub struct NewInvite {
     pub expires_in_hours: Option<u32>,
 }
 
+impl NewInvite {
+    /// The validated limits: (max uses, expiry time from `now`).
+    pub(crate) fn limits(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(Option<i32>, Option<DateTime<Utc>>)> {
+        if let Some(max) = self.max_uses
+            && !(1..=INVITE_MAX_USES).contains(&max)
+        {
+            return Err(Error::invalid(
+                "max_uses",
+                format!("max_uses must be 1 to {INVITE_MAX_USES}"),
+            ));
+        }
+        if let Some(hours) = self.expires_in_hours
+            && !INVITE_EXPIRY_HOURS.contains(&hours)
+        {
+            return Err(Error::invalid(
+                "expires_in_hours",
+                "expires_in_hours must be 1 to 8760",
+            ));
+        }
+        let max_uses = self.max_uses.map(|m| m as i32);
+        Ok((
+            max_uses,
+            self.expires_in_hours
+                .map(|h| now + Duration::hours(i64::from(h))),
+        ))
+    }
+}
+
 impl Core {
     pub async fn create_registration_invite(
         &self,
@@ -27,32 +58,15 @@ impl Core {
         meta: &RequestMeta,
     ) -> Result<RegistrationInvite> {
         actor.require_admin()?;
-        if let Some(max) = input.max_uses
-            && !(1..=INVITE_MAX_USES).contains(&max)
-        {
-            return Err(Error::invalid(
-                "max_uses",
-                format!("max_uses must be 1 to {INVITE_MAX_USES}"),
-            ));
-        }
-        if let Some(hours) = input.expires_in_hours
-            && !INVITE_EXPIRY_HOURS.contains(&hours)
-        {
-            return Err(Error::invalid(
-                "expires_in_hours",
-                "expires_in_hours must be 1 to 8760",
-            ));
-        }
         let now = store::now();
+        let (max_uses, expires_at) = input.limits(now)?;
         let invite = RegistrationInvite {
             id: store::new_id(),
             code: secrets::random_code(10),
             created_by: Some(actor.id()),
-            max_uses: input.max_uses.map(|m| m as i32),
+            max_uses,
             uses: 0,
-            expires_at: input
-                .expires_in_hours
-                .map(|h| now + Duration::hours(i64::from(h))),
+            expires_at,
             revoked_at: None,
             created_at: now,
         };

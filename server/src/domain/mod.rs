@@ -7,7 +7,7 @@ mod admin_users;
 mod audit;
 mod bootstrap;
 pub mod community;
-pub(crate) mod invites;
+mod invites;
 mod lockout;
 mod sessions;
 pub mod validate;

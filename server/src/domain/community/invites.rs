@@ -1,12 +1,10 @@
 //! Community invites (COM-2): create under the community's policy, preview without
 //! joining, accept, list, revoke.
 
-use chrono::Duration;
 use uuid::Uuid;
 
 use super::access::{CommunityRole, community_not_found};
 use crate::auth::secrets;
-use crate::domain::invites::{INVITE_EXPIRY_HOURS, INVITE_MAX_USES};
 use crate::domain::{Actor, Core, NewInvite, RequestMeta};
 use crate::error::{Error, Result};
 use crate::store::{self, CommunityInvite, CommunityMember, CommunitySummary, Conn, NewAuditEntry};
@@ -56,33 +54,16 @@ impl Core {
         access.require(CommunityRole::parse(
             &access.community.who_can_create_invites,
         ))?;
-        if let Some(max) = input.max_uses
-            && !(1..=INVITE_MAX_USES).contains(&max)
-        {
-            return Err(Error::invalid(
-                "max_uses",
-                format!("max_uses must be 1 to {INVITE_MAX_USES}"),
-            ));
-        }
-        if let Some(hours) = input.expires_in_hours
-            && !INVITE_EXPIRY_HOURS.contains(&hours)
-        {
-            return Err(Error::invalid(
-                "expires_in_hours",
-                "expires_in_hours must be 1 to 8760",
-            ));
-        }
         let now = store::now();
+        let (max_uses, expires_at) = input.limits(now)?;
         let invite = CommunityInvite {
             id: store::new_id(),
             community_id: id,
             code: secrets::random_code(10),
             created_by: Some(actor.id()),
-            max_uses: input.max_uses.map(|m| m as i32),
+            max_uses,
             uses: 0,
-            expires_at: input
-                .expires_in_hours
-                .map(|h| now + Duration::hours(i64::from(h))),
+            expires_at,
             revoked_at: None,
             created_at: now,
         };
