@@ -55,6 +55,17 @@ async fn document_is_served_and_valid_openapi_3() {
             .unwrap_or_else(|| panic!("unexpected $ref {r}"));
         assert!(schemas.contains_key(name), "{r} is defined");
     }
+    // Operation IDs name client functions: each is unique.
+    let mut ids = BTreeSet::new();
+    for (method, path, op) in operations(&resp.body) {
+        let id = op["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {path} has an operationId"));
+        assert!(
+            ids.insert(id.to_owned()),
+            "operationId {id} of {method} {path} is not unique"
+        );
+    }
     // Every operation says what it answers, and errors use the error schema.
     for (method, path, op) in operations(&resp.body) {
         let responses = op["responses"]

@@ -15,15 +15,18 @@ use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_invites, create_invite))
-        .routes(routes!(revoke_invite))
+        .routes(routes!(
+            list_registration_invites,
+            create_registration_invite
+        ))
+        .routes(routes!(revoke_registration_invite))
         .routes(routes!(audit_log))
 }
 
 /// Registration invites, newest first.
 #[utoipa::path(get, path = "/admin/invites", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Vec<RegistrationInviteView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_invites(
+async fn list_registration_invites(
     State(state): State<AppState>,
     actor: Actor,
 ) -> Result<Json<Vec<RegistrationInviteView>>> {
@@ -40,7 +43,7 @@ async fn list_invites(
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
     ))]
-async fn create_invite(
+async fn create_registration_invite(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -57,7 +60,7 @@ async fn create_invite(
 #[utoipa::path(delete, path = "/admin/invites/{invite_id}", tag = "admin", security(("bearer" = [])),
     params(("invite_id" = Uuid, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn revoke_invite(
+async fn revoke_registration_invite(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,

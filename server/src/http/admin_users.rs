@@ -21,10 +21,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users))
         .routes(routes!(get_user, delete_user))
-        .routes(routes!(suspend))
-        .routes(routes!(unsuspend))
-        .routes(routes!(set_role))
-        .routes(routes!(reset_password))
+        .routes(routes!(suspend_user))
+        .routes(routes!(unsuspend_user))
+        .routes(routes!(set_instance_role))
+        .routes(routes!(reset_user_password))
         .routes(routes!(transfer_instance))
 }
 
@@ -73,7 +73,7 @@ async fn delete_user(
 #[utoipa::path(post, path = "/admin/users/{user_id}/suspend", tag = "admin", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)), request_body = ReasonRequest,
     responses((status = 200, body = AdminUserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn suspend(
+async fn suspend_user(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -92,7 +92,7 @@ async fn suspend(
 #[utoipa::path(post, path = "/admin/users/{user_id}/unsuspend", tag = "admin", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
     responses((status = 200, body = AdminUserView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn unsuspend(
+async fn unsuspend_user(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -111,7 +111,7 @@ async fn unsuspend(
 #[utoipa::path(put, path = "/admin/users/{user_id}/role", tag = "admin", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)), request_body = SetInstanceRoleRequest,
     responses((status = 200, body = AdminUserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn set_role(
+async fn set_instance_role(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -131,7 +131,7 @@ async fn set_role(
 #[utoipa::path(post, path = "/admin/users/{user_id}/reset-password", tag = "admin", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
     responses((status = 200, body = TemporaryPassword), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn reset_password(
+async fn reset_user_password(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,

@@ -21,11 +21,11 @@ use crate::error::Result;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(my_communities, create_community))
-        .routes(routes!(discover))
+        .routes(routes!(discover_communities))
         .routes(routes!(get_community, update_community, delete_community))
-        .routes(routes!(transfer))
-        .routes(routes!(leave))
-        .routes(routes!(members))
+        .routes(routes!(transfer_community))
+        .routes(routes!(leave_community))
+        .routes(routes!(community_members))
         .routes(routes!(update_member))
 }
 
@@ -72,7 +72,7 @@ async fn create_community(
 #[utoipa::path(get, path = "/communities/discover", tag = "communities", security(("bearer" = [])),
     params(DiscoverParams),
     responses((status = 200, body = Vec<CommunityView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-async fn discover(
+async fn discover_communities(
     State(state): State<AppState>,
     _actor: Actor,
     Query(params): Query<DiscoverParams>,
@@ -152,7 +152,7 @@ async fn delete_community(
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ))]
-async fn transfer(
+async fn transfer_community(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -179,7 +179,7 @@ async fn transfer(
         (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The owner cannot leave"),
     ))]
-async fn leave(
+async fn leave_community(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -196,7 +196,7 @@ async fn leave(
 #[utoipa::path(get, path = "/communities/{community_id}/members", tag = "communities", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), MemberListParams),
     responses((status = 200, body = Vec<MemberView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn members(
+async fn community_members(
     State(state): State<AppState>,
     actor: Actor,
     Path(community_id): Path<Uuid>,

@@ -17,17 +17,17 @@ use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_invites, create_invite))
-        .routes(routes!(revoke_invite))
-        .routes(routes!(preview))
-        .routes(routes!(accept))
+        .routes(routes!(list_community_invites, create_community_invite))
+        .routes(routes!(revoke_community_invite))
+        .routes(routes!(preview_invite))
+        .routes(routes!(accept_invite))
 }
 
 /// The community's invites, newest first (moderators and up).
 #[utoipa::path(get, path = "/communities/{community_id}/invites", tag = "communities", security(("bearer" = [])),
     params(("community_id" = Uuid, Path)),
     responses((status = 200, body = Vec<CommunityInviteView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn list_invites(
+async fn list_community_invites(
     State(state): State<AppState>,
     actor: Actor,
     Path(community_id): Path<Uuid>,
@@ -46,7 +46,7 @@ async fn list_invites(
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ))]
-async fn create_invite(
+async fn create_community_invite(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -64,7 +64,7 @@ async fn create_invite(
 #[utoipa::path(delete, path = "/communities/{community_id}/invites/{invite_id}", tag = "communities", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), ("invite_id" = Uuid, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn revoke_invite(
+async fn revoke_community_invite(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -85,7 +85,7 @@ async fn revoke_invite(
         (status = 404, body = ErrorBody, description = "Unknown or revoked invite"),
         (status = 410, body = ErrorBody, description = "Expired or used up"),
     ))]
-async fn preview(
+async fn preview_invite(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<InvitePreview>> {
@@ -104,7 +104,7 @@ async fn preview(
         (status = 409, body = ErrorBody, description = "Already a member"),
         (status = 410, body = ErrorBody, description = "Expired or used up"),
     ))]
-async fn accept(
+async fn accept_invite(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,

@@ -21,10 +21,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_groups, create_group))
         .routes(routes!(get_group, update_group, delete_group))
-        .routes(routes!(join))
-        .routes(routes!(leave))
-        .routes(routes!(members))
-        .routes(routes!(set_member, remove_member))
+        .routes(routes!(join_group))
+        .routes(routes!(leave_group))
+        .routes(routes!(group_members))
+        .routes(routes!(set_group_member, remove_group_member))
 }
 
 /// The groups the caller can see: public ones and their own (all for moderators and up).
@@ -117,7 +117,7 @@ async fn delete_group(
 #[utoipa::path(post, path = "/groups/{group_id}/join", tag = "groups", security(("bearer" = [])),
     params(("group_id" = Uuid, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn join(
+async fn join_group(
     State(state): State<AppState>,
     actor: Actor,
     Path(group_id): Path<Uuid>,
@@ -130,7 +130,7 @@ async fn join(
 #[utoipa::path(post, path = "/groups/{group_id}/leave", tag = "groups", security(("bearer" = [])),
     params(("group_id" = Uuid, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn leave(
+async fn leave_group(
     State(state): State<AppState>,
     actor: Actor,
     Path(group_id): Path<Uuid>,
@@ -142,7 +142,7 @@ async fn leave(
 #[utoipa::path(get, path = "/groups/{group_id}/members", tag = "groups", security(("bearer" = [])),
     params(("group_id" = Uuid, Path)),
     responses((status = 200, body = Vec<GroupMemberView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn members(
+async fn group_members(
     State(state): State<AppState>,
     actor: Actor,
     Path(group_id): Path<Uuid>,
@@ -155,7 +155,7 @@ async fn members(
 #[utoipa::path(put, path = "/groups/{group_id}/members/{user_id}", tag = "groups", security(("bearer" = [])),
     params(("group_id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = SetGroupMemberRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn set_member(
+async fn set_group_member(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -173,7 +173,7 @@ async fn set_member(
 #[utoipa::path(delete, path = "/groups/{group_id}/members/{user_id}", tag = "groups", security(("bearer" = [])),
     params(("group_id" = Uuid, Path), ("user_id" = Uuid, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn remove_member(
+async fn remove_group_member(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,

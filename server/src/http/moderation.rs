@@ -16,11 +16,11 @@ use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(warnings, warn))
-        .routes(routes!(timeout, end_timeout))
-        .routes(routes!(kick))
-        .routes(routes!(bans))
-        .routes(routes!(ban, unban))
+        .routes(routes!(member_warnings, warn_member))
+        .routes(routes!(timeout_member, end_member_timeout))
+        .routes(routes!(kick_member))
+        .routes(routes!(community_bans))
+        .routes(routes!(ban_user, unban_user))
 }
 
 type MemberPath = Path<(Uuid, Uuid)>;
@@ -29,7 +29,7 @@ type MemberPath = Path<(Uuid, Uuid)>;
 #[utoipa::path(get, path = "/communities/{community_id}/members/{user_id}/warnings", tag = "moderation", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), ("user_id" = Uuid, Path)),
     responses((status = 200, body = Vec<WarningView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn warnings(
+async fn member_warnings(
     State(state): State<AppState>,
     actor: Actor,
     Path((community_id, user_id)): MemberPath,
@@ -45,7 +45,7 @@ async fn warnings(
 #[utoipa::path(post, path = "/communities/{community_id}/members/{user_id}/warnings", tag = "moderation", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = WarnRequest,
     responses((status = 201, body = WarningView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn warn(
+async fn warn_member(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -63,7 +63,7 @@ async fn warn(
 #[utoipa::path(put, path = "/communities/{community_id}/members/{user_id}/timeout", tag = "moderation", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = TimeoutRequest,
     responses((status = 200, body = TimeoutView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn timeout(
+async fn timeout_member(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -88,7 +88,7 @@ async fn timeout(
 #[utoipa::path(delete, path = "/communities/{community_id}/members/{user_id}/timeout", tag = "moderation", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), ("user_id" = Uuid, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn end_timeout(
+async fn end_member_timeout(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -105,7 +105,7 @@ async fn end_timeout(
 #[utoipa::path(post, path = "/communities/{community_id}/members/{user_id}/kick", tag = "moderation", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = ReasonRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn kick(
+async fn kick_member(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -123,7 +123,7 @@ async fn kick(
 #[utoipa::path(get, path = "/communities/{community_id}/bans", tag = "moderation", security(("bearer" = [])),
     params(("community_id" = Uuid, Path)),
     responses((status = 200, body = Vec<BanView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn bans(
+async fn community_bans(
     State(state): State<AppState>,
     actor: Actor,
     Path(community_id): Path<Uuid>,
@@ -136,7 +136,7 @@ async fn bans(
 #[utoipa::path(put, path = "/communities/{community_id}/bans/{user_id}", tag = "moderation", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = ReasonRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn ban(
+async fn ban_user(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
@@ -154,7 +154,7 @@ async fn ban(
 #[utoipa::path(delete, path = "/communities/{community_id}/bans/{user_id}", tag = "moderation", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), ("user_id" = Uuid, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn unban(
+async fn unban_user(
     State(state): State<AppState>,
     actor: Actor,
     meta: RequestMeta,
