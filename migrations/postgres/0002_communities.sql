@@ -86,13 +86,17 @@ CREATE TABLE group_members (
 );
 CREATE INDEX group_members_user_id ON group_members (user_id);
 
+-- Community channels live in a group; direct-message channels (kind dm or group_dm)
+-- belong to no community and list their members in dm_members.
 CREATE TABLE channels (
     id              UUID PRIMARY KEY,
-    group_id        UUID NOT NULL REFERENCES community_groups(id) ON DELETE CASCADE,
+    group_id        UUID REFERENCES community_groups(id) ON DELETE CASCADE,
     -- denormalised from the group: permission checks need the community at once
-    community_id    UUID NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+    community_id    UUID REFERENCES communities(id) ON DELETE CASCADE,
     name            TEXT NOT NULL,
-    kind            TEXT NOT NULL CHECK (kind IN ('text', 'voice')),
+    kind            TEXT NOT NULL CHECK (kind IN ('text', 'voice', 'dm', 'group_dm')),
+    -- the sorted member IDs of a 1:1 DM, so each pair has exactly one
+    dm_key          TEXT UNIQUE,
     topic           TEXT,
     position        INTEGER NOT NULL,
     -- seconds between two messages of one member; 0 = off, else 5..600
@@ -102,7 +106,8 @@ CREATE TABLE channels (
     -- read-only and kept
     archived        BOOLEAN NOT NULL DEFAULT FALSE,
     created_at      TIMESTAMPTZ NOT NULL,
-    updated_at      TIMESTAMPTZ NOT NULL
+    updated_at      TIMESTAMPTZ NOT NULL,
+    CHECK ((kind IN ('dm', 'group_dm')) = (group_id IS NULL AND community_id IS NULL))
 );
 CREATE INDEX channels_group_id ON channels (group_id, position);
 CREATE INDEX channels_community_id ON channels (community_id);

@@ -8,6 +8,8 @@ pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod events;
+pub mod gateway;
 pub mod http;
 mod server;
 pub mod store;

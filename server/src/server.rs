@@ -12,6 +12,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::domain::{Bootstrap, Core};
+use crate::events::CloseReason;
 use crate::http::{self, Limiters};
 use crate::store::{self, Db};
 
@@ -81,6 +82,13 @@ impl Server {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        // On shutdown, WebSocket clients are told to reconnect (1012) so upgraded
+        // connections end too, and in-flight requests finish.
+        let hub = self.core.events.hub.clone();
+        let shutdown = async move {
+            shutdown.await;
+            hub.close_all(CloseReason::RESTART);
+        };
         let result = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;

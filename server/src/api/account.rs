@@ -18,6 +18,8 @@ pub struct UserProfile {
     pub bio: Option<String>,
     pub pronouns: Option<String>,
     pub custom_status: Option<String>,
+    /// Whether DM partners see when this user has read their messages.
+    pub read_receipts: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -32,6 +34,7 @@ impl From<User> for UserProfile {
             bio: u.bio,
             pronouns: u.pronouns,
             custom_status: u.custom_status,
+            read_receipts: u.read_receipts,
             created_at: u.created_at,
         }
     }
@@ -64,6 +67,9 @@ pub struct ProfileUpdateRequest {
     )]
     #[schema(value_type = Option<String>)]
     pub custom_status: Option<Option<String>>,
+    /// Share read receipts in direct messages.
+    #[serde(default)]
+    pub read_receipts: Option<bool>,
 }
 
 impl From<ProfileUpdateRequest> for ProfileChanges {
@@ -73,6 +79,7 @@ impl From<ProfileUpdateRequest> for ProfileChanges {
             bio: r.bio,
             pronouns: r.pronouns,
             custom_status: r.custom_status,
+            read_receipts: r.read_receipts,
         }
     }
 }

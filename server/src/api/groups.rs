@@ -144,10 +144,12 @@ pub struct SetGroupMemberRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ChannelView {
     pub id: Uuid,
-    pub group_id: Uuid,
-    pub community_id: Uuid,
+    /// `None` for direct messages.
+    pub group_id: Option<Uuid>,
+    /// `None` for direct messages.
+    pub community_id: Option<Uuid>,
     pub name: String,
-    /// `text` or `voice`.
+    /// `text`, `voice`, `dm` or `group_dm`.
     pub kind: String,
     pub topic: Option<String>,
     pub position: i32,

@@ -7,6 +7,8 @@ mod admin;
 mod auth;
 mod communities;
 mod groups;
+mod messages;
+pub mod realtime;
 mod system;
 
 pub use account::*;
@@ -14,6 +16,8 @@ pub use admin::*;
 pub use auth::*;
 pub use communities::*;
 pub use groups::*;
+pub use messages::*;
+pub use realtime::{ClientFrame, ServerEvent};
 pub use system::*;
 
 /// Deserializes a field that distinguishes "absent" (`None`) from `null`

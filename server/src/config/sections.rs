@@ -497,6 +497,14 @@ pub struct Tuning {
     pub request_timeout: Duration,
     /// Largest JSON request body accepted.
     pub json_body_limit: usize,
+    /// Frames queued for one WebSocket before it counts as too slow (resync).
+    pub ws_queue_capacity: usize,
+    /// WebSocket heartbeat: a ping this often; two missed intervals close.
+    pub ws_heartbeat: Duration,
+    /// Connections one user may hold at once.
+    pub ws_max_connections_per_user: usize,
+    /// Messages one user may send (all channels, all connections).
+    pub message_rate: RateLimit,
 }
 
 impl Default for Tuning {
@@ -507,6 +515,13 @@ impl Default for Tuning {
             lockout: LockoutPolicy::default(),
             request_timeout: Duration::from_secs(30),
             json_body_limit: 1024 * 1024,
+            ws_queue_capacity: 256,
+            ws_heartbeat: Duration::from_secs(30),
+            ws_max_connections_per_user: 8,
+            message_rate: RateLimit {
+                per_second: 5,
+                burst: 20,
+            },
         }
     }
 }

@@ -26,6 +26,7 @@ pub struct ProfileChanges {
     pub bio: Option<Option<String>>,
     pub pronouns: Option<Option<String>>,
     pub custom_status: Option<Option<String>>,
+    pub read_receipts: Option<bool>,
 }
 
 fn wrong_password(field: &'static str) -> Error {
@@ -242,6 +243,7 @@ impl Core {
                     )
                 })
                 .transpose()?,
+            read_receipts: changes.read_receipts,
         };
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
@@ -290,6 +292,7 @@ impl Core {
             .details(serde_json::json!({ "sessions_ended": ended.len() }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.end_sessions(&ended);
         Ok(ended.len())
     }
 
@@ -398,7 +401,7 @@ impl Core {
             now,
         )
         .await?;
-        c.delete_sessions_of_user(user.id, None).await?;
+        let ended = c.delete_sessions_of_user(user.id, None).await?;
         c.clear_login_attempts(&key).await?;
         let (session, refresh) = self.open_session(&mut c, user.id, meta, now).await?;
         self.audit(
@@ -409,6 +412,7 @@ impl Core {
         .await?;
         let user = c.user(user.id).await?;
         tx.commit().await?;
+        self.end_sessions(&ended);
         let tokens = self.token_pair(&session, refresh, now)?;
         Ok(SignedIn {
             user,
@@ -449,6 +453,9 @@ impl Core {
         .await?;
         c.delete_user(actor.id()).await?;
         tx.commit().await?;
+        self.events
+            .hub
+            .close_user(actor.id(), crate::events::CloseReason::SESSION_ENDED);
         Ok(())
     }
 }

@@ -75,6 +75,26 @@ impl Actor {
 }
 
 impl Core {
+    /// The actor as the database has them now (role, suspension), through the same
+    /// live session; the gateway re-reads it before each action.
+    pub async fn reload_actor(&self, actor: &Actor) -> Result<Actor> {
+        let mut conn = self.db.acquire().await?;
+        let found = conn
+            .conn()
+            .live_session_with_user(actor.session_id, store::now())
+            .await?;
+        match found {
+            Some(f) if f.user.id == actor.id() && f.user.suspended_at.is_none() => Ok(Actor {
+                user: f.user,
+                session_id: f.session.id,
+            }),
+            _ => Err(Error::unauthorized(
+                "session_ended",
+                "this session has ended; sign in again",
+            )),
+        }
+    }
+
     /// Resolves an access token to its live session and user.
     pub async fn authenticate(&self, access_token: &str) -> Result<Actor> {
         let claims = self.tokens.verify(access_token).map_err(|_| {

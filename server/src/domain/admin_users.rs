@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::{Actor, Core, InstanceRole, RequestMeta, validate};
 use crate::auth::secrets;
 use crate::error::{Error, Result};
+use crate::events::CloseReason;
 use crate::store::{self, Conn, NewAuditEntry, SettingKey, User};
 
 fn user_not_found() -> Error {
@@ -90,6 +91,10 @@ impl Core {
         self.audit(&mut c, meta, entry).await?;
         let user = c.user(user_id).await?;
         tx.commit().await?;
+        self.end_sessions(&ended);
+        self.events
+            .hub
+            .close_user(user_id, CloseReason::SESSION_ENDED);
         Ok(user)
     }
 
@@ -139,6 +144,9 @@ impl Core {
         .await?;
         c.delete_user(user_id).await?;
         tx.commit().await?;
+        self.events
+            .hub
+            .close_user(user_id, CloseReason::SESSION_ENDED);
         Ok(())
     }
 
@@ -195,7 +203,7 @@ impl Core {
         let mut c = tx.conn();
         manageable(&mut c, actor, user_id).await?;
         c.set_password_hash(user_id, &hash, store::now()).await?;
-        c.delete_sessions_of_user(user_id, None).await?;
+        let ended = c.delete_sessions_of_user(user_id, None).await?;
         self.audit(
             &mut c,
             meta,
@@ -203,6 +211,7 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
+        self.end_sessions(&ended);
         Ok(temporary)
     }
 

@@ -7,8 +7,11 @@ mod admin_users;
 mod audit;
 mod bootstrap;
 pub mod community;
+mod dms;
 mod invites;
 mod lockout;
+pub mod messages;
+pub mod realtime;
 mod sessions;
 pub mod validate;
 
@@ -25,15 +28,20 @@ use std::sync::Arc;
 use crate::auth::passwords::PasswordHasher;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
+use crate::events::Events;
 use crate::store::Db;
 
-/// The domain layer's handle: configuration, store and identity primitives.
+/// The domain layer's handle: configuration, store, identity primitives and the
+/// event bus with its live connections.
 #[derive(Clone)]
 pub struct Core {
     pub config: Arc<Config>,
     pub db: Db,
+    pub events: Events,
     passwords: PasswordHasher,
     tokens: TokenKeys,
+    typing: realtime::TypingThrottle,
+    send_limiter: Arc<realtime::SendLimiter>,
 }
 
 impl Core {
@@ -41,11 +49,16 @@ impl Core {
         let passwords = PasswordHasher::new(&config.tuning.password_hashing)?;
         let tokens = TokenKeys::from_pem(config.jwt.private_pem.expose(), &config.jwt.public_pem)
             .map_err(|e| anyhow::anyhow!("JWT key pair: {e}"))?;
+        let events = Events::in_process(config.tuning.ws_queue_capacity);
+        let send_limiter = Arc::new(realtime::SendLimiter::new(config.tuning.message_rate));
         Ok(Core {
             config,
             db,
+            events,
             passwords,
             tokens,
+            typing: Default::default(),
+            send_limiter,
         })
     }
 }

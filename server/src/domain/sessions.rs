@@ -150,6 +150,7 @@ impl Core {
                 .details(serde_json::json!({ "session_id": session.id }));
             self.audit(&mut c, meta, entry).await?;
             tx.commit().await?;
+            self.end_sessions(&[session.id]);
             return Err(Error::unauthorized(
                 "refresh_token_reused",
                 "this refresh token was already used; the session has been ended for safety",
@@ -186,6 +187,7 @@ impl Core {
         self.audit(&mut c, meta, NewAuditEntry::by(actor.id(), "logout"))
             .await?;
         tx.commit().await?;
+        self.end_sessions(&[actor.session_id]);
         Ok(())
     }
 
@@ -215,6 +217,7 @@ impl Core {
             .details(serde_json::json!({ "session_id": session_id }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.end_sessions(&[session_id]);
         Ok(())
     }
 
@@ -229,6 +232,7 @@ impl Core {
             .details(serde_json::json!({ "count": revoked.len() }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.end_sessions(&revoked);
         Ok(revoked.len())
     }
 }

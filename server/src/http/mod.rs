@@ -13,10 +13,13 @@ mod channels;
 mod client_ip;
 mod communities;
 mod community_invites;
+mod dms;
 pub mod error;
 mod extract;
 mod fallback;
+mod gateway;
 mod groups;
+mod messages;
 mod moderation;
 mod rate_limit;
 pub mod security_headers;
@@ -87,6 +90,9 @@ impl Limiters {
         (name = "moderation", description = "Warnings, timeouts, kicks, bans"),
         (name = "groups", description = "Groups inside communities"),
         (name = "channels", description = "Channels inside groups"),
+        (name = "messages", description = "Messages, reactions, pins, read state"),
+        (name = "dms", description = "Direct messages, blocking, presence"),
+        (name = "realtime", description = "The WebSocket gateway"),
         (name = "admin", description = "Instance administration"),
         (name = "system", description = "Health and API description"),
     )
@@ -130,6 +136,8 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
         .merge(moderation::router())
         .merge(groups::router())
         .merge(channels::router())
+        .merge(messages::router())
+        .merge(dms::router())
         .merge(admin::router())
         .merge(admin_users::router())
 }
@@ -138,6 +146,7 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
 pub fn openapi() -> OpenApiDoc {
     OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .nest("/api", api_routes(None))
+        .merge(gateway::router())
         .into_openapi()
 }
 
@@ -146,6 +155,13 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
     let config = core.config.clone();
     let openapi_json = Bytes::from(openapi().to_json()?);
     let state = AppState { core, openapi_json };
+    let (gateway, _) = gateway::router().split_for_parts();
+    let gateway = gateway
+        .layer(from_fn_with_state(
+            limiters.general.clone(),
+            rate_limit::limit_by_ip,
+        ))
+        .with_state(state.clone());
 
     let (api, _) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api_routes(Some(limiters)))
@@ -167,6 +183,7 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
 
     let mut router = Router::new()
         .nest("/api", api)
+        .merge(gateway)
         .merge(static_files::router(&config.static_files_path))
         .layer(from_fn_with_state(
             TrustedProxies::new(config.trusted_proxies.clone()),

@@ -8,10 +8,15 @@ use super::{Conn, StoreResult, db_run};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Channel {
     pub id: Uuid,
-    pub group_id: Uuid,
-    pub community_id: Uuid,
+    /// `None` for direct-message channels.
+    pub group_id: Option<Uuid>,
+    /// `None` for direct-message channels.
+    pub community_id: Option<Uuid>,
     pub name: String,
+    /// `text`, `voice`, `dm` or `group_dm`.
     pub kind: String,
+    /// Sorted member IDs of a 1:1 DM.
+    pub dm_key: Option<String>,
     pub topic: Option<String>,
     pub position: i32,
     pub slow_mode_secs: i32,
@@ -24,8 +29,8 @@ pub struct Channel {
 macro_rules! select_channels {
     ($rest:literal) => {
         concat!(
-            "SELECT id, group_id, community_id, name, kind, topic, position, slow_mode_secs, read_only, archived, \
-             created_at, updated_at FROM channels ",
+            "SELECT id, group_id, community_id, name, kind, dm_key, topic, position, slow_mode_secs, read_only, \
+             archived, created_at, updated_at FROM channels ",
             $rest
         )
     };
@@ -35,14 +40,16 @@ impl Conn<'_> {
     pub async fn insert_channel(&mut self, c: &Channel) -> StoreResult<()> {
         db_run!(self, |e| {
             sqlx::query(
-                "INSERT INTO channels (id, group_id, community_id, name, kind, topic, position, slow_mode_secs, \
-                 read_only, archived, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                "INSERT INTO channels (id, group_id, community_id, name, kind, dm_key, topic, position, slow_mode_secs, \
+                 read_only, archived, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             )
             .bind(c.id)
             .bind(c.group_id)
             .bind(c.community_id)
             .bind(&c.name)
             .bind(&c.kind)
+            .bind(&c.dm_key)
             .bind(&c.topic)
             .bind(c.position)
             .bind(c.slow_mode_secs)

@@ -20,6 +20,8 @@ pub struct User {
     pub custom_status: Option<String>,
     pub suspended_at: Option<DateTime<Utc>>,
     pub suspended_reason: Option<String>,
+    /// Whether DM partners see when this user has read their messages.
+    pub read_receipts: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -44,6 +46,7 @@ pub struct ProfileUpdate {
     pub bio: Option<Option<String>>,
     pub pronouns: Option<Option<String>>,
     pub custom_status: Option<Option<String>>,
+    pub read_receipts: Option<bool>,
 }
 
 /// The lookup key of a username or email: case-insensitive comparisons happen on it.
@@ -56,7 +59,7 @@ macro_rules! select_users {
         concat!(
             "SELECT id, username, display_name, email, password_hash, recovery_code_hash, \
              instance_role, bio, pronouns, custom_status, suspended_at, suspended_reason, \
-             created_at, updated_at FROM users ",
+             read_receipts, created_at, updated_at FROM users ",
             $rest
         )
     };
@@ -238,6 +241,7 @@ impl Conn<'_> {
                  bio = CASE WHEN $3 THEN $4 ELSE bio END, \
                  pronouns = CASE WHEN $5 THEN $6 ELSE pronouns END, \
                  custom_status = CASE WHEN $7 THEN $8 ELSE custom_status END, \
+                 read_receipts = COALESCE($10, read_receipts), \
                  updated_at = $9 \
                  WHERE id = $1",
             )
@@ -250,6 +254,7 @@ impl Conn<'_> {
             .bind(update.custom_status.is_some())
             .bind(update.custom_status.clone().flatten())
             .bind(now)
+            .bind(update.read_receipts)
             .execute(e)
             .await?;
         });

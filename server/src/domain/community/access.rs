@@ -229,24 +229,46 @@ impl GroupAccess {
     }
 }
 
-/// The actor's standing in one channel.
+/// The actor's standing in one channel: a community channel (through its group) or
+/// a direct-message channel they belong to.
 #[derive(Debug, Clone)]
 pub struct ChannelAccess {
-    pub group: GroupAccess,
     pub channel: Channel,
+    /// `None` for direct-message channels.
+    pub group: Option<GroupAccess>,
 }
 
 impl ChannelAccess {
-    /// Posting: readable, not archived, read-only only for community admins, and not
-    /// timed out (`now` decides whether a timeout has expired).
+    pub fn community_id(&self) -> Option<Uuid> {
+        self.channel.community_id
+    }
+
+    /// The group standing of a community channel; direct messages have none, so
+    /// community-only operations on them are not found.
+    pub fn in_group(&self) -> Result<&GroupAccess> {
+        self.group.as_ref().ok_or_else(channel_not_found)
+    }
+
+    /// Whether the actor moderates this channel's community (moderators and up).
+    pub fn is_moderator(&self) -> bool {
+        self.group
+            .as_ref()
+            .is_some_and(|g| g.community.sees_all_groups())
+    }
+
+    /// Posting: not archived, read-only only for community admins, and not timed out
+    /// (`now` decides whether a timeout has expired).
     pub fn require_post(&self, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
-        let community = &self.group.community;
         if self.channel.archived {
             return Err(Error::forbidden(
                 "channel_archived",
                 "this channel is archived",
             ));
         }
+        let Some(group) = &self.group else {
+            return Ok(());
+        };
+        let community = &group.community;
         if self.channel.read_only
             && community
                 .authority()
@@ -335,7 +357,8 @@ impl Core {
         })
     }
 
-    /// Access to a channel the actor may read (group members, moderators and up).
+    /// Access to a channel the actor may read: group members and community
+    /// moderators for community channels, members for direct messages.
     pub(crate) async fn channel_access(
         &self,
         c: &mut Conn<'_>,
@@ -343,13 +366,25 @@ impl Core {
         channel_id: Uuid,
     ) -> Result<ChannelAccess> {
         let channel = c.channel(channel_id).await?.ok_or_else(channel_not_found)?;
+        let Some(group_id) = channel.group_id else {
+            if !c.is_dm_member(channel_id, actor.id()).await? {
+                return Err(channel_not_found());
+            }
+            return Ok(ChannelAccess {
+                channel,
+                group: None,
+            });
+        };
         let group = self
-            .group_access(c, actor, channel.group_id)
+            .group_access(c, actor, group_id)
             .await
             .map_err(|_| channel_not_found())?;
         if !group.can_read() {
             return Err(channel_not_found());
         }
-        Ok(ChannelAccess { group, channel })
+        Ok(ChannelAccess {
+            channel,
+            group: Some(group),
+        })
     }
 }

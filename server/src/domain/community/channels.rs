@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use super::access::ChannelAccess;
+use crate::api::ServerEvent;
 use crate::domain::{Actor, Core, RequestMeta, validate};
 use crate::error::{Error, Result};
 use crate::store::{self, Channel, NewAuditEntry};
@@ -68,8 +69,9 @@ impl Core {
         let now = store::now();
         let channel = Channel {
             id: store::new_id(),
-            group_id,
-            community_id: access.group.community_id,
+            group_id: Some(group_id),
+            community_id: Some(access.group.community_id),
+            dm_key: None,
             name: validate::name("name", &input.name, NAME_MAX)?,
             kind: validate::one_of("kind", input.kind.as_deref().unwrap_or("text"), KINDS)?
                 .to_owned(),
@@ -83,10 +85,18 @@ impl Core {
         };
         c.insert_channel(&channel).await?;
         let entry = NewAuditEntry::by(actor.id(), "channel.created")
-            .community(channel.community_id)
+            .community(access.group.community_id)
             .details(serde_json::json!({ "channel_id": channel.id, "group_id": group_id }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.community_changed(access.group.community_id).await?;
+        self.events.to_channel(
+            channel.id,
+            &ServerEvent::ChannelCreated {
+                channel: channel.clone().into(),
+            },
+            None,
+        );
         Ok(channel)
     }
 
@@ -119,7 +129,9 @@ impl Core {
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let access = self.channel_access(&mut c, actor, channel_id).await?;
-        access.group.require_manage()?;
+        let group = access.in_group()?;
+        group.require_manage()?;
+        let community_id = group.group.community_id;
         let mut channel = access.channel;
         if let Some(name) = changes.name {
             channel.name = validate::name("name", &name, NAME_MAX)?;
@@ -145,10 +157,17 @@ impl Core {
         channel.updated_at = store::now();
         c.update_channel(&channel).await?;
         let entry = NewAuditEntry::by(actor.id(), "channel.updated")
-            .community(channel.community_id)
+            .community(community_id)
             .details(serde_json::json!({ "channel_id": channel_id }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.events.to_channel(
+            channel.id,
+            &ServerEvent::ChannelUpdated {
+                channel: channel.clone().into(),
+            },
+            None,
+        );
         Ok(channel)
     }
 
@@ -161,13 +180,21 @@ impl Core {
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let access = self.channel_access(&mut c, actor, channel_id).await?;
-        access.group.require_manage()?;
+        let group = access.in_group()?;
+        group.require_manage()?;
+        let community_id = group.group.community_id;
         c.delete_channel(channel_id).await?;
         let entry = NewAuditEntry::by(actor.id(), "channel.deleted")
-            .community(access.channel.community_id)
+            .community(community_id)
             .details(serde_json::json!({ "channel_id": channel_id, "name": access.channel.name }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.events.to_channel(
+            channel_id,
+            &ServerEvent::ChannelDeleted { channel_id },
+            None,
+        );
+        self.community_changed(community_id).await?;
         Ok(())
     }
 }

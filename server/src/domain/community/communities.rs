@@ -3,9 +3,11 @@
 use uuid::Uuid;
 
 use super::access::{CommunityAccess, CommunityRole, community_not_found};
+use crate::api::ServerEvent;
 use crate::config::CommunityCreationMode;
 use crate::domain::{Actor, Core, InstanceRole, RequestMeta, validate};
 use crate::error::{Error, Result};
+use crate::events::Topic;
 use crate::store::{
     self, Community, CommunityMember, CommunitySummary, MyCommunity, NewAuditEntry,
 };
@@ -228,6 +230,7 @@ impl Core {
             ));
         }
         let details = serde_json::json!({ "community_id": id, "name": access.community.name });
+        let members = c.community_member_ids(id).await?;
         c.delete_community(id).await?;
         self.audit(
             &mut c,
@@ -236,6 +239,13 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
+        self.refresh_many(&members).await?;
+        let event = ServerEvent::CommunityRemoved {
+            community_id: id,
+            reason: "deleted".into(),
+        };
+        self.events
+            .publish(members.into_iter().map(Topic::User).collect(), &event, None);
         Ok(())
     }
 
@@ -290,7 +300,23 @@ impl Core {
             .community_summary(id)
             .await?
             .ok_or_else(community_not_found)?;
+        let profiles = [
+            c.member_profile(id, actor.id()).await?,
+            c.member_profile(id, new_owner).await?,
+        ];
         tx.commit().await?;
+        for profile in profiles.into_iter().flatten() {
+            let user = profile.member.user_id;
+            self.member_changed(
+                id,
+                user,
+                Some(ServerEvent::MemberUpdated {
+                    community_id: id,
+                    member: profile.into(),
+                }),
+            )
+            .await?;
+        }
         Ok(summary)
     }
 
@@ -319,6 +345,6 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        self.member_removed(id, actor.id(), "left").await
     }
 }

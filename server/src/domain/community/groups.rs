@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::access::{CommunityRole, GroupAccess, GroupRole, group_not_found};
 use super::members::member_not_found;
+use crate::api::ServerEvent;
 use crate::domain::{Actor, Core, RequestMeta, validate};
 use crate::error::{Error, Result};
 use crate::store::{self, Group, GroupForUser, GroupMember, GroupMemberProfile, NewAuditEntry};
@@ -113,6 +114,7 @@ impl Core {
             .details(serde_json::json!({ "group_id": group.id }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.community_changed(community_id).await?;
         Ok(group)
     }
 
@@ -187,6 +189,7 @@ impl Core {
             .details(serde_json::json!({ "group_id": group_id }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.community_changed(group.community_id).await?;
         Ok(group)
     }
 
@@ -216,6 +219,7 @@ impl Core {
             .details(serde_json::json!({ "group_id": group_id, "name": access.group.name }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.community_changed(access.group.community_id).await?;
         Ok(())
     }
 
@@ -243,6 +247,7 @@ impl Core {
             c.upsert_group_member(&member).await?;
         }
         tx.commit().await?;
+        self.refresh_subscriptions(actor.id()).await?;
         Ok(())
     }
 
@@ -258,6 +263,7 @@ impl Core {
         }
         drop(access);
         tx.commit().await?;
+        self.refresh_subscriptions(actor.id()).await?;
         Ok(())
     }
 
@@ -309,6 +315,8 @@ impl Core {
             .details(serde_json::json!({ "group_id": group_id, "role": role.as_str() }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.refresh_subscriptions(user_id).await?;
+        self.events.to_user(user_id, &ServerEvent::AccessChanged);
         Ok(())
     }
 
@@ -338,6 +346,8 @@ impl Core {
             .details(serde_json::json!({ "group_id": group_id }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
+        self.refresh_subscriptions(user_id).await?;
+        self.events.to_user(user_id, &ServerEvent::AccessChanged);
         Ok(())
     }
 

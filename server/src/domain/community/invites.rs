@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use super::access::{CommunityRole, community_not_found};
+use crate::api::ServerEvent;
 use crate::auth::secrets;
 use crate::domain::{Actor, Core, NewInvite, RequestMeta};
 use crate::error::{Error, Result};
@@ -156,7 +157,13 @@ impl Core {
             .community_summary(id)
             .await?
             .ok_or_else(community_not_found)?;
+        let profile = c.member_profile(id, actor.id()).await?;
         tx.commit().await?;
+        let event = profile.map(|p| ServerEvent::MemberJoined {
+            community_id: id,
+            member: p.into(),
+        });
+        self.member_changed(id, actor.id(), event).await?;
         Ok(summary)
     }
 

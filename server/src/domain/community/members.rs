@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use super::access::CommunityRole;
+use crate::api::ServerEvent;
 use crate::domain::{Actor, Core, RequestMeta, validate};
 use crate::error::{Error, Result};
 use crate::store::{MemberProfile, NewAuditEntry};
@@ -94,6 +95,11 @@ impl Core {
             .await?
             .ok_or_else(member_not_found)?;
         tx.commit().await?;
+        let event = ServerEvent::MemberUpdated {
+            community_id: id,
+            member: updated.clone().into(),
+        };
+        self.member_changed(id, user_id, Some(event)).await?;
         Ok(updated)
     }
 }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::access::{CommunityAccess, CommunityRole};
 use super::members::member_not_found;
+use crate::api::ServerEvent;
 use crate::domain::{Actor, Core, RequestMeta, validate};
 use crate::error::{Error, Result};
 use crate::store::{self, BanEntry, CommunityBan, CommunityMember, Conn, NewAuditEntry, Warning};
@@ -147,19 +148,22 @@ impl Core {
         let why = reason(why)?;
         let until = store::now() + Duration::seconds(i64::from(duration_secs));
         let details = serde_json::json!({ "until": until, "reason": why });
-        self.moderate(
-            actor,
-            id,
-            audit_entry(actor, "moderation.timed_out", user_id, details),
-            meta,
-            async |c, access| {
-                let mut member = moderatable(c, access, user_id).await?;
-                member.timed_out_until = Some(until);
-                c.update_community_member(&member).await?;
-                Ok(member)
-            },
-        )
-        .await
+        let member = self
+            .moderate(
+                actor,
+                id,
+                audit_entry(actor, "moderation.timed_out", user_id, details),
+                meta,
+                async |c, access| {
+                    let mut member = moderatable(c, access, user_id).await?;
+                    member.timed_out_until = Some(until);
+                    c.update_community_member(&member).await?;
+                    Ok(member)
+                },
+            )
+            .await?;
+        self.announce_member(id, user_id).await?;
+        Ok(member)
     }
 
     pub async fn end_timeout(
@@ -169,24 +173,26 @@ impl Core {
         user_id: Uuid,
         meta: &RequestMeta,
     ) -> Result<()> {
-        self.moderate(
-            actor,
-            id,
-            audit_entry(
+        let member = self
+            .moderate(
                 actor,
-                "moderation.timeout_ended",
-                user_id,
-                serde_json::json!({}),
-            ),
-            meta,
-            async |c, access| {
-                let mut member = moderatable(c, access, user_id).await?;
-                member.timed_out_until = None;
-                c.update_community_member(&member).await?;
-                Ok(())
-            },
-        )
-        .await
+                id,
+                audit_entry(
+                    actor,
+                    "moderation.timeout_ended",
+                    user_id,
+                    serde_json::json!({}),
+                ),
+                meta,
+                async |c, access| {
+                    let mut member = moderatable(c, access, user_id).await?;
+                    member.timed_out_until = None;
+                    c.update_community_member(&member).await?;
+                    Ok(member)
+                },
+            )
+            .await?;
+        self.announce_member(id, member.user_id).await
     }
 
     /// Removes a member (they may rejoin with an invite).
@@ -210,7 +216,8 @@ impl Core {
                 Ok(())
             },
         )
-        .await
+        .await?;
+        self.member_removed(id, user_id, "kicked").await
     }
 
     /// Bans a user: removes them if they are a member and keeps them out. A user
@@ -225,31 +232,56 @@ impl Core {
     ) -> Result<()> {
         let why = reason(why)?;
         let details = serde_json::json!({ "reason": why });
-        self.moderate(
-            actor,
-            id,
-            audit_entry(actor, "moderation.banned", user_id, details),
-            meta,
-            async |c, access| {
-                access.require(CommunityRole::Moderator)?;
-                if c.community_member(id, user_id).await?.is_some() {
-                    moderatable(c, access, user_id).await?;
-                    c.remove_community_member(id, user_id).await?;
-                } else if c.user_by_id(user_id).await?.is_none() {
-                    return Err(Error::not_found("user_not_found", "no such user"));
-                }
-                let ban = CommunityBan {
-                    community_id: id,
-                    user_id,
-                    banned_by: Some(actor.id()),
-                    reason: why,
-                    created_at: store::now(),
-                };
-                c.insert_ban(&ban).await?;
-                Ok(())
-            },
-        )
-        .await
+        let was_member = self
+            .moderate(
+                actor,
+                id,
+                audit_entry(actor, "moderation.banned", user_id, details),
+                meta,
+                async |c, access| {
+                    access.require(CommunityRole::Moderator)?;
+                    let was_member = c.community_member(id, user_id).await?.is_some();
+                    if was_member {
+                        moderatable(c, access, user_id).await?;
+                        c.remove_community_member(id, user_id).await?;
+                    } else if c.user_by_id(user_id).await?.is_none() {
+                        return Err(Error::not_found("user_not_found", "no such user"));
+                    }
+                    let ban = CommunityBan {
+                        community_id: id,
+                        user_id,
+                        banned_by: Some(actor.id()),
+                        reason: why,
+                        created_at: store::now(),
+                    };
+                    c.insert_ban(&ban).await?;
+                    Ok(was_member)
+                },
+            )
+            .await?;
+        if was_member {
+            self.member_removed(id, user_id, "banned").await?;
+        }
+        Ok(())
+    }
+
+    /// Tells the community (and the member) about a member's new state.
+    async fn announce_member(&self, id: Uuid, user_id: Uuid) -> Result<()> {
+        let profile = self
+            .db
+            .acquire()
+            .await?
+            .conn()
+            .member_profile(id, user_id)
+            .await?;
+        if let Some(profile) = profile {
+            let event = ServerEvent::MemberUpdated {
+                community_id: id,
+                member: profile.into(),
+            };
+            self.member_changed(id, user_id, Some(event)).await?;
+        }
+        Ok(())
     }
 
     pub async fn unban_user(

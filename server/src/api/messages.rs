@@ -1,0 +1,187 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::store::{MessageEdit, UnreadState};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuthorView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+}
+
+/// One emoji on a message: how many reacted and who (the first 100).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReactionSummary {
+    pub emoji: String,
+    pub count: usize,
+    pub user_ids: Vec<Uuid>,
+}
+
+/// A message as clients show it. Deleted messages keep their place with empty content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MessageView {
+    pub id: Uuid,
+    pub channel_id: Uuid,
+    /// `None` once the author's account is deleted.
+    pub author: Option<AuthorView>,
+    /// Markdown as sent; clients render it safely.
+    pub content: String,
+    pub reply_to_id: Option<Uuid>,
+    /// The thread root, for thread replies.
+    pub thread_id: Option<Uuid>,
+    pub thread_reply_count: i32,
+    pub thread_last_reply_at: Option<DateTime<Utc>>,
+    /// `{message_id, channel_id, author_id, author_name, created_at}` of the original.
+    pub forwarded_from: Option<serde_json::Value>,
+    /// Users mentioned with `@username`.
+    pub mentions: Vec<Uuid>,
+    /// `@everyone` or `@channel`.
+    pub mentions_everyone: bool,
+    pub reactions: Vec<ReactionSummary>,
+    pub pinned: bool,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessageRequest {
+    /// 1–4000 characters. `/shrug`, `/tableflip`, `/unflip`, `/me` are expanded.
+    pub content: String,
+    #[serde(default)]
+    pub reply_to_id: Option<Uuid>,
+    /// Posts into this thread (the root message's ID).
+    #[serde(default)]
+    pub thread_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditMessageRequest {
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardRequest {
+    /// Where to forward to (a channel the caller may post in).
+    pub channel_id: Uuid,
+    /// An optional note shown with the forwarded message.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryParams {
+    /// Messages older than this ID.
+    pub before: Option<Uuid>,
+    /// Messages newer than this ID (catching up after a reconnect).
+    pub after: Option<Uuid>,
+    /// Messages around this ID (jump to message): half before, the message, half after.
+    pub around: Option<Uuid>,
+    /// 1–100, default 50.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ThreadParams {
+    /// Replies newer than this ID.
+    pub after: Option<Uuid>,
+    /// 1–100, default 50.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MessageEditView {
+    pub id: Uuid,
+    /// The content before this edit.
+    pub content: String,
+    pub edited_at: DateTime<Utc>,
+}
+
+impl From<MessageEdit> for MessageEditView {
+    fn from(e: MessageEdit) -> Self {
+        MessageEditView {
+            id: e.id,
+            content: e.content,
+            edited_at: e.edited_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkReadRequest {
+    pub message_id: Uuid,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UnreadView {
+    pub channel_id: Uuid,
+    pub last_read_id: Option<Uuid>,
+    pub last_message_id: Option<Uuid>,
+    /// Capped at 1000.
+    pub unread_count: i64,
+    pub mention_count: i64,
+}
+
+impl From<UnreadState> for UnreadView {
+    fn from(u: UnreadState) -> Self {
+        UnreadView {
+            channel_id: u.channel_id,
+            last_read_id: u.last_read_id,
+            last_message_id: u.last_message_id,
+            unread_count: u.unread_count,
+            mention_count: u.mention_count,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDmRequest {
+    /// The other participants (1 for a direct message, up to 9 for a group DM).
+    pub user_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DmView {
+    pub channel_id: Uuid,
+    /// `dm` or `group_dm`.
+    pub kind: String,
+    pub members: Vec<AuthorView>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Presence states a user may choose; `offline` is what others see of an absent or
+/// invisible user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceStatus {
+    Online,
+    Idle,
+    Dnd,
+    Invisible,
+    Offline,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPresenceRequest {
+    /// `online`, `idle`, `dnd` or `invisible`.
+    pub status: PresenceStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PresenceView {
+    pub user_id: Uuid,
+    pub status: PresenceStatus,
+}

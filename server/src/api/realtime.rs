@@ -1,0 +1,189 @@
+//! The WebSocket protocol at `/ws`: JSON text frames tagged by `type`.
+//!
+//! 1. Connect, then send `{"type":"authenticate","token":"<access token>"}` within 10 s.
+//! 2. The server answers `ready` and then pushes events for everything the user may
+//!    see. Client actions may carry a `nonce`; the server answers `ack` or `error`
+//!    with the same nonce.
+//! 3. After a reconnect, fetch what was missed: for each channel,
+//!    `GET /api/channels/{id}/messages?after=<last seen ID>` until a page comes back
+//!    shorter than the limit. Subscriptions start before `ready`, so nothing falls
+//!    between the live stream and the catch-up; drop duplicates by message ID.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{ChannelView, MemberView, MessageView, PresenceStatus, PresenceView, UserProfile};
+
+/// Close codes of the gateway (besides 1000 and 1012 "server restarting").
+pub mod close_code {
+    /// The first frame was not a valid `authenticate`.
+    pub const AUTHENTICATION_FAILED: u16 = 4001;
+    /// No `authenticate` within 10 seconds.
+    pub const AUTHENTICATION_TIMEOUT: u16 = 4002;
+    /// The session was revoked or the account suspended.
+    pub const SESSION_ENDED: u16 = 4003;
+    /// The user already has the maximum number of connections.
+    pub const TOO_MANY_CONNECTIONS: u16 = 4004;
+    /// No frame (not even a pong) for two heartbeat intervals.
+    pub const HEARTBEAT_TIMEOUT: u16 = 4005;
+    /// The client read too slowly and fell behind: reconnect and catch up.
+    pub const RESYNC: u16 = 4009;
+    /// Server shutting down or restarting: reconnect.
+    pub const SERVICE_RESTART: u16 = 1012;
+}
+
+/// What a client sends.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientFrame {
+    Authenticate {
+        token: String,
+    },
+    SendMessage {
+        channel_id: Uuid,
+        content: String,
+        #[serde(default)]
+        reply_to_id: Option<Uuid>,
+        #[serde(default)]
+        thread_id: Option<Uuid>,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    EditMessage {
+        message_id: Uuid,
+        content: String,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    DeleteMessage {
+        message_id: Uuid,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    AddReaction {
+        message_id: Uuid,
+        emoji: String,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    RemoveReaction {
+        message_id: Uuid,
+        emoji: String,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    Typing {
+        channel_id: Uuid,
+    },
+    SetPresence {
+        status: PresenceStatus,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    MarkRead {
+        channel_id: Uuid,
+        message_id: Uuid,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    Ping,
+}
+
+/// What the server pushes.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerEvent {
+    Ready {
+        user: UserProfile,
+        session_id: Uuid,
+        heartbeat_interval_ms: u64,
+        /// Users sharing a community or DM who are not offline.
+        presences: Vec<PresenceView>,
+    },
+    Ack {
+        nonce: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<MessageView>,
+    },
+    Error {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<String>,
+        code: String,
+        message: String,
+    },
+    Pong,
+    MessageCreated {
+        message: MessageView,
+    },
+    MessageUpdated {
+        message: MessageView,
+    },
+    MessageDeleted {
+        channel_id: Uuid,
+        message_id: Uuid,
+    },
+    ReactionAdded {
+        channel_id: Uuid,
+        message_id: Uuid,
+        user_id: Uuid,
+        emoji: String,
+    },
+    ReactionRemoved {
+        channel_id: Uuid,
+        message_id: Uuid,
+        user_id: Uuid,
+        emoji: String,
+    },
+    PinsUpdated {
+        channel_id: Uuid,
+        message_id: Uuid,
+        pinned: bool,
+    },
+    Typing {
+        channel_id: Uuid,
+        user_id: Uuid,
+    },
+    Presence {
+        user_id: Uuid,
+        status: PresenceStatus,
+    },
+    ReadReceipt {
+        channel_id: Uuid,
+        user_id: Uuid,
+        message_id: Uuid,
+    },
+    /// The caller's own read cursor moved (from another of their devices).
+    ReadStateUpdated {
+        channel_id: Uuid,
+        message_id: Uuid,
+    },
+    ChannelCreated {
+        channel: ChannelView,
+    },
+    ChannelUpdated {
+        channel: ChannelView,
+    },
+    ChannelDeleted {
+        channel_id: Uuid,
+    },
+    MemberJoined {
+        community_id: Uuid,
+        member: MemberView,
+    },
+    MemberUpdated {
+        community_id: Uuid,
+        member: MemberView,
+    },
+    MemberLeft {
+        community_id: Uuid,
+        user_id: Uuid,
+    },
+    /// The caller no longer belongs to the community (left, kicked, banned, deleted).
+    CommunityRemoved {
+        community_id: Uuid,
+        reason: String,
+    },
+    /// The caller's access changed (joined a community or group, role change): refetch lists.
+    AccessChanged,
+}

@@ -1,0 +1,108 @@
+//! Messages (MSG-1..6, MSG-9, MSG-10): send, edit with history, delete, replies,
+//! threads, forwarding, reactions, mentions, pins, history pages, read state.
+//! Every path — REST or WebSocket — goes through these functions: the message is
+//! stored first, then published.
+
+mod content;
+mod history;
+mod reactions;
+mod read;
+mod send;
+
+pub use content::{CONTENT_MAX, expand_slash_command, parse_mentions};
+pub use history::HistoryQuery;
+pub use send::NewMessage;
+
+use std::collections::{HashMap, HashSet};
+
+use uuid::Uuid;
+
+use crate::api::{AuthorView, MessageView, ReactionSummary};
+use crate::error::{Error, Result};
+use crate::store::{Conn, MessageRow};
+
+pub(crate) fn message_not_found() -> Error {
+    Error::not_found("message_not_found", "no such message")
+}
+
+/// Turns stored rows (one channel, oldest first) into views with reactions and pins.
+pub(crate) async fn views(
+    c: &mut Conn<'_>,
+    channel_id: Uuid,
+    rows: Vec<MessageRow>,
+) -> Result<Vec<MessageView>> {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Ok(Vec::new());
+    };
+    let (from, to) = (
+        first.message.id.min(last.message.id),
+        first.message.id.max(last.message.id),
+    );
+    let mut reactions: HashMap<Uuid, Vec<ReactionSummary>> = HashMap::new();
+    for r in c.reactions_in_range(channel_id, from, to).await? {
+        let list = reactions.entry(r.message_id).or_default();
+        match list.iter_mut().find(|s| s.emoji == r.emoji) {
+            Some(summary) => {
+                summary.count += 1;
+                if summary.user_ids.len() < 100 {
+                    summary.user_ids.push(r.user_id);
+                }
+            }
+            None => list.push(ReactionSummary {
+                emoji: r.emoji,
+                count: 1,
+                user_ids: vec![r.user_id],
+            }),
+        }
+    }
+    let pinned: HashSet<Uuid> = c.pinned_ids(channel_id).await?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id = row.message.id;
+            view(
+                row,
+                reactions.remove(&id).unwrap_or_default(),
+                pinned.contains(&id),
+            )
+        })
+        .collect())
+}
+
+pub(crate) async fn one_view(c: &mut Conn<'_>, row: MessageRow) -> Result<MessageView> {
+    let channel_id = row.message.channel_id;
+    Ok(views(c, channel_id, vec![row])
+        .await?
+        .pop()
+        .expect("one row, one view"))
+}
+
+fn view(row: MessageRow, reactions: Vec<ReactionSummary>, pinned: bool) -> MessageView {
+    let m = row.message;
+    let author = match (m.author_id, row.author_username, row.author_display_name) {
+        (Some(id), Some(username), Some(display_name)) => Some(AuthorView {
+            id,
+            username,
+            display_name,
+        }),
+        _ => None,
+    };
+    MessageView {
+        id: m.id,
+        channel_id: m.channel_id,
+        author,
+        content: m.content,
+        reply_to_id: m.reply_to_id,
+        thread_id: m.thread_id,
+        thread_reply_count: m.thread_reply_count,
+        thread_last_reply_at: m.thread_last_reply_at,
+        forwarded_from: m.forwarded_from.map(|j| j.0),
+        mentions: m.mentions.0,
+        mentions_everyone: m.mentions_everyone,
+        reactions,
+        pinned,
+        edited_at: m.edited_at,
+        deleted: m.deleted_at.is_some(),
+        created_at: m.created_at,
+    }
+}

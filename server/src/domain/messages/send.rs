@@ -1,0 +1,344 @@
+//! Sending, editing, deleting and forwarding.
+
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::content::{self, parse_mentions};
+use super::{message_not_found, one_view};
+use crate::api::{MessageView, ServerEvent};
+use crate::domain::community::{ChannelAccess, CommunityRole};
+use crate::domain::{Actor, Core};
+use crate::error::{Error, Result};
+use crate::store::{self, Conn, Message, MessageRow};
+
+#[derive(Debug, Clone, Default)]
+pub struct NewMessage {
+    pub content: String,
+    pub reply_to_id: Option<Uuid>,
+    pub thread_id: Option<Uuid>,
+}
+
+/// Who a message notifies: explicit mentions, and `@here` readers who are online.
+struct Notified {
+    mentioned: Vec<Uuid>,
+    everyone: bool,
+    notify: Vec<Uuid>,
+}
+
+impl Core {
+    pub async fn send_message(
+        &self,
+        actor: &Actor,
+        channel_id: Uuid,
+        input: NewMessage,
+    ) -> Result<MessageView> {
+        self.check_send_rate(actor.id())?;
+        let text = content::expand_slash_command(&input.content);
+        content::check(&text, false)?;
+        let now = store::now();
+
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let access = self.channel_access(&mut c, actor, channel_id).await?;
+        self.check_can_post(&mut c, actor, &access, now).await?;
+        if let Some(reply_to) = input.reply_to_id {
+            let target = c
+                .message(reply_to)
+                .await?
+                .filter(|m| m.message.channel_id == channel_id);
+            if target.is_none() {
+                return Err(Error::invalid(
+                    "reply_to_id",
+                    "the replied-to message is not in this channel",
+                ));
+            }
+        }
+        if let Some(root) = input.thread_id {
+            let root = c
+                .message(root)
+                .await?
+                .filter(|m| m.message.channel_id == channel_id);
+            match root {
+                Some(r) if r.message.thread_id.is_none() && r.message.deleted_at.is_none() => {}
+                _ => {
+                    return Err(Error::invalid(
+                        "thread_id",
+                        "threads start from a message in this channel",
+                    ));
+                }
+            }
+        }
+        let notified = self.resolve_mentions(&mut c, &access, &text).await?;
+        let message = Message {
+            id: store::new_id(),
+            channel_id,
+            author_id: Some(actor.id()),
+            content: text,
+            reply_to_id: input.reply_to_id,
+            thread_id: input.thread_id,
+            thread_reply_count: 0,
+            thread_last_reply_at: None,
+            forwarded_from: None,
+            mentions: Json(notified.mentioned.clone()),
+            mentions_everyone: notified.everyone,
+            has_file: false,
+            edited_at: None,
+            deleted_at: None,
+            created_at: now,
+        };
+        c.insert_message(&message).await?;
+        c.insert_mentions(message.id, channel_id, &notified.notify)
+            .await?;
+        if let Some(root) = input.thread_id {
+            c.bump_thread(root, now).await?;
+        } else {
+            c.mark_read(actor.id(), channel_id, message.id, now).await?;
+        }
+        let view = self.load_view(&mut c, message.id).await?;
+        let root = match input.thread_id {
+            Some(root) => Some(self.load_view(&mut c, root).await?),
+            None => None,
+        };
+        tx.commit().await?;
+
+        self.events.to_channel(
+            channel_id,
+            &ServerEvent::MessageCreated {
+                message: view.clone(),
+            },
+            Some(actor.id()),
+        );
+        if let Some(root) = root {
+            self.events.to_channel(
+                channel_id,
+                &ServerEvent::MessageUpdated { message: root },
+                None,
+            );
+        }
+        Ok(view)
+    }
+
+    /// Edits one's own message; the previous text goes into its history.
+    pub async fn edit_message(
+        &self,
+        actor: &Actor,
+        message_id: Uuid,
+        new_content: &str,
+    ) -> Result<MessageView> {
+        content::check(new_content, false)?;
+        let now = store::now();
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let (access, row) = self.readable_message(&mut c, actor, message_id).await?;
+        if row.message.author_id != Some(actor.id()) {
+            return Err(Error::forbidden(
+                "not_author",
+                "only the author may edit a message",
+            ));
+        }
+        if row.message.deleted_at.is_some() {
+            return Err(message_not_found());
+        }
+        access.require_post(now)?;
+        let notified = self.resolve_mentions(&mut c, &access, new_content).await?;
+        c.edit_message(
+            message_id,
+            &row.message.content,
+            new_content,
+            &notified.mentioned,
+            now,
+        )
+        .await?;
+        c.clear_mentions(message_id).await?;
+        c.insert_mentions(message_id, access.channel.id, &notified.notify)
+            .await?;
+        let view = self.load_view(&mut c, message_id).await?;
+        tx.commit().await?;
+        self.events.to_channel(
+            access.channel.id,
+            &ServerEvent::MessageUpdated {
+                message: view.clone(),
+            },
+            Some(actor.id()),
+        );
+        Ok(view)
+    }
+
+    /// Deletes a message: its author, or community moderators and up.
+    pub async fn delete_message(&self, actor: &Actor, message_id: Uuid) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let (access, row) = self.readable_message(&mut c, actor, message_id).await?;
+        if row.message.deleted_at.is_some() {
+            return Err(message_not_found());
+        }
+        if row.message.author_id != Some(actor.id()) && !access.is_moderator() {
+            return Err(Error::forbidden(
+                "not_author",
+                "only the author or a moderator may delete a message",
+            ));
+        }
+        c.delete_message(message_id, store::now()).await?;
+        tx.commit().await?;
+        let event = ServerEvent::MessageDeleted {
+            channel_id: access.channel.id,
+            message_id,
+        };
+        self.events.to_channel(access.channel.id, &event, None);
+        Ok(())
+    }
+
+    /// Posts a copy of a message into another channel, with attribution.
+    pub async fn forward_message(
+        &self,
+        actor: &Actor,
+        message_id: Uuid,
+        target: Uuid,
+        comment: Option<&str>,
+    ) -> Result<MessageView> {
+        self.check_send_rate(actor.id())?;
+        let comment = comment.unwrap_or_default();
+        content::check(comment, true)?;
+        let now = store::now();
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let (_, original) = self.readable_message(&mut c, actor, message_id).await?;
+        if original.message.deleted_at.is_some() {
+            return Err(message_not_found());
+        }
+        let access = self.channel_access(&mut c, actor, target).await?;
+        self.check_can_post(&mut c, actor, &access, now).await?;
+        let forwarded_from = serde_json::json!({
+            "message_id": original.message.id,
+            "channel_id": original.message.channel_id,
+            "author_id": original.message.author_id,
+            "author_name": original.author_display_name,
+            "content": original.message.content,
+            "created_at": original.message.created_at,
+        });
+        let message = Message {
+            id: store::new_id(),
+            channel_id: target,
+            author_id: Some(actor.id()),
+            content: comment.to_owned(),
+            reply_to_id: None,
+            thread_id: None,
+            thread_reply_count: 0,
+            thread_last_reply_at: None,
+            forwarded_from: Some(Json(forwarded_from)),
+            mentions: Json(Vec::new()),
+            mentions_everyone: false,
+            has_file: original.message.has_file,
+            edited_at: None,
+            deleted_at: None,
+            created_at: now,
+        };
+        c.insert_message(&message).await?;
+        c.mark_read(actor.id(), target, message.id, now).await?;
+        let view = self.load_view(&mut c, message.id).await?;
+        tx.commit().await?;
+        self.events.to_channel(
+            target,
+            &ServerEvent::MessageCreated {
+                message: view.clone(),
+            },
+            Some(actor.id()),
+        );
+        Ok(view)
+    }
+
+    /// A message in a channel the actor may read (404 otherwise).
+    pub(crate) async fn readable_message(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        message_id: Uuid,
+    ) -> Result<(ChannelAccess, MessageRow)> {
+        let row = c.message(message_id).await?.ok_or_else(message_not_found)?;
+        let access = self
+            .channel_access(c, actor, row.message.channel_id)
+            .await
+            .map_err(|_| message_not_found())?;
+        Ok((access, row))
+    }
+
+    pub(crate) async fn load_view(
+        &self,
+        c: &mut Conn<'_>,
+        message_id: Uuid,
+    ) -> Result<MessageView> {
+        let row = c.message(message_id).await?.ok_or_else(message_not_found)?;
+        one_view(c, row).await
+    }
+
+    /// Posting rules beyond the channel flags: blocked DM partners and slow mode.
+    async fn check_can_post(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        access: &ChannelAccess,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        access.require_post(now)?;
+        if access.group.is_none() {
+            for member in c.dm_member_ids(access.channel.id).await? {
+                if member != actor.id() && c.blocked_between(actor.id(), member).await? {
+                    return Err(Error::forbidden("blocked", "you cannot message this user"));
+                }
+            }
+        }
+        let slow = i64::from(access.channel.slow_mode_secs);
+        if slow > 0
+            && !access.is_moderator()
+            && let Some(last) = c.last_post_at(access.channel.id, actor.id()).await?
+        {
+            let wait = slow - (now - last).num_seconds();
+            if wait > 0 {
+                return Err(Error::too_many(
+                    "slow_mode",
+                    format!("slow mode: wait {wait} s before posting again"),
+                    wait as u64,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves `@user`, `@everyone`/`@channel` (moderators and up in communities,
+    /// anyone in DMs) and `@here` (online readers).
+    async fn resolve_mentions(
+        &self,
+        c: &mut Conn<'_>,
+        access: &ChannelAccess,
+        text: &str,
+    ) -> Result<Notified> {
+        let parsed = parse_mentions(text);
+        let mentioned: Vec<Uuid> = c
+            .user_ids_by_usernames(&parsed.usernames)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let may_mention_all = access.group.is_none()
+            || access.group.as_ref().is_some_and(|g| {
+                g.community
+                    .authority()
+                    .is_some_and(|a| a >= CommunityRole::Moderator)
+            });
+        let mut notify = mentioned.clone();
+        if parsed.here && may_mention_all {
+            let readers = c.channel_reader_ids(access.channel.id).await?;
+            for user in self.events.hub.online_among(&readers) {
+                if !notify.contains(&user) {
+                    notify.push(user);
+                }
+            }
+        }
+        Ok(Notified {
+            mentioned,
+            everyone: parsed.everyone && may_mention_all,
+            notify,
+        })
+    }
+}

@@ -1,0 +1,390 @@
+//! The live connections of this process and their topic subscriptions.
+//!
+//! Every connection has a bounded queue of outgoing frames. Delivery never waits: a
+//! full queue means the client reads too slowly, and that connection is closed with
+//! the resync code instead of buffering without bound.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use axum::extract::ws::{Message, Utf8Bytes};
+use tokio::sync::{Notify, mpsc};
+use uuid::Uuid;
+
+use super::{Delivery, Topic};
+use crate::api::realtime::close_code;
+
+pub type ConnectionId = u64;
+
+/// Why the server closes a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseReason {
+    pub code: u16,
+    pub reason: &'static str,
+}
+
+impl CloseReason {
+    pub const RESYNC: CloseReason = CloseReason {
+        code: close_code::RESYNC,
+        reason: "too slow: reconnect and catch up",
+    };
+    pub const SESSION_ENDED: CloseReason = CloseReason {
+        code: close_code::SESSION_ENDED,
+        reason: "session ended",
+    };
+    pub const RESTART: CloseReason = CloseReason {
+        code: close_code::SERVICE_RESTART,
+        reason: "server restarting",
+    };
+}
+
+/// One authenticated WebSocket.
+pub struct Connection {
+    pub id: ConnectionId,
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    sender: mpsc::Sender<Message>,
+    close: OnceLock<CloseReason>,
+    close_notify: Notify,
+    topics: Mutex<HashSet<Topic>>,
+    /// Authors whose events this user does not want (blocked users).
+    blocked: RwLock<HashSet<Uuid>>,
+}
+
+impl Connection {
+    /// Queues a frame; a full queue closes the connection with the resync code.
+    pub fn send(&self, frame: Message) -> bool {
+        match self.sender.try_send(frame) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.close(CloseReason::RESYNC);
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
+
+    fn deliver(&self, payload: &Utf8Bytes, author: Option<Uuid>) {
+        if let Some(author) = author
+            && author != self.user_id
+            && self.blocked.read().expect("blocked lock").contains(&author)
+        {
+            return;
+        }
+        self.send(Message::Text(payload.clone()));
+    }
+
+    /// Asks the connection to close (the first reason wins).
+    pub fn close(&self, reason: CloseReason) {
+        if self.close.set(reason).is_ok() {
+            self.close_notify.notify_one();
+        }
+    }
+
+    /// Resolves once a close was asked for, with the reason.
+    pub async fn closed(&self) -> CloseReason {
+        loop {
+            if let Some(reason) = self.close.get() {
+                return reason.clone();
+            }
+            self.close_notify.notified().await;
+        }
+    }
+
+    pub fn set_blocked(&self, blocked: HashSet<Uuid>) {
+        *self.blocked.write().expect("blocked lock") = blocked;
+    }
+}
+
+/// A newly registered connection and the receiving end of its queue.
+pub struct Registered {
+    pub connection: Arc<Connection>,
+    pub outgoing: mpsc::Receiver<Message>,
+}
+
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    queue_capacity: usize,
+    next_id: AtomicU64,
+    topics: RwLock<HashMap<Topic, Vec<Arc<Connection>>>>,
+    users: RwLock<HashMap<Uuid, Vec<Arc<Connection>>>>,
+    /// Serialises topic refreshes per user, so a slower, older refresh never
+    /// overwrites a newer one.
+    refresh_locks: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Hub {
+    pub fn new(queue_capacity: usize) -> Hub {
+        Hub {
+            inner: Arc::new(Inner {
+                queue_capacity,
+                next_id: AtomicU64::new(1),
+                topics: RwLock::default(),
+                users: RwLock::default(),
+                refresh_locks: Mutex::default(),
+            }),
+        }
+    }
+
+    /// Adds a connection for a user unless they already have `max_per_user`.
+    pub fn register(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        max_per_user: usize,
+    ) -> Option<Registered> {
+        let (sender, outgoing) = mpsc::channel(self.inner.queue_capacity);
+        let connection = Arc::new(Connection {
+            id: self.inner.next_id.fetch_add(1, Ordering::Relaxed),
+            user_id,
+            session_id,
+            sender,
+            close: OnceLock::new(),
+            close_notify: Notify::new(),
+            topics: Mutex::default(),
+            blocked: RwLock::default(),
+        });
+        let mut users = self.inner.users.write().expect("users lock");
+        let list = users.entry(user_id).or_default();
+        if list.len() >= max_per_user {
+            return None;
+        }
+        list.push(connection.clone());
+        Some(Registered {
+            connection,
+            outgoing,
+        })
+    }
+
+    /// Removes a connection and its subscriptions; true when it was the user's last.
+    pub fn unregister(&self, connection: &Connection) -> bool {
+        let topics: Vec<Topic> = connection
+            .topics
+            .lock()
+            .expect("topics lock")
+            .drain()
+            .collect();
+        {
+            let mut map = self.inner.topics.write().expect("topics lock");
+            for topic in topics {
+                remove_from(&mut map, topic, connection.id);
+            }
+        }
+        let mut users = self.inner.users.write().expect("users lock");
+        let Some(list) = users.get_mut(&connection.user_id) else {
+            return true;
+        };
+        list.retain(|c| c.id != connection.id);
+        if list.is_empty() {
+            users.remove(&connection.user_id);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The lock under which a user's topics are recomputed and applied.
+    pub fn refresh_lock(&self, user_id: Uuid) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.inner.refresh_locks.lock().expect("refresh locks");
+        if locks.len() > 10_000 {
+            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+        locks.entry(user_id).or_default().clone()
+    }
+
+    /// Makes every connection of the user subscribed to exactly `topics`.
+    pub fn set_user_topics(&self, user_id: Uuid, topics: &HashSet<Topic>, blocked: &HashSet<Uuid>) {
+        let connections = self.connections_of(user_id);
+        if connections.is_empty() {
+            return;
+        }
+        let mut map = self.inner.topics.write().expect("topics lock");
+        for connection in connections {
+            connection.set_blocked(blocked.clone());
+            let mut current = connection.topics.lock().expect("topics lock");
+            for gone in current.difference(topics) {
+                remove_from(&mut map, *gone, connection.id);
+            }
+            for new in topics.difference(&current) {
+                map.entry(*new).or_default().push(connection.clone());
+            }
+            *current = topics.clone();
+        }
+    }
+
+    pub fn connections_of(&self, user_id: Uuid) -> Vec<Arc<Connection>> {
+        self.inner
+            .users
+            .read()
+            .expect("users lock")
+            .get(&user_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn is_online(&self, user_id: Uuid) -> bool {
+        self.inner
+            .users
+            .read()
+            .expect("users lock")
+            .contains_key(&user_id)
+    }
+
+    /// Hands a delivery to every subscriber of its topics, once per connection.
+    pub fn deliver(&self, delivery: &Delivery) {
+        let map = self.inner.topics.read().expect("topics lock");
+        if let [topic] = delivery.topics.as_slice() {
+            for connection in map.get(topic).into_iter().flatten() {
+                connection.deliver(&delivery.payload, delivery.author);
+            }
+            return;
+        }
+        let mut seen = HashSet::new();
+        for topic in &delivery.topics {
+            for connection in map.get(topic).into_iter().flatten() {
+                if seen.insert(connection.id) {
+                    connection.deliver(&delivery.payload, delivery.author);
+                }
+            }
+        }
+    }
+
+    /// Closes the connections of these sessions (revocation, logout).
+    pub fn close_sessions(&self, session_ids: &[Uuid], reason: CloseReason) {
+        let users = self.inner.users.read().expect("users lock");
+        for connection in users.values().flatten() {
+            if session_ids.contains(&connection.session_id) {
+                connection.close(reason.clone());
+            }
+        }
+    }
+
+    pub fn close_user(&self, user_id: Uuid, reason: CloseReason) {
+        for connection in self.connections_of(user_id) {
+            connection.close(reason.clone());
+        }
+    }
+
+    pub fn close_all(&self, reason: CloseReason) {
+        let users = self.inner.users.read().expect("users lock");
+        for connection in users.values().flatten() {
+            connection.close(reason.clone());
+        }
+    }
+
+    pub fn connection_count(&self) -> usize {
+        self.inner
+            .users
+            .read()
+            .expect("users lock")
+            .values()
+            .map(Vec::len)
+            .sum()
+    }
+
+    /// Users with at least one connection, among `candidates`.
+    pub fn online_among(&self, candidates: &[Uuid]) -> Vec<Uuid> {
+        let users = self.inner.users.read().expect("users lock");
+        candidates
+            .iter()
+            .copied()
+            .filter(|u| users.contains_key(u))
+            .collect()
+    }
+}
+
+fn remove_from(map: &mut HashMap<Topic, Vec<Arc<Connection>>>, topic: Topic, id: ConnectionId) {
+    if let Some(list) = map.get_mut(&topic) {
+        list.retain(|c| c.id != id);
+        if list.is_empty() {
+            map.remove(&topic);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(m: Message) -> String {
+        match m {
+            Message::Text(t) => t.to_string(),
+            other => panic!("not text: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn delivers_once_per_connection_and_follows_subscriptions() {
+        let hub = Hub::new(8);
+        let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut a = hub.register(alice, Uuid::now_v7(), 8).unwrap();
+        let mut b = hub.register(bob, Uuid::now_v7(), 8).unwrap();
+        let channel = Topic::Channel(Uuid::now_v7());
+        let community = Topic::Community(Uuid::now_v7());
+        hub.set_user_topics(alice, &HashSet::from([channel, community]), &HashSet::new());
+        hub.set_user_topics(bob, &HashSet::from([community]), &HashSet::new());
+
+        let payload = Utf8Bytes::from("hello".to_owned());
+        hub.deliver(&Delivery {
+            topics: vec![channel, community],
+            payload: payload.clone(),
+            author: None,
+        });
+        assert_eq!(text(a.outgoing.try_recv().unwrap()), "hello");
+        assert!(a.outgoing.try_recv().is_err(), "deduplicated across topics");
+        assert_eq!(text(b.outgoing.try_recv().unwrap()), "hello");
+
+        hub.set_user_topics(alice, &HashSet::from([community]), &HashSet::new());
+        hub.deliver(&Delivery {
+            topics: vec![channel],
+            payload,
+            author: None,
+        });
+        assert!(a.outgoing.try_recv().is_err(), "unsubscribed at once");
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_closes_with_resync_and_blocked_authors_are_filtered() {
+        let hub = Hub::new(2);
+        let (user, troll) = (Uuid::now_v7(), Uuid::now_v7());
+        let registered = hub.register(user, Uuid::now_v7(), 8).unwrap();
+        let topic = Topic::User(user);
+        hub.set_user_topics(user, &HashSet::from([topic]), &HashSet::from([troll]));
+        let payload = Utf8Bytes::from("x".to_owned());
+        hub.deliver(&Delivery {
+            topics: vec![topic],
+            payload: payload.clone(),
+            author: Some(troll),
+        });
+        for _ in 0..3 {
+            hub.deliver(&Delivery {
+                topics: vec![topic],
+                payload: payload.clone(),
+                author: None,
+            });
+        }
+        assert_eq!(registered.connection.closed().await, CloseReason::RESYNC);
+        let mut outgoing = registered.outgoing;
+        assert_eq!(
+            text(outgoing.try_recv().unwrap()),
+            "x",
+            "the blocked author's event was skipped"
+        );
+    }
+
+    #[test]
+    fn caps_connections_per_user() {
+        let hub = Hub::new(2);
+        let user = Uuid::now_v7();
+        let first = hub.register(user, Uuid::now_v7(), 2).unwrap();
+        let _second = hub.register(user, Uuid::now_v7(), 2).unwrap();
+        assert!(hub.register(user, Uuid::now_v7(), 2).is_none());
+        assert!(!hub.unregister(&first.connection));
+        assert!(hub.register(user, Uuid::now_v7(), 2).is_some());
+    }
+}

@@ -1,0 +1,102 @@
+//! Client frames → the same domain calls as the REST API, so every action is
+//! authorised exactly like its REST twin (RT-3).
+
+use super::session::error;
+use crate::api::{ClientFrame, ServerEvent};
+use crate::domain::messages::NewMessage;
+use crate::domain::{Actor, Core};
+use crate::error::Error;
+
+/// Handles one text frame; returns the answer to send back, if any.
+pub async fn handle(core: &Core, actor: &Actor, text: &str) -> Option<ServerEvent> {
+    let frame: ClientFrame = match serde_json::from_str(text) {
+        Ok(frame) => frame,
+        Err(err) => {
+            return Some(error(
+                None,
+                &Error::bad_request("invalid_frame", format!("not a valid frame: {err}")),
+            ));
+        }
+    };
+    let (nonce, result) = match frame {
+        ClientFrame::Authenticate { .. } => {
+            return Some(error(
+                None,
+                &Error::bad_request("already_authenticated", "this connection is authenticated"),
+            ));
+        }
+        ClientFrame::Ping => return Some(ServerEvent::Pong),
+        ClientFrame::Typing { channel_id } => {
+            (None, core.typing(actor, channel_id).await.map(|()| None))
+        }
+        ClientFrame::SendMessage {
+            channel_id,
+            content,
+            reply_to_id,
+            thread_id,
+            nonce,
+        } => {
+            let input = NewMessage {
+                content,
+                reply_to_id,
+                thread_id,
+            };
+            (
+                nonce,
+                core.send_message(actor, channel_id, input).await.map(Some),
+            )
+        }
+        ClientFrame::EditMessage {
+            message_id,
+            content,
+            nonce,
+        } => (
+            nonce,
+            core.edit_message(actor, message_id, &content)
+                .await
+                .map(Some),
+        ),
+        ClientFrame::DeleteMessage { message_id, nonce } => (
+            nonce,
+            core.delete_message(actor, message_id).await.map(|()| None),
+        ),
+        ClientFrame::AddReaction {
+            message_id,
+            emoji,
+            nonce,
+        } => (
+            nonce,
+            core.add_reaction(actor, message_id, &emoji)
+                .await
+                .map(|()| None),
+        ),
+        ClientFrame::RemoveReaction {
+            message_id,
+            emoji,
+            nonce,
+        } => (
+            nonce,
+            core.remove_reaction(actor, message_id, &emoji)
+                .await
+                .map(|()| None),
+        ),
+        ClientFrame::SetPresence { status, nonce } => {
+            (nonce, core.set_presence(actor, status).await.map(|()| None))
+        }
+        ClientFrame::MarkRead {
+            channel_id,
+            message_id,
+            nonce,
+        } => (
+            nonce,
+            core.mark_read(actor, channel_id, message_id)
+                .await
+                .map(|()| None),
+        ),
+    };
+    match (result, nonce) {
+        (Ok(message), Some(nonce)) => Some(ServerEvent::Ack { nonce, message }),
+        (Ok(_), None) => None,
+        (Err(err), nonce) => Some(error(nonce, &err)),
+    }
+}

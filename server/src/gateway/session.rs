@@ -1,0 +1,222 @@
+//! One connection's life: authenticate, register, serve, clean up.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tokio::sync::mpsc;
+
+use super::actions;
+use crate::api::ServerEvent;
+use crate::api::realtime::close_code;
+use crate::domain::{Actor, Core};
+use crate::error::Error;
+use crate::events::{CloseReason, Connection};
+
+/// Time allowed for the `authenticate` frame.
+const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// Frames written before one flush, when many are queued.
+const WRITE_BATCH: usize = 64;
+
+type Sink = SplitSink<WebSocket, Message>;
+type Stream = SplitStream<WebSocket>;
+
+/// Serves one upgraded WebSocket until it closes.
+pub async fn run(socket: WebSocket, core: Core) {
+    let (mut sink, mut stream) = socket.split();
+    let actor = match authenticate(&core, &mut stream).await {
+        Ok(actor) => actor,
+        Err((code, reason)) => {
+            close(&mut sink, code, reason).await;
+            return;
+        }
+    };
+    let (registered, ready) = match core.open_connection(&actor).await {
+        Ok(opened) => opened,
+        Err(err) => {
+            let code = if err.code() == "too_many_connections" {
+                close_code::TOO_MANY_CONNECTIONS
+            } else {
+                close_code::AUTHENTICATION_FAILED
+            };
+            close(&mut sink, code, "connection refused").await;
+            return;
+        }
+    };
+    let connection = registered.connection;
+    if let Ok(json) = serde_json::to_string(&ready) {
+        connection.send(Message::Text(json.into()));
+    }
+    let writer = tokio::spawn(write_loop(sink, registered.outgoing, connection.clone()));
+    read_loop(&core, actor, &connection, &mut stream).await;
+    core.close_connection(&connection).await;
+    // Ends the writer if the reader stopped first (client gone).
+    connection.close(CloseReason {
+        code: 1000,
+        reason: "bye",
+    });
+    let _ = writer.await;
+}
+
+/// Waits for `{"type":"authenticate","token":…}` and resolves the session.
+async fn authenticate(core: &Core, stream: &mut Stream) -> Result<Actor, (u16, &'static str)> {
+    let first = tokio::time::timeout(AUTH_TIMEOUT, stream.next()).await;
+    let frame = match first {
+        Err(_) => {
+            return Err((
+                close_code::AUTHENTICATION_TIMEOUT,
+                "authenticate within 10 seconds",
+            ));
+        }
+        Ok(Some(Ok(Message::Text(text)))) => text,
+        Ok(_) => {
+            return Err((
+                close_code::AUTHENTICATION_FAILED,
+                "the first frame must be authenticate",
+            ));
+        }
+    };
+    let token = match serde_json::from_str(&frame) {
+        Ok(crate::api::ClientFrame::Authenticate { token }) => token,
+        _ => {
+            return Err((
+                close_code::AUTHENTICATION_FAILED,
+                "the first frame must be authenticate",
+            ));
+        }
+    };
+    core.authenticate(&token)
+        .await
+        .map_err(|err| match err.code() {
+            "session_ended" | "account_suspended" => (close_code::SESSION_ENDED, "session ended"),
+            _ => (
+                close_code::AUTHENTICATION_FAILED,
+                "invalid or expired token",
+            ),
+        })
+}
+
+async fn close(sink: &mut Sink, code: u16, reason: &'static str) {
+    let frame = Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }));
+    let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(frame)).await;
+}
+
+/// Drains the connection's queue into the socket, many frames per flush, until a
+/// close is asked for. A client that stops reading cannot hold the writer: the
+/// close signal interrupts a pending flush.
+async fn write_loop(
+    mut sink: Sink,
+    mut outgoing: mpsc::Receiver<Message>,
+    connection: Arc<Connection>,
+) {
+    loop {
+        let first = tokio::select! {
+            reason = connection.closed() => {
+                close(&mut sink, reason.code, reason.reason).await;
+                return;
+            }
+            frame = outgoing.recv() => match frame {
+                Some(frame) => frame,
+                None => return,
+            },
+        };
+        let write = async {
+            sink.feed(first).await?;
+            for _ in 1..WRITE_BATCH {
+                match outgoing.try_recv() {
+                    Ok(frame) => sink.feed(frame).await?,
+                    Err(_) => break,
+                }
+            }
+            sink.flush().await
+        };
+        tokio::select! {
+            result = write => if result.is_err() { connection.close(CloseReason { code: 1006, reason: "write failed" }); return; },
+            reason = connection.closed() => {
+                tracing::debug!(code = reason.code, "closing a connection that is not reading");
+                return;
+            }
+        }
+    }
+}
+
+/// Reads client frames until the socket ends or a close is asked for.
+async fn read_loop(core: &Core, actor: Actor, connection: &Arc<Connection>, stream: &mut Stream) {
+    let heartbeat = core.config.tuning.ws_heartbeat;
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+    let mut last_seen = Instant::now();
+    let limiter: DefaultDirectRateLimiter = RateLimiter::direct(
+        Quota::per_second(NonZeroU32::new(5).expect("5"))
+            .allow_burst(NonZeroU32::new(10).expect("10")),
+    );
+    let mut actor = actor;
+    loop {
+        tokio::select! {
+            frame = stream.next() => {
+                let Some(Ok(frame)) = frame else { return };
+                last_seen = Instant::now();
+                match frame {
+                    Message::Text(text) => {
+                        if limiter.check().is_err() {
+                            reply(connection, &ServerEvent::Error {
+                                nonce: None,
+                                code: "rate_limited".into(),
+                                message: "too many frames; slow down".into(),
+                            });
+                            continue;
+                        }
+                        match core.reload_actor(&actor).await {
+                            Ok(fresh) => actor = fresh,
+                            Err(_) => {
+                                connection.close(CloseReason::SESSION_ENDED);
+                                return;
+                            }
+                        }
+                        if let Some(answer) = actions::handle(core, &actor, &text).await {
+                            reply(connection, &answer);
+                        }
+                    }
+                    Message::Close(_) => return,
+                    Message::Binary(_) => reply(connection, &error(None, &Error::bad_request("binary_frame", "send JSON text frames"))),
+                    Message::Ping(_) | Message::Pong(_) => {}
+                }
+            }
+            _ = ticker.tick() => {
+                if last_seen.elapsed() > heartbeat * 2 {
+                    connection.close(CloseReason { code: close_code::HEARTBEAT_TIMEOUT, reason: "no heartbeat" });
+                    return;
+                }
+                connection.send(Message::Ping(Default::default()));
+            }
+            _ = connection.closed() => return,
+        }
+    }
+}
+
+fn reply(connection: &Connection, event: &ServerEvent) {
+    if let Ok(json) = serde_json::to_string(event) {
+        connection.send(Message::Text(json.into()));
+    }
+}
+
+pub(super) fn error(nonce: Option<String>, err: &Error) -> ServerEvent {
+    let message = match err {
+        Error::Client { message, .. } => message.to_string(),
+        Error::Internal(cause) => {
+            tracing::error!(error = ?cause, "gateway action failed");
+            "the server failed to handle this action".to_owned()
+        }
+    };
+    ServerEvent::Error {
+        nonce,
+        code: err.code().to_owned(),
+        message,
+    }
+}

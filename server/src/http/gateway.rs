@@ -1,0 +1,34 @@
+//! `GET /ws`: upgrades to the WebSocket gateway.
+
+use axum::extract::State;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::response::Response;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::error::ErrorBody;
+
+/// The largest frame a client may send (RT-4).
+const MAX_FRAME: usize = 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(websocket))
+}
+
+/// The real-time gateway. Upgrade, then send `{"type":"authenticate","token":…}`
+/// within 10 s; see the protocol in `docs/realtime.md`.
+#[utoipa::path(get, path = "/ws", tag = "realtime",
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, body = ErrorBody, description = "Not a WebSocket upgrade"),
+    ))]
+async fn websocket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade
+        .max_frame_size(MAX_FRAME)
+        .max_message_size(MAX_FRAME)
+        // Small buffers keep idle connections cheap; bursts still batch per flush.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| crate::gateway::run(socket, state.core))
+}

@@ -1,0 +1,331 @@
+//! Messages: insert, pages of history, edits with history, tombstone deletes,
+//! threads, mentions.
+
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::{Conn, StoreResult, db_run};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Message {
+    pub id: Uuid,
+    pub channel_id: Uuid,
+    pub author_id: Option<Uuid>,
+    pub content: String,
+    pub reply_to_id: Option<Uuid>,
+    pub thread_id: Option<Uuid>,
+    pub thread_reply_count: i32,
+    pub thread_last_reply_at: Option<DateTime<Utc>>,
+    pub forwarded_from: Option<Json<serde_json::Value>>,
+    pub mentions: Json<Vec<Uuid>>,
+    pub mentions_everyone: bool,
+    pub has_file: bool,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A message with its author's names, as lists show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRow {
+    #[sqlx(flatten)]
+    pub message: Message,
+    pub author_username: Option<String>,
+    pub author_display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageEdit {
+    pub id: Uuid,
+    pub message_id: Uuid,
+    pub content: String,
+    pub edited_at: DateTime<Utc>,
+}
+
+/// Which page of a channel's history.
+#[derive(Debug, Clone, Copy)]
+pub enum Page {
+    Latest,
+    Before(Uuid),
+    After(Uuid),
+}
+
+macro_rules! select_messages {
+    ($rest:literal) => {
+        concat!(
+            "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
+             m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.has_file, m.edited_at, \
+             m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name \
+             FROM messages m LEFT JOIN users u ON u.id = m.author_id ",
+            $rest
+        )
+    };
+}
+
+impl Conn<'_> {
+    pub async fn insert_message(&mut self, m: &Message) -> StoreResult<()> {
+        // SQLite numbers `seq` in the insert (its full-text index is keyed by it);
+        // PostgreSQL's identity column does it by itself.
+        macro_rules! insert {
+            ($e:expr, $sql:literal) => {
+                sqlx::query($sql)
+                    .bind(m.id)
+                    .bind(m.channel_id)
+                    .bind(m.author_id)
+                    .bind(&m.content)
+                    .bind(m.reply_to_id)
+                    .bind(m.thread_id)
+                    .bind(&m.forwarded_from)
+                    .bind(&m.mentions)
+                    .bind(m.mentions_everyone)
+                    .bind(m.has_file)
+                    .bind(m.created_at)
+                    .execute($e)
+                    .await?
+                    .rows_affected()
+            };
+        }
+        let _inserted = match self {
+            Conn::Postgres(e) => insert!(
+                &mut **e,
+                "INSERT INTO messages (id, channel_id, author_id, content, reply_to_id, thread_id, forwarded_from, \
+                 mentions, mentions_everyone, has_file, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            ),
+            Conn::Sqlite(e) => insert!(
+                &mut **e,
+                "INSERT INTO messages (id, seq, channel_id, author_id, content, reply_to_id, thread_id, forwarded_from, \
+                 mentions, mentions_everyone, has_file, created_at) \
+                 VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            ),
+        };
+        Ok(())
+    }
+
+    pub async fn message(&mut self, id: Uuid) -> StoreResult<Option<MessageRow>> {
+        Ok(db_run!(self, |e| {
+            sqlx::query_as(select_messages!("WHERE m.id = $1"))
+                .bind(id)
+                .fetch_optional(e)
+                .await?
+        }))
+    }
+
+    /// A page of a channel's main timeline (thread replies excluded), oldest first,
+    /// without authors `viewer` blocks.
+    pub async fn messages_page(
+        &mut self,
+        channel_id: Uuid,
+        viewer: Uuid,
+        page: Page,
+        limit: i64,
+    ) -> StoreResult<Vec<MessageRow>> {
+        let mut rows: Vec<MessageRow> = db_run!(self, |e| {
+            match page {
+                Page::Latest | Page::Before(_) => {
+                    let before = match page {
+                        Page::Before(id) => Some(id),
+                        _ => None,
+                    };
+                    sqlx::query_as(select_messages!(
+                        "WHERE m.channel_id = $1 AND m.thread_id IS NULL AND ($3 IS NULL OR m.id < $3) \
+                         AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
+                         WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
+                         ORDER BY m.id DESC LIMIT $4"
+                    ))
+                    .bind(channel_id)
+                    .bind(viewer)
+                    .bind(before)
+                    .bind(limit)
+                    .fetch_all(e)
+                    .await?
+                }
+                Page::After(after) => {
+                    sqlx::query_as(select_messages!(
+                        "WHERE m.channel_id = $1 AND m.thread_id IS NULL AND m.id > $3 \
+                         AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
+                         WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
+                         ORDER BY m.id ASC LIMIT $4"
+                    ))
+                    .bind(channel_id)
+                    .bind(viewer)
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(e)
+                    .await?
+                }
+            }
+        });
+        if !matches!(page, Page::After(_)) {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// The replies of a thread, oldest first, after the `after` cursor.
+    pub async fn thread_replies(
+        &mut self,
+        root_id: Uuid,
+        viewer: Uuid,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> StoreResult<Vec<MessageRow>> {
+        Ok(db_run!(self, |e| {
+            sqlx::query_as(select_messages!(
+                "WHERE m.thread_id = $1 AND ($3 IS NULL OR m.id > $3) \
+                 AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
+                 WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
+                 ORDER BY m.id ASC LIMIT $4"
+            ))
+            .bind(root_id)
+            .bind(viewer)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(e)
+            .await?
+        }))
+    }
+
+    pub async fn bump_thread(&mut self, root_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query(
+                "UPDATE messages SET thread_reply_count = thread_reply_count + 1, thread_last_reply_at = $2 \
+                 WHERE id = $1",
+            )
+            .bind(root_id)
+            .bind(now)
+            .execute(e)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Replaces the content, keeping the previous version in the edit history.
+    pub async fn edit_message(
+        &mut self,
+        id: Uuid,
+        previous: &str,
+        content: &str,
+        mentions: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query("INSERT INTO message_edits (id, message_id, content, edited_at) VALUES ($1, $2, $3, $4)")
+                .bind(super::new_id())
+                .bind(id)
+                .bind(previous)
+                .bind(now)
+                .execute(&mut *e)
+                .await?;
+            sqlx::query(
+                "UPDATE messages SET content = $2, mentions = $3, edited_at = $4 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(content)
+            .bind(Json(mentions))
+            .bind(now)
+            .execute(&mut *e)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn message_edits(&mut self, id: Uuid) -> StoreResult<Vec<MessageEdit>> {
+        Ok(db_run!(self, |e| {
+            sqlx::query_as("SELECT id, message_id, content, edited_at FROM message_edits WHERE message_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(e)
+                .await?
+        }))
+    }
+
+    /// Turns a message into a tombstone: content, edits, reactions, mentions and pin go.
+    pub async fn delete_message(&mut self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query("UPDATE messages SET content = '', mentions = '[]', mentions_everyone = FALSE, deleted_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(now)
+                .execute(&mut *e)
+                .await?;
+            for sql in [
+                "DELETE FROM message_edits WHERE message_id = $1",
+                "DELETE FROM reactions WHERE message_id = $1",
+                "DELETE FROM message_mentions WHERE message_id = $1",
+                "DELETE FROM pins WHERE message_id = $1",
+            ] {
+                sqlx::query(sql).bind(id).execute(&mut *e).await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// Records who a message notifies.
+    pub async fn insert_mentions(
+        &mut self,
+        message_id: Uuid,
+        channel_id: Uuid,
+        users: &[Uuid],
+    ) -> StoreResult<()> {
+        for user in users {
+            db_run!(self, |e| {
+                sqlx::query(
+                    "INSERT INTO message_mentions (message_id, user_id, channel_id) VALUES ($1, $2, $3) \
+                     ON CONFLICT (message_id, user_id) DO NOTHING",
+                )
+                .bind(message_id)
+                .bind(user)
+                .bind(channel_id)
+                .execute(e)
+                .await?;
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn clear_mentions(&mut self, message_id: Uuid) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query("DELETE FROM message_mentions WHERE message_id = $1")
+                .bind(message_id)
+                .execute(e)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// When the author last posted in the channel (slow mode).
+    pub async fn last_post_at(
+        &mut self,
+        channel_id: Uuid,
+        author_id: Uuid,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let row: Option<(DateTime<Utc>,)> = db_run!(self, |e| {
+            sqlx::query_as(
+                "SELECT created_at FROM messages WHERE author_id = $1 AND channel_id = $2 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(author_id)
+            .bind(channel_id)
+            .fetch_optional(e)
+            .await?
+        });
+        Ok(row.map(|(at,)| at))
+    }
+
+    /// Users of a community whose names match the given lowercase usernames.
+    pub async fn user_ids_by_usernames(
+        &mut self,
+        names: &[String],
+    ) -> StoreResult<Vec<(Uuid, String)>> {
+        let mut found = Vec::new();
+        for name in names {
+            let row: Option<(Uuid, String)> = db_run!(self, |e| {
+                sqlx::query_as("SELECT id, username_key FROM users WHERE username_key = $1")
+                    .bind(name)
+                    .fetch_optional(e)
+                    .await?
+            });
+            found.extend(row);
+        }
+        Ok(found)
+    }
+}
