@@ -90,6 +90,24 @@ pub enum ClientFrame {
     Ping,
 }
 
+impl ClientFrame {
+    /// The nonce the client attached, for answers.
+    pub fn nonce(&self) -> Option<&str> {
+        match self {
+            ClientFrame::SendMessage { nonce, .. }
+            | ClientFrame::EditMessage { nonce, .. }
+            | ClientFrame::DeleteMessage { nonce, .. }
+            | ClientFrame::AddReaction { nonce, .. }
+            | ClientFrame::RemoveReaction { nonce, .. }
+            | ClientFrame::SetPresence { nonce, .. }
+            | ClientFrame::MarkRead { nonce, .. } => nonce.as_deref(),
+            ClientFrame::Authenticate { .. } | ClientFrame::Typing { .. } | ClientFrame::Ping => {
+                None
+            }
+        }
+    }
+}
+
 /// What the server pushes.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]

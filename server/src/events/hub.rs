@@ -6,10 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::extract::ws::{Message, Utf8Bytes};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
 use super::{Delivery, Topic};
@@ -45,8 +45,8 @@ pub struct Connection {
     pub user_id: Uuid,
     pub session_id: Uuid,
     sender: mpsc::Sender<Message>,
-    close: OnceLock<CloseReason>,
-    close_notify: Notify,
+    /// Set once, by the first close request; every waiter sees it.
+    close: watch::Sender<Option<CloseReason>>,
     topics: Mutex<HashSet<Topic>>,
     /// Authors whose events this user does not want (blocked users).
     blocked: RwLock<HashSet<Uuid>>,
@@ -77,18 +77,21 @@ impl Connection {
 
     /// Asks the connection to close (the first reason wins).
     pub fn close(&self, reason: CloseReason) {
-        if self.close.set(reason).is_ok() {
-            self.close_notify.notify_one();
-        }
+        self.close.send_if_modified(|current| {
+            if current.is_some() {
+                return false;
+            }
+            *current = Some(reason);
+            true
+        });
     }
 
     /// Resolves once a close was asked for, with the reason.
     pub async fn closed(&self) -> CloseReason {
-        loop {
-            if let Some(reason) = self.close.get() {
-                return reason.clone();
-            }
-            self.close_notify.notified().await;
+        let mut receiver = self.close.subscribe();
+        match receiver.wait_for(Option::is_some).await {
+            Ok(reason) => reason.clone().expect("waited for Some"),
+            Err(_) => CloseReason::RESTART,
         }
     }
 
@@ -144,8 +147,7 @@ impl Hub {
             user_id,
             session_id,
             sender,
-            close: OnceLock::new(),
-            close_notify: Notify::new(),
+            close: watch::channel(None).0,
             topics: Mutex::default(),
             blocked: RwLock::default(),
         });

@@ -7,17 +7,18 @@ use crate::domain::messages::NewMessage;
 use crate::domain::{Actor, Core};
 use crate::error::Error;
 
-/// Handles one text frame; returns the answer to send back, if any.
-pub async fn handle(core: &Core, actor: &Actor, text: &str) -> Option<ServerEvent> {
-    let frame: ClientFrame = match serde_json::from_str(text) {
-        Ok(frame) => frame,
-        Err(err) => {
-            return Some(error(
-                None,
-                &Error::bad_request("invalid_frame", format!("not a valid frame: {err}")),
-            ));
-        }
-    };
+/// Parses a text frame; a malformed one gets an error answer.
+pub fn parse(text: &str) -> Result<ClientFrame, Box<ServerEvent>> {
+    serde_json::from_str(text).map_err(|err| {
+        Box::new(error(
+            None,
+            &Error::bad_request("invalid_frame", format!("not a valid frame: {err}")),
+        ))
+    })
+}
+
+/// Handles one client frame; returns the answer to send back, if any.
+pub async fn handle(core: &Core, actor: &Actor, frame: ClientFrame) -> Option<ServerEvent> {
     let (nonce, result) = match frame {
         ClientFrame::Authenticate { .. } => {
             return Some(error(

@@ -19,6 +19,9 @@ use crate::events::{CloseReason, Connection};
 
 /// Time allowed for the `authenticate` frame.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a closing connection may take to flush its close frame and hear the
+/// client's answer.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
 /// Frames written before one flush, when many are queued.
 const WRITE_BATCH: usize = 64;
 
@@ -52,8 +55,20 @@ pub async fn run(socket: WebSocket, core: Core) {
         connection.send(Message::Text(json.into()));
     }
     let writer = tokio::spawn(write_loop(sink, registered.outgoing, connection.clone()));
-    read_loop(&core, actor, &connection, &mut stream).await;
+    let server_closed = read_loop(&core, actor, &connection, &mut stream).await;
     core.close_connection(&connection).await;
+    if server_closed {
+        // Let the client read what is buffered and answer the close frame, so the
+        // TCP connection ends cleanly instead of with a reset.
+        let drain = async {
+            while let Some(Ok(frame)) = stream.next().await {
+                if matches!(frame, Message::Close(_)) {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(CLOSE_GRACE, drain).await;
+    }
     // Ends the writer if the reader stopped first (client gone).
     connection.close(CloseReason {
         code: 1000,
@@ -140,15 +155,28 @@ async fn write_loop(
         tokio::select! {
             result = write => if result.is_err() { connection.close(CloseReason { code: 1006, reason: "write failed" }); return; },
             reason = connection.closed() => {
+                // The close frame waits behind what the socket could not take yet;
+                // a client that resumes reading in time still gets the code.
                 tracing::debug!(code = reason.code, "closing a connection that is not reading");
+                let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(Message::Close(Some(CloseFrame {
+                    code: reason.code,
+                    reason: reason.reason.into(),
+                }))))
+                .await;
                 return;
             }
         }
     }
 }
 
-/// Reads client frames until the socket ends or a close is asked for.
-async fn read_loop(core: &Core, actor: Actor, connection: &Arc<Connection>, stream: &mut Stream) {
+/// Reads client frames until the socket ends (false) or the server asks for a
+/// close (true).
+async fn read_loop(
+    core: &Core,
+    actor: Actor,
+    connection: &Arc<Connection>,
+    stream: &mut Stream,
+) -> bool {
     let heartbeat = core.config.tuning.ws_heartbeat;
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
     let mut last_seen = Instant::now();
@@ -160,13 +188,20 @@ async fn read_loop(core: &Core, actor: Actor, connection: &Arc<Connection>, stre
     loop {
         tokio::select! {
             frame = stream.next() => {
-                let Some(Ok(frame)) = frame else { return };
+                let Some(Ok(frame)) = frame else { return false };
                 last_seen = Instant::now();
                 match frame {
                     Message::Text(text) => {
+                        let frame = match actions::parse(&text) {
+                            Ok(frame) => frame,
+                            Err(answer) => {
+                                reply(connection, &answer);
+                                continue;
+                            }
+                        };
                         if limiter.check().is_err() {
                             reply(connection, &ServerEvent::Error {
-                                nonce: None,
+                                nonce: frame.nonce().map(str::to_owned),
                                 code: "rate_limited".into(),
                                 message: "too many frames; slow down".into(),
                             });
@@ -176,14 +211,14 @@ async fn read_loop(core: &Core, actor: Actor, connection: &Arc<Connection>, stre
                             Ok(fresh) => actor = fresh,
                             Err(_) => {
                                 connection.close(CloseReason::SESSION_ENDED);
-                                return;
+                                return true;
                             }
                         }
-                        if let Some(answer) = actions::handle(core, &actor, &text).await {
+                        if let Some(answer) = actions::handle(core, &actor, frame).await {
                             reply(connection, &answer);
                         }
                     }
-                    Message::Close(_) => return,
+                    Message::Close(_) => return false,
                     Message::Binary(_) => reply(connection, &error(None, &Error::bad_request("binary_frame", "send JSON text frames"))),
                     Message::Ping(_) | Message::Pong(_) => {}
                 }
@@ -191,11 +226,11 @@ async fn read_loop(core: &Core, actor: Actor, connection: &Arc<Connection>, stre
             _ = ticker.tick() => {
                 if last_seen.elapsed() > heartbeat * 2 {
                     connection.close(CloseReason { code: close_code::HEARTBEAT_TIMEOUT, reason: "no heartbeat" });
-                    return;
+                    return true;
                 }
                 connection.send(Message::Ping(Default::default()));
             }
-            _ = connection.closed() => return,
+            _ = connection.closed() => return true,
         }
     }
 }

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod ws;
 
 use std::sync::Arc;
 
@@ -34,6 +35,8 @@ pub struct TestServer {
     pub config: Config,
     pub bootstrap: Bootstrap,
     pub db: Arc<TestDb>,
+    /// The running server's domain handle (to look at live connections).
+    pub core: chatalot_server::domain::Core,
     running: Option<(oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>)>,
 }
 
@@ -143,6 +146,7 @@ impl TestServer {
             .expect("server starts");
         let base = format!("http://{}", server.local_addr().unwrap());
         let bootstrap = server.bootstrap().clone();
+        let core = server.core().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let handle = tokio::spawn(server.run(async {
             let _ = stopped.await;
@@ -153,6 +157,7 @@ impl TestServer {
             config,
             bootstrap,
             db,
+            core,
             running: Some((stop, handle)),
         }
     }

@@ -114,7 +114,7 @@ mod tests {
             parse_mentions("hi @Alice and @bob.smith, mail me@example.com; @here @everyone @alice");
         assert_eq!(m.usernames, ["alice", "bob.smith"]);
         assert!(m.here && m.everyone);
-        assert_eq!(parse_mentions("@channel").everyone, true);
+        assert!(parse_mentions("@channel").everyone);
         assert!(parse_mentions("a@b").usernames.is_empty());
         assert_eq!(parse_mentions("(@carol)").usernames, ["carol"]);
     }
