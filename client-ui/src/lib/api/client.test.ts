@@ -169,5 +169,13 @@ describe('errors', () => {
 		});
 		expect(formErrors(otherField, ['username'])).toEqual({ field: {}, form: 'Bad' });
 		expect(formErrors(new Error('boom'), ['username']).form).toMatch(/Something went wrong/);
+		const byCode = new ApiError(403, {
+			code: 'invite_invalid',
+			message: 'this invite code is not valid'
+		});
+		expect(formErrors(byCode, ['invite_code'], { invite_invalid: 'invite_code' })).toEqual({
+			field: { invite_code: 'This invite code is not valid' },
+			form: null
+		});
 	});
 });

@@ -79,21 +79,19 @@ export function errorMessage(error: unknown): string {
 
 /**
  * Splits an error between the form's fields and the form as a whole: an error naming
- * one of `fields` is shown beside that field, anything else above the form.
+ * one of `fields` (or whose code `codeFields` ties to one) is shown beside that field,
+ * anything else above the form.
  */
 export function formErrors<F extends string>(
 	error: unknown,
-	fields: readonly F[]
+	fields: readonly F[],
+	codeFields: Partial<Record<string, F>> = {}
 ): { field: Partial<Record<F, string>>; form: string | null } {
-	if (
-		error instanceof ApiError &&
-		error.field &&
-		(fields as readonly string[]).includes(error.field)
-	) {
-		return {
-			field: { [error.field as F]: errorMessage(error) } as Partial<Record<F, string>>,
-			form: null
-		};
+	if (error instanceof ApiError) {
+		const field = error.field ?? codeFields[error.code] ?? null;
+		if (field && (fields as readonly string[]).includes(field)) {
+			return { field: { [field]: errorMessage(error) } as Partial<Record<F, string>>, form: null };
+		}
 	}
 	return { field: {}, form: errorMessage(error) };
 }

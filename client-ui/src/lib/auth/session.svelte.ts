@@ -28,6 +28,8 @@ export class Session {
 	config = $state<AuthConfig | null>(null);
 	/** Why the last session ended without a sign-out here; shown on the sign-in page. */
 	endedReason = $state<SessionEndReason | null>(null);
+	/** The user signed out here (rather than never having signed in, or being signed out). */
+	signedOutByUser = $state(false);
 	/** Failure to reach the server during start-up. */
 	startError = $state<string | null>(null);
 	user = $state<UserProfile | null>(null);
@@ -121,6 +123,7 @@ export class Session {
 		this.user = null;
 		this.pendingRecoveryCode = null;
 		this.endedReason = null;
+		this.signedOutByUser = true;
 		this.status = 'signed-out';
 	}
 
@@ -151,6 +154,7 @@ export class Session {
 		this.pendingRecoveryCode = answer.recovery_code ?? null;
 		this.recoveryCodeReason = reason;
 		this.endedReason = null;
+		this.signedOutByUser = false;
 		this.status = 'signed-in';
 	}
 
