@@ -13,6 +13,14 @@ import {
 } from '@playwright/test';
 
 let addressCounter = 0;
+const addresses = new WeakMap<BrowserContext, string>();
+
+/** The client address a context made with `newContext` sends. */
+export function addressOf(context: BrowserContext): string {
+	const address = addresses.get(context);
+	if (!address) throw new Error('not a context made by the newContext fixture');
+	return address;
+}
 /** A fresh client address from the documentation range, one per simulated person. */
 export function nextAddress(): string {
 	addressCounter += 1;
@@ -95,12 +103,15 @@ async function newPersonContext(
 	viewport: { width: number; height: number } | undefined,
 	reducedMotion: 'reduce' | 'no-preference' | null
 ) {
-	return browser.newContext({
+	const address = nextAddress();
+	const context = await browser.newContext({
 		baseURL: serverUrl(),
-		extraHTTPHeaders: { 'X-Forwarded-For': nextAddress() },
+		extraHTTPHeaders: { 'X-Forwarded-For': address },
 		viewport: viewport ?? { width: 1280, height: 800 },
 		reducedMotion
 	});
+	addresses.set(context, address);
+	return context;
 }
 
 /** Fails on serious or critical WCAG 2 A/AA violations. */

@@ -159,7 +159,8 @@ export class Session {
 	}
 
 	private ended(reason: SessionEndReason): void {
-		if (this.status !== 'signed-in') return;
+		// Also while starting: a stored session the server has revoked.
+		if (this.status === 'signed-out') return;
 		void this.tokens.clear();
 		this.user = null;
 		this.pendingRecoveryCode = null;
