@@ -16,7 +16,7 @@ export default defineConfig({
 	retries: 0,
 	timeout: 45_000,
 	expect: { timeout: 10_000 },
-	reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
+	reporter: [['list']],
 	use: {
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',

@@ -45,6 +45,7 @@ describe('format', () => {
 			'Safari on iOS'
 		],
 		['curl/7.88.1', 'curl'],
+		['Playwright/1.65.1 (x64; debian 12) node/20.20', 'Playwright'],
 		['something else', null],
 		[null, null]
 	])('describes %s', (ua, expected) => {

@@ -71,5 +71,6 @@ export function describeUserAgent(userAgent: string | null | undefined): string 
 							? 'Linux'
 							: null;
 	if (browser && os) return `${browser} on ${os}`;
-	return browser ?? os;
+	// Otherwise the leading product name of clients such as scripts and bots.
+	return browser ?? os ?? userAgent.match(/^([A-Za-z][\w.-]*)\/\d/)?.[1] ?? null;
 }
