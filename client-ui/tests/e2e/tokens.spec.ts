@@ -72,3 +72,15 @@ test('a reload with an expired access token refreshes once and keeps the session
 	await expect(page.getByRole('heading', { name: /^Welcome, / })).toBeVisible();
 	expect(refreshes).toBe(1);
 });
+
+test('signing in or out in one tab does the same in the others', async ({ context, page }) => {
+	const account = await registerUser('follow');
+	const other = await context.newPage();
+	await other.goto('/login');
+	await signIn(page, account.username, account.password);
+	await expect(other.getByRole('heading', { name: /^Welcome, / })).toBeVisible();
+
+	await page.getByRole('link', { name: 'User settings' }).click();
+	await page.getByRole('button', { name: 'Log out' }).click();
+	await expect(other.getByText('You were signed out in another window.')).toBeVisible();
+});

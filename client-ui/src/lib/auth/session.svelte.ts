@@ -59,6 +59,7 @@ export class Session {
 		});
 		this.api = createApi({ baseUrl: options.baseUrl, fetch: options.fetch, tokens: this.tokens });
 		this.tokens.onSessionEnd((reason) => this.ended(reason));
+		this.tokens.onSessionStart(() => void this.startedElsewhere());
 	}
 
 	get sessionId(): string | null {
@@ -156,6 +157,19 @@ export class Session {
 		this.endedReason = null;
 		this.signedOutByUser = false;
 		this.status = 'signed-in';
+	}
+
+	/** Another tab signed in: follow it (a recovery code stays with the tab that got it). */
+	private async startedElsewhere(): Promise<void> {
+		if (this.status !== 'signed-out') return;
+		try {
+			this.user = await unwrap(this.api.GET('/api/account/me'));
+			this.endedReason = null;
+			this.signedOutByUser = false;
+			this.status = 'signed-in';
+		} catch {
+			// The session ended again meanwhile; stay signed out.
+		}
 	}
 
 	private ended(reason: SessionEndReason): void {

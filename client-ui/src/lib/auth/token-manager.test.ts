@@ -186,6 +186,38 @@ describe('LocalStorageTokenStore', () => {
 		expect(localStorage.getItem('chatalot.session')).toBeNull();
 	});
 
+	it('follows sign-in and sign-out in other tabs', async () => {
+		const store = new LocalStorageTokenStore();
+		localStorage.clear();
+		const manager = new TokenManager({ store, refresh: vi.fn() });
+		const started = vi.fn();
+		const ended = vi.fn();
+		manager.onSessionStart(started);
+		manager.onSessionEnd(ended);
+		expect(await manager.restore()).toBe(false);
+		const fresh = pair(3, Date.now() + 10 * 60_000);
+		window.dispatchEvent(
+			new StorageEvent('storage', {
+				key: 'chatalot.session',
+				newValue: JSON.stringify(fresh),
+				storageArea: localStorage
+			})
+		);
+		expect(started).toHaveBeenCalledOnce();
+		localStorage.setItem('chatalot.session', JSON.stringify(fresh));
+		expect(await manager.accessToken()).toBe('access-3');
+		window.dispatchEvent(
+			new StorageEvent('storage', {
+				key: 'chatalot.session',
+				newValue: null,
+				storageArea: localStorage
+			})
+		);
+		expect(ended).toHaveBeenCalledWith('signed-out-elsewhere');
+		expect(manager.signedIn).toBe(false);
+		manager.dispose();
+	});
+
 	it('reports changes made by other tabs', () => {
 		const store = new LocalStorageTokenStore();
 		const seen: (TokenSet | null)[] = [];

@@ -42,6 +42,7 @@ export class TokenManager implements AccessTokenSource {
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private unsubscribe: (() => void) | null = null;
 	private readonly endListeners = new Set<(reason: SessionEndReason) => void>();
+	private readonly startListeners = new Set<() => void>();
 	private readonly store: TokenStore;
 	private readonly refreshFn: RefreshFn;
 	private readonly lock: LockFn;
@@ -70,6 +71,12 @@ export class TokenManager implements AccessTokenSource {
 	onSessionEnd(listener: (reason: SessionEndReason) => void): () => void {
 		this.endListeners.add(listener);
 		return () => this.endListeners.delete(listener);
+	}
+
+	/** Called when another tab signs in while this one is signed out. */
+	onSessionStart(listener: () => void): () => void {
+		this.startListeners.add(listener);
+		return () => this.startListeners.delete(listener);
 	}
 
 	/** Restores the stored session (after a reload); refreshes only when needed. */
@@ -194,7 +201,9 @@ export class TokenManager implements AccessTokenSource {
 		if (this.unsubscribe || !this.store.subscribe) return;
 		this.unsubscribe = this.store.subscribe((tokens) => {
 			if (tokens) {
-				if (this.tokens) this.adopt(tokens);
+				const started = this.tokens === null;
+				this.adopt(tokens);
+				if (started) for (const listener of this.startListeners) listener();
 			} else if (this.tokens) {
 				this.end('signed-out-elsewhere');
 			}
