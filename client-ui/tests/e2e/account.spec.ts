@@ -121,7 +121,8 @@ test('a new recovery code replaces the old one', async ({ page }) => {
 	await openSettings(page, 'Account & security');
 	await page.getByRole('button', { name: 'Generate a new recovery code' }).click();
 	const ask = page.getByRole('dialog', { name: 'New recovery code' });
-	await ask.getByLabel(label('Password')).fill(account.password);
+	await expect(ask.getByLabel(label('Password'))).toBeFocused();
+	await page.keyboard.type(account.password);
 	await ask.getByRole('button', { name: 'Generate code' }).click();
 
 	const show = page.getByRole('dialog', { name: 'Your new recovery code' });

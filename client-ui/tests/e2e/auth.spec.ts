@@ -17,6 +17,18 @@ test('sign in, reload keeps the session, sign out', async ({ page }) => {
 	await expect(page.getByRole('heading', { name: 'Welcome back' })).toBeVisible();
 });
 
+test('section roots redirect and unknown pages say so', async ({ page }) => {
+	await signIn(page, OWNER.username, OWNER.password);
+	await page.goto('/settings');
+	await expect(page).toHaveURL(/\/settings\/profile$/);
+	await page.goto('/admin');
+	await expect(page).toHaveURL(/\/admin\/invites$/);
+	await page.goto('/no/such/page');
+	await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+	await page.getByRole('link', { name: 'Go to Chatalot' }).click();
+	await expect(page.getByRole('heading', { name: /^Welcome, / })).toBeVisible();
+});
+
 test('signed-out deep links come back after sign-in', async ({ page }) => {
 	await page.goto('/settings/appearance');
 	await expect(page).toHaveURL(/\/login\?next=%2Fsettings%2Fappearance$/);
