@@ -53,6 +53,7 @@ test('wrong credentials show the server message inline', async ({ page, allowCon
 
 test('a second person registers with an invite created by the owner', async ({
 	page,
+	context,
 	newContext,
 	allowConsoleErrors
 }) => {
@@ -67,6 +68,11 @@ test('a second person registers with an invite created by the owner', async ({
 	expect(code).toMatch(/^[A-Z0-9]+$/);
 	await expect(page.getByTestId('invite-row').first()).toContainText(code);
 	await expect(page.getByTestId('invite-row').first()).toContainText('0 / 1');
+	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+	await page.getByRole('button', { name: 'Copy invite link' }).click();
+	expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(
+		new RegExp(`/register\\?invite=${code}$`)
+	);
 
 	// Someone else, in another browser, registers with it.
 	const other = await (await newContext()).newPage();

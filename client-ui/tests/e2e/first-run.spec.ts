@@ -7,8 +7,10 @@ import { OWNER, label } from './support';
 
 test('first-run setup creates the owner with the printed setup code', async ({
 	page,
+	context,
 	allowConsoleErrors
 }) => {
+	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 	const setupCode = process.env.CHATALOT_E2E_SETUP_CODE;
 	expect(setupCode, 'the server banner printed a setup code').toBeTruthy();
 
@@ -40,7 +42,12 @@ test('first-run setup creates the owner with the printed setup code', async ({
 	await expect(code).toHaveText(/^[A-Z0-9]+(-[A-Z0-9]+)+$/);
 	const proceed = page.getByRole('button', { name: 'Continue to Chatalot' });
 	await expect(proceed).toBeDisabled();
-	await expect(page.getByRole('button', { name: 'Download' })).toBeVisible();
+	await page.getByRole('button', { name: 'Copy recovery code' }).click();
+	await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+	expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await code.textContent());
+	const download = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'Download' }).click();
+	expect((await download).suggestedFilename()).toBe(`chatalot-recovery-code-${OWNER.username}.txt`);
 	await page
 		.getByRole('checkbox', { name: 'I have saved my recovery code somewhere safe' })
 		.check();
