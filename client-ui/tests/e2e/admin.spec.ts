@@ -64,11 +64,12 @@ test('the audit log filters by user and action and pages with the cursor', async
 	const entries = page.getByTestId('audit-entry');
 	await expect(entries).toHaveCount(50);
 
-	// Filter by the user: 1 registration + 56 sign-ins, newest first, in two pages.
-	await page.getByLabel(label('User ID')).fill(me.id);
+	// Filter by the user's name: 1 registration + 56 sign-ins, newest first, in two pages.
+	await page.getByLabel(label('User')).fill(account.username);
 	await page.getByRole('button', { name: 'Apply filters' }).click();
 	await expect(entries).toHaveCount(50);
 	await expect(entries.first()).toContainText('Signed in');
+	await expect(entries.first()).toContainText(`(@${account.username})`);
 	await page.getByRole('button', { name: 'Load older events' }).click();
 	await expect(entries).toHaveCount(57);
 	await expect(entries.last()).toContainText('Account registered');
@@ -80,12 +81,26 @@ test('the audit log filters by user and action and pages with the cursor', async
 	await expect(entries).toHaveCount(1);
 	await expect(entries.first()).toContainText(account.username);
 
-	// A malformed user ID is caught before asking the server.
-	await page.getByLabel(label('User ID')).fill('not-a-uuid');
+	// The user's ID works as well; an unknown name is reported at the field.
+	await page.getByLabel(label('User')).fill(me.id);
 	await page.getByRole('button', { name: 'Apply filters' }).click();
-	await expect(page.getByText(/Enter a user ID/)).toBeVisible();
+	await expect(entries).toHaveCount(1);
+	await page.getByLabel(label('User')).fill('nobody_by_that_name');
+	await page.getByRole('button', { name: 'Apply filters' }).click();
+	await expect(page.getByText('No account is called “nobody_by_that_name”.')).toBeVisible();
+	await expect(page.getByLabel(label('User'))).toBeFocused();
 
+	// Clicking a name in the log filters by that account.
 	await page.getByRole('button', { name: 'Clear' }).click();
-	await expect(page.getByLabel(label('User ID'))).toHaveValue('');
+	await expect(page.getByLabel(label('User'))).toHaveValue('');
 	await expect(entries).toHaveCount(50);
+	await entries
+		.filter({ hasText: `(@${account.username})` })
+		.first()
+		.getByRole('button', { name: new RegExp(`@${account.username}`) })
+		.first()
+		.click();
+	await expect(page.getByLabel(label('User'))).toHaveValue(account.username);
+	await expect(entries).toHaveCount(50);
+	await expect(page.getByRole('button', { name: 'Load older events' })).toBeVisible();
 });

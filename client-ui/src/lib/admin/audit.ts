@@ -41,33 +41,34 @@ export function detailPairs(details: unknown): [string, string][] {
 
 export interface AuditFilters {
 	action: string;
-	userId: string;
+	/** A username, email or user ID, as typed. */
+	user: string;
 	/** `datetime-local` values in the browser's time zone. */
 	since: string;
 	until: string;
 }
 
-export const EMPTY_FILTERS: AuditFilters = { action: '', userId: '', since: '', until: '' };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const EMPTY_FILTERS: AuditFilters = { action: '', user: '', since: '', until: '' };
 
 /** Checks filters; returns errors by field. */
 export function filterErrors(filters: AuditFilters): Partial<Record<keyof AuditFilters, string>> {
 	const errors: Partial<Record<keyof AuditFilters, string>> = {};
-	if (filters.userId.trim() && !UUID.test(filters.userId.trim())) {
-		errors.userId = 'Enter a user ID such as 0192f7c4-…, as shown in the log.';
-	}
 	if (filters.since && filters.until && new Date(filters.since) > new Date(filters.until)) {
 		errors.until = '“Until” must be after “Since”.';
 	}
 	return errors;
 }
 
-/** The query for one page of the log. */
-export function auditQuery(filters: AuditFilters, before: string | null, limit: number) {
+/** The query for one page of the log; `userId` is the filter's user, already resolved. */
+export function auditQuery(
+	filters: AuditFilters,
+	userId: string | null,
+	before: string | null,
+	limit: number
+) {
 	return {
 		action: filters.action.trim() || undefined,
-		user_id: filters.userId.trim() || undefined,
+		user_id: userId ?? undefined,
 		since: filters.since ? new Date(filters.since).toISOString() : undefined,
 		until: filters.until ? new Date(filters.until).toISOString() : undefined,
 		before: before ?? undefined,
