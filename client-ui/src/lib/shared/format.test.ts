@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { avatarHue, describeUserAgent, initials, relativeTime } from './format';
+
+describe('format', () => {
+	const now = Date.parse('2026-05-01T12:00:00Z');
+
+	it.each([
+		['2026-05-01T11:59:50Z', 'just now'],
+		['2026-05-01T11:55:00Z', '5 minutes ago'],
+		['2026-05-01T09:00:00Z', '3 hours ago'],
+		['2026-04-30T12:00:00Z', 'yesterday'],
+		['2026-05-04T12:00:00Z', 'in 3 days']
+	])('relative time of %s', (iso, expected) => {
+		expect(relativeTime(iso, now, 'en')).toBe(expected);
+	});
+
+	it('makes initials from names and usernames', () => {
+		expect(initials('Ada Lovelace')).toBe('AL');
+		expect(initials('grace_hopper')).toBe('GH');
+		expect(initials('linus')).toBe('LI');
+		expect(initials('')).toBe('?');
+	});
+
+	it('gives a name a stable hue', () => {
+		expect(avatarHue('ada')).toBe(avatarHue('ada'));
+		expect(avatarHue('ada')).toBeGreaterThanOrEqual(0);
+		expect(avatarHue('ada')).toBeLessThan(360);
+	});
+
+	it.each([
+		[
+			'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+			'Chrome on Linux'
+		],
+		[
+			'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0',
+			'Edge on Windows'
+		],
+		[
+			'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7; rv:133.0) Gecko/20100101 Firefox/133.0',
+			'Firefox on macOS'
+		],
+		[
+			'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
+			'Safari on iOS'
+		],
+		['curl/7.88.1', 'curl'],
+		['Playwright/1.65.1 (x64; debian 12) node/20.20', 'Playwright'],
+		['something else', null],
+		[null, null]
+	])('describes %s', (ua, expected) => {
+		expect(describeUserAgent(ua)).toBe(expected);
+	});
+});

@@ -1,0 +1,76 @@
+/** Formatting helpers for dates, names and user agents; no domain knowledge. */
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "just now", "5 minutes ago", "in 3 days". */
+export function relativeTime(iso: string, now: number = Date.now(), locale?: string): string {
+	const diff = new Date(iso).getTime() - now;
+	const abs = Math.abs(diff);
+	if (abs < 45 * SECOND) return 'just now';
+	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+	if (abs < HOUR) return format.format(Math.round(diff / MINUTE), 'minute');
+	if (abs < DAY) return format.format(Math.round(diff / HOUR), 'hour');
+	if (abs < 30 * DAY) return format.format(Math.round(diff / DAY), 'day');
+	if (abs < 365 * DAY) return format.format(Math.round(diff / (30 * DAY)), 'month');
+	return format.format(Math.round(diff / (365 * DAY)), 'year');
+}
+
+export function dateTime(iso: string, locale?: string): string {
+	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+		new Date(iso)
+	);
+}
+
+export function initials(name: string): string {
+	const words = name
+		.trim()
+		.split(/[\s._-]+/)
+		.filter(Boolean);
+	const letters =
+		words.length > 1 ? [words[0]![0], words[1]![0]] : [...(words[0] ?? '?')].slice(0, 2);
+	return letters.join('').toUpperCase();
+}
+
+/** A stable hue (0–359) for a name, so someone's avatar keeps its colour. */
+export function avatarHue(name: string): number {
+	let hash = 0;
+	for (const char of name) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
+	return hash % 360;
+}
+
+/** "Chrome on Linux" from a user agent string; null when nothing is recognised. */
+export function describeUserAgent(userAgent: string | null | undefined): string | null {
+	if (!userAgent) return null;
+	const browser = /Edg\//.test(userAgent)
+		? 'Edge'
+		: /OPR\//.test(userAgent)
+			? 'Opera'
+			: /Firefox\//.test(userAgent)
+				? 'Firefox'
+				: /Chrome\/|Chromium\/|HeadlessChrome\//.test(userAgent)
+					? 'Chrome'
+					: /Safari\//.test(userAgent)
+						? 'Safari'
+						: /^curl\//.test(userAgent)
+							? 'curl'
+							: null;
+	const os = /Android/.test(userAgent)
+		? 'Android'
+		: /iPhone|iPad|iPod/.test(userAgent)
+			? 'iOS'
+			: /Windows/.test(userAgent)
+				? 'Windows'
+				: /Mac OS X|Macintosh/.test(userAgent)
+					? 'macOS'
+					: /CrOS/.test(userAgent)
+						? 'ChromeOS'
+						: /Linux/.test(userAgent)
+							? 'Linux'
+							: null;
+	if (browser && os) return `${browser} on ${os}`;
+	// Otherwise the leading product name of clients such as scripts and bots.
+	return browser ?? os ?? userAgent.match(/^([A-Za-z][\w.-]*)\/\d/)?.[1] ?? null;
+}

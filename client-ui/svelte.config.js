@@ -1,0 +1,25 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	compilerOptions: {
+		runes: true
+	},
+	kit: {
+		// A static SPA: the server serves build/ and falls back to index.html for deep links.
+		adapter: adapter({
+			pages: 'build',
+			assets: 'build',
+			fallback: 'index.html',
+			strict: true
+		}),
+		alias: {
+			$api: 'src/lib/api',
+			$shared: 'src/lib/shared'
+		}
+	}
+};
+
+export default config;

@@ -1,0 +1,68 @@
+/**
+ * Screenshots of the main screens at desktop and phone width in both themes, written to
+ * test-results/screenshots/ (listed in docs/web-client.md). They double as a smoke test.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { label, OWNER, registerUser, signIn } from './support';
+
+const VIEWPORTS = {
+	desktop: { width: 1280, height: 800 },
+	phone: { width: 390, height: 844 }
+} as const;
+
+for (const [device, viewport] of Object.entries(VIEWPORTS)) {
+	for (const theme of ['dark', 'light'] as const) {
+		test(`screenshots: ${device}, ${theme}`, async ({ page }) => {
+			test.setTimeout(90_000);
+			await page.setViewportSize(viewport);
+			await page.emulateMedia({ colorScheme: theme });
+			const shot = (name: string) =>
+				page.screenshot({ path: `test-results/screenshots/${name}-${device}-${theme}.png` });
+			const loaded = () => expect(page.getByRole('status', { name: /^Loading/ })).toHaveCount(0);
+
+			for (const name of ['login', 'register', 'recover']) {
+				await page.goto(`/${name}`);
+				await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+				await shot(name);
+			}
+
+			// The one-time recovery code, as shown after a password reset.
+			const account = await registerUser('shot');
+			await page.goto('/recover');
+			await page.getByLabel(label('Username or email')).fill(account.username);
+			await page.getByLabel(label('Recovery code')).fill(account.recoveryCode);
+			await page.getByLabel(label('New password')).fill('screenshot-password');
+			await page.getByLabel(label('Confirm new password')).fill('screenshot-password');
+			await page.getByRole('button', { name: 'Reset password' }).click();
+			await expect(page.getByTestId('recovery-code')).toBeVisible();
+			await shot('recovery-code');
+			await page.evaluate(() => localStorage.clear());
+
+			await signIn(page, OWNER.username, OWNER.password);
+			await shot('home');
+			if (device === 'phone') await navigationDrawer(page, shot);
+
+			for (const [path, name] of [
+				['/settings/profile', 'settings-profile'],
+				['/settings/account', 'settings-account'],
+				['/settings/sessions', 'settings-sessions'],
+				['/settings/appearance', 'settings-appearance'],
+				['/admin/invites', 'admin-invites'],
+				['/admin/audit-log', 'admin-audit-log']
+			] as const) {
+				await page.goto(path);
+				await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+				await loaded();
+				await shot(name);
+			}
+		});
+	}
+}
+
+async function navigationDrawer(page: Page, shot: (name: string) => Promise<Buffer>) {
+	await page.getByRole('button', { name: 'Open navigation' }).click();
+	await expect(page.getByRole('link', { name: 'Home' })).toBeFocused();
+	await shot('navigation');
+	await page.keyboard.press('Escape');
+}

@@ -1,0 +1,89 @@
+/** Shared steps: accounts made through the API (fast) and sign-in through the UI. */
+import { expect, request, type Page } from '@playwright/test';
+import { nextAddress, serverUrl } from './fixtures';
+
+/** The owner created by first-run.spec.ts. Its password never changes. */
+export const OWNER = {
+	username: 'owner',
+	displayName: 'Olivia Owner',
+	password: 'owner-password-1'
+} as const;
+
+export interface Account {
+	username: string;
+	password: string;
+	recoveryCode: string;
+}
+
+let userCounter = 0;
+export function uniqueName(prefix: string): string {
+	userCounter += 1;
+	return `${prefix}${userCounter}_${Date.now().toString(36).slice(-4)}`;
+}
+
+/** An API client with its own client address. */
+export async function apiClient() {
+	return request.newContext({
+		baseURL: serverUrl(),
+		extraHTTPHeaders: { 'X-Forwarded-For': nextAddress() }
+	});
+}
+
+export async function apiLogin(username: string, password: string): Promise<string> {
+	const api = await apiClient();
+	const response = await api.post('/api/auth/login', { data: { username, password } });
+	expect(response.status(), await response.text()).toBe(200);
+	const token = (await response.json()).access_token as string;
+	await api.dispose();
+	return token;
+}
+
+export async function createInvite(maxUses: number | null = 1): Promise<string> {
+	const token = await apiLogin(OWNER.username, OWNER.password);
+	const api = await apiClient();
+	const response = await api.post('/api/admin/invites', {
+		data: { max_uses: maxUses, expires_in_hours: 24 },
+		headers: { authorization: `Bearer ${token}` }
+	});
+	expect(response.status(), await response.text()).toBe(201);
+	const code = (await response.json()).code as string;
+	await api.dispose();
+	return code;
+}
+
+/** Registers a user with a fresh invite. */
+export async function registerUser(prefix = 'user'): Promise<Account> {
+	const invite = await createInvite();
+	const username = uniqueName(prefix);
+	const password = `${username}-password`;
+	const api = await apiClient();
+	const response = await api.post('/api/auth/register', {
+		data: { username, password, invite_code: invite }
+	});
+	expect(response.status(), await response.text()).toBe(201);
+	const recoveryCode = (await response.json()).recovery_code as string;
+	await api.dispose();
+	return { username, password, recoveryCode };
+}
+
+export async function signIn(page: Page, username: string, password: string) {
+	await page.goto('/login');
+	await page.getByLabel(label('Username or email')).fill(username);
+	await page.getByLabel(label('Password')).fill(password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('heading', { name: /^Welcome, / })).toBeVisible();
+}
+
+/** Opens a settings page through the app's own navigation (a client-side route change). */
+export async function openSettings(page: Page, section: string) {
+	await page.getByRole('link', { name: 'User settings' }).click();
+	await page
+		.getByRole('navigation', { name: 'Settings' })
+		.getByRole('link', { name: section })
+		.click();
+}
+
+/** Matches a field label with or without the visual "required" asterisk. */
+export function label(text: string): RegExp {
+	return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?$`);
+}
