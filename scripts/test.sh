@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, the Rust test suites on SQLite and
-# PostgreSQL, and OpenAPI validation. Used by developers and by .ci/run.
+# PostgreSQL, OpenAPI validation, and the web client's checks, unit tests and browser
+# tests (scripts/test-web.sh). Used by developers and by .ci/run.
 #
 #   TEST_DATABASE_URL  PostgreSQL server URL whose user may create databases
 #                      (default: postgres://postgres@127.0.0.1:5432/postgres when it answers)
@@ -50,5 +51,8 @@ if [[ -x "$venv/bin/openapi-spec-validator" ]]; then
   "$venv/bin/openapi-spec-validator" "$doc"
   rm -f "$doc"
 fi
+
+banner "web client"
+./scripts/test-web.sh
 
 banner "all checks passed"
