@@ -117,6 +117,36 @@ impl From<MessageEdit> for MessageEditView {
     }
 }
 
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    /// Words to find (web-search syntax on PostgreSQL: quotes, `or`, `-word`).
+    pub q: String,
+    pub channel_id: Option<Uuid>,
+    pub author_id: Option<Uuid>,
+    /// Sent at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Sent before.
+    pub until: Option<DateTime<Utc>>,
+    pub has_file: Option<bool>,
+    /// 1–50, default 25.
+    pub limit: Option<u32>,
+    /// Skip this many results (at most 1000).
+    pub offset: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SearchResult {
+    pub message: MessageView,
+    /// An excerpt of the content around the matches, as plain text.
+    pub snippet: String,
+    /// `[start, end)` character ranges of the matches within `snippet`.
+    pub highlights: Vec<[usize; 2]>,
+    /// Higher is better.
+    pub rank: f64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkReadRequest {

@@ -15,8 +15,9 @@ use crate::api::{
     EditMessageRequest, ForwardRequest, HistoryParams, MarkReadRequest, MessageEditView,
     MessageView, SendMessageRequest, ThreadParams, UnreadView,
 };
+use crate::api::{SearchParams, SearchResult};
 use crate::domain::Actor;
-use crate::domain::messages::{HistoryQuery, NewMessage};
+use crate::domain::messages::{HistoryQuery, NewMessage, SearchQuery};
 use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -33,6 +34,29 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mark_all_read))
         .routes(routes!(unread))
         .routes(routes!(typing))
+        .routes(routes!(search_messages))
+}
+
+/// Full-text search over the messages the caller may read, best matches first.
+#[utoipa::path(get, path = "/search", tag = "messages", security(("bearer" = [])),
+    params(SearchParams),
+    responses((status = 200, body = Vec<SearchResult>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn search_messages(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<Vec<SearchResult>>> {
+    let query = SearchQuery {
+        q: p.q,
+        channel_id: p.channel_id,
+        author_id: p.author_id,
+        since: p.since,
+        until: p.until,
+        has_file: p.has_file,
+        limit: p.limit,
+        offset: p.offset,
+    };
+    Ok(Json(state.core.search(&actor, query).await?))
 }
 
 /// A page of the channel's timeline, oldest first (thread replies are in threads).

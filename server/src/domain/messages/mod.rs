@@ -7,10 +7,12 @@ mod content;
 mod history;
 mod reactions;
 mod read;
+mod search;
 mod send;
 
 pub use content::{CONTENT_MAX, expand_slash_command, parse_mentions};
 pub use history::HistoryQuery;
+pub use search::SearchQuery;
 pub use send::NewMessage;
 
 use std::collections::{HashMap, HashSet};

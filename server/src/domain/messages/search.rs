@@ -1,0 +1,111 @@
+//! Searching messages the caller may read (MSG-7).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::views;
+use crate::api::{MessageView, SearchResult};
+use crate::domain::{Actor, Core};
+use crate::error::{Error, Result};
+use crate::store::{MARK_END, MARK_START, MessageRow, SearchFilter};
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub q: String,
+    pub channel_id: Option<Uuid>,
+    pub author_id: Option<Uuid>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub has_file: Option<bool>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// Splits a marked snippet into plain text and the character ranges of matches.
+pub fn split_marks(marked: &str) -> (String, Vec<[usize; 2]>) {
+    let mut text = String::with_capacity(marked.len());
+    let mut ranges = Vec::new();
+    let (mut chars, mut start) = (0usize, None);
+    for c in marked.chars() {
+        match c {
+            MARK_START => start = Some(chars),
+            MARK_END => {
+                if let Some(s) = start.take() {
+                    ranges.push([s, chars]);
+                }
+            }
+            _ => {
+                text.push(c);
+                chars += 1;
+            }
+        }
+    }
+    (text, ranges)
+}
+
+impl Core {
+    /// Ranked matches with highlighted snippets, only from readable channels.
+    pub async fn search(&self, actor: &Actor, query: SearchQuery) -> Result<Vec<SearchResult>> {
+        let q = query.q.trim();
+        if q.is_empty() || q.chars().count() > 200 {
+            return Err(Error::invalid("q", "search for 1 to 200 characters"));
+        }
+        let filter = SearchFilter {
+            query: q.to_owned(),
+            channel_id: query.channel_id,
+            author_id: query.author_id,
+            since: query.since,
+            until: query.until,
+            has_file: query.has_file,
+            limit: i64::from(query.limit.unwrap_or(25).clamp(1, 50)),
+            offset: i64::from(query.offset.unwrap_or(0).min(1000)),
+        };
+        let mut conn = self.db.acquire().await?;
+        let mut c = conn.conn();
+        let hits = c.search_messages(actor.id(), &filter).await?;
+
+        // Views (with reactions and pins) are built per channel, then put back in rank order.
+        let mut by_channel: HashMap<Uuid, Vec<MessageRow>> = HashMap::new();
+        for hit in &hits {
+            by_channel
+                .entry(hit.row.message.channel_id)
+                .or_default()
+                .push(hit.row.clone());
+        }
+        let mut built: HashMap<Uuid, MessageView> = HashMap::new();
+        for (channel_id, mut rows) in by_channel {
+            rows.sort_by_key(|r| r.message.id);
+            for view in views(&mut c, channel_id, rows).await? {
+                built.insert(view.id, view);
+            }
+        }
+        Ok(hits
+            .into_iter()
+            .filter_map(|hit| {
+                let (snippet, highlights) = split_marks(&hit.snippet);
+                built
+                    .remove(&hit.row.message.id)
+                    .map(|message| SearchResult {
+                        message,
+                        snippet,
+                        highlights,
+                        rank: hit.rank,
+                    })
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_marks;
+
+    #[test]
+    fn marks_become_ranges() {
+        let (text, ranges) = split_marks("say \u{E000}héllo\u{E001} to \u{E000}me\u{E001}");
+        assert_eq!(text, "say héllo to me");
+        assert_eq!(ranges, vec![[4, 9], [13, 15]]);
+    }
+}
