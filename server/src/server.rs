@@ -77,8 +77,12 @@ impl Server {
         let maintenance = tokio::spawn(maintenance(
             self.core.clone(),
             self.limiters.clone(),
-            stop_rx,
+            stop_rx.clone(),
         ));
+        let scheduler = {
+            let core = self.core.clone();
+            tokio::spawn(async move { core.run_scheduler(stop_rx).await })
+        };
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -94,6 +98,7 @@ impl Server {
             .await;
         let _ = stop_tx.send(true);
         let _ = maintenance.await;
+        let _ = scheduler.await;
         self.core.db.close().await;
         tracing::info!("server stopped");
         result.context("server failed")

@@ -41,6 +41,8 @@ pub struct MessageView {
     /// `@everyone` or `@channel`.
     pub mentions_everyone: bool,
     pub reactions: Vec<ReactionSummary>,
+    /// The poll shown by this message (`GET /api/polls/{id}`).
+    pub poll_id: Option<Uuid>,
     pub pinned: bool,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted: bool,
@@ -115,6 +117,89 @@ impl From<MessageEdit> for MessageEditView {
             edited_at: e.edited_at,
         }
     }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleRequest {
+    /// As for a normal message; slash commands are expanded now.
+    pub content: String,
+    /// When to post: in the future, at most 30 days ahead.
+    pub send_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScheduledView {
+    pub id: Uuid,
+    pub channel_id: Uuid,
+    pub content: String,
+    pub send_at: DateTime<Utc>,
+    /// Why it could not be posted (e.g. the author lost access); `null` while pending.
+    pub failed_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookmarkRequest {
+    /// A private note (up to 500 characters).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BookmarkView {
+    pub message: MessageView,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePollRequest {
+    /// 1–300 characters.
+    pub question: String,
+    /// 2–10 options of 1–100 characters.
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub multi_select: bool,
+    /// Show counts only, not who voted.
+    #[serde(default)]
+    pub anonymous: bool,
+    /// 1 minute to 30 days; open until closed when absent.
+    #[serde(default)]
+    pub expires_in_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoteRequest {
+    /// Option indexes (one unless the poll is multi-select); empty withdraws.
+    pub options: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PollOptionView {
+    pub label: String,
+    pub votes: usize,
+    /// Who voted for it (empty for anonymous polls).
+    pub voters: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PollView {
+    pub id: Uuid,
+    pub message_id: Uuid,
+    pub channel_id: Uuid,
+    pub question: String,
+    pub options: Vec<PollOptionView>,
+    pub multi_select: bool,
+    pub anonymous: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub closed: bool,
+    pub total_voters: usize,
+    /// The caller's choices (empty in live events).
+    pub my_votes: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{ChannelView, MemberView, MessageView, PresenceStatus, PresenceView, UserProfile};
+use super::{
+    ChannelView, MemberView, MessageView, PollView, PresenceStatus, PresenceView, UserProfile,
+};
 
 /// Close codes of the gateway (besides 1000 and 1012 "server restarting").
 pub mod close_code {
@@ -152,6 +154,10 @@ pub enum ServerEvent {
         message_id: Uuid,
         user_id: Uuid,
         emoji: String,
+    },
+    /// Votes or closing changed a poll's results.
+    PollUpdated {
+        poll: PollView,
     },
     PinsUpdated {
         channel_id: Uuid,

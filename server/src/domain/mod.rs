@@ -42,6 +42,7 @@ pub struct Core {
     tokens: TokenKeys,
     typing: realtime::TypingThrottle,
     send_limiter: Arc<realtime::SendLimiter>,
+    pub(crate) scheduler: messages::scheduled::SchedulerWake,
 }
 
 impl Core {
@@ -59,6 +60,7 @@ impl Core {
             tokens,
             typing: Default::default(),
             send_limiter,
+            scheduler: Default::default(),
         })
     }
 }

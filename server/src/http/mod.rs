@@ -19,6 +19,7 @@ mod extract;
 mod fallback;
 mod gateway;
 mod groups;
+mod message_extras;
 mod messages;
 mod moderation;
 mod rate_limit;
@@ -137,6 +138,7 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
         .merge(groups::router())
         .merge(channels::router())
         .merge(messages::router())
+        .merge(message_extras::router())
         .merge(dms::router())
         .merge(admin::router())
         .merge(admin_users::router())

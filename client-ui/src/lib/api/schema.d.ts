@@ -473,6 +473,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bookmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's bookmarks, newest first. */
+        get: operations["bookmarks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/channels/{channel_id}": {
         parameters: {
             query?: never;
@@ -542,6 +559,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channels/{channel_id}/polls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Posts a poll: a message showing it, with live results. */
+        post: operations["create_poll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/channels/{channel_id}/read": {
         parameters: {
             query?: never;
@@ -553,6 +587,23 @@ export interface paths {
         put?: never;
         /** Moves the caller's read cursor forward. */
         post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/{channel_id}/scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Schedules a message (up to 30 days ahead, 50 pending per user). */
+        post: operations["schedule_message"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1047,6 +1098,23 @@ export interface paths {
         patch: operations["edit_message"];
         trace?: never;
     };
+    "/api/messages/{message_id}/bookmark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Bookmarks a message, or changes the note of a bookmark. */
+        put: operations["bookmark_message"];
+        post?: never;
+        delete: operations["remove_bookmark"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/messages/{message_id}/edits": {
         parameters: {
             query?: never;
@@ -1132,6 +1200,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/polls/{poll_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_poll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/polls/{poll_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Closes a poll (its creator or a moderator). */
+        post: operations["close_poll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/polls/{poll_id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Votes (replacing earlier votes); an empty list withdraws. */
+        put: operations["vote"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/read-all": {
         parameters: {
             query?: never;
@@ -1143,6 +1261,56 @@ export interface paths {
         put?: never;
         /** Marks every channel read. */
         post: operations["mark_all_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's scheduled messages (pending, and failed with a reason). */
+        get: operations["scheduled_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduled/{scheduled_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["cancel_scheduled"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Full-text search over the messages the caller may read, best matches first. */
+        get: operations["search_messages"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1262,6 +1430,16 @@ export interface components {
             /** Format: uuid */
             user_id: string;
             username: string;
+        };
+        BookmarkRequest: {
+            /** @description A private note (up to 500 characters). */
+            note?: string | null;
+        };
+        BookmarkView: {
+            /** Format: date-time */
+            created_at: string;
+            message: components["schemas"]["MessageView"];
+            note?: string | null;
         };
         ChangeEmailRequest: {
             /** @description The new address, or `null` to remove it. */
@@ -1401,6 +1579,20 @@ export interface components {
              * @description 1–10000 uses; unlimited when absent.
              */
             max_uses?: number | null;
+        };
+        CreatePollRequest: {
+            /** @description Show counts only, not who voted. */
+            anonymous?: boolean;
+            /**
+             * Format: int32
+             * @description 1 minute to 30 days; open until closed when absent.
+             */
+            expires_in_minutes?: number | null;
+            multi_select?: boolean;
+            /** @description 2–10 options of 1–100 characters. */
+            options: string[];
+            /** @description 1–300 characters. */
+            question: string;
         };
         DmView: {
             /** Format: uuid */
@@ -1545,6 +1737,11 @@ export interface components {
             /** @description `@everyone` or `@channel`. */
             mentions_everyone: boolean;
             pinned: boolean;
+            /**
+             * Format: uuid
+             * @description The poll shown by this message (`GET /api/polls/{id}`).
+             */
+            poll_id?: string | null;
             reactions: components["schemas"]["ReactionSummary"][];
             /** Format: uuid */
             reply_to_id?: string | null;
@@ -1561,6 +1758,30 @@ export interface components {
         /** @description Re-confirms the password for sensitive actions. */
         PasswordConfirmation: {
             password: string;
+        };
+        PollOptionView: {
+            label: string;
+            /** @description Who voted for it (empty for anonymous polls). */
+            voters: string[];
+            votes: number;
+        };
+        PollView: {
+            anonymous: boolean;
+            /** Format: uuid */
+            channel_id: string;
+            closed: boolean;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            message_id: string;
+            multi_select: boolean;
+            /** @description The caller's choices (empty in live events). */
+            my_votes: number[];
+            options: components["schemas"]["PollOptionView"][];
+            question: string;
+            total_voters: number;
         };
         /**
          * @description Presence states a user may choose; `offline` is what others see of an absent or
@@ -1637,6 +1858,40 @@ export interface components {
         RegistrationMode: "open" | "invite_only" | "closed";
         RevokedSessions: {
             revoked: number;
+        };
+        ScheduleRequest: {
+            /** @description As for a normal message; slash commands are expanded now. */
+            content: string;
+            /**
+             * Format: date-time
+             * @description When to post: in the future, at most 30 days ahead.
+             */
+            send_at: string;
+        };
+        ScheduledView: {
+            /** Format: uuid */
+            channel_id: string;
+            content: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Why it could not be posted (e.g. the author lost access); `null` while pending. */
+            failed_reason?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            send_at: string;
+        };
+        SearchResult: {
+            /** @description `[start, end)` character ranges of the matches within `snippet`. */
+            highlights: number[][];
+            message: components["schemas"]["MessageView"];
+            /**
+             * Format: double
+             * @description Higher is better.
+             */
+            rank: number;
+            /** @description An excerpt of the content around the matches, as plain text. */
+            snippet: string;
         };
         SendMessageRequest: {
             /** @description 1–4000 characters. `/shrug`, `/tableflip`, `/unflip`, `/me` are expanded. */
@@ -1779,6 +2034,10 @@ export interface components {
             /** @description Whether DM partners see when this user has read their messages. */
             read_receipts: boolean;
             username: string;
+        };
+        VoteRequest: {
+            /** @description Option indexes (one unless the poll is multi-select); empty withdraws. */
+            options: number[];
         };
         WarnRequest: {
             /** @description Why (1–500 characters); the member can read their warnings. */
@@ -3079,6 +3338,33 @@ export interface operations {
             };
         };
     };
+    bookmarks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookmarkView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_channel: {
         parameters: {
             query?: never;
@@ -3470,6 +3756,63 @@ export interface operations {
             };
         };
     };
+    create_poll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePollRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     mark_read: {
         parameters: {
             query?: never;
@@ -3500,6 +3843,71 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    schedule_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5509,6 +5917,88 @@ export interface operations {
             };
         };
     };
+    bookmark_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookmarkRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_bookmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     message_edits: {
         parameters: {
             query?: never;
@@ -5769,6 +6259,153 @@ export interface operations {
             };
         };
     };
+    get_poll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                poll_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    close_poll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                poll_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    vote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                poll_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     mark_all_read: {
         parameters: {
             query?: never;
@@ -5783,6 +6420,117 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scheduled_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_scheduled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduled_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    search_messages: {
+        parameters: {
+            query: {
+                /** @description Words to find (web-search syntax on PostgreSQL: quotes, `or`, `-word`). */
+                q: string;
+                channel_id?: string;
+                author_id?: string;
+                /** @description Sent at or after. */
+                since?: string;
+                /** @description Sent before. */
+                until?: string;
+                has_file?: boolean;
+                /** @description 1–50, default 25. */
+                limit?: number;
+                /** @description Skip this many results (at most 1000). */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResult"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             401: {
                 headers: {

@@ -3,15 +3,19 @@
 //! Every path — REST or WebSocket — goes through these functions: the message is
 //! stored first, then published.
 
+mod bookmarks;
 mod content;
 mod history;
+pub mod polls;
 mod reactions;
 mod read;
+pub mod scheduled;
 mod search;
 mod send;
 
 pub use content::{CONTENT_MAX, expand_slash_command, parse_mentions};
 pub use history::HistoryQuery;
+pub use polls::NewPoll;
 pub use search::SearchQuery;
 pub use send::NewMessage;
 
@@ -102,6 +106,7 @@ fn view(row: MessageRow, reactions: Vec<ReactionSummary>, pinned: bool) -> Messa
         mentions: m.mentions.0,
         mentions_everyone: m.mentions_everyone,
         reactions,
+        poll_id: row.poll_id,
         pinned,
         edited_at: m.edited_at,
         deleted: m.deleted_at.is_some(),

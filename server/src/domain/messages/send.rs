@@ -34,14 +34,60 @@ impl Core {
         input: NewMessage,
     ) -> Result<MessageView> {
         self.check_send_rate(actor.id())?;
+        self.post_message(actor, channel_id, input).await
+    }
+
+    /// Stores and publishes a message after every permission check (scheduled
+    /// deliveries come here directly: they were rate limited when scheduled).
+    pub(crate) async fn post_message(
+        &self,
+        actor: &Actor,
+        channel_id: Uuid,
+        input: NewMessage,
+    ) -> Result<MessageView> {
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let thread_id = input.thread_id;
+        let id = self.write_message(&mut c, actor, channel_id, input).await?;
+        let view = self.load_view(&mut c, id).await?;
+        let root = match thread_id {
+            Some(root) => Some(self.load_view(&mut c, root).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        self.publish_new_message(&view, root);
+        Ok(view)
+    }
+
+    /// Tells the channel about a new message (and the thread root's new count).
+    pub(crate) fn publish_new_message(&self, view: &MessageView, root: Option<MessageView>) {
+        let author = view.author.as_ref().map(|a| a.id);
+        let event = ServerEvent::MessageCreated {
+            message: view.clone(),
+        };
+        self.events.to_channel(view.channel_id, &event, author);
+        if let Some(root) = root {
+            self.events.to_channel(
+                view.channel_id,
+                &ServerEvent::MessageUpdated { message: root },
+                None,
+            );
+        }
+    }
+
+    /// Checks and writes a message inside the caller's transaction; returns its ID.
+    pub(crate) async fn write_message(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        channel_id: Uuid,
+        input: NewMessage,
+    ) -> Result<Uuid> {
         let text = content::expand_slash_command(&input.content);
         content::check(&text, false)?;
         let now = store::now();
-
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        let access = self.channel_access(&mut c, actor, channel_id).await?;
-        self.check_can_post(&mut c, actor, &access, now).await?;
+        let access = self.channel_access(c, actor, channel_id).await?;
+        self.check_can_post(c, actor, &access, now).await?;
         if let Some(reply_to) = input.reply_to_id {
             let target = c
                 .message(reply_to)
@@ -69,7 +115,7 @@ impl Core {
                 }
             }
         }
-        let notified = self.resolve_mentions(&mut c, &access, &text).await?;
+        let notified = self.resolve_mentions(c, &access, &text).await?;
         let message = Message {
             id: store::new_id(),
             channel_id,
@@ -95,28 +141,7 @@ impl Core {
         } else {
             c.mark_read(actor.id(), channel_id, message.id, now).await?;
         }
-        let view = self.load_view(&mut c, message.id).await?;
-        let root = match input.thread_id {
-            Some(root) => Some(self.load_view(&mut c, root).await?),
-            None => None,
-        };
-        tx.commit().await?;
-
-        self.events.to_channel(
-            channel_id,
-            &ServerEvent::MessageCreated {
-                message: view.clone(),
-            },
-            Some(actor.id()),
-        );
-        if let Some(root) = root {
-            self.events.to_channel(
-                channel_id,
-                &ServerEvent::MessageUpdated { message: root },
-                None,
-            );
-        }
-        Ok(view)
+        Ok(message.id)
     }
 
     /// Edits one's own message; the previous text goes into its history.
