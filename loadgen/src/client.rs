@@ -1,0 +1,60 @@
+//! WebSocket clients of the load generator.
+
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Sink = SplitSink<Socket, Message>;
+pub type Stream = SplitStream<Socket>;
+
+/// Connects, authenticates and waits for `ready`.
+pub async fn connect(url: &str, token: &str) -> anyhow::Result<(Sink, Stream)> {
+    // Small buffers: a thousand clients live in this process too.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
+        .write_buffer_size(0);
+    // Each client comes "through the proxy" from its own address, so the per-IP
+    // limit on opening connections does not cap the bench.
+    let mut request = url.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("x-forwarded-for", crate::scenarios::random_ip().parse()?);
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async_with_config(request, Some(config), true).await?;
+    let auth = serde_json::json!({"type": "authenticate", "token": token}).to_string();
+    socket.send(Message::text(auth)).await?;
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) if text.contains("\"type\":\"ready\"") => break,
+            Some(Ok(Message::Close(frame))) => {
+                anyhow::bail!("closed during authentication: {frame:?}")
+            }
+            Some(Ok(_)) => continue,
+            Some(Err(err)) => return Err(err.into()),
+            None => anyhow::bail!("closed during authentication"),
+        }
+    }
+    Ok(socket.split())
+}
+
+/// The marker a bench message carries: `bench <sequence> <send time in µs>`.
+pub fn bench_content(seq: u64, sent_micros: u64) -> String {
+    format!("bench {seq} {sent_micros}")
+}
+
+/// Finds a bench message in a `message_created` frame without parsing all of it.
+pub fn parse_bench(text: &str) -> Option<(u64, u64)> {
+    if !text.starts_with("{\"type\":\"message_created\"") {
+        return None;
+    }
+    let start = text.find("\"content\":\"bench ")? + "\"content\":\"bench ".len();
+    let rest = &text[start..];
+    let end = rest.find('"')?;
+    let mut parts = rest[..end].split(' ');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}

@@ -1,0 +1,320 @@
+//! The bench environment: database, provisioned accounts with access tokens, and
+//! the server process.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::Context;
+use chatalot_server::auth::keys::{generate_ed25519_pem, generate_hex_key};
+use chatalot_server::auth::tokens::TokenKeys;
+use chatalot_server::store::{
+    self, Channel, Community, CommunityMember, Db, Group, GroupMember, Message, NewUser, Session,
+};
+use sqlx::types::Json;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use uuid::Uuid;
+
+pub enum Backend {
+    Sqlite,
+    /// A PostgreSQL server URL; a fresh database is created on it.
+    Postgres(String),
+}
+
+/// An account the load generator acts as.
+#[derive(Clone)]
+pub struct Account {
+    pub id: Uuid,
+    pub token: String,
+}
+
+pub struct Bench {
+    pub base: String,
+    pub ws_url: String,
+    pub server_pid: u32,
+    pub channel_id: Uuid,
+    pub accounts: Vec<Account>,
+    pub backend_name: &'static str,
+    server: Child,
+    pg_cleanup: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl Bench {
+    /// `members` accounts in one community with one text channel holding `messages`.
+    pub async fn prepare(
+        backend: Backend,
+        server_bin: &Path,
+        members: usize,
+        messages: usize,
+    ) -> anyhow::Result<Bench> {
+        Bench::build(backend, server_bin, members, true, messages).await
+    }
+
+    /// `users` accounts in no community (idle connections).
+    pub async fn prepare_users_only(
+        backend: Backend,
+        server_bin: &Path,
+        users: usize,
+    ) -> anyhow::Result<Bench> {
+        Bench::build(backend, server_bin, users, false, 0).await
+    }
+
+    async fn build(
+        backend: Backend,
+        server_bin: &Path,
+        users: usize,
+        community: bool,
+        messages: usize,
+    ) -> anyhow::Result<Bench> {
+        let dir = tempfile::tempdir()?;
+        let (private, public) = generate_ed25519_pem();
+        std::fs::write(dir.path().join("jwt_private.pem"), &private)?;
+        std::fs::write(dir.path().join("jwt_public.pem"), &public)?;
+        let keys = TokenKeys::from_pem(&private, &public).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+        let (database_url, pg_cleanup, backend_name) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}", dir.path().join("bench.db").display()),
+                None,
+                "sqlite",
+            ),
+            Backend::Postgres(server) => {
+                let name = format!("chatalot_bench_{}", Uuid::new_v4().simple());
+                let admin = Db::connect(&server)
+                    .await
+                    .context("connect to PostgreSQL")?;
+                let Db::Postgres(pool) = &admin else {
+                    anyhow::bail!("--postgres must be a postgres:// URL")
+                };
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(pool)
+                    .await?;
+                admin.close().await;
+                (
+                    url_with_db(&server, &name),
+                    Some((server, name)),
+                    "postgres",
+                )
+            }
+        };
+
+        eprintln!("provisioning {users} accounts on {backend_name}…");
+        let db = Db::connect(&database_url).await?;
+        db.migrate().await?;
+        let now = store::now();
+        let mut accounts = Vec::with_capacity(users);
+        let mut tx = db.begin().await?;
+        let mut c = tx.conn();
+        for i in 0..users {
+            let id = store::new_id();
+            let name = format!("bench{i}");
+            c.insert_user(&NewUser {
+                id,
+                username: &name,
+                display_name: &name,
+                email: None,
+                password_hash: None,
+                recovery_code_hash: None,
+                instance_role: "user",
+                now,
+            })
+            .await?;
+            let session = Session {
+                id: store::new_id(),
+                user_id: id,
+                user_agent: Some("chatalot-loadgen".into()),
+                ip: None,
+                created_at: now,
+                last_used_at: now,
+                expires_at: now + chrono::Duration::days(1),
+            };
+            c.insert_session(&session).await?;
+            let (token, _) = keys.issue(id, session.id, chrono::Utc::now())?;
+            accounts.push(Account { id, token });
+        }
+        let mut channel_id = Uuid::nil();
+        if community {
+            let owner = accounts.first().context("at least one account")?.id;
+            let community = Community {
+                id: store::new_id(),
+                name: "Bench".into(),
+                description: None,
+                welcome_message: None,
+                visibility: "private".into(),
+                discoverable: false,
+                who_can_create_invites: "admin".into(),
+                owner_id: owner,
+                created_at: now,
+                updated_at: now,
+            };
+            c.insert_community(&community).await?;
+            let group = Group {
+                id: store::new_id(),
+                community_id: community.id,
+                name: "General".into(),
+                description: None,
+                visibility: "public".into(),
+                assigned_to: None,
+                accent_color: None,
+                position: 0,
+                created_at: now,
+                updated_at: now,
+            };
+            c.insert_group(&group).await?;
+            let channel = Channel {
+                id: store::new_id(),
+                group_id: Some(group.id),
+                community_id: Some(community.id),
+                name: "load".into(),
+                kind: "text".into(),
+                dm_key: None,
+                topic: None,
+                position: 0,
+                slow_mode_secs: 0,
+                read_only: false,
+                archived: false,
+                created_at: now,
+                updated_at: now,
+            };
+            c.insert_channel(&channel).await?;
+            channel_id = channel.id;
+            for (i, account) in accounts.iter().enumerate() {
+                let role = if i == 0 { "owner" } else { "member" };
+                c.insert_community_member(&CommunityMember {
+                    community_id: community.id,
+                    user_id: account.id,
+                    role: role.into(),
+                    nickname: None,
+                    timed_out_until: None,
+                    joined_at: now,
+                })
+                .await?;
+                c.upsert_group_member(&GroupMember {
+                    group_id: group.id,
+                    user_id: account.id,
+                    role: "member".into(),
+                    joined_at: now,
+                })
+                .await?;
+            }
+            for i in 0..messages {
+                let message = Message {
+                    id: store::new_id(),
+                    channel_id,
+                    author_id: Some(accounts[i % accounts.len()].id),
+                    content: format!("history message {i} with some ordinary words in it"),
+                    reply_to_id: None,
+                    thread_id: None,
+                    thread_reply_count: 0,
+                    thread_last_reply_at: None,
+                    forwarded_from: None,
+                    mentions: Json(Vec::new()),
+                    mentions_everyone: false,
+                    has_file: false,
+                    edited_at: None,
+                    deleted_at: None,
+                    created_at: store::now(),
+                };
+                c.insert_message(&message).await?;
+            }
+        }
+        tx.commit().await?;
+        db.close().await;
+
+        let (server, base) = start_server(server_bin, dir.path(), &database_url).await?;
+        let server_pid = server.id().context("server pid")?;
+        let ws_url = base.replacen("http://", "ws://", 1) + "/ws";
+        Ok(Bench {
+            base,
+            ws_url,
+            server_pid,
+            channel_id,
+            accounts,
+            backend_name,
+            server,
+            pg_cleanup,
+            _dir: dir,
+        })
+    }
+
+    /// Stops the server and drops the bench database.
+    pub async fn finish(mut self) -> anyhow::Result<()> {
+        if let Some(pid) = self.server.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(20), self.server.wait()).await;
+        let _ = self.server.start_kill();
+        if let Some((server, name)) = self.pg_cleanup.take()
+            && let Ok(Db::Postgres(pool)) = Db::connect(&server).await
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&pool)
+            .await;
+        }
+        Ok(())
+    }
+}
+
+fn url_with_db(server: &str, name: &str) -> String {
+    match server.rsplit_once('/') {
+        Some((base, _)) if base.contains("://") && base.matches('/').count() >= 2 => {
+            format!("{base}/{name}")
+        }
+        _ => format!("{server}/{name}"),
+    }
+}
+
+async fn start_server(
+    bin: &Path,
+    dir: &Path,
+    database_url: &str,
+) -> anyhow::Result<(Child, String)> {
+    let bin: PathBuf =
+        std::fs::canonicalize(bin).with_context(|| format!("server binary {}", bin.display()))?;
+    let mut child = Command::new(bin)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
+        .env("JWT_PRIVATE_KEY_PATH", dir.join("jwt_private.pem"))
+        .env("JWT_PUBLIC_KEY_PATH", dir.join("jwt_public.pem"))
+        .env("TOTP_ENCRYPTION_KEY", generate_hex_key())
+        .env("LISTEN_ADDR", "127.0.0.1:0")
+        .env("REGISTRATION_MODE", "closed")
+        // Clients spread over many addresses so per-IP limits do not cap the bench.
+        .env("TRUSTED_PROXIES", "127.0.0.1")
+        .env("STATIC_FILES_PATH", dir.join("no-client"))
+        .env("FILE_STORAGE_PATH", dir.join("files"))
+        .env("RUST_LOG", "warn")
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut lines = BufReader::new(child.stdout.take().context("stdout")?).lines();
+    let mut base = None;
+    let read = async {
+        while let Some(line) = lines.next_line().await? {
+            if let Some(rest) = line.strip_prefix("Chatalot is listening on ") {
+                base = rest
+                    .split_whitespace()
+                    .next()
+                    .map(|a| format!("http://{a}"));
+            }
+            if line == "Press Ctrl+C to stop." {
+                break;
+            }
+        }
+        anyhow::Ok(())
+    };
+    tokio::time::timeout(Duration::from_secs(60), read)
+        .await
+        .context("server start-up")??;
+    // Keep draining stdout so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok((child, base.context("listening line")?))
+}

@@ -1,0 +1,172 @@
+//! `chatalot-loadgen`: measures the Chatalot server on this machine.
+//!
+//! It prepares a database (SQLite file or a fresh PostgreSQL database) with users,
+//! a community and a channel — directly through the server's store, with access
+//! tokens signed by the instance's own keys, so thousands of accounts need no
+//! Argon2 logins — then starts the real `chatalot-server` binary as a separate
+//! process and drives it over WebSocket and HTTP on loopback.
+//!
+//! ```text
+//! chatalot-loadgen --backend sqlite fanout --subscribers 1000 --rate 50
+//! chatalot-loadgen --backend postgres max-rate --subscribers 1000
+//! chatalot-loadgen --backend sqlite idle --connections 10000
+//! chatalot-loadgen --backend postgres history --messages 10000 --clients 32
+//! chatalot-loadgen --backend sqlite persist --senders 200 --rate 1000
+//! ```
+//! Results are printed as text and as one JSON line (`RESULT {…}`).
+
+mod client;
+mod env;
+mod metrics;
+mod scenarios;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "chatalot-loadgen",
+    about = "Load generator for the Chatalot server"
+)]
+struct Cli {
+    #[arg(long, value_enum, default_value_t = BackendArg::Sqlite)]
+    backend: BackendArg,
+    /// The server binary to start.
+    #[arg(
+        long,
+        env = "CHATALOT_SERVER_BIN",
+        default_value = "target/release/chatalot-server"
+    )]
+    server_bin: PathBuf,
+    /// PostgreSQL server URL whose user may create databases.
+    #[arg(
+        long,
+        env = "BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    postgres: String,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BackendArg {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Subcommand)]
+enum Scenario {
+    /// N subscribers in one channel, messages at a fixed rate from S senders:
+    /// deliveries/s, end-to-end latency, server CPU per delivery.
+    Fanout {
+        #[arg(long, default_value_t = 1000)]
+        subscribers: usize,
+        /// Messages per second offered.
+        #[arg(long, default_value_t = 50)]
+        rate: u32,
+        /// Measured seconds (after 2 s of warm-up).
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
+    /// Fan-out at rising rates: the highest with every message delivered and p99 < 100 ms.
+    MaxRate {
+        #[arg(long, default_value_t = 1000)]
+        subscribers: usize,
+        #[arg(long, default_value = "100,150,200,250,300,350,400")]
+        rates: String,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// C authenticated idle connections: server memory per connection, and after they leave.
+    Idle {
+        #[arg(long, default_value_t = 10_000)]
+        connections: usize,
+    },
+    /// Latest-50 history fetches on a channel of M messages by K concurrent clients.
+    History {
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+    },
+    /// Messages persisted per second: S senders over WebSocket, acknowledged writes.
+    Persist {
+        #[arg(long, default_value_t = 250)]
+        senders: usize,
+        /// Messages per second offered in total.
+        #[arg(long, default_value_t = 1000)]
+        rate: u32,
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let backend = match cli.backend {
+        BackendArg::Sqlite => env::Backend::Sqlite,
+        BackendArg::Postgres => env::Backend::Postgres(cli.postgres.clone()),
+    };
+    let result = match cli.scenario {
+        Scenario::Fanout {
+            subscribers,
+            rate,
+            seconds,
+        } => {
+            let bench = env::Bench::prepare(backend, &cli.server_bin, subscribers, 0).await?;
+            let r = scenarios::fanout::run(&bench, rate, Duration::from_secs(seconds)).await?;
+            bench.finish().await?;
+            r
+        }
+        Scenario::MaxRate {
+            subscribers,
+            rates,
+            seconds,
+        } => {
+            let bench = env::Bench::prepare(backend, &cli.server_bin, subscribers, 0).await?;
+            let rates: Vec<u32> = rates
+                .split(',')
+                .filter_map(|r| r.trim().parse().ok())
+                .collect();
+            let r =
+                scenarios::fanout::max_rate(&bench, &rates, Duration::from_secs(seconds)).await?;
+            bench.finish().await?;
+            r
+        }
+        Scenario::Idle { connections } => {
+            let users = connections.div_ceil(4);
+            let bench = env::Bench::prepare_users_only(backend, &cli.server_bin, users).await?;
+            let r = scenarios::idle::run(&bench, connections).await?;
+            bench.finish().await?;
+            r
+        }
+        Scenario::History {
+            messages,
+            clients,
+            seconds,
+        } => {
+            let bench = env::Bench::prepare(backend, &cli.server_bin, clients, messages).await?;
+            let r = scenarios::history::run(&bench, clients, Duration::from_secs(seconds)).await?;
+            bench.finish().await?;
+            r
+        }
+        Scenario::Persist {
+            senders,
+            rate,
+            seconds,
+        } => {
+            let bench = env::Bench::prepare(backend, &cli.server_bin, senders, 0).await?;
+            let r = scenarios::persist::run(&bench, rate, Duration::from_secs(seconds)).await?;
+            bench.finish().await?;
+            r
+        }
+    };
+    println!("RESULT {}", serde_json::to_string(&result)?);
+    Ok(())
+}

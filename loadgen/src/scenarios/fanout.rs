@@ -1,0 +1,188 @@
+//! Fan-out: N subscribers in one channel; messages offered at a fixed rate by
+//! senders among them (each sender stays under the per-user message limit).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::{histogram, latency_json, now_micros};
+use crate::client::{self, bench_content, parse_bench};
+use crate::env::Bench;
+use crate::metrics::CpuWindow;
+
+const WARM_UP: Duration = Duration::from_secs(2);
+const DRAIN: Duration = Duration::from_secs(10);
+/// Messages per second one sender offers (below the per-user limit of 5/s).
+const PER_SENDER_RATE: u32 = 4;
+
+pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<Value> {
+    let subscribers = bench.accounts.len();
+    let senders = rate.div_ceil(PER_SENDER_RATE).max(1) as usize;
+    anyhow::ensure!(
+        senders <= subscribers,
+        "{rate} msg/s needs {senders} senders but only {subscribers} subscribers exist"
+    );
+    eprintln!(
+        "fan-out: {subscribers} subscribers, {rate} msg/s from {senders} senders, {window:?} measured"
+    );
+
+    let origin = Instant::now();
+    let window_start = Arc::new(AtomicU64::new(u64::MAX));
+    let window_end = Arc::new(AtomicU64::new(u64::MAX));
+    let errors = Arc::new(AtomicU64::new(0));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+
+    // Connect everyone (bounded concurrency), then start readers.
+    let mut sockets = Vec::with_capacity(subscribers);
+    for chunk in bench.accounts.chunks(100) {
+        let connects = chunk
+            .iter()
+            .map(|a| client::connect(&bench.ws_url, &a.token));
+        for result in futures_util::future::join_all(connects).await {
+            sockets.push(result?);
+        }
+    }
+    let mut readers = Vec::with_capacity(subscribers);
+    let mut sender_channels = Vec::with_capacity(senders);
+    for (i, (sink, mut stream)) in sockets.into_iter().enumerate() {
+        let (start, end, errors) = (window_start.clone(), window_end.clone(), errors.clone());
+        let mut stop = stop_rx.clone();
+        readers.push(tokio::spawn(async move {
+            let mut latencies = histogram();
+            let mut received = 0u64;
+            loop {
+                let frame = tokio::select! {
+                    frame = stream.next() => frame,
+                    _ = stop.changed() => break,
+                };
+                let Some(Ok(frame)) = frame else { break };
+                let Message::Text(text) = frame else { continue };
+                if let Some((seq, sent)) = parse_bench(&text) {
+                    if seq >= start.load(Ordering::Relaxed) && seq < end.load(Ordering::Relaxed) {
+                        let _ = latencies.record(now_micros(origin).saturating_sub(sent).max(1));
+                        received += 1;
+                    }
+                } else if text.starts_with("{\"type\":\"error\"") {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                let (s, e) = (start.load(Ordering::Relaxed), end.load(Ordering::Relaxed));
+                if e != u64::MAX && received >= e - s {
+                    break;
+                }
+            }
+            (received, latencies, stream)
+        }));
+        if i < senders {
+            let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+            let mut sink = sink;
+            tokio::spawn(async move {
+                while let Some(frame) = rx.recv().await {
+                    if sink.send(Message::text(frame)).await.is_err() {
+                        break;
+                    }
+                }
+                sink
+            });
+            sender_channels.push(tx);
+        } else {
+            // Keep the write half alive for the whole run.
+            tokio::spawn(async move {
+                let sink = sink;
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                drop(sink);
+            });
+        }
+    }
+
+    // Offer messages at `rate` per second: warm-up, then the measured window.
+    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate)));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let begin = Instant::now();
+    let mut seq = 0u64;
+    let mut cpu = None;
+    loop {
+        ticker.tick().await;
+        let elapsed = begin.elapsed();
+        if cpu.is_none() && elapsed >= WARM_UP {
+            window_start.store(seq, Ordering::Relaxed);
+            cpu = Some(CpuWindow::start(bench.server_pid));
+        }
+        if elapsed >= WARM_UP + window {
+            window_end.store(seq, Ordering::Relaxed);
+            break;
+        }
+        let frame = json!({"type": "send_message", "channel_id": bench.channel_id, "content": bench_content(seq, now_micros(origin))});
+        let _ = sender_channels[(seq as usize) % senders].send(frame.to_string());
+        seq += 1;
+    }
+    let (wall, server_cpu, postgres_cpu) = cpu.expect("window started").stop();
+    let messages = window_end.load(Ordering::Relaxed) - window_start.load(Ordering::Relaxed);
+
+    // Collect: every subscriber should receive every message of the window.
+    let stopper = tokio::spawn(async move {
+        tokio::time::sleep(DRAIN).await;
+        let _ = stop_tx.send(true);
+    });
+    let mut latencies = histogram();
+    let mut delivered = 0u64;
+    let mut complete = 0usize;
+    for reader in readers {
+        let (received, h, _stream) = reader.await?;
+        delivered += received;
+        if received == messages {
+            complete += 1;
+        }
+        latencies.add(&h).ok();
+    }
+    stopper.abort();
+    let expected = messages * subscribers as u64;
+    let deliveries_per_sec = delivered as f64 / wall.as_secs_f64();
+    let cpu_us_per_delivery = server_cpu.as_secs_f64() * 1e6 / delivered.max(1) as f64;
+    let result = json!({
+        "scenario": "fanout",
+        "backend": bench.backend_name,
+        "subscribers": subscribers,
+        "senders": senders,
+        "offered_rate": rate,
+        "window_s": wall.as_secs_f64(),
+        "messages": messages,
+        "deliveries_expected": expected,
+        "deliveries_received": delivered,
+        "all_delivered": delivered == expected && complete == subscribers,
+        "deliveries_per_s": deliveries_per_sec,
+        "latency": latency_json(&latencies),
+        "server_cpu_s": server_cpu.as_secs_f64(),
+        "server_cpu_us_per_delivery": cpu_us_per_delivery,
+        "server_cpu_percent": server_cpu.as_secs_f64() * 100.0 / wall.as_secs_f64(),
+        "postgres_cpu_s": postgres_cpu.as_secs_f64(),
+        "errors": errors.load(Ordering::Relaxed),
+    });
+    eprintln!("{}", serde_json::to_string_pretty(&result)?);
+    Ok(result)
+}
+
+/// Fan-out at each rate in turn; the best rate with all delivered and p99 < 100 ms.
+pub async fn max_rate(bench: &Bench, rates: &[u32], window: Duration) -> anyhow::Result<Value> {
+    let mut runs = Vec::new();
+    let mut best = None;
+    for &rate in rates {
+        let result = run(bench, rate, window).await?;
+        let ok = result["all_delivered"] == true
+            && result["latency"]["p99_ms"]
+                .as_f64()
+                .is_some_and(|p| p < 100.0);
+        runs.push(result);
+        if !ok {
+            break;
+        }
+        best = Some(rate);
+    }
+    Ok(
+        json!({"scenario": "max-rate", "backend": bench.backend_name, "best_rate": best, "runs": runs}),
+    )
+}

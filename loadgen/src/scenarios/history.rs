@@ -1,0 +1,85 @@
+//! History: K clients fetch the latest 50 messages of a large channel in a loop.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::{histogram, latency_json, random_ip};
+use crate::env::Bench;
+use crate::metrics::CpuWindow;
+
+pub async fn run(bench: &Bench, clients: usize, window: Duration) -> anyhow::Result<Value> {
+    eprintln!("history: {clients} clients, latest 50 of the channel, {window:?}");
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
+    let url = format!(
+        "{}/api/channels/{}/messages?limit=50",
+        bench.base, bench.channel_id
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let measuring = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for account in bench.accounts.iter().take(clients).cloned() {
+        let (http, url, stop, measuring) =
+            (http.clone(), url.clone(), stop.clone(), measuring.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = histogram();
+            let (mut ok, mut failed) = (0u64, 0u64);
+            while !stop.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                let response = http
+                    .get(&url)
+                    .bearer_auth(&account.token)
+                    .header("x-forwarded-for", random_ip())
+                    .send()
+                    .await;
+                let good = match response {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                };
+                if measuring.load(Ordering::Relaxed) {
+                    if good {
+                        ok += 1;
+                        let _ = latencies.record(started.elapsed().as_micros() as u64);
+                    } else {
+                        failed += 1;
+                    }
+                }
+            }
+            (ok, failed, latencies)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    measuring.store(true, Ordering::Relaxed);
+    let cpu = CpuWindow::start(bench.server_pid);
+    tokio::time::sleep(window).await;
+    measuring.store(false, Ordering::Relaxed);
+    let (wall, server_cpu, postgres_cpu) = cpu.stop();
+    stop.store(true, Ordering::Relaxed);
+
+    let mut latencies = histogram();
+    let (mut ok, mut failed) = (0u64, 0u64);
+    for task in tasks {
+        let (o, f, h) = task.await?;
+        ok += o;
+        failed += f;
+        latencies.add(&h).ok();
+    }
+    let result = json!({
+        "scenario": "history",
+        "backend": bench.backend_name,
+        "clients": clients,
+        "window_s": wall.as_secs_f64(),
+        "requests_ok": ok,
+        "requests_failed": failed,
+        "requests_per_s": ok as f64 / wall.as_secs_f64(),
+        "latency": latency_json(&latencies),
+        "server_cpu_percent": server_cpu.as_secs_f64() * 100.0 / wall.as_secs_f64(),
+        "postgres_cpu_s": postgres_cpu.as_secs_f64(),
+    });
+    eprintln!("{}", serde_json::to_string_pretty(&result)?);
+    Ok(result)
+}

@@ -1,0 +1,57 @@
+//! Idle connections: server memory per authenticated connection, and after they leave.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::client;
+use crate::env::Bench;
+use crate::metrics::rss_bytes;
+
+pub async fn run(bench: &Bench, connections: usize) -> anyhow::Result<Value> {
+    eprintln!("idle: {connections} connections");
+    // A first connection and a short pause let lazy start-up allocations settle.
+    let warm = client::connect(&bench.ws_url, &bench.accounts[0].token).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = rss_bytes(bench.server_pid);
+
+    let mut sockets = Vec::with_capacity(connections);
+    let started = std::time::Instant::now();
+    let per_user = connections.div_ceil(bench.accounts.len());
+    let tokens: Vec<&str> = bench
+        .accounts
+        .iter()
+        .flat_map(|a| std::iter::repeat_n(a.token.as_str(), per_user))
+        .take(connections)
+        .collect();
+    for chunk in tokens.chunks(200) {
+        let connects = chunk.iter().map(|t| client::connect(&bench.ws_url, t));
+        for result in futures_util::future::join_all(connects).await {
+            sockets.push(result?);
+        }
+    }
+    let connect_secs = started.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let during = rss_bytes(bench.server_pid);
+
+    drop(sockets);
+    // Give the server a moment to notice the closed sockets and free them.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let after = rss_bytes(bench.server_pid);
+    drop(warm);
+
+    let per_connection = during.saturating_sub(before) as f64 / connections as f64;
+    let result = json!({
+        "scenario": "idle",
+        "backend": bench.backend_name,
+        "connections": connections,
+        "connect_s": connect_secs,
+        "rss_before_mib": before as f64 / 1048576.0,
+        "rss_connected_mib": during as f64 / 1048576.0,
+        "rss_after_close_mib": after as f64 / 1048576.0,
+        "bytes_per_connection": per_connection,
+        "kib_per_connection": per_connection / 1024.0,
+    });
+    eprintln!("{}", serde_json::to_string_pretty(&result)?);
+    Ok(result)
+}
