@@ -35,6 +35,7 @@ pub struct MessageRow {
     pub author_display_name: Option<String>,
     /// The poll this message shows, if any.
     pub poll_id: Option<Uuid>,
+    pub pinned: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -59,7 +60,8 @@ macro_rules! select_messages {
             "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
              m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.has_file, m.edited_at, \
              m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
-             (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id \
+             (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
+             EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned \
              FROM messages m LEFT JOIN users u ON u.id = m.author_id ",
             $rest
         )

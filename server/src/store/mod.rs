@@ -7,6 +7,7 @@
 //! ([`Db::begin`]), so every store function also works inside a transaction.
 
 mod audit;
+mod channel_context;
 mod channels;
 mod communities;
 mod community_invites;
@@ -25,6 +26,7 @@ mod settings;
 mod users;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use channel_context::ChannelContext;
 pub use channels::Channel;
 pub use communities::{Community, CommunityMember, CommunitySummary, MemberProfile, MyCommunity};
 pub use community_invites::CommunityInvite;

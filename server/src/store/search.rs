@@ -82,6 +82,7 @@ impl Conn<'_> {
                      m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.has_file, m.edited_at, \
                      m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
                      (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
+                     EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, \
                      ts_headline('simple', m.content, q.query, 'StartSel=\u{E000}, StopSel=\u{E001}, MaxFragments=2, \
                      MaxWords=24, MinWords=8, FragmentDelimiter=\" … \"') AS snippet, \
                      ts_rank(m.search_vector, q.query)::float8 AS rank \
@@ -111,6 +112,7 @@ impl Conn<'_> {
                      m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.has_file, m.edited_at, \
                      m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
                      (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
+                     EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, \
                      snippet(messages_fts, 0, char(57344), char(57345), ' … ', 24) AS snippet, \
                      -bm25(messages_fts) AS rank \
                      FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid \

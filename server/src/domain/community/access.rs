@@ -358,33 +358,26 @@ impl Core {
     }
 
     /// Access to a channel the actor may read: group members and community
-    /// moderators for community channels, members for direct messages.
-    pub(crate) async fn channel_access(
-        &self,
-        c: &mut Conn<'_>,
-        actor: &Actor,
-        channel_id: Uuid,
-    ) -> Result<ChannelAccess> {
-        let channel = c.channel(channel_id).await?.ok_or_else(channel_not_found)?;
-        let Some(group_id) = channel.group_id else {
-            if !c.is_dm_member(channel_id, actor.id()).await? {
+    /// moderators for community channels, members for direct messages. One query
+    /// (see `store::ChannelContext`), the same rules as community and group access.
+    pub(crate) async fn channel_access(&self, c: &mut Conn<'_>, actor: &Actor, channel_id: Uuid) -> Result<ChannelAccess> {
+        let ctx = c.channel_context(channel_id, actor.id()).await?.ok_or_else(channel_not_found)?;
+        let (Some(group), Some(community)) = (ctx.group, ctx.community) else {
+            if !ctx.dm_member {
                 return Err(channel_not_found());
             }
-            return Ok(ChannelAccess {
-                channel,
-                group: None,
-            });
+            return Ok(ChannelAccess { channel: ctx.channel, group: None });
         };
-        let group = self
-            .group_access(c, actor, group_id)
-            .await
-            .map_err(|_| channel_not_found())?;
-        if !group.can_read() {
+        let staff = actor.role() >= InstanceRole::Admin;
+        let community = CommunityAccess { community, membership: ctx.community_member, actor_id: actor.id(), staff };
+        if !community.is_member() && !staff {
             return Err(channel_not_found());
         }
-        Ok(ChannelAccess {
-            channel,
-            group: Some(group),
-        })
+        let group = GroupAccess { community, group, membership: ctx.group_member };
+        let visible = group.membership.is_some() || group.group.visibility == "public" || group.community.sees_all_groups();
+        if !visible || !group.can_read() {
+            return Err(channel_not_found());
+        }
+        Ok(ChannelAccess { channel: ctx.channel, group: Some(group) })
     }
 }

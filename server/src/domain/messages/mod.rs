@@ -19,7 +19,7 @@ pub use polls::NewPoll;
 pub use search::SearchQuery;
 pub use send::NewMessage;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use uuid::Uuid;
 
@@ -61,16 +61,11 @@ pub(crate) async fn views(
             }),
         }
     }
-    let pinned: HashSet<Uuid> = c.pinned_ids(channel_id).await?.into_iter().collect();
     Ok(rows
         .into_iter()
         .map(|row| {
             let id = row.message.id;
-            view(
-                row,
-                reactions.remove(&id).unwrap_or_default(),
-                pinned.contains(&id),
-            )
+            view(row, reactions.remove(&id).unwrap_or_default())
         })
         .collect())
 }
@@ -83,7 +78,7 @@ pub(crate) async fn one_view(c: &mut Conn<'_>, row: MessageRow) -> Result<Messag
         .expect("one row, one view"))
 }
 
-fn view(row: MessageRow, reactions: Vec<ReactionSummary>, pinned: bool) -> MessageView {
+fn view(row: MessageRow, reactions: Vec<ReactionSummary>) -> MessageView {
     let m = row.message;
     let author = match (m.author_id, row.author_username, row.author_display_name) {
         (Some(id), Some(username), Some(display_name)) => Some(AuthorView {
@@ -107,7 +102,7 @@ fn view(row: MessageRow, reactions: Vec<ReactionSummary>, pinned: bool) -> Messa
         mentions_everyone: m.mentions_everyone,
         reactions,
         poll_id: row.poll_id,
-        pinned,
+        pinned: row.pinned,
         edited_at: m.edited_at,
         deleted: m.deleted_at.is_some(),
         created_at: m.created_at,
