@@ -79,6 +79,7 @@ impl Server {
             self.limiters.clone(),
             stop_rx.clone(),
         ));
+        let memory = tokio::spawn(release_memory(self.core.clone(), stop_rx.clone()));
         let scheduler = {
             let core = self.core.clone();
             tokio::spawn(async move { core.run_scheduler(stop_rx).await })
@@ -99,6 +100,7 @@ impl Server {
         let _ = stop_tx.send(true);
         let _ = maintenance.await;
         let _ = scheduler.await;
+        let _ = memory.await;
         self.core.db.close().await;
         tracing::info!("server stopped");
         result.context("server failed")
@@ -113,6 +115,40 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     Server::start(config, listener).await?.run(shutdown).await
 }
+
+/// How often memory freed by departed connections is handed back to the system.
+const MEMORY_RELEASE_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Gives freed heap memory back to the system after connections leave. glibc's
+/// allocator keeps freed memory for reuse; without this a burst of connections
+/// would keep the process at its peak size forever.
+async fn release_memory(core: Core, mut stop: watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(MEMORY_RELEASE_INTERVAL);
+    let mut last = 0;
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = stop.changed() => return,
+        }
+        let now = core.events.hub.connection_count();
+        if now < last {
+            trim_heap();
+        }
+        last = now;
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trim_heap() {
+    // SAFETY: malloc_trim only releases free memory of the allocator; it has no
+    // preconditions and is safe to call from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim_heap() {}
 
 async fn maintenance(core: Core, limiters: Limiters, mut stop: watch::Receiver<bool>) {
     let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);

@@ -29,16 +29,19 @@ type Sink = SplitSink<WebSocket, Message>;
 type Stream = SplitStream<WebSocket>;
 
 /// Serves one upgraded WebSocket until it closes.
+///
+/// Idle connections should cost little memory, so the large futures of the domain
+/// calls are boxed: the connection's own state machine stays small while it waits.
 pub async fn run(socket: WebSocket, core: Core) {
     let (mut sink, mut stream) = socket.split();
-    let actor = match authenticate(&core, &mut stream).await {
+    let actor = match Box::pin(authenticate(&core, &mut stream)).await {
         Ok(actor) => actor,
         Err((code, reason)) => {
             close(&mut sink, code, reason).await;
             return;
         }
     };
-    let (registered, ready) = match core.open_connection(&actor).await {
+    let (registered, ready) = match Box::pin(core.open_connection(&actor)).await {
         Ok(opened) => opened,
         Err(err) => {
             let code = if err.code() == "too_many_connections" {
@@ -56,7 +59,7 @@ pub async fn run(socket: WebSocket, core: Core) {
     }
     let writer = tokio::spawn(write_loop(sink, registered.outgoing, connection.clone()));
     let server_closed = read_loop(&core, actor, &connection, &mut stream).await;
-    core.close_connection(&connection).await;
+    Box::pin(core.close_connection(&connection)).await;
     if server_closed {
         // Let the client read what is buffered and answer the close frame, so the
         // TCP connection ends cleanly instead of with a reset.
@@ -207,14 +210,14 @@ async fn read_loop(
                             });
                             continue;
                         }
-                        match core.reload_actor(&actor).await {
+                        match Box::pin(core.reload_actor(&actor)).await {
                             Ok(fresh) => actor = fresh,
                             Err(_) => {
                                 connection.close(CloseReason::SESSION_ENDED);
                                 return true;
                             }
                         }
-                        if let Some(answer) = actions::handle(core, &actor, frame).await {
+                        if let Some(answer) = Box::pin(actions::handle(core, &actor, frame)).await {
                             reply(connection, &answer);
                         }
                     }

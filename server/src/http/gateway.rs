@@ -28,7 +28,7 @@ async fn websocket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> 
         .max_frame_size(MAX_FRAME)
         .max_message_size(MAX_FRAME)
         // Small buffers keep idle connections cheap; bursts still batch per flush.
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| crate::gateway::run(socket, state.core))
 }

@@ -48,7 +48,11 @@ struct Row {
 }
 
 impl Conn<'_> {
-    pub async fn channel_context(&mut self, channel_id: Uuid, user_id: Uuid) -> StoreResult<Option<ChannelContext>> {
+    pub async fn channel_context(
+        &mut self,
+        channel_id: Uuid,
+        user_id: Uuid,
+    ) -> StoreResult<Option<ChannelContext>> {
         let row: Option<Row> = db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT ch.id, ch.group_id, ch.community_id, ch.name, ch.kind, ch.dm_key, ch.topic, ch.position, \
@@ -119,7 +123,12 @@ impl Conn<'_> {
                 _ => None,
             };
             let group_member = match (r.channel.group_id, r.gm_role, r.gm_joined_at) {
-                (Some(group_id), Some(role), Some(joined_at)) => Some(GroupMember { group_id, user_id, role, joined_at }),
+                (Some(group_id), Some(role), Some(joined_at)) => Some(GroupMember {
+                    group_id,
+                    user_id,
+                    role,
+                    joined_at,
+                }),
                 _ => None,
             };
             ChannelContext {

@@ -360,24 +360,49 @@ impl Core {
     /// Access to a channel the actor may read: group members and community
     /// moderators for community channels, members for direct messages. One query
     /// (see `store::ChannelContext`), the same rules as community and group access.
-    pub(crate) async fn channel_access(&self, c: &mut Conn<'_>, actor: &Actor, channel_id: Uuid) -> Result<ChannelAccess> {
-        let ctx = c.channel_context(channel_id, actor.id()).await?.ok_or_else(channel_not_found)?;
+    pub(crate) async fn channel_access(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        channel_id: Uuid,
+    ) -> Result<ChannelAccess> {
+        let ctx = c
+            .channel_context(channel_id, actor.id())
+            .await?
+            .ok_or_else(channel_not_found)?;
         let (Some(group), Some(community)) = (ctx.group, ctx.community) else {
             if !ctx.dm_member {
                 return Err(channel_not_found());
             }
-            return Ok(ChannelAccess { channel: ctx.channel, group: None });
+            return Ok(ChannelAccess {
+                channel: ctx.channel,
+                group: None,
+            });
         };
         let staff = actor.role() >= InstanceRole::Admin;
-        let community = CommunityAccess { community, membership: ctx.community_member, actor_id: actor.id(), staff };
+        let community = CommunityAccess {
+            community,
+            membership: ctx.community_member,
+            actor_id: actor.id(),
+            staff,
+        };
         if !community.is_member() && !staff {
             return Err(channel_not_found());
         }
-        let group = GroupAccess { community, group, membership: ctx.group_member };
-        let visible = group.membership.is_some() || group.group.visibility == "public" || group.community.sees_all_groups();
+        let group = GroupAccess {
+            community,
+            group,
+            membership: ctx.group_member,
+        };
+        let visible = group.membership.is_some()
+            || group.group.visibility == "public"
+            || group.community.sees_all_groups();
         if !visible || !group.can_read() {
             return Err(channel_not_found());
         }
-        Ok(ChannelAccess { channel: ctx.channel, group: Some(group) })
+        Ok(ChannelAccess {
+            channel: ctx.channel,
+            group: Some(group),
+        })
     }
 }
