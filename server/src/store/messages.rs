@@ -60,9 +60,9 @@ macro_rules! select_messages {
             "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
              m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.has_file, m.edited_at, \
              m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
-             (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
-             EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned \
-             FROM messages m LEFT JOIN users u ON u.id = m.author_id ",
+             p.id AS poll_id, (pin.message_id IS NOT NULL) AS pinned \
+             FROM messages m LEFT JOIN users u ON u.id = m.author_id \
+             LEFT JOIN polls p ON p.message_id = m.id LEFT JOIN pins pin ON pin.message_id = m.id ",
             $rest
         )
     };

@@ -150,8 +150,11 @@ impl Db {
                     ))
                 })??;
                 probe.close().await?;
+                // Connections are not pinged before each use (a round trip per
+                // query); a broken one fails its query and is replaced.
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
@@ -166,6 +169,7 @@ impl Db {
                     .busy_timeout(Duration::from_secs(10));
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
