@@ -221,6 +221,13 @@ impl Bench {
             }
         }
         tx.commit().await?;
+        // Fresh planner statistics, as autovacuum would have after such a load.
+        // SQLite is left without `ANALYZE`, as the server leaves it: with the STAT4
+        // samples it writes, SQLite re-prepares statements whose plan could depend on
+        // a bound value on nearly every execution (docs/performance.md).
+        if let Db::Postgres(pool) = &db {
+            sqlx::query("ANALYZE").execute(pool).await?;
+        }
         db.close().await;
 
         let (server, base) = start_server(server_bin, dir.path(), &database_url).await?;

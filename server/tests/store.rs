@@ -171,3 +171,36 @@ async fn a_dropped_transaction_writes_nothing(#[case] backend: Backend) {
         .unwrap();
     assert_eq!(value, None);
 }
+
+/// Every pooled SQLite connection has the query-planner stability guarantee on, so
+/// cached statements with bound `LIMIT`s are not re-prepared on each execution.
+#[tokio::test]
+async fn sqlite_connections_keep_stable_query_plans() {
+    use libsqlite3_sys::{SQLITE_DBCONFIG_ENABLE_QPSG, SQLITE_OK, sqlite3_db_config};
+    use std::os::raw::c_int;
+
+    let (_test_db, db) = migrated(Backend::Sqlite).await.unwrap();
+    let Db::Sqlite(pool) = &db else {
+        unreachable!("a SQLite test database")
+    };
+    // Check several connections, not just the first one the pool made.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut conn = pool.acquire().await.unwrap();
+        let mut handle = conn.lock_handle().await.unwrap();
+        let mut state: c_int = -1;
+        // SAFETY: the connection is open and locked by `handle`; -1 only reads the state.
+        let rc = unsafe {
+            sqlite3_db_config(
+                handle.as_raw_handle().as_ptr(),
+                SQLITE_DBCONFIG_ENABLE_QPSG,
+                -1 as c_int,
+                &mut state as *mut c_int,
+            )
+        };
+        assert_eq!(rc, SQLITE_OK);
+        assert_eq!(state, 1, "QPSG is off on a pooled connection");
+        drop(handle);
+        held.push(conn);
+    }
+}

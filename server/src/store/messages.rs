@@ -126,15 +126,18 @@ impl Conn<'_> {
         page: Page,
         limit: i64,
     ) -> StoreResult<Vec<MessageRow>> {
+        // Cursors are always bound (the newest page reads before the largest UUID), so
+        // the statement's plan never depends on whether a cursor was given: PostgreSQL
+        // can keep one generic plan and SQLite never re-prepares.
         let mut rows: Vec<MessageRow> = db_run!(self, |e| {
             match page {
                 Page::Latest | Page::Before(_) => {
                     let before = match page {
-                        Page::Before(id) => Some(id),
-                        _ => None,
+                        Page::Before(id) => id,
+                        _ => Uuid::max(),
                     };
                     sqlx::query_as(select_messages!(
-                        "WHERE m.channel_id = $1 AND m.thread_id IS NULL AND ($3 IS NULL OR m.id < $3) \
+                        "WHERE m.channel_id = $1 AND m.thread_id IS NULL AND m.id < $3 \
                          AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
                          WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
                          ORDER BY m.id DESC LIMIT $4"
@@ -178,14 +181,14 @@ impl Conn<'_> {
     ) -> StoreResult<Vec<MessageRow>> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(select_messages!(
-                "WHERE m.thread_id = $1 AND ($3 IS NULL OR m.id > $3) \
+                "WHERE m.thread_id = $1 AND m.id > $3 \
                  AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
                  WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
                  ORDER BY m.id ASC LIMIT $4"
             ))
             .bind(root_id)
             .bind(viewer)
-            .bind(after)
+            .bind(after.unwrap_or(Uuid::nil()))
             .bind(limit)
             .fetch_all(e)
             .await?
