@@ -1,0 +1,100 @@
+/** Steps shared by the chat tests: communities, invites and messages through the UI. */
+import { expect, type BrowserContext, type Page, type WebSocketRoute } from '@playwright/test';
+import { label, OWNER, registerUser, signIn, uniqueName, type Account } from './support';
+
+export interface Person {
+	account: Account;
+	page: Page;
+}
+
+/**
+ * A new account signed in in its own browser context; with `owner`, the instance owner
+ * (communities are created by instance staff under the default COMMUNITY_CREATION_MODE).
+ */
+export async function person(context: BrowserContext, prefix: string | 'owner'): Promise<Person> {
+	const account =
+		prefix === 'owner'
+			? { username: OWNER.username, password: OWNER.password, recoveryCode: '' }
+			: await registerUser(prefix);
+	const page = await context.newPage();
+	await signIn(page, account.username, account.password);
+	return { account, page };
+}
+
+/** Creates a community through the rail and lands in its #general channel. */
+export async function createCommunity(page: Page, name = uniqueName('Community ')) {
+	await page.getByRole('button', { name: 'Create a community' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Create a community' });
+	await dialog.getByLabel(label('Community name')).fill(name);
+	await dialog.getByRole('button', { name: 'Create' }).click();
+	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
+	await expect(page).toHaveURL(/\/c\/[0-9a-f-]+\/[0-9a-f-]+$/);
+	return name;
+}
+
+/** Makes an invite for the open community and returns its link's path. */
+export async function invitePath(page: Page): Promise<string> {
+	await page.getByRole('button', { name: 'Invite people' }).click();
+	const dialog = page.getByRole('dialog', { name: /^Invite people to / });
+	const link = await dialog.getByTestId('invite-link').inputValue();
+	expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]+$/);
+	await page.keyboard.press('Escape');
+	await expect(dialog).toHaveCount(0);
+	return new URL(link).pathname;
+}
+
+export async function acceptInvite(page: Page, path: string) {
+	await page.goto(path);
+	await page.getByRole('button', { name: 'Join community' }).click();
+	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
+}
+
+export function composer(page: Page) {
+	return page.getByRole('textbox', { name: /^Message #/ });
+}
+
+export async function send(page: Page, text: string) {
+	await composer(page).fill(text);
+	await composer(page).press('Enter');
+	await expect(composer(page)).toHaveValue('');
+	await expect(message(page, text)).toBeVisible();
+}
+
+/** The message list item whose own text (not a quoted reply) contains `text`. */
+export function message(page: Page, text: string) {
+	return page
+		.getByRole('region', { name: /^Messages in #/ })
+		.getByRole('listitem')
+		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
+}
+
+/**
+ * Routes the context's WebSocket through the test so it can be cut: `drop()` closes the
+ * live connection and refuses new ones until `restore()`.
+ */
+export async function controllableSocket(context: BrowserContext) {
+	let blocked = false;
+	let current: WebSocketRoute | null = null;
+	let connections = 0;
+	await context.routeWebSocket(/\/ws$/, (ws) => {
+		if (blocked) {
+			void ws.close({ code: 4000, reason: 'test: offline' });
+			return;
+		}
+		connections += 1;
+		current = ws;
+		ws.connectToServer();
+	});
+	return {
+		get connections() {
+			return connections;
+		},
+		async drop() {
+			blocked = true;
+			await current?.close({ code: 4000, reason: 'test: connection lost' });
+		},
+		restore() {
+			blocked = false;
+		}
+	};
+}
