@@ -53,11 +53,12 @@ export function composer(page: Page) {
 	return page.getByRole('textbox', { name: /^Message #/ });
 }
 
-export async function send(page: Page, text: string) {
+/** Sends `text` and waits for it in the list (as `shown`, when markdown changes it). */
+export async function send(page: Page, text: string, shown = text) {
 	await composer(page).fill(text);
 	await composer(page).press('Enter');
 	await expect(composer(page)).toHaveValue('');
-	await expect(message(page, text)).toBeVisible();
+	await expect(message(page, shown)).toBeVisible();
 }
 
 /** The message list item whose own text (not a quoted reply) contains `text`. */
