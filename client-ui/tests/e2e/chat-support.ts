@@ -1,6 +1,15 @@
 /** Steps shared by the chat tests: communities, invites and messages through the UI. */
 import { expect, type BrowserContext, type Page, type WebSocketRoute } from '@playwright/test';
-import { label, OWNER, registerUser, signIn, uniqueName, type Account } from './support';
+import {
+	apiClient,
+	apiLogin,
+	label,
+	OWNER,
+	registerUser,
+	signIn,
+	uniqueName,
+	type Account
+} from './support';
 
 export interface Person {
 	account: Account;
@@ -8,17 +17,33 @@ export interface Person {
 }
 
 /**
- * A new account signed in in its own browser context; with `owner`, the instance owner
- * (communities are created by instance staff under the default COMMUNITY_CREATION_MODE).
+ * A new account signed in in its own browser context. `admin` makes it an instance
+ * admin (communities are created by instance staff under the default
+ * COMMUNITY_CREATION_MODE); a fresh admin per test keeps each one's community list short.
  */
-export async function person(context: BrowserContext, prefix: string | 'owner'): Promise<Person> {
-	const account =
-		prefix === 'owner'
-			? { username: OWNER.username, password: OWNER.password, recoveryCode: '' }
-			: await registerUser(prefix);
+export async function person(context: BrowserContext, prefix: string): Promise<Person> {
+	const account = prefix === 'admin' ? await registerAdmin() : await registerUser(prefix);
 	const page = await context.newPage();
 	await signIn(page, account.username, account.password);
 	return { account, page };
+}
+
+/** A new account that the owner makes an instance admin. */
+export async function registerAdmin(): Promise<Account> {
+	const account = await registerUser('admin');
+	const api = await apiClient();
+	const login = await api.post('/api/auth/login', {
+		data: { username: account.username, password: account.password }
+	});
+	const userId = (await login.json()).user.id as string;
+	const owner = await apiLogin(OWNER.username, OWNER.password);
+	const granted = await api.put(`/api/admin/users/${userId}/role`, {
+		headers: { authorization: `Bearer ${owner}` },
+		data: { role: 'admin' }
+	});
+	expect(granted.status(), await granted.text()).toBeLessThan(300);
+	await api.dispose();
+	return account;
 }
 
 /** Creates a community through the rail and lands in its #general channel. */

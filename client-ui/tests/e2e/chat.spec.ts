@@ -18,7 +18,7 @@ import {
 
 test('two people chat live in a community', async ({ newContext }) => {
 	test.setTimeout(120_000);
-	const alice = await person(await newContext(), 'owner');
+	const alice = await person(await newContext(), 'admin');
 	const bobContext = await newContext();
 	const socket = await controllableSocket(bobContext);
 	const bob = await person(bobContext, 'bob');
@@ -118,7 +118,7 @@ test('two people chat live in a community', async ({ newContext }) => {
 
 test('unread and mention badges, and the new-messages separator', async ({ newContext }) => {
 	test.setTimeout(90_000);
-	const alice = await person(await newContext(), 'owner');
+	const alice = await person(await newContext(), 'admin');
 	const bob = await person(await newContext(), 'ben');
 	await createCommunity(alice.page);
 	await acceptInvite(bob.page, await invitePath(alice.page));
@@ -135,9 +135,7 @@ test('unread and mention badges, and the new-messages separator', async ({ newCo
 	await expect(bob.page.getByRole('separator', { name: 'New messages' })).toBeVisible();
 	// The separator sits right before the first unread message.
 	await expect(
-		bob.page
-			.getByRole('separator', { name: 'New messages' })
-			.locator('xpath=following-sibling::li[1]')
+		bob.page.locator('li:has(> [role="separator"][aria-label="New messages"]) + li')
 	).toContainText('First new message');
 	// Reading clears the badge.
 	await expect(rail.getByRole('link', { name: /, unread messages$/ })).toHaveCount(0);

@@ -16,7 +16,7 @@ const PAYLOADS = [
 
 test('markdown renders; HTML and script links in messages do nothing', async ({ newContext }) => {
 	test.setTimeout(90_000);
-	const alice = await person(await newContext(), 'owner');
+	const alice = await person(await newContext(), 'admin');
 	const bob = await person(await newContext(), 'reader');
 	const dialogs: string[] = [];
 	for (const page of [alice.page, bob.page]) page.on('dialog', (d) => dialogs.push(d.message()));

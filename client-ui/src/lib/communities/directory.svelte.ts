@@ -123,6 +123,50 @@ export class CommunityDirectory {
 		return community;
 	}
 
+	async update(communityId: string, body: Schemas['UpdateCommunityRequest']): Promise<Community> {
+		const community = await unwrap(
+			this.api.PATCH('/api/communities/{community_id}', {
+				params: { path: { community_id: communityId } },
+				body
+			})
+		);
+		this.addCommunity(community);
+		return community;
+	}
+
+	async createGroup(communityId: string, name: string): Promise<Group> {
+		const group = await unwrap(
+			this.api.POST('/api/communities/{community_id}/groups', {
+				params: { path: { community_id: communityId } },
+				body: { name, visibility: 'public' }
+			})
+		);
+		const groups = this.structure.get(communityId) ?? [];
+		this.structure.set(communityId, [...groups, { group, channels: [] }]);
+		return group;
+	}
+
+	async createChannel(groupId: string, body: Schemas['CreateChannelRequest']): Promise<Channel> {
+		const channel = await unwrap(
+			this.api.POST('/api/groups/{group_id}/channels', {
+				params: { path: { group_id: groupId } },
+				body
+			})
+		);
+		this.channelChanged(channel);
+		return channel;
+	}
+	async updateChannel(channelId: string, body: Schemas['UpdateChannelRequest']): Promise<Channel> {
+		const channel = await unwrap(
+			this.api.PATCH('/api/channels/{channel_id}', {
+				params: { path: { channel_id: channelId } },
+				body
+			})
+		);
+		this.channelChanged(channel);
+		return channel;
+	}
+
 	private addCommunity(community: Community): void {
 		this.communities = [...this.communities.filter((c) => c.id !== community.id), community];
 	}
