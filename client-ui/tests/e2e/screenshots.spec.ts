@@ -4,6 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { seedConversation } from './screenshot-chat';
 import { label, OWNER, registerUser, signIn } from './support';
 
 const VIEWPORTS = {
@@ -42,6 +43,10 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
 			await signIn(page, OWNER.username, OWNER.password);
 			await shot('home');
 			if (device === 'phone') await navigationDrawer(page, shot);
+
+			// The main chat screen: a community with a conversation, members and reactions.
+			await seedConversation(page, device === 'phone');
+			await shot('chat');
 
 			for (const [path, name] of [
 				['/settings/profile', 'settings-profile'],

@@ -1,0 +1,249 @@
+/**
+ * The signed-in user's chat state: communities and channels, timelines, unread counts,
+ * presence and typing, all fed by one {@link Realtime} connection. One instance per
+ * signed-in user (created by `ChatProvider`), reached with `useChat()`.
+ */
+import { unwrap, type Api, type AccessTokenSource } from '$api/client';
+import { CommunityDirectory } from '$lib/communities/directory.svelte';
+import { type Message } from '$lib/messages/merge';
+import { Timeline } from '$lib/messages/timeline.svelte';
+import { UnreadCounts } from '$lib/messages/unread.svelte';
+import { PresenceState, TypingState } from '$lib/presence/presence.svelte';
+import { Realtime, type SocketLike } from '$lib/realtime/realtime.svelte';
+
+/** The server accepts one typing event per 3 s per channel. */
+const TYPING_THROTTLE_MS = 3000;
+
+export interface ChatOptions {
+	api: Api;
+	tokens: AccessTokenSource;
+	selfId: string;
+	createSocket?: (url: string) => SocketLike;
+}
+
+export class Chat {
+	readonly api: Api;
+	readonly selfId: string;
+	readonly realtime: Realtime;
+	readonly directory: CommunityDirectory;
+	readonly unread: UnreadCounts;
+	readonly presence = new PresenceState();
+	readonly typing = new TypingState();
+	/** The channel on screen, whose new messages count as read. */
+	activeChannelId = $state<string | null>(null);
+
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+	private readonly timelines = new Map<string, Timeline>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+	private readonly lastTypingSent = new Map<string, number>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+	private readonly readSent = new Map<string, string>();
+	private readonly cleanups: (() => void)[] = [];
+
+	constructor(options: ChatOptions) {
+		this.api = options.api;
+		this.selfId = options.selfId;
+		this.realtime = new Realtime({ tokens: options.tokens, createSocket: options.createSocket });
+		this.directory = new CommunityDirectory(this.api);
+		this.unread = new UnreadCounts(this.api);
+	}
+
+	start(): void {
+		this.subscribe();
+		this.realtime.start();
+		void this.loadCommunities();
+		void this.unread.refresh().catch(() => {});
+		const online = () => this.realtime.retryNow();
+		window.addEventListener('online', online);
+		this.cleanups.push(() => window.removeEventListener('online', online));
+	}
+
+	stop(): void {
+		this.realtime.stop();
+		for (const cleanup of this.cleanups.splice(0)) cleanup();
+	}
+
+	timeline(channelId: string): Timeline {
+		let timeline = this.timelines.get(channelId);
+		if (!timeline) this.timelines.set(channelId, (timeline = new Timeline(this.api, channelId)));
+		return timeline;
+	}
+
+	async send(channelId: string, content: string, replyToId?: string | null): Promise<Message> {
+		const message = await unwrap(
+			this.api.POST('/api/channels/{channel_id}/messages', {
+				params: { path: { channel_id: channelId } },
+				body: { content, reply_to_id: replyToId ?? null }
+			})
+		);
+		this.timelines.get(channelId)?.upsert(message);
+		this.unread.read(channelId, message.id);
+		return message;
+	}
+
+	async edit(message: Message, content: string): Promise<void> {
+		const updated = await unwrap(
+			this.api.PATCH('/api/messages/{message_id}', {
+				params: { path: { message_id: message.id } },
+				body: { content }
+			})
+		);
+		this.timelines.get(message.channel_id)?.upsert(updated);
+	}
+
+	async delete(message: Message): Promise<void> {
+		await unwrap(
+			this.api.DELETE('/api/messages/{message_id}', {
+				params: { path: { message_id: message.id } }
+			})
+		);
+		this.timelines.get(message.channel_id)?.remove(message.id);
+	}
+
+	async toggleReaction(message: Message, emoji: string): Promise<void> {
+		const mine = message.reactions.some(
+			(r) => r.emoji === emoji && r.user_ids.includes(this.selfId)
+		);
+		const params = { params: { path: { message_id: message.id, emoji } } };
+		await unwrap(
+			mine
+				? this.api.DELETE('/api/messages/{message_id}/reactions/{emoji}', params)
+				: this.api.PUT('/api/messages/{message_id}/reactions/{emoji}', params)
+		);
+		this.timelines.get(message.channel_id)?.react(message.id, emoji, this.selfId, !mine);
+	}
+
+	/** Tells the others we are typing, at most once per throttle window. */
+	typed(channelId: string): void {
+		const now = Date.now();
+		if (now - (this.lastTypingSent.get(channelId) ?? 0) < TYPING_THROTTLE_MS) return;
+		if (this.realtime.signal({ type: 'typing', channel_id: channelId })) {
+			this.lastTypingSent.set(channelId, now);
+		}
+	}
+
+	/** Marks the channel read up to its newest loaded message. */
+	markRead(channelId: string): void {
+		const last = this.timelines.get(channelId)?.lastId;
+		if (!last || this.readSent.get(channelId) === last) return;
+		const entry = this.unread.get(channelId);
+		this.unread.read(channelId, last);
+		if (entry.unread === 0 && entry.lastReadId && entry.lastReadId >= last) return;
+		this.readSent.set(channelId, last);
+		void unwrap(
+			this.api.POST('/api/channels/{channel_id}/read', {
+				params: { path: { channel_id: channelId } },
+				body: { message_id: last }
+			})
+		).catch(() => this.readSent.delete(channelId));
+	}
+
+	/** The communities and their channels (for the unread badges in the rail). */
+	private async loadCommunities(): Promise<void> {
+		try {
+			await this.directory.load();
+			await Promise.all(
+				this.directory.communities.map((c) => this.directory.loadStructure(c.id).catch(() => {}))
+			);
+		} catch {
+			// Shown as an empty rail; the next reconnect tries again.
+		}
+	}
+
+	/** Loads a community's channels, members and presence (when it is opened). */
+	async openCommunity(communityId: string): Promise<void> {
+		await Promise.all([
+			this.directory.loadStructure(communityId),
+			this.directory.loadMembers(communityId).catch(() => {}),
+			this.loadPresence(communityId)
+		]);
+	}
+
+	private async loadPresence(communityId: string): Promise<void> {
+		try {
+			const list = await unwrap(
+				this.api.GET('/api/communities/{community_id}/presence', {
+					params: { path: { community_id: communityId } }
+				})
+			);
+			for (const entry of list) this.presence.set(entry.user_id, entry.status);
+		} catch {
+			// Presence is decoration; the member list still shows everyone.
+		}
+	}
+
+	/** After a reconnect: fetch what was missed (docs/realtime.md, "Reconnecting without loss"). */
+	private async resume(): Promise<void> {
+		const active = this.activeChannelId;
+		for (const id of [...this.timelines.keys()]) {
+			// Timelines not on screen are dropped and reloaded when opened again.
+			if (id !== active) this.timelines.delete(id);
+		}
+		await Promise.all([
+			active ? this.timelines.get(active)?.catchUp() : null,
+			this.unread.refresh(),
+			this.loadCommunities()
+		]).catch(() => {});
+	}
+
+	private subscribe(): void {
+		const rt = this.realtime;
+		this.cleanups.push(
+			rt.onResume(() => void this.resume()),
+			rt.on('ready', (e) => {
+				for (const p of e.presences) this.presence.set(p.user_id, p.status);
+				this.presence.set(this.selfId, 'online');
+			}),
+			rt.on('message_created', ({ message }) => this.received(message)),
+			rt.on('message_updated', ({ message }) =>
+				this.timelines.get(message.channel_id)?.upsert(message)
+			),
+			rt.on('message_deleted', (e) => this.timelines.get(e.channel_id)?.remove(e.message_id)),
+			rt.on('reaction_added', (e) =>
+				this.timelines.get(e.channel_id)?.react(e.message_id, e.emoji, e.user_id, true)
+			),
+			rt.on('reaction_removed', (e) =>
+				this.timelines.get(e.channel_id)?.react(e.message_id, e.emoji, e.user_id, false)
+			),
+			rt.on('pins_updated', (e) =>
+				this.timelines.get(e.channel_id)?.patch(e.message_id, (m) => ({ ...m, pinned: e.pinned }))
+			),
+			rt.on('typing', (e) => {
+				if (e.user_id !== this.selfId) this.typing.started(e.channel_id, e.user_id);
+			}),
+			rt.on('presence', (e) => this.presence.set(e.user_id, e.status)),
+			rt.on('read_state_updated', (e) => this.unread.read(e.channel_id, e.message_id)),
+			rt.on('channel_created', (e) => this.directory.channelChanged(e.channel)),
+			rt.on('channel_updated', (e) => this.directory.channelChanged(e.channel)),
+			rt.on('channel_deleted', (e) => this.directory.channelDeleted(e.channel_id)),
+			rt.on('member_joined', (e) => {
+				this.directory.memberChanged(e.community_id, e.member);
+				// Their presence was announced before we shared a community: ask for it.
+				void this.loadPresence(e.community_id);
+			}),
+			rt.on('member_updated', (e) => this.directory.memberChanged(e.community_id, e.member)),
+			rt.on('member_left', (e) => this.directory.memberLeft(e.community_id, e.user_id)),
+			rt.on('community_removed', (e) => this.directory.removeCommunity(e.community_id)),
+			rt.on('access_changed', () => {
+				void this.directory.load().catch(() => {});
+				for (const id of this.directory.structure.keys()) {
+					void this.directory.loadStructure(id).catch(() => {});
+				}
+			})
+		);
+	}
+
+	private received(message: Message): void {
+		this.timelines.get(message.channel_id)?.upsert(message);
+		if (message.thread_id) return;
+		const author = message.author?.id;
+		if (author) this.typing.stopped(message.channel_id, author);
+		if (author === this.selfId) {
+			this.unread.read(message.channel_id, message.id);
+			return;
+		}
+		const reading =
+			message.channel_id === this.activeChannelId && document.visibilityState === 'visible';
+		if (!reading) this.unread.received(message, this.selfId);
+	}
+}

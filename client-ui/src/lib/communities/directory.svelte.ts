@@ -1,0 +1,224 @@
+/**
+ * The communities the user belongs to, each one's groups and channels (what the sidebar
+ * shows) and members, kept current by the realtime events that change them.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import { unwrap, type Api, type Schemas } from '$api/client';
+
+export type Community = Schemas['CommunityView'];
+export type Group = Schemas['GroupView'];
+export type Channel = Schemas['ChannelView'];
+export type Member = Schemas['MemberView'];
+
+export interface GroupWithChannels {
+	group: Group;
+	channels: Channel[];
+}
+
+const MEMBER_PAGE = 200;
+
+export class CommunityDirectory {
+	communities = $state.raw<Community[]>([]);
+	loaded = $state(false);
+	/** Groups (with their channels) per community ID. */
+	readonly structure = new SvelteMap<string, GroupWithChannels[]>();
+	readonly members = new SvelteMap<string, Member[]>();
+
+	private readonly api: Api;
+
+	constructor(api: Api) {
+		this.api = api;
+	}
+
+	async load(): Promise<void> {
+		this.communities = await unwrap(this.api.GET('/api/communities'));
+		this.loaded = true;
+	}
+
+	community(id: string): Community | undefined {
+		return this.communities.find((c) => c.id === id);
+	}
+
+	/** The channel and its community, among the loaded structures. */
+	channel(id: string): { channel: Channel; communityId: string } | undefined {
+		for (const [communityId, groups] of this.structure) {
+			for (const { channels } of groups) {
+				const channel = channels.find((c) => c.id === id);
+				if (channel) return { channel, communityId };
+			}
+		}
+		return undefined;
+	}
+
+	channelsOf(communityId: string): Channel[] {
+		return (this.structure.get(communityId) ?? []).flatMap((g) => g.channels);
+	}
+
+	async loadStructure(communityId: string): Promise<GroupWithChannels[]> {
+		const groups = await unwrap(
+			this.api.GET('/api/communities/{community_id}/groups', {
+				params: { path: { community_id: communityId } }
+			})
+		);
+		const structure = await Promise.all(
+			groups
+				.toSorted((a, b) => a.position - b.position)
+				.map(async (group) => ({
+					group,
+					channels: await unwrap(
+						this.api.GET('/api/groups/{group_id}/channels', {
+							params: { path: { group_id: group.id } }
+						})
+					)
+						.then((list) => list.toSorted((a, b) => a.position - b.position))
+						// A private group the user is not in: shown without channels.
+						.catch(() => [] as Channel[])
+				}))
+		);
+		this.structure.set(communityId, structure);
+		return structure;
+	}
+
+	async loadMembers(communityId: string): Promise<Member[]> {
+		const all: Member[] = [];
+		let after: string | undefined;
+		for (;;) {
+			const page = await unwrap(
+				this.api.GET('/api/communities/{community_id}/members', {
+					params: { path: { community_id: communityId }, query: { after, limit: MEMBER_PAGE } }
+				})
+			);
+			all.push(...page);
+			if (page.length < MEMBER_PAGE) break;
+			after = page.at(-1)!.user_id;
+		}
+		this.members.set(communityId, all);
+		return all;
+	}
+
+	async create(name: string): Promise<Community> {
+		const community = await unwrap(this.api.POST('/api/communities', { body: { name } }));
+		// A new community starts with one group and one channel to talk in.
+		const group = await unwrap(
+			this.api.POST('/api/communities/{community_id}/groups', {
+				params: { path: { community_id: community.id } },
+				body: { name: 'Text channels', visibility: 'public' }
+			})
+		);
+		await unwrap(
+			this.api.POST('/api/groups/{group_id}/channels', {
+				params: { path: { group_id: group.id } },
+				body: { name: 'general', kind: 'text' }
+			})
+		);
+		this.addCommunity(community);
+		return community;
+	}
+
+	async join(code: string): Promise<Community> {
+		const community = await unwrap(
+			this.api.POST('/api/invites/{code}/accept', { params: { path: { code } } })
+		);
+		this.addCommunity(community);
+		return community;
+	}
+
+	async update(communityId: string, body: Schemas['UpdateCommunityRequest']): Promise<Community> {
+		const community = await unwrap(
+			this.api.PATCH('/api/communities/{community_id}', {
+				params: { path: { community_id: communityId } },
+				body
+			})
+		);
+		this.addCommunity(community);
+		return community;
+	}
+
+	async createGroup(communityId: string, name: string): Promise<Group> {
+		const group = await unwrap(
+			this.api.POST('/api/communities/{community_id}/groups', {
+				params: { path: { community_id: communityId } },
+				body: { name, visibility: 'public' }
+			})
+		);
+		const groups = this.structure.get(communityId) ?? [];
+		this.structure.set(communityId, [...groups, { group, channels: [] }]);
+		return group;
+	}
+
+	async createChannel(groupId: string, body: Schemas['CreateChannelRequest']): Promise<Channel> {
+		const channel = await unwrap(
+			this.api.POST('/api/groups/{group_id}/channels', {
+				params: { path: { group_id: groupId } },
+				body
+			})
+		);
+		this.channelChanged(channel);
+		return channel;
+	}
+	async updateChannel(channelId: string, body: Schemas['UpdateChannelRequest']): Promise<Channel> {
+		const channel = await unwrap(
+			this.api.PATCH('/api/channels/{channel_id}', {
+				params: { path: { channel_id: channelId } },
+				body
+			})
+		);
+		this.channelChanged(channel);
+		return channel;
+	}
+
+	private addCommunity(community: Community): void {
+		this.communities = [...this.communities.filter((c) => c.id !== community.id), community];
+	}
+
+	removeCommunity(id: string): void {
+		this.communities = this.communities.filter((c) => c.id !== id);
+		this.structure.delete(id);
+		this.members.delete(id);
+	}
+
+	channelChanged(channel: Channel): void {
+		if (!channel.community_id) return;
+		const groups = this.structure.get(channel.community_id);
+		if (!groups) return;
+		const next = groups.map((entry) => {
+			const others = entry.channels.filter((c) => c.id !== channel.id);
+			if (entry.group.id !== channel.group_id) {
+				return others.length === entry.channels.length ? entry : { ...entry, channels: others };
+			}
+			return {
+				...entry,
+				channels: [...others, channel].toSorted((a, b) => a.position - b.position)
+			};
+		});
+		this.structure.set(channel.community_id, next);
+	}
+
+	channelDeleted(channelId: string): void {
+		const found = this.channel(channelId);
+		if (!found) return;
+		const groups = this.structure.get(found.communityId)!;
+		this.structure.set(
+			found.communityId,
+			groups.map((entry) => ({
+				...entry,
+				channels: entry.channels.filter((c) => c.id !== channelId)
+			}))
+		);
+	}
+
+	memberChanged(communityId: string, member: Member): void {
+		const list = this.members.get(communityId);
+		if (!list) return;
+		this.members.set(communityId, [...list.filter((m) => m.user_id !== member.user_id), member]);
+	}
+
+	memberLeft(communityId: string, userId: string): void {
+		const list = this.members.get(communityId);
+		if (list)
+			this.members.set(
+				communityId,
+				list.filter((m) => m.user_id !== userId)
+			);
+	}
+}

@@ -1,0 +1,67 @@
+/**
+ * Unread and mention counts per channel, from `GET /api/unread`, moved by live messages
+ * and by reading. The last read ID also places the "new messages" separator.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import { unwrap, type Api } from '$api/client';
+import type { Message } from './merge';
+
+export interface UnreadEntry {
+	unread: number;
+	mentions: number;
+	lastReadId: string | null;
+}
+
+export class UnreadCounts {
+	readonly channels = new SvelteMap<string, UnreadEntry>();
+	private readonly api: Api;
+
+	constructor(api: Api) {
+		this.api = api;
+	}
+
+	async refresh(): Promise<void> {
+		const list = await unwrap(this.api.GET('/api/unread'));
+		this.channels.clear();
+		for (const entry of list) {
+			this.channels.set(entry.channel_id, {
+				unread: entry.unread_count,
+				mentions: entry.mention_count,
+				lastReadId: entry.last_read_id ?? null
+			});
+		}
+	}
+
+	get(channelId: string): UnreadEntry {
+		return this.channels.get(channelId) ?? { unread: 0, mentions: 0, lastReadId: null };
+	}
+
+	/** Counts a message someone else wrote in a channel the user is not reading now. */
+	received(message: Message, selfId: string): void {
+		const entry = this.get(message.channel_id);
+		const mentioned = message.mentions_everyone || message.mentions.includes(selfId);
+		this.channels.set(message.channel_id, {
+			...entry,
+			unread: entry.unread + 1,
+			mentions: entry.mentions + (mentioned ? 1 : 0)
+		});
+	}
+
+	/** The user has read up to `messageId` here (or on another device). */
+	read(channelId: string, messageId: string): void {
+		const entry = this.get(channelId);
+		if (entry.lastReadId && entry.lastReadId >= messageId && entry.unread === 0) return;
+		this.channels.set(channelId, { unread: 0, mentions: 0, lastReadId: messageId });
+	}
+
+	total(channelIds: readonly string[]): { unread: number; mentions: number } {
+		let unread = 0;
+		let mentions = 0;
+		for (const id of channelIds) {
+			const entry = this.channels.get(id);
+			unread += entry?.unread ?? 0;
+			mentions += entry?.mentions ?? 0;
+		}
+		return { unread, mentions };
+	}
+}

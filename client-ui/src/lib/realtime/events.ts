@@ -1,0 +1,75 @@
+/**
+ * The WebSocket protocol, mirrored from the server's `ClientFrame` and `ServerEvent`
+ * (server/src/api/realtime.rs; see docs/realtime.md). One typed map of events feeds
+ * the event bus in {@link Realtime}.
+ */
+import type { Schemas } from '$api/client';
+
+type MessageView = Schemas['MessageView'];
+type PresenceStatus = Schemas['PresenceStatus'];
+
+export interface ServerEventMap {
+	ready: {
+		user: Schemas['UserProfile'];
+		session_id: string;
+		heartbeat_interval_ms: number;
+		presences: Schemas['PresenceView'][];
+	};
+	ack: { nonce: string; message?: MessageView };
+	error: { nonce?: string; code: string; message: string };
+	pong: Record<string, never>;
+	message_created: { message: MessageView };
+	message_updated: { message: MessageView };
+	message_deleted: { channel_id: string; message_id: string };
+	reaction_added: { channel_id: string; message_id: string; user_id: string; emoji: string };
+	reaction_removed: { channel_id: string; message_id: string; user_id: string; emoji: string };
+	poll_updated: { poll: Schemas['PollView'] };
+	pins_updated: { channel_id: string; message_id: string; pinned: boolean };
+	typing: { channel_id: string; user_id: string };
+	presence: { user_id: string; status: PresenceStatus };
+	read_receipt: { channel_id: string; user_id: string; message_id: string };
+	read_state_updated: { channel_id: string; message_id: string };
+	channel_created: { channel: Schemas['ChannelView'] };
+	channel_updated: { channel: Schemas['ChannelView'] };
+	channel_deleted: { channel_id: string };
+	member_joined: { community_id: string; member: Schemas['MemberView'] };
+	member_updated: { community_id: string; member: Schemas['MemberView'] };
+	member_left: { community_id: string; user_id: string };
+	community_removed: { community_id: string; reason: string };
+	access_changed: Record<string, never>;
+}
+
+export type ServerEventType = keyof ServerEventMap;
+export type ServerEvent = {
+	[K in ServerEventType]: { type: K } & ServerEventMap[K];
+}[ServerEventType];
+
+/** Client actions that the server answers with `ack` or `error` (they carry a nonce). */
+export type ClientAction =
+	| {
+			type: 'send_message';
+			channel_id: string;
+			content: string;
+			reply_to_id?: string | null;
+			thread_id?: string | null;
+	  }
+	| { type: 'edit_message'; message_id: string; content: string }
+	| { type: 'delete_message'; message_id: string }
+	| { type: 'add_reaction'; message_id: string; emoji: string }
+	| { type: 'remove_reaction'; message_id: string; emoji: string }
+	| { type: 'set_presence'; status: PresenceStatus }
+	| { type: 'mark_read'; channel_id: string; message_id: string };
+
+/** Frames without an answer. */
+export type ClientSignal = { type: 'typing'; channel_id: string } | { type: 'ping' };
+
+/** Close codes of the gateway (docs/realtime.md). */
+export const CloseCode = {
+	authenticationFailed: 4001,
+	authenticationTimeout: 4002,
+	sessionEnded: 4003,
+	tooManyConnections: 4004,
+	heartbeatMissed: 4005,
+	resync: 4009,
+	serviceRestart: 1012
+} as const;

@@ -1,0 +1,110 @@
+/**
+ * Accessibility of the chat screens: axe (WCAG 2 A and AA) on a channel with messages,
+ * reactions and the member list, on the community settings and on the sign-in page, in
+ * both themes; keyboard use of the message list and composer; the phone layout.
+ */
+import { expect, expectAccessible, test } from './fixtures';
+import {
+	acceptInvite,
+	composer,
+	createCommunity,
+	invitePath,
+	message,
+	person,
+	send
+} from './chat-support';
+
+for (const theme of ['dark', 'light'] as const) {
+	test(`chat screens have no serious violations (${theme})`, async ({ newContext }) => {
+		test.setTimeout(90_000);
+		const alice = await person(await newContext(), 'admin');
+		const bob = await person(await newContext(), 'axe');
+		for (const page of [alice.page, bob.page]) await page.emulateMedia({ colorScheme: theme });
+		await createCommunity(alice.page);
+		await acceptInvite(bob.page, await invitePath(alice.page));
+		await send(bob.page, 'Hello **everyone**, see https://example.org', 'Hello everyone');
+		await send(alice.page, '```js\nconst answer = 42;\n```', 'const answer');
+		const hello = message(alice.page, 'Hello everyone');
+		await hello.hover();
+		await hello.getByRole('button', { name: 'Add reaction' }).click();
+		await hello.getByRole('button', { name: 'React with 🎉' }).click();
+		await expect(hello.getByRole('button', { name: /🎉 1 reaction/ })).toBeVisible();
+		await expectAccessible(alice.page, `chat (${theme})`);
+
+		await alice.page.getByRole('link', { name: 'Community settings' }).click();
+		await expect(
+			alice.page.getByRole('heading', { name: 'Community settings', level: 1 })
+		).toBeVisible();
+		await expectAccessible(alice.page, `community settings (${theme})`);
+
+		await bob.page.getByRole('link', { name: 'User settings' }).click();
+		await bob.page.getByRole('button', { name: 'Log out' }).click();
+		await expect(bob.page.getByRole('heading', { name: 'Welcome back' })).toBeVisible();
+		await expectAccessible(bob.page, `sign-in (${theme})`);
+	});
+}
+
+test('the chat works from the keyboard', async ({ newContext }) => {
+	const alice = await person(await newContext(), 'admin');
+	await createCommunity(alice.page);
+	const page = alice.page;
+	await send(page, 'Keyboard message');
+
+	// After a reload, the first Tab reaches the skip link, which jumps to the content.
+	await page.reload();
+	await expect(message(page, 'Keyboard message')).toBeVisible();
+	await page.keyboard.press('Tab');
+	const skip = page.getByRole('link', { name: 'Skip to content' });
+	await expect(skip).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(page.locator('#main')).toBeFocused();
+
+	// Message actions are reachable with Tab and show when focused.
+	const item = message(page, 'Keyboard message');
+	const react = item.getByRole('button', { name: 'Add reaction' });
+	await react.focus();
+	await expect(react).toBeVisible();
+	await page.keyboard.press('Enter');
+	await expect(item.getByRole('button', { name: 'React with 👍' })).toBeFocused();
+	await page.keyboard.press('ArrowRight');
+	await expect(item.getByRole('button', { name: 'React with ❤️' })).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(item.getByRole('button', { name: /❤️ 1 reaction, including yours/ })).toBeVisible();
+
+	// Shift+Enter adds a line; Enter sends.
+	await composer(page).focus();
+	await page.keyboard.type('line one');
+	await page.keyboard.press('Shift+Enter');
+	await page.keyboard.type('line two');
+	await expect(composer(page)).toHaveValue('line one\nline two');
+	await page.keyboard.press('Enter');
+	await expect(message(page, 'line two')).toBeVisible();
+	// Escape in the edit box cancels and returns to the composer.
+	await page.keyboard.press('ArrowUp');
+	await expect(page.getByRole('textbox', { name: 'Edit message' })).toBeFocused();
+	await page.keyboard.press('Escape');
+	await expect(composer(page)).toBeFocused();
+});
+
+test('phone width: channels in the drawer, members on demand', async ({ newContext }) => {
+	const alice = await person(await newContext({ viewport: { width: 390, height: 844 } }), 'admin');
+	const page = alice.page;
+	await page.getByRole('button', { name: 'Open navigation' }).click();
+	await createCommunity(page);
+	await expect(page.getByRole('button', { name: 'Open navigation' })).toHaveAttribute(
+		'aria-expanded',
+		'false'
+	);
+	await send(page, 'Hello from a phone');
+	// The member list stays out of the way until asked for.
+	await expect(page.getByRole('complementary', { name: 'Members' })).toHaveCount(0);
+	await page.getByRole('button', { name: 'Show members' }).click();
+	await expect(page.getByRole('complementary', { name: 'Members' })).toBeVisible();
+	await page.getByRole('button', { name: 'Hide members' }).click();
+	// The drawer holds the channel list.
+	await page.getByRole('button', { name: 'Open navigation' }).click();
+	await expect(page.getByRole('link', { name: 'general' })).toBeVisible();
+	await expectAccessible(page, 'phone navigation with channels');
+	await page.getByRole('link', { name: 'general' }).click();
+	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
+});

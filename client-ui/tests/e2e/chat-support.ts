@@ -1,0 +1,126 @@
+/** Steps shared by the chat tests: communities, invites and messages through the UI. */
+import { expect, type BrowserContext, type Page, type WebSocketRoute } from '@playwright/test';
+import {
+	apiClient,
+	apiLogin,
+	label,
+	OWNER,
+	registerUser,
+	signIn,
+	uniqueName,
+	type Account
+} from './support';
+
+export interface Person {
+	account: Account;
+	page: Page;
+}
+
+/**
+ * A new account signed in in its own browser context. `admin` makes it an instance
+ * admin (communities are created by instance staff under the default
+ * COMMUNITY_CREATION_MODE); a fresh admin per test keeps each one's community list short.
+ */
+export async function person(context: BrowserContext, prefix: string): Promise<Person> {
+	const account = prefix === 'admin' ? await registerAdmin() : await registerUser(prefix);
+	const page = await context.newPage();
+	await signIn(page, account.username, account.password);
+	return { account, page };
+}
+
+/** A new account that the owner makes an instance admin. */
+export async function registerAdmin(): Promise<Account> {
+	const account = await registerUser('admin');
+	const api = await apiClient();
+	const login = await api.post('/api/auth/login', {
+		data: { username: account.username, password: account.password }
+	});
+	const userId = (await login.json()).user.id as string;
+	const owner = await apiLogin(OWNER.username, OWNER.password);
+	const granted = await api.put(`/api/admin/users/${userId}/role`, {
+		headers: { authorization: `Bearer ${owner}` },
+		data: { role: 'admin' }
+	});
+	expect(granted.status(), await granted.text()).toBeLessThan(300);
+	await api.dispose();
+	return account;
+}
+
+/** Creates a community through the rail and lands in its #general channel. */
+export async function createCommunity(page: Page, name = uniqueName('Community ')) {
+	await page.getByRole('button', { name: 'Create a community' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Create a community' });
+	await dialog.getByLabel(label('Community name')).fill(name);
+	await dialog.getByRole('button', { name: 'Create' }).click();
+	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
+	await expect(page).toHaveURL(/\/c\/[0-9a-f-]+\/[0-9a-f-]+$/);
+	return name;
+}
+
+/** Makes an invite for the open community and returns its link's path. */
+export async function invitePath(page: Page): Promise<string> {
+	await page.getByRole('button', { name: 'Invite people' }).click();
+	const dialog = page.getByRole('dialog', { name: /^Invite people to / });
+	const link = await dialog.getByTestId('invite-link').inputValue();
+	expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]+$/);
+	await page.keyboard.press('Escape');
+	await expect(dialog).toHaveCount(0);
+	return new URL(link).pathname;
+}
+
+export async function acceptInvite(page: Page, path: string) {
+	await page.goto(path);
+	await page.getByRole('button', { name: 'Join community' }).click();
+	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
+}
+
+export function composer(page: Page) {
+	return page.getByRole('textbox', { name: /^Message #/ });
+}
+
+/** Sends `text` and waits for it in the list (as `shown`, when markdown changes it). */
+export async function send(page: Page, text: string, shown = text) {
+	await composer(page).fill(text);
+	await composer(page).press('Enter');
+	await expect(composer(page)).toHaveValue('');
+	await expect(message(page, shown)).toBeVisible();
+}
+
+/** The message list item whose own text (not a quoted reply) contains `text`. */
+export function message(page: Page, text: string) {
+	return page
+		.getByRole('region', { name: /^Messages in #/ })
+		.getByRole('listitem')
+		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
+}
+
+/**
+ * Routes the context's WebSocket through the test so it can be cut: `drop()` closes the
+ * live connection and refuses new ones until `restore()`.
+ */
+export async function controllableSocket(context: BrowserContext) {
+	let blocked = false;
+	let current: WebSocketRoute | null = null;
+	let connections = 0;
+	await context.routeWebSocket(/\/ws$/, (ws) => {
+		if (blocked) {
+			void ws.close({ code: 4000, reason: 'test: offline' });
+			return;
+		}
+		connections += 1;
+		current = ws;
+		ws.connectToServer();
+	});
+	return {
+		get connections() {
+			return connections;
+		},
+		async drop() {
+			blocked = true;
+			await current?.close({ code: 4000, reason: 'test: connection lost' });
+		},
+		restore() {
+			blocked = false;
+		}
+	};
+}
