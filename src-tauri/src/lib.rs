@@ -44,6 +44,7 @@ pub fn run() {
                 &paths.app_data_dir()?.join("host"),
             );
             app.manage(desktop);
+            exit_on_terminate(app.handle().clone());
             if let Err(err) = tray::create(app.handle()) {
                 // A desktop without a tray (or a headless test) still gets the window.
                 tracing::warn!(error = %err, "no tray icon");
@@ -76,6 +77,22 @@ pub fn run() {
             }
         }
     });
+}
+
+/// SIGTERM (logout, `kill`, test drivers) exits like "Quit", so host mode still
+/// stops the server gracefully.
+fn exit_on_terminate(app: AppHandle) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            terminate.recv().await;
+            tracing::info!("terminate signal: quitting");
+            app.exit(0);
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = app;
 }
 
 pub(crate) fn show_main_window(app: &AppHandle) {
