@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, the Rust test suites on SQLite and
-# PostgreSQL, OpenAPI validation, and the web client's checks, unit tests and browser
-# tests (scripts/test-web.sh). Used by developers and by .ci/run.
+# PostgreSQL (with the desktop crate), OpenAPI validation, the desktop app's
+# real-keyring test (scripts/test-keyring.sh), the web client's checks, unit tests and
+# browser tests (scripts/test-web.sh), and the desktop app's GUI tests
+# (scripts/test-desktop-e2e.sh). Used by developers and by .ci/run.
 #
 #   TEST_DATABASE_URL  PostgreSQL server URL whose user may create databases
 #                      (default: postgres://postgres@127.0.0.1:5432/postgres when it answers)
@@ -36,6 +38,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 banner "cargo test"
 cargo test --workspace --locked
 
+banner "desktop: OS keyring"
+./scripts/test-keyring.sh
+
 banner "OpenAPI document"
 venv="$HOME/.cache/chatalot/venv"
 if [[ ! -x "$venv/bin/openapi-spec-validator" ]]; then
@@ -54,5 +59,8 @@ fi
 
 banner "web client"
 ./scripts/test-web.sh
+
+banner "desktop app (GUI)"
+./scripts/test-desktop-e2e.sh
 
 banner "all checks passed"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# GUI end-to-end tests of the desktop app (src-tauri/tests/e2e/desktop_e2e.py): the
+# built app under Xvfb, driven by tauri-driver + WebKitWebDriver, inside a private
+# D-Bus session with an unlocked GNOME Keyring and temporary XDG folders (the user's
+# own keyring and app data are never touched). Screenshots and logs go to
+# test-results/desktop/ (not committed).
+#
+# Needs the web client built (client-ui/build) and the server binary; builds the app.
+# Missing tools skip the tests with a banner, except under CI=true, where they fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/chatalot/target}"
+results="$PWD/test-results/desktop"
+
+banner() { printf '\n==================== %s ====================\n' "$*"; }
+skip() {
+  if [[ "${CI:-false}" == "true" ]]; then
+    echo "error: desktop e2e cannot run: $*" >&2
+    exit 1
+  fi
+  banner "DESKTOP E2E SKIPPED: $*"
+  exit 0
+}
+
+if [[ "${1:-}" != "--inside" ]]; then
+  missing=()
+  for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon secret-tool python3; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  ((${#missing[@]} == 0)) || skip "missing ${missing[*]} (see docs/desktop.md for the packages)"
+  if ! command -v tauri-driver >/dev/null; then
+    echo "installing tauri-driver"
+    cargo install tauri-driver --locked --quiet || skip "tauri-driver could not be installed"
+  fi
+  [[ -f client-ui/build/index.html ]] && ! grep -q 'chatalot-desktop placeholder' client-ui/build/index.html ||
+    skip "the web client is not built (cd client-ui && npm run build)"
+  cargo build -p chatalot-desktop -p chatalot-server --locked
+  rm -rf "$results"
+  mkdir -p "$results"
+  exec dbus-run-session -- "$0" --inside
+fi
+
+# Inside the private session bus.
+tmp="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+export XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
+export XDG_RUNTIME_DIR="$tmp/run"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+eval "$(printf 'test-password' | gnome-keyring-daemon --unlock --components=secrets)"
+[[ -n "${GNOME_KEYRING_PID:-}" ]] && pids+=("$GNOME_KEYRING_PID")
+
+# A free display number.
+display=99
+while [[ -e "/tmp/.X11-unix/X$display" || -e "/tmp/.X$display-lock" ]]; do display=$((display + 1)); done
+Xvfb ":$display" -screen 0 1280x1024x24 -nolisten tcp >"$results/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY=":$display"
+tauri-driver >"$results/tauri-driver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  python3 - <<'PY' 2>/dev/null && break
+import urllib.request; urllib.request.urlopen("http://127.0.0.1:4444/status", timeout=1)
+PY
+  sleep 0.1
+done
+
+export CHATALOT_DESKTOP_BIN="$CARGO_TARGET_DIR/debug/chatalot-desktop"
+export CHATALOT_SERVER_BIN="$CARGO_TARGET_DIR/debug/chatalot-server"
+export RESULTS_DIR="$results"
+python3 src-tauri/tests/e2e/desktop_e2e.py

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""GUI end-to-end tests of the built desktop app, driven through tauri-driver
+(WebDriver on 127.0.0.1:4444, WebKitWebDriver behind it) with the standard library
+only. Run by scripts/test-desktop-e2e.sh, which provides Xvfb, a private D-Bus
+session with an unlocked GNOME Keyring, tauri-driver and temporary XDG folders.
+
+1. Host mode (DESK-1/2): first launch -> "Host a server on this computer" -> the
+   owner account is created -> the host panel shows the share address and creates an
+   invite -> a second client registers with it over HTTP and sends the owner a direct
+   message -> the message appears in the app's window. Screenshot saved.
+2. Connect mode (DESK-1/3): switch to a separately started server, sign in, restart
+   the app: still signed in (token from the OS keyring, nothing in localStorage).
+
+Environment: CHATALOT_DESKTOP_BIN (the app), CHATALOT_SERVER_BIN (the server binary),
+RESULTS_DIR (screenshots and logs). Every wait polls for a condition with a deadline.
+"""
+import base64
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+DRIVER = "http://127.0.0.1:4444"
+APP = os.environ["CHATALOT_DESKTOP_BIN"]
+SERVER_BIN = os.environ["CHATALOT_SERVER_BIN"]
+RESULTS = os.environ.get("RESULTS_DIR", "test-results/desktop")
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+WAIT = 30.0
+
+
+def http(method, url, body=None, token=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read()
+            return response.status, (json.loads(raw) if raw else None)
+    except urllib.error.HTTPError as err:
+        raw = err.read()
+        try:
+            return err.code, json.loads(raw)
+        except ValueError:
+            return err.code, raw.decode(errors="replace")
+
+
+def ok(method, url, body=None, token=None):
+    status, answer = http(method, url, body, token)
+    assert 200 <= status < 300, f"{method} {url}: {status} {answer}"
+    return answer
+
+
+def app_running():
+    """Whether a process of the app under test is still alive (exact executable)."""
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if os.readlink(f"/proc/{pid}/exe") == os.path.realpath(APP):
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+class Window:
+    """One WebDriver session = one run of the app."""
+
+    def __init__(self):
+        # The app is single-instance: a new run starts only after the last one ended.
+        deadline = time.monotonic() + WAIT
+        while app_running():
+            assert time.monotonic() < deadline, "the previous run of the app did not exit"
+            time.sleep(0.2)
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": APP}}}}
+        answer = ok("POST", f"{DRIVER}/session", caps)
+        self.id = answer["value"]["sessionId"]
+
+    def cmd(self, method, path, body=None):
+        status, answer = http(method, f"{DRIVER}/session/{self.id}{path}", body)
+        if status >= 300:
+            raise RuntimeError(f"WebDriver {method} {path}: {status} {answer}")
+        return answer["value"] if isinstance(answer, dict) else answer
+
+    def js(self, script, *args):
+        return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def wait(self, what, condition, timeout=WAIT):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                value = condition()
+                if value:
+                    return value
+            except RuntimeError as err:  # e.g. during a page reload
+                last = err
+            time.sleep(0.2)
+        self.screenshot("failure")
+        text = self.js("return document.body ? document.body.innerText : ''")
+        raise AssertionError(f"timed out waiting for {what}; last error: {last}; page text:\n{text}")
+
+    def find(self, css=None, xpath=None):
+        using, value = ("css selector", css) if css else ("xpath", xpath)
+        status, answer = http("POST", f"{DRIVER}/session/{self.id}/elements", {"using": using, "value": value})
+        found = answer.get("value", []) if isinstance(answer, dict) and status == 200 else []
+        return found[0][ELEMENT] if found else None
+
+    def element(self, css=None, xpath=None):
+        return self.wait(css or xpath, lambda: self.find(css=css, xpath=xpath))
+
+    def click(self, css=None, xpath=None):
+        self.cmd("POST", f"/element/{self.element(css, xpath)}/click", {})
+
+    def type(self, css, text):
+        element = self.element(css)
+        self.cmd("POST", f"/element/{element}/clear", {})
+        self.cmd("POST", f"/element/{element}/value", {"text": text})
+
+    def text(self, css):
+        return self.cmd("GET", f"/element/{self.element(css)}/text")
+
+    def page_text(self):
+        return self.js("return document.body ? document.body.innerText : ''")
+
+    def screenshot(self, name):
+        os.makedirs(RESULTS, exist_ok=True)
+        try:
+            # The first capture after a change can predate the last paint: take two.
+            self.cmd("GET", "/screenshot")
+            png = base64.b64decode(self.cmd("GET", "/screenshot"))
+        except RuntimeError as err:
+            print(f"screenshot {name} failed: {err}", file=sys.stderr)
+            return None
+        path = os.path.join(RESULTS, f"{name}.png")
+        with open(path, "wb") as f:
+            f.write(png)
+        print(f"screenshot: {path}")
+        return path
+
+    def quit(self):
+        # The app may close the connection while it exits; the session is over either way.
+        try:
+            http("DELETE", f"{DRIVER}/session/{self.id}")
+        except OSError as err:
+            print(f"(session end: {err})")
+
+
+def button(label):
+    return f"//button[contains(normalize-space(.), '{label}')]"
+
+
+def test_host_mode():
+    w = Window()
+    try:
+        w.element(css="[data-testid=desktop-welcome]")
+        w.screenshot("first-launch")
+        w.click(xpath=button("Host a server on this computer"))
+        w.type("input[name=host_port]", "0")
+        w.type("input[name=username]", "owner")
+        w.type("input[name=password]", "owner-password-123")
+        w.click(xpath=button("Start server"))
+
+        # The owner's one-time recovery code, then the app.
+        w.wait("the recovery code", lambda: "Save your recovery code" in w.page_text(), timeout=60)
+        w.click(css="input[type=checkbox]")
+        w.click(xpath=button("Continue"))
+        w.click(css="[data-testid=desktop-toggle]")
+        share = w.wait("the share address", lambda: w.text("[data-testid=share-url]")).strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", share), f"share address: {share!r}"
+        w.click(xpath=button("Create invite"))
+        invite = w.wait("an invite code", lambda: w.text("[data-testid=invite-code]")).strip()
+
+        # A second client: registers with the invite and writes to the owner.
+        owner = ok("POST", f"{share}/api/auth/login", {"username": "owner", "password": "owner-password-123"})
+        assert owner["user"]["instance_role"] == "owner", owner["user"]
+        bob = ok(
+            "POST",
+            f"{share}/api/auth/register",
+            {"username": "bob", "password": "bob-password-123", "invite_code": invite},
+        )
+        dm = ok("POST", f"{share}/api/dms", {"user_ids": [owner["user"]["id"]]}, bob["access_token"])
+        text = f"Hello owner, this is Bob ({uuid.uuid4().hex[:8]})"
+        ok("POST", f"{share}/api/channels/{dm['id']}/messages", {"content": text}, bob["access_token"])
+
+        w.wait("Bob's message in the window", lambda: text in w.page_text())
+        assert w.screenshot("host-mode-message"), "screenshot saved"
+        print("PASS host mode: owner created, invite made, message from a second client shown")
+    finally:
+        w.quit()
+
+
+def start_server(data_dir):
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "LISTEN_ADDR": "127.0.0.1:0",
+        "REGISTRATION_MODE": "open",
+        "RUST_LOG": "chatalot_server=warn",
+    }
+    log = open(os.path.join(RESULTS, "connect-server.log"), "w")
+    proc = subprocess.Popen(
+        [SERVER_BIN, "quickstart", "--data-dir", data_dir], env=env, stdout=subprocess.PIPE, stderr=log, text=True
+    )
+    deadline = time.monotonic() + WAIT
+    for line in proc.stdout:
+        log.write(line)
+        found = re.search(r"listening on (\S+)", line)
+        if found:
+            return proc, f"http://{found.group(1)}"
+        if time.monotonic() > deadline:
+            break
+    proc.kill()
+    raise AssertionError("the separately started server did not report its address")
+
+
+def signed_in(w, username):
+    return (
+        w.find(css="[data-testid=desktop-toggle]")
+        and not w.find(css="input[name=password]")
+        and username in w.page_text()
+    )
+
+
+def test_connect_mode():
+    with tempfile.TemporaryDirectory() as data:
+        server, url = start_server(data)
+        try:
+            ok("POST", f"{url}/api/auth/register", {"username": "carol", "password": "carol-password-123"})
+            w = Window()
+            try:
+                # Saved from the host test: the app reopens on this computer's server.
+                w.click(css="[data-testid=desktop-toggle]")
+                w.click(xpath=button("Switch server"))
+                w.click(xpath=button("Connect to a server"))
+                w.type("input[name=server_url]", url)
+                w.click(xpath=button("Connect"))
+                w.type("input[name=username]", "carol")
+                w.type("input[name=password]", "carol-password-123")
+                w.click(xpath=button("Sign in"))
+                w.wait("carol signed in", lambda: signed_in(w, "carol"))
+            finally:
+                w.quit()
+
+            # Restart: the session comes back from the OS keyring.
+            w = Window()
+            try:
+                w.wait("carol still signed in after a restart", lambda: signed_in(w, "carol"))
+                stored = w.js("return Object.keys(localStorage).filter(k => k.includes('session'))")
+                assert stored == [], f"no session in web storage: {stored}"
+                w.screenshot("connect-mode-restarted")
+            finally:
+                w.quit()
+            lookup = subprocess.run(
+                ["secret-tool", "lookup", "service", "org.chatalot.desktop", "username", f"session:{url}"],
+                capture_output=True,
+                text=True,
+            )
+            assert "refreshToken" in lookup.stdout, f"the session is in the keyring: {lookup.stdout!r} {lookup.stderr!r}"
+            print("PASS connect mode: signed in, still signed in after restart, tokens in the keyring")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    os.makedirs(RESULTS, exist_ok=True)
+    failures = 0
+    for test in (test_host_mode, test_connect_mode):
+        try:
+            test()
+        except Exception as err:  # report every test, fail at the end
+            failures += 1
+            print(f"FAIL {test.__name__}: {err}", file=sys.stderr)
+    print(f"desktop e2e: {2 - failures} passed, {failures} failed")
+    sys.exit(1 if failures else 0)
