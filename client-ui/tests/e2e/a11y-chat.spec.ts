@@ -16,7 +16,7 @@ import {
 
 for (const theme of ['dark', 'light'] as const) {
 	test(`chat screens have no serious violations (${theme})`, async ({ newContext }) => {
-		test.setTimeout(90_000);
+		test.setTimeout(150_000);
 		const alice = await person(await newContext(), 'admin');
 		const bob = await person(await newContext(), 'axe');
 		for (const page of [alice.page, bob.page]) await page.emulateMedia({ colorScheme: theme });
@@ -30,6 +30,26 @@ for (const theme of ['dark', 'light'] as const) {
 		await hello.getByRole('button', { name: 'React with 🎉' }).click();
 		await expect(hello.getByRole('button', { name: /🎉 1 reaction/ })).toBeVisible();
 		await expectAccessible(alice.page, `chat (${theme})`);
+
+		// The side panels: search with a highlighted result, a thread, pinned messages.
+		await alice.page.getByRole('button', { name: 'Search', exact: true }).click();
+		const search = alice.page.getByRole('complementary', { name: 'Search' });
+		await search.getByRole('searchbox', { name: 'Search messages' }).fill('everyone');
+		await search.getByRole('button', { name: 'Search', exact: true }).click();
+		await expect(search.locator('mark')).toHaveCount(1);
+		await expectAccessible(alice.page, `search panel (${theme})`);
+		await hello.hover();
+		await hello.getByRole('button', { name: 'Reply in thread' }).click();
+		const thread = alice.page.getByRole('complementary', { name: 'Thread' });
+		await thread.getByRole('textbox', { name: 'Message thread' }).fill('In a thread');
+		await thread.getByRole('textbox', { name: 'Message thread' }).press('Enter');
+		await expect(thread.getByTestId('thread-reply')).toHaveCount(1);
+		await expectAccessible(alice.page, `thread panel (${theme})`);
+		await alice.page.getByRole('button', { name: 'Pinned messages' }).click();
+		await expect(
+			alice.page.getByText('Nothing is pinned here yet.', { exact: false })
+		).toBeVisible();
+		await expectAccessible(alice.page, `pins panel (${theme})`);
 
 		await alice.page.getByRole('link', { name: 'Community settings' }).click();
 		await expect(

@@ -75,7 +75,7 @@ export async function acceptInvite(page: Page, path: string) {
 }
 
 export function composer(page: Page) {
-	return page.getByRole('textbox', { name: /^Message #/ });
+	return page.getByRole('textbox', { name: /^Message [#@]/ });
 }
 
 /** Sends `text` and waits for it in the list (as `shown`, when markdown changes it). */
@@ -87,9 +87,9 @@ export async function send(page: Page, text: string, shown = text) {
 }
 
 /** The message list item whose own text (not a quoted reply) contains `text`. */
-export function message(page: Page, text: string) {
+export function message(page: Page, text: string | RegExp) {
 	return page
-		.getByRole('region', { name: /^Messages in #/ })
+		.getByRole('region', { name: /^Messages in / })
 		.getByRole('listitem')
 		.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
 }

@@ -66,10 +66,22 @@ test('two people chat live in a community', async ({ newContext }) => {
 		onAlice.getByRole('button', { name: '👍 1 reaction, including yours' })
 	).toBeVisible();
 
+	// @mention autocomplete: Bob picks Alice from the suggestions with the keyboard.
+	await composer(bob.page).fill(`Cheers @${alice.account.username.slice(0, 4)}`);
+	const suggestions = bob.page.getByRole('listbox', { name: 'People to mention' });
+	await expect(suggestions.getByRole('option', { selected: true })).toContainText(
+		`@${alice.account.username}`
+	);
+	await composer(bob.page).press('Enter');
+	await expect(composer(bob.page)).toHaveValue(`Cheers @${alice.account.username} `);
+	await expect(suggestions).toHaveCount(0);
+	await composer(bob.page).press('Enter');
+	await expect(message(alice.page, `Cheers @${alice.account.username}`)).toBeVisible();
+
 	// Reply.
 	const hello = message(alice.page, 'Hello from Bob');
 	await hello.hover();
-	await hello.getByRole('button', { name: 'Reply' }).click();
+	await hello.getByRole('button', { name: 'Reply', exact: true }).click();
 	await expect(alice.page.getByText(`Replying to ${bob.account.username}`)).toBeVisible();
 	await send(alice.page, 'This is a reply');
 	await expect(message(bob.page, 'This is a reply')).toContainText('Hello from Bob');

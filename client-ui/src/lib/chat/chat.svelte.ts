@@ -3,9 +3,11 @@
  * presence and typing, all fed by one {@link Realtime} connection. One instance per
  * signed-in user (created by `ChatProvider`), reached with `useChat()`.
  */
-import { unwrap, type Api, type AccessTokenSource } from '$api/client';
+import { SvelteMap } from 'svelte/reactivity';
+import { unwrap, type Api, type AccessTokenSource, type Schemas } from '$api/client';
 import { CommunityDirectory } from '$lib/communities/directory.svelte';
 import { type Message } from '$lib/messages/merge';
+import { Thread } from '$lib/messages/thread.svelte';
 import { Timeline } from '$lib/messages/timeline.svelte';
 import { UnreadCounts } from '$lib/messages/unread.svelte';
 import { PresenceState, TypingState } from '$lib/presence/presence.svelte';
@@ -29,11 +31,18 @@ export class Chat {
 	readonly unread: UnreadCounts;
 	readonly presence = new PresenceState();
 	readonly typing = new TypingState();
+	/** Direct message conversations, newest first as the server lists them. */
+	dms = $state.raw<Schemas['DmView'][]>([]);
+	dmsLoaded = $state(false);
+	/** Bumped per channel whenever its pins change (the pins panel refetches). */
+	private readonly pinVersions = new SvelteMap<string, number>();
 	/** The channel on screen, whose new messages count as read. */
 	activeChannelId = $state<string | null>(null);
 
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
 	private readonly timelines = new Map<string, Timeline>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+	private readonly threads = new Map<string, Thread>();
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
 	private readonly lastTypingSent = new Map<string, number>();
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
@@ -52,6 +61,7 @@ export class Chat {
 		this.subscribe();
 		this.realtime.start();
 		void this.loadCommunities();
+		void this.loadDms();
 		void this.unread.refresh().catch(() => {});
 		const online = () => this.realtime.retryNow();
 		window.addEventListener('online', online);
@@ -67,6 +77,27 @@ export class Chat {
 		let timeline = this.timelines.get(channelId);
 		if (!timeline) this.timelines.set(channelId, (timeline = new Timeline(this.api, channelId)));
 		return timeline;
+	}
+
+	/** The open thread of a root message (kept until closed, and caught up on reconnect). */
+	thread(rootId: string): Thread {
+		let thread = this.threads.get(rootId);
+		if (!thread) this.threads.set(rootId, (thread = new Thread(this.api, rootId)));
+		return thread;
+	}
+
+	closeThread(rootId: string): void {
+		this.threads.delete(rootId);
+	}
+
+	async sendInThread(root: Message, content: string): Promise<void> {
+		const reply = await unwrap(
+			this.api.POST('/api/channels/{channel_id}/messages', {
+				params: { path: { channel_id: root.channel_id } },
+				body: { content, thread_id: root.id }
+			})
+		);
+		this.threads.get(root.id)?.add(reply);
 	}
 
 	async send(channelId: string, content: string, replyToId?: string | null): Promise<Message> {
@@ -111,6 +142,42 @@ export class Chat {
 				: this.api.PUT('/api/messages/{message_id}/reactions/{emoji}', params)
 		);
 		this.timelines.get(message.channel_id)?.react(message.id, emoji, this.selfId, !mine);
+	}
+
+	async loadDms(): Promise<void> {
+		try {
+			this.dms = await unwrap(this.api.GET('/api/dms'));
+		} finally {
+			this.dmsLoaded = true;
+		}
+	}
+
+	/** The channel ID of the DM with this user, created when there is none yet. */
+	async openDm(userId: string): Promise<string> {
+		const channel = await unwrap(this.api.POST('/api/dms', { body: { user_ids: [userId] } }));
+		if (!this.dms.some((d) => d.channel_id === channel.id)) await this.loadDms();
+		return channel.id;
+	}
+
+	async setPinned(message: Message, pinned: boolean): Promise<void> {
+		const params = {
+			params: { path: { channel_id: message.channel_id, message_id: message.id } }
+		};
+		await unwrap(
+			pinned
+				? this.api.PUT('/api/channels/{channel_id}/pins/{message_id}', params)
+				: this.api.DELETE('/api/channels/{channel_id}/pins/{message_id}', params)
+		);
+		this.pinsChanged(message.channel_id, message.id, pinned);
+	}
+
+	pinVersion(channelId: string): number {
+		return this.pinVersions.get(channelId) ?? 0;
+	}
+
+	private pinsChanged(channelId: string, messageId: string, pinned: boolean): void {
+		this.timelines.get(channelId)?.patch(messageId, (m) => ({ ...m, pinned }));
+		this.pinVersions.set(channelId, this.pinVersion(channelId) + 1);
 	}
 
 	/** Tells the others we are typing, at most once per throttle window. */
@@ -181,8 +248,10 @@ export class Chat {
 		}
 		await Promise.all([
 			active ? this.timelines.get(active)?.catchUp() : null,
+			...[...this.threads.values()].map((thread) => thread.load()),
 			this.unread.refresh(),
-			this.loadCommunities()
+			this.loadCommunities(),
+			this.loadDms()
 		]).catch(() => {});
 	}
 
@@ -198,16 +267,17 @@ export class Chat {
 			rt.on('message_updated', ({ message }) =>
 				this.timelines.get(message.channel_id)?.upsert(message)
 			),
-			rt.on('message_deleted', (e) => this.timelines.get(e.channel_id)?.remove(e.message_id)),
+			rt.on('message_deleted', (e) => {
+				this.timelines.get(e.channel_id)?.remove(e.message_id);
+				for (const thread of this.threads.values()) thread.remove(e.message_id);
+			}),
 			rt.on('reaction_added', (e) =>
 				this.timelines.get(e.channel_id)?.react(e.message_id, e.emoji, e.user_id, true)
 			),
 			rt.on('reaction_removed', (e) =>
 				this.timelines.get(e.channel_id)?.react(e.message_id, e.emoji, e.user_id, false)
 			),
-			rt.on('pins_updated', (e) =>
-				this.timelines.get(e.channel_id)?.patch(e.message_id, (m) => ({ ...m, pinned: e.pinned }))
-			),
+			rt.on('pins_updated', (e) => this.pinsChanged(e.channel_id, e.message_id, e.pinned)),
 			rt.on('typing', (e) => {
 				if (e.user_id !== this.selfId) this.typing.started(e.channel_id, e.user_id);
 			}),
@@ -226,6 +296,7 @@ export class Chat {
 			rt.on('community_removed', (e) => this.directory.removeCommunity(e.community_id)),
 			rt.on('access_changed', () => {
 				void this.directory.load().catch(() => {});
+				void this.loadDms().catch(() => {});
 				for (const id of this.directory.structure.keys()) {
 					void this.directory.loadStructure(id).catch(() => {});
 				}
@@ -235,7 +306,15 @@ export class Chat {
 
 	private received(message: Message): void {
 		this.timelines.get(message.channel_id)?.upsert(message);
-		if (message.thread_id) return;
+		if (message.thread_id) {
+			this.threads.get(message.thread_id)?.add(message);
+			return;
+		}
+		const known =
+			this.directory.channel(message.channel_id) ||
+			this.dms.some((dm) => dm.channel_id === message.channel_id);
+		// A conversation someone else just started with us.
+		if (!known) void this.loadDms().catch(() => {});
 		const author = message.author?.id;
 		if (author) this.typing.stopped(message.channel_id, author);
 		if (author === this.selfId) {
