@@ -25,6 +25,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from http.client import RemoteDisconnected
 
 DRIVER = "http://127.0.0.1:4444"
 APP = os.environ["CHATALOT_DESKTOP_BIN"]
@@ -35,6 +36,20 @@ WAIT = 30.0
 
 
 def http(method, url, body=None, token=None):
+    # tauri-driver forwards each command over a pooled keep-alive connection to
+    # WebKitWebDriver; when WebKitWebDriver has just closed that idle connection the
+    # command is dropped unanswered (tauri-driver logs "connection reset by peer").
+    # Such a command is sent again; answered ones, errors included, never are.
+    for attempt in range(3):
+        try:
+            return http_once(method, url, body, token)
+        except (RemoteDisconnected, ConnectionResetError) as err:
+            if not url.startswith(DRIVER) or attempt == 2:
+                raise
+            print(f"(WebDriver dropped {method} {url.removeprefix(DRIVER)}: {err}; sending again)")
+
+
+def http_once(method, url, body=None, token=None):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method)
     request.add_header("content-type", "application/json")
