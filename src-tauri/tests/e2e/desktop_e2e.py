@@ -206,6 +206,8 @@ def test_host_mode():
         ok("POST", f"{share}/api/channels/{dm['id']}/messages", {"content": text}, bob["access_token"])
 
         w.wait("Bob's message in the window", lambda: text in w.page_text())
+        # The chat's own WebSocket reaches the embedded server (not the app's origin).
+        w.wait("a live connection", lambda: "Connection lost" not in w.page_text())
         assert w.screenshot("host-mode-message"), "screenshot saved"
         print("PASS host mode: owner created, invite made, message from a second client shown")
     finally:

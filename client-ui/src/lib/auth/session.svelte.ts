@@ -43,10 +43,13 @@ export class Session {
 
 	readonly api: Api;
 	readonly tokens: TokenManager;
+	/** The server's address when it is not the page's own (the desktop app). */
+	readonly baseUrl: string | undefined;
 
 	isAdmin = $derived(this.user?.instance_role === 'owner' || this.user?.instance_role === 'admin');
 
 	constructor(options: SessionOptions) {
+		this.baseUrl = options.baseUrl;
 		const refreshApi = createApi({ baseUrl: options.baseUrl, fetch: options.fetch });
 		this.tokens = new TokenManager({
 			store: options.store,

@@ -20,6 +20,8 @@ export interface ChatOptions {
 	api: Api;
 	tokens: AccessTokenSource;
 	selfId: string;
+	/** The gateway address; by default that of the page's own server. */
+	socketUrl?: string;
 	createSocket?: (url: string) => SocketLike;
 }
 
@@ -52,7 +54,11 @@ export class Chat {
 	constructor(options: ChatOptions) {
 		this.api = options.api;
 		this.selfId = options.selfId;
-		this.realtime = new Realtime({ tokens: options.tokens, createSocket: options.createSocket });
+		this.realtime = new Realtime({
+			tokens: options.tokens,
+			url: options.socketUrl,
+			createSocket: options.createSocket
+		});
 		this.directory = new CommunityDirectory(this.api);
 		this.unread = new UnreadCounts(this.api);
 	}

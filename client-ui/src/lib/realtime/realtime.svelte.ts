@@ -7,6 +7,7 @@
  * run so the chat state can catch up on what it missed.
  */
 import type { AccessTokenSource } from '$api/client';
+import { socketUrl } from './socket-url';
 import { backoffDelay } from './backoff';
 import {
 	CloseCode,
@@ -222,8 +223,7 @@ export class Realtime {
 }
 
 function defaultUrl(): string {
-	const { protocol, host } = globalThis.location;
-	return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/ws`;
+	return socketUrl(globalThis.location.origin);
 }
 
 function defaultSocket(url: string): SocketLike {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Realtime, type SocketLike } from './realtime.svelte';
+import { socketUrl } from './socket-url';
 
 class FakeSocket implements SocketLike {
 	readyState = 0;
@@ -156,5 +157,13 @@ describe('Realtime', () => {
 		sockets[0]!.push(READY);
 		expect(realtime.signal({ type: 'typing', channel_id: 'c' })).toBe(true);
 		expect(sockets[0]!.sent).toContainEqual({ type: 'typing', channel_id: 'c' });
+	});
+});
+
+describe('socketUrl', () => {
+	it('points at the gateway of the given server, secure when the server is', () => {
+		expect(socketUrl('http://127.0.0.1:4000')).toBe('ws://127.0.0.1:4000/ws');
+		expect(socketUrl('https://chat.example.org')).toBe('wss://chat.example.org/ws');
+		expect(socketUrl('https://chat.example.org/')).toBe('wss://chat.example.org/ws');
 	});
 });
