@@ -63,12 +63,19 @@ pids+=($!)
 export DISPLAY=":$display"
 tauri-driver >"$results/tauri-driver.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do
-  python3 - <<'PY' 2>/dev/null && break
-import urllib.request; urllib.request.urlopen("http://127.0.0.1:4444/status", timeout=1)
+# Wait (up to 30 s) until tauri-driver answers; stop with a clear error otherwise.
+python3 - <<'PY' || { echo "error: tauri-driver did not answer on 127.0.0.1:4444 within 30 s; see $results/tauri-driver.log" >&2; exit 1; }
+import time, urllib.request
+deadline = time.monotonic() + 30
+while True:
+    try:
+        urllib.request.urlopen("http://127.0.0.1:4444/status", timeout=1)
+        break
+    except OSError:
+        if time.monotonic() > deadline:
+            raise SystemExit(1)
+        time.sleep(0.1)
 PY
-  sleep 0.1
-done
 
 export CHATALOT_DESKTOP_BIN="$CARGO_TARGET_DIR/debug/chatalot-desktop"
 export CHATALOT_SERVER_BIN="$CARGO_TARGET_DIR/debug/chatalot-server"
