@@ -5,7 +5,8 @@
 # own keyring and app data are never touched). Screenshots and logs go to
 # test-results/desktop/ (not committed).
 #
-# Needs the web client built (client-ui/build) and the server binary; builds the app.
+# Needs the web client built (client-ui/build) and the server binary; builds the app and
+# its .deb (scripts/bundle-desktop.sh), whose contents are checked.
 # Missing tools skip the tests with a banner, except under CI=true, where they fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,19 @@ if [[ "${1:-}" != "--inside" ]]; then
   cargo build -p chatalot-desktop -p chatalot-server --locked
   rm -rf "$results"
   mkdir -p "$results"
+
+  # The Linux installer, from the binary just built: it must hold the app and its entry.
+  banner "desktop: .deb bundle"
+  ./scripts/bundle-desktop.sh --debug deb
+  deb="$(find "$CARGO_TARGET_DIR/debug/bundle/deb" -maxdepth 1 -name '*.deb' | head -n1)"
+  [[ -n "$deb" ]] || { echo "error: no .deb was made" >&2; exit 1; }
+  contents="$(dpkg-deb --contents "$deb")"
+  for path in usr/bin/chatalot-desktop usr/share/applications/Chatalot.desktop; do
+    grep -qE " (\./)?$path\$" <<<"$contents" || { echo "error: $deb lacks $path" >&2; exit 1; }
+  done
+  depends="$(dpkg-deb --field "$deb" Depends)"
+  [[ "$depends" == *libwebkit2gtk-4.1* ]] || { echo "error: $deb does not depend on WebKitGTK: $depends" >&2; exit 1; }
+  echo "bundle ok: $deb ($(du -h "$deb" | cut -f1); Depends: $depends)"
   exec dbus-run-session -- "$0" --inside
 fi
 

@@ -34,4 +34,6 @@ chmod 700 "$XDG_RUNTIME_DIR"
 eval "$(printf 'test-password' | gnome-keyring-daemon --unlock --components=secrets)"
 keyring_pid="${GNOME_KEYRING_PID:-}"
 export CHATALOT_REQUIRE_KEYRING=1
-cargo test -p chatalot-desktop --locked --test keyring_platform -- --nocapture
+# --workspace, like the main test run, so the build is reused rather than redone with
+# another feature set.
+cargo test --workspace --locked --test keyring_platform -- --nocapture

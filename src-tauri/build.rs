@@ -7,23 +7,8 @@
 
 use std::path::Path;
 
-/// Every command the UI may call; each one gets an `allow-…` permission, granted in
-/// `capabilities/default.json`.
-const COMMANDS: &[&str] = &[
-    "session_load",
-    "session_save",
-    "session_clear",
-    "keyring_check",
-    "servers_list",
-    "server_check",
-    "server_add",
-    "server_select",
-    "server_remove",
-    "host_settings",
-    "host_status",
-    "host_start",
-    "host_stop",
-];
+// `COMMANDS`: every command the UI may call (shared with the crate).
+include!("src/command_names.rs");
 
 fn main() {
     let ui = Path::new("../client-ui/build");
@@ -41,6 +26,7 @@ fn main() {
     println!("cargo:rerun-if-changed=../client-ui/build");
     println!("cargo:rerun-if-changed=../client-ui/build/index.html");
     println!("cargo:rerun-if-changed=../tauri.conf.json");
+    println!("cargo:rerun-if-changed=src/command_names.rs");
 
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

@@ -1,7 +1,7 @@
 //! The Tauri commands: the whole surface the UI can reach. Each one delegates to
 //! [`Desktop`]; each is granted in `capabilities/default.json`.
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 use crate::credentials::TokenSet;
 use crate::desktop::{CommandResult, Desktop, HostStatus};
@@ -76,8 +76,8 @@ pub async fn host_status(desktop: State<'_, Desktop>) -> CommandResult<HostStatu
 }
 
 #[tauri::command]
-pub async fn host_start(
-    app: AppHandle,
+pub async fn host_start<R: Runtime>(
+    app: AppHandle<R>,
     desktop: State<'_, Desktop>,
     settings: Option<HostSettings>,
 ) -> CommandResult<HostStatus> {
@@ -87,8 +87,14 @@ pub async fn host_start(
 }
 
 #[tauri::command]
-pub async fn host_stop(app: AppHandle, desktop: State<'_, Desktop>) -> CommandResult<HostStatus> {
+pub async fn host_stop<R: Runtime>(
+    app: AppHandle<R>,
+    desktop: State<'_, Desktop>,
+) -> CommandResult<HostStatus> {
     let status = desktop.host_stop().await?;
     tray::show_host_status(&app, &status);
     Ok(status)
 }
+
+#[cfg(test)]
+mod tests;

@@ -211,7 +211,8 @@ fn host_config(
     let mut config = Config::new(database_url, jwt, secrets.totp_bytes()?);
     config.listen_addr = settings.listen_addr();
     config.files.storage_path = data_dir.join("files");
-    // The app shows the bundled client itself; the server only answers the API.
+    // The app shows its bundled client itself; browsers of guests on the network get
+    // the copy the app writes here at start-up (`web_client`).
     config.static_files_path = data_dir.join("web");
     adjust(&mut config);
     Ok(config)

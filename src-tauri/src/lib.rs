@@ -6,6 +6,7 @@
 //! - [`secrets`]: the keyring behind the [`secrets::SecretStore`] trait.
 //! - [`credentials`], [`servers`]: sessions per server, the saved-server list.
 //! - [`desktop`]: the operations the UI may ask for; [`commands`] exposes them to Tauri.
+//! - [`web_client`]: the embedded web client, written out for host mode's browser guests.
 //!
 //! Build and run: `cargo run -p chatalot-desktop` (see `docs/desktop.md`).
 
@@ -16,10 +17,13 @@ pub mod host;
 pub mod secrets;
 pub mod servers;
 mod tray;
+pub mod web_client;
+
+include!("command_names.rs");
 
 use std::sync::Arc;
 
-use tauri::{AppHandle, Manager, RunEvent};
+use tauri::{AppHandle, Manager, RunEvent, Runtime};
 
 use crate::desktop::Desktop;
 use crate::secrets::KeyringStore;
@@ -30,7 +34,7 @@ pub const KEYRING_SERVICE: &str = "org.chatalot.desktop";
 /// Starts the app; returns when the last window closed or the user quit.
 pub fn run() {
     init_tracing();
-    let app = tauri::Builder::default()
+    let app = with_commands(tauri::Builder::default())
         // First, so a second launch only focuses the running window.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             show_main_window(app);
@@ -38,10 +42,12 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let paths = app.path();
+            let host_dir = paths.app_data_dir()?.join("host");
+            install_web_client(app.handle(), &host_dir.join("web"));
             let desktop = Desktop::new(
                 Arc::new(KeyringStore::platform(KEYRING_SERVICE)),
                 &paths.app_config_dir()?,
-                &paths.app_data_dir()?.join("host"),
+                &host_dir,
             );
             app.manage(desktop);
             exit_on_terminate(app.handle().clone());
@@ -51,21 +57,6 @@ pub fn run() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::session_load,
-            commands::session_save,
-            commands::session_clear,
-            commands::keyring_check,
-            commands::servers_list,
-            commands::server_check,
-            commands::server_add,
-            commands::server_select,
-            commands::server_remove,
-            commands::host_settings,
-            commands::host_status,
-            commands::host_start,
-            commands::host_stop,
-        ])
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri app builds");
     app.run(|app, event| {
@@ -77,6 +68,47 @@ pub fn run() {
             }
         }
     });
+}
+
+/// Registers every command the UI may call; each is granted to the main window in
+/// `capabilities/default.json` (and listed in `build.rs`). Generic over the runtime so
+/// the tests can call the commands through Tauri's IPC on its mock runtime.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::session_load,
+        commands::session_save,
+        commands::session_clear,
+        commands::keyring_check,
+        commands::servers_list,
+        commands::server_check,
+        commands::server_add,
+        commands::server_select,
+        commands::server_remove,
+        commands::host_settings,
+        commands::host_status,
+        commands::host_start,
+        commands::host_stop,
+    ])
+}
+
+/// Writes the embedded web client where host mode serves static files, for guests who
+/// open the share address in a browser. Without it they would see the server's
+/// placeholder page; the app itself is unaffected, so a failure is only logged.
+fn install_web_client(app: &AppHandle, dir: &std::path::Path) {
+    let resolver = app.asset_resolver();
+    let names: Vec<String> = resolver.iter().map(|(name, _)| name.into_owned()).collect();
+    // `get` gives the served (decompressed) bytes; `iter` the stored ones.
+    let files = names
+        .into_iter()
+        .filter_map(|name| resolver.get(name.clone()).map(|asset| (name, asset.bytes)));
+    match web_client::install(dir, files) {
+        Ok(count) => {
+            tracing::debug!(count, dir = %dir.display(), "web client for guests installed")
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, dir = %dir.display(), "web client for guests not installed")
+        }
+    }
 }
 
 /// SIGTERM (logout, `kill`, test drivers) exits like "Quit", so host mode still
@@ -95,7 +127,7 @@ fn exit_on_terminate(app: AppHandle) {
     let _ = app;
 }
 
-pub(crate) fn show_main_window(app: &AppHandle) {
+pub(crate) fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();

@@ -3,7 +3,7 @@
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Manager, Wry};
+use tauri::{AppHandle, Manager, Runtime, Wry};
 
 use crate::desktop::HostStatus;
 
@@ -11,7 +11,7 @@ use crate::desktop::HostStatus;
 pub struct TrayStatus(MenuItem<Wry>);
 
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
-    let status = MenuItem::with_id(app, "status", "Server: not hosting", false, None::<&str>)?;
+    let status = MenuItem::with_id(app, "status", NOT_HOSTING, false, None::<&str>)?;
     let show = MenuItem::with_id(app, "show", "Show Chatalot", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
@@ -32,16 +32,54 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Updates the status line and tooltip after the host state changed.
-pub fn show_host_status(app: &AppHandle, status: &HostStatus) {
-    let text = match (&status.running, &status.share_url) {
+/// The status line for a host state.
+pub fn status_text(status: &HostStatus) -> String {
+    match (&status.running, &status.share_url) {
         (true, Some(url)) => format!("Server: hosting at {url}"),
-        _ => "Server: not hosting".to_owned(),
-    };
+        _ => NOT_HOSTING.to_owned(),
+    }
+}
+
+const NOT_HOSTING: &str = "Server: not hosting";
+
+/// Updates the status line and tooltip after the host state changed (nothing to do
+/// when there is no tray).
+pub fn show_host_status<R: Runtime>(app: &AppHandle<R>, status: &HostStatus) {
+    let text = status_text(status);
     if let Some(item) = app.try_state::<TrayStatus>() {
         let _ = item.0.set_text(&text);
     }
     if let Some(tray) = app.tray_by_id("main") {
         let _ = tray.set_tooltip(Some(format!("Chatalot — {text}")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::HostSettings;
+
+    fn status(running: bool, share_url: Option<&str>) -> HostStatus {
+        HostStatus {
+            running,
+            settings: HostSettings::default(),
+            local_url: share_url.map(str::to_owned),
+            share_url: share_url.map(str::to_owned),
+            setup_code: None,
+            data_dir: "/tmp/host".into(),
+        }
+    }
+
+    #[test]
+    fn the_status_line_names_the_share_address_while_hosting() {
+        assert_eq!(
+            status_text(&status(true, Some("http://192.168.1.20:8787"))),
+            "Server: hosting at http://192.168.1.20:8787"
+        );
+        assert_eq!(status_text(&status(false, None)), "Server: not hosting");
+        assert_eq!(
+            status_text(&status(false, Some("http://127.0.0.1:8787"))),
+            "Server: not hosting"
+        );
     }
 }

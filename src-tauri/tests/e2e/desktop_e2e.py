@@ -7,7 +7,10 @@ session with an unlocked GNOME Keyring, tauri-driver and temporary XDG folders.
 1. Host mode (DESK-1/2): first launch -> "Host a server on this computer" -> the
    owner account is created -> the host panel shows the share address and creates an
    invite -> a second client registers with it over HTTP and sends the owner a direct
-   message -> the message appears in the app's window. Screenshot saved.
+   message -> the message appears in the app's window and its activity feed.
+   Screenshot saved. The share address serves the web client to browsers; a second
+   launch of the app exits (single instance); the window's Content-Security-Policy
+   blocks inline script.
 2. Connect mode (DESK-1/3): switch to a separately started server, sign in, restart
    the app: still signed in (token from the OS keyring, nothing in localStorage).
 
@@ -208,10 +211,62 @@ def test_host_mode():
         w.wait("Bob's message in the window", lambda: text in w.page_text())
         # The chat's own WebSocket reaches the embedded server (not the app's origin).
         w.wait("a live connection", lambda: "Connection lost" not in w.page_text())
+        # The DM reached the desktop bar's activity feed (what OS notifications announce).
+        latest = "const e = document.querySelector('[data-testid=activity-latest]'); return e ? e.textContent : ''"
+        w.wait("Bob's message in the activity feed", lambda: text in w.js(latest))
         assert w.screenshot("host-mode-message"), "screenshot saved"
         print("PASS host mode: owner created, invite made, message from a second client shown")
+
+        check_guest_web_client(share)
+        check_second_launch_exits(w, text)
+        check_csp_blocks_inline_script(w)
     finally:
         w.quit()
+
+
+def check_guest_web_client(share):
+    """Guests open the share address in a browser: the server serves the app's own web
+    client (written out by the app), with every script the page starts with."""
+    with urllib.request.urlopen(f"{share}/", timeout=10) as response:
+        page = response.read().decode()
+    entries = re.findall(r'import\("(/_app/[^"]+)"\)', page)
+    assert entries, f"the web client's index.html at {share}/: {page[:300]!r}"
+    for entry in entries:
+        with urllib.request.urlopen(f"{share}{entry}", timeout=10) as response:
+            assert response.status == 200 and "javascript" in response.headers["content-type"], entry
+    print(f"PASS guests: {share}/ serves the web client ({len(entries)} entry scripts)")
+
+
+def check_second_launch_exits(w, still_shown):
+    """Single instance: launching the app again hands over to the running one and exits."""
+    log = open(os.path.join(RESULTS, "second-launch.log"), "w")
+    second = subprocess.Popen([APP], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        code = second.wait(timeout=WAIT)
+    except subprocess.TimeoutExpired:
+        second.kill()
+        raise AssertionError("a second launch kept running beside the first")
+    assert code == 0, f"the second launch exited with {code}"
+    assert still_shown in w.page_text(), "the first window is still there, unchanged"
+    print("PASS single instance: a second launch exited, the first window stayed")
+
+
+def check_csp_blocks_inline_script(w):
+    """The window's Content-Security-Policy refuses inline script (an XSS foothold): an
+    image's inline onerror handler never runs, while a listener added from script does."""
+    w.js(
+        """
+        const img = document.createElement('img');
+        img.setAttribute('onerror', 'window.__inlineHandlerRan = true');
+        img.addEventListener('error', () => { window.__imageFailed = true; });
+        img.src = 'data:image/png;base64,bm90IGFuIGltYWdl';
+        document.body.appendChild(img);
+        """
+    )
+    w.wait("the test image's error event", lambda: w.js("return window.__imageFailed === true"))
+    ran = w.js("return window.__inlineHandlerRan === true")
+    assert not ran, "an inline event handler ran: the CSP is not in force"
+    print("PASS CSP: inline script blocked")
 
 
 def start_server(data_dir):

@@ -1,15 +1,12 @@
 /**
- * Messages that concern the signed-in user — direct messages and @mentions — taken
- * from the real-time gateway, listed in the desktop bar and announced with an OS
- * notification while the window is not focused. A small desktop-only listener until
- * the web client's realtime module exists; it reconnects with backoff.
+ * What concerns the signed-in user among new messages — direct messages to them and
+ * mentions of them (by name or @everyone/@here/@channel, as the server computed) —
+ * kept as a short feed for the desktop bar. {@link DesktopNotifier} fills it from the
+ * chat's own real-time connection and announces each item with an OS notification.
  */
-import {
-	isPermissionGranted,
-	requestPermission,
-	sendNotification
-} from '@tauri-apps/plugin-notification';
-import type { Session } from '$lib/auth';
+import type { Schemas } from '$api/client';
+
+type MessageView = Schemas['MessageView'];
 
 export interface ActivityItem {
 	id: string;
@@ -20,118 +17,55 @@ export interface ActivityItem {
 	at: string;
 }
 
-interface MessageEvent {
-	id: string;
-	channel_id: string;
-	content: string;
-	author?: { id: string; username: string; display_name?: string | null } | null;
-	created_at: string;
+/** How many items the feed keeps. */
+export const FEED_SIZE = 20;
+/** Notification bodies are cut to this many characters. */
+export const NOTIFICATION_BODY_MAX = 200;
+
+/** The feed item for `message` if it concerns `selfId`, otherwise null. */
+export function activityFor(
+	message: MessageView,
+	selfId: string,
+	inDm: boolean
+): ActivityItem | null {
+	const author = message.author;
+	if (!author || author.id === selfId) return null;
+	const mentioned = message.mentions_everyone || message.mentions.includes(selfId);
+	const kind = inDm ? 'dm' : mentioned ? 'mention' : null;
+	if (!kind) return null;
+	return {
+		id: message.id,
+		channelId: message.channel_id,
+		author: author.display_name || author.username,
+		content: message.content,
+		kind,
+		at: message.created_at
+	};
 }
 
-const KEEP = 20;
+/** The OS notification's title and body for a feed item. */
+export function notificationFor(item: ActivityItem): { title: string; body: string } {
+	return {
+		title: item.kind === 'dm' ? item.author : `${item.author} mentioned you`,
+		body: item.content.slice(0, NOTIFICATION_BODY_MAX)
+	};
+}
 
-export class Activity {
+/** The latest items, newest first. */
+export class ActivityFeed {
 	items = $state<ActivityItem[]>([]);
-	connected = $state(false);
 
-	private socket: WebSocket | null = null;
-	// Not rendered: a plain Set is enough.
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
-	private dmChannels = new Set<string>();
-	private stopped = false;
-	private retry = 0;
-	private timer: ReturnType<typeof setTimeout> | null = null;
-
-	constructor(
-		private readonly session: Session,
-		private readonly baseUrl: string
-	) {}
-
-	start(): void {
-		this.stopped = false;
-		void this.connect();
+	/** Adds an item unless it is already there; says whether it was new. */
+	add(item: ActivityItem): boolean {
+		if (this.items.some((existing) => existing.id === item.id)) return false;
+		this.items = [item, ...this.items].slice(0, FEED_SIZE);
+		return true;
 	}
 
-	stop(): void {
-		this.stopped = true;
-		if (this.timer) clearTimeout(this.timer);
-		this.socket?.close();
-		this.socket = null;
-	}
-
-	private async connect(): Promise<void> {
-		const token = await this.session.tokens.accessToken();
-		if (!token || this.stopped) return;
-		await this.loadDms();
-		const socket = new WebSocket(this.baseUrl.replace(/^http/, 'ws') + '/ws');
-		this.socket = socket;
-		socket.onopen = () => socket.send(JSON.stringify({ type: 'authenticate', token }));
-		socket.onmessage = (event) => this.onEvent(JSON.parse(String(event.data)));
-		socket.onclose = () => {
-			this.connected = false;
-			if (this.stopped || this.socket !== socket) return;
-			const delay = Math.min(30_000, 1000 * 2 ** this.retry++);
-			this.timer = setTimeout(() => void this.connect(), delay);
-		};
-	}
-
-	private async loadDms(): Promise<void> {
-		try {
-			const { data } = await this.session.api.GET('/api/dms');
-			for (const dm of data ?? []) this.dmChannels.add(dm.channel_id);
-		} catch {
-			// Unknown DMs are looked up again when their first message arrives.
-		}
-	}
-
-	private onEvent(event: { type: string; message?: MessageEvent }): void {
-		if (event.type === 'ready') {
-			this.connected = true;
-			this.retry = 0;
-			return;
-		}
-		if (event.type !== 'message_created' || !event.message) return;
-		void this.consider(event.message);
-	}
-
-	private async consider(message: MessageEvent): Promise<void> {
-		const me = this.session.user;
-		if (!me || message.author?.id === me.id) return;
-		if (!this.dmChannels.has(message.channel_id)) await this.loadDms();
-		const mention = new RegExp(`(^|\\W)@${escape(me.username)}(\\W|$)`, 'i').test(message.content);
-		const kind: ActivityItem['kind'] | null = this.dmChannels.has(message.channel_id)
-			? 'dm'
-			: mention
-				? 'mention'
-				: null;
-		if (!kind) return;
-		const author = message.author?.display_name || message.author?.username || 'Someone';
-		this.items = [
-			{
-				id: message.id,
-				channelId: message.channel_id,
-				author,
-				content: message.content,
-				kind,
-				at: message.created_at
-			},
-			...this.items
-		].slice(0, KEEP);
-		if (!document.hasFocus())
-			await notify(kind === 'dm' ? author : `${author} mentioned you`, message.content);
+	clear(): void {
+		this.items = [];
 	}
 }
 
-function escape(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function notify(title: string, body: string): Promise<void> {
-	try {
-		let granted = await isPermissionGranted();
-		if (!granted) granted = (await requestPermission()) === 'granted';
-		if (granted) sendNotification({ title, body: body.slice(0, 200) });
-	} catch {
-		// No notification service (e.g. a headless session): the list still shows it.
-	}
-}
+/** The app's one feed: written by the notifier (inside the chat), read by the desktop bar. */
+export const activityFeed = new ActivityFeed();

@@ -1,0 +1,18 @@
+/// Every command the UI may call. `build.rs` gives each an `allow-…` permission
+/// (granted to the main window in `capabilities/default.json`); the crate registers
+/// them in [`with_commands`](crate::with_commands) and its tests check both.
+pub const COMMANDS: &[&str] = &[
+    "session_load",
+    "session_save",
+    "session_clear",
+    "keyring_check",
+    "servers_list",
+    "server_check",
+    "server_add",
+    "server_select",
+    "server_remove",
+    "host_settings",
+    "host_status",
+    "host_start",
+    "host_stop",
+];
