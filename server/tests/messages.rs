@@ -15,6 +15,8 @@ use uuid::Uuid;
 
 struct World {
     s: TestServer,
+    community: Uuid,
+    group: Uuid,
     channel: Uuid,
     alice: (Uuid, String),
     bob: (Uuid, String),
@@ -38,6 +40,8 @@ async fn world(backend: Backend) -> Option<World> {
     s.accept(&bob.1, &code).await.expect(StatusCode::OK);
     Some(World {
         s,
+        community,
+        group,
         channel,
         alice,
         bob,
@@ -281,6 +285,37 @@ async fn reactions_pins_mentions_and_unread(#[case] backend: Backend) {
             chat["mention_count"].as_i64()
         ),
         (Some(3), Some(2))
+    );
+    // Entries place themselves: community and group, none for a direct message.
+    assert_eq!(chat["community_id"], w.community.to_string());
+    assert_eq!(chat["group_id"], w.group.to_string());
+    let dm = s
+        .post("/api/dms", Some(a), &json!({"user_ids": [w.bob.0]}))
+        .await
+        .expect(StatusCode::OK)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    post(s, a, &dm, json!({"content": "psst"})).await;
+    let unread = s
+        .get("/api/unread", Some(b))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let direct = unread
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["channel_id"] == dm.as_str())
+        .unwrap();
+    assert_eq!(
+        (
+            &direct["community_id"],
+            &direct["group_id"],
+            &direct["unread_count"]
+        ),
+        (&Value::Null, &Value::Null, &json!(1))
     );
     let mine = s
         .get("/api/unread", Some(a))

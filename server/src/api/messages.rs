@@ -241,6 +241,10 @@ pub struct MarkReadRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UnreadView {
     pub channel_id: Uuid,
+    /// The channel's community and group (absent for direct messages), so a client
+    /// can total the counts per community without loading every channel list.
+    pub community_id: Option<Uuid>,
+    pub group_id: Option<Uuid>,
     pub last_read_id: Option<Uuid>,
     pub last_message_id: Option<Uuid>,
     /// Capped at 1000.
@@ -252,6 +256,8 @@ impl From<UnreadState> for UnreadView {
     fn from(u: UnreadState) -> Self {
         UnreadView {
             channel_id: u.channel_id,
+            community_id: u.community_id,
+            group_id: u.group_id,
             last_read_id: u.last_read_id,
             last_message_id: u.last_message_id,
             unread_count: u.unread_count,

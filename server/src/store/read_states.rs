@@ -8,6 +8,9 @@ use super::{Conn, StoreResult, db_run};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnreadState {
     pub channel_id: Uuid,
+    /// The channel's community and group; `None` for direct messages.
+    pub community_id: Option<Uuid>,
+    pub group_id: Option<Uuid>,
     pub last_read_id: Option<Uuid>,
     pub last_message_id: Option<Uuid>,
     /// Capped at 1000 (clients show "999+").
@@ -46,13 +49,13 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "WITH readable AS ( \
-                   SELECT ch.id FROM channels ch \
+                   SELECT ch.id, ch.community_id, ch.group_id FROM channels ch \
                    JOIN community_members cm ON cm.community_id = ch.community_id AND cm.user_id = $1 \
                    LEFT JOIN group_members gm ON gm.group_id = ch.group_id AND gm.user_id = $1 \
                    WHERE ch.kind = 'text' AND (gm.user_id IS NOT NULL OR cm.role IN ('owner', 'admin', 'moderator')) \
-                   UNION SELECT channel_id FROM dm_members WHERE user_id = $1 \
+                   UNION SELECT channel_id, NULL, NULL FROM dm_members WHERE user_id = $1 \
                  ) \
-                 SELECT r.id AS channel_id, rs.last_read_id, \
+                 SELECT r.id AS channel_id, r.community_id, r.group_id, rs.last_read_id, \
                    (SELECT m.id FROM messages m WHERE m.channel_id = r.id AND m.thread_id IS NULL \
                     AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT 1) AS last_message_id, \
                    (SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE m.channel_id = r.id AND m.thread_id IS NULL \

@@ -1971,6 +1971,14 @@ export interface components {
         UnreadView: {
             /** Format: uuid */
             channel_id: string;
+            /**
+             * Format: uuid
+             * @description The channel's community and group (absent for direct messages), so a client
+             *     can total the counts per community without loading every channel list.
+             */
+            community_id?: string | null;
+            /** Format: uuid */
+            group_id?: string | null;
             /** Format: uuid */
             last_message_id?: string | null;
             /** Format: uuid */
