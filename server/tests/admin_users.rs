@@ -7,7 +7,7 @@ mod common;
 use common::{Backend, TestServer};
 use reqwest::{Method, StatusCode};
 use rstest::rstest;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[rstest]
 #[case::sqlite(Backend::Sqlite)]
@@ -177,6 +177,28 @@ async fn administrators_manage_accounts(#[case] backend: Backend) {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
+    // Entries name the accounts involved while they exist.
+    let suspended = log
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "admin.user_unsuspended")
+        .unwrap();
+    assert_eq!(
+        suspended["target_username"],
+        Value::Null,
+        "alice was deleted"
+    );
+    assert_eq!(suspended["actor_username"], "helper", "{suspended}");
+    let granted = log
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "admin.granted")
+        .unwrap();
+    assert_eq!(granted["target_username"], "helper", "{granted}");
     for expected in [
         "admin.granted",
         "admin.user_suspended",

@@ -90,7 +90,11 @@ pub struct AuditEntryView {
     pub id: Uuid,
     pub action: String,
     pub actor_id: Option<Uuid>,
+    /// The actor's current username; absent once the account is deleted.
+    pub actor_username: Option<String>,
     pub target_user_id: Option<Uuid>,
+    /// The target's current username; absent once the account is deleted.
+    pub target_username: Option<String>,
     pub community_id: Option<Uuid>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
@@ -104,7 +108,9 @@ impl From<AuditEntry> for AuditEntryView {
             id: e.id,
             action: e.action,
             actor_id: e.actor_id,
+            actor_username: e.actor_username,
             target_user_id: e.target_user_id,
+            target_username: e.target_username,
             community_id: e.community_id,
             ip: e.ip,
             user_agent: e.user_agent,

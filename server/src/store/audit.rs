@@ -11,7 +11,10 @@ pub struct AuditEntry {
     pub id: Uuid,
     pub action: String,
     pub actor_id: Option<Uuid>,
+    /// The accounts' current usernames (`None` once an account is deleted).
+    pub actor_username: Option<String>,
     pub target_user_id: Option<Uuid>,
+    pub target_username: Option<String>,
     pub community_id: Option<Uuid>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
@@ -109,15 +112,18 @@ impl Conn<'_> {
     pub async fn audit_entries(&mut self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
-                "SELECT id, action, actor_id, target_user_id, community_id, ip, user_agent, details, created_at \
-                 FROM audit_log \
-                 WHERE ($1 IS NULL OR action = $1) \
-                 AND ($2 IS NULL OR actor_id = $2 OR target_user_id = $2) \
-                 AND ($3 IS NULL OR created_at >= $3) \
-                 AND ($4 IS NULL OR created_at < $4) \
-                 AND ($5 IS NULL OR id < $5) \
-                 AND ($7 IS NULL OR community_id = $7) \
-                 ORDER BY id DESC LIMIT $6",
+                "SELECT a.id, a.action, a.actor_id, actor.username AS actor_username, a.target_user_id, \
+                 target.username AS target_username, a.community_id, a.ip, a.user_agent, a.details, a.created_at \
+                 FROM audit_log a \
+                 LEFT JOIN users actor ON actor.id = a.actor_id \
+                 LEFT JOIN users target ON target.id = a.target_user_id \
+                 WHERE ($1 IS NULL OR a.action = $1) \
+                 AND ($2 IS NULL OR a.actor_id = $2 OR a.target_user_id = $2) \
+                 AND ($3 IS NULL OR a.created_at >= $3) \
+                 AND ($4 IS NULL OR a.created_at < $4) \
+                 AND ($5 IS NULL OR a.id < $5) \
+                 AND ($7 IS NULL OR a.community_id = $7) \
+                 ORDER BY a.id DESC LIMIT $6",
             )
             .bind(&filter.action)
             .bind(filter.user_id)

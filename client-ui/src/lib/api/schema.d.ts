@@ -1376,6 +1376,8 @@ export interface components {
             action: string;
             /** Format: uuid */
             actor_id?: string | null;
+            /** @description The actor's current username; absent once the account is deleted. */
+            actor_username?: string | null;
             /** Format: uuid */
             community_id?: string | null;
             /** Format: date-time */
@@ -1386,6 +1388,8 @@ export interface components {
             ip?: string | null;
             /** Format: uuid */
             target_user_id?: string | null;
+            /** @description The target's current username; absent once the account is deleted. */
+            target_username?: string | null;
             user_agent?: string | null;
         };
         /** @description What a client needs to know before signing in. */
