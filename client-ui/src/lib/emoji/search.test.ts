@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEmojiData, emojiData } from './dataset';
+import { buildEmojiData, emojiData, fullyQualified } from './dataset';
 import {
 	emojiQueryAt,
 	insertEmoji,
@@ -87,6 +87,10 @@ describe('emoji data', () => {
 		expect(emojiData.groups.some((g) => g.name === 'Components')).toBe(false);
 		expect(emojiData.byShortcode.get('tada')?.emoji).toBe('🎉');
 		expect(emojiData.byShortcode.get('+1')?.name).toBe('thumbs up');
+		// Fully qualified, as the quick reactions are: no U+FE0F after 👍, one after ❤.
+		expect(emojiData.byShortcode.get('+1')?.emoji).toBe('👍');
+		expect(emojiData.byShortcode.get('heart')?.emoji).toBe('❤️');
+		expect(fullyQualified('☺️')).toBe('☺️');
 		const wave = emojiData.byShortcode.get('wave')!;
 		expect(withTone(wave, 0)).toBe('👋');
 		expect(withTone(wave, 5)).toBe('👋🏿');
