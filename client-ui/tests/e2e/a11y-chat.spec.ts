@@ -51,6 +51,27 @@ for (const theme of ['dark', 'light'] as const) {
 		).toBeVisible();
 		await expectAccessible(alice.page, `pins panel (${theme})`);
 
+		// The emoji picker, browsing and searching, and the bookmarks panel with a note.
+		await alice.page.getByRole('button', { name: 'Add emoji' }).click();
+		const picker = alice.page.getByRole('dialog', { name: 'Add an emoji' });
+		await expect(picker.getByRole('button', { name: 'grinning face', exact: true })).toBeVisible();
+		await expectAccessible(alice.page, `emoji picker (${theme})`);
+		await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('heart');
+		await expect(picker.getByRole('group', { name: 'Search results' })).toBeVisible();
+		await expectAccessible(alice.page, `emoji search (${theme})`);
+		await alice.page.keyboard.press('Escape');
+		await expect(picker).toBeHidden();
+		await hello.hover();
+		await hello.getByRole('button', { name: 'Bookmark', exact: true }).click();
+		const bookmark = alice.page.getByRole('dialog', { name: 'Bookmark message' });
+		await expectAccessible(alice.page, `bookmark dialog (${theme})`);
+		await bookmark.getByRole('textbox', { name: 'Note (optional)' }).fill('Reply to this');
+		await bookmark.getByRole('button', { name: 'Save bookmark' }).click();
+		await expect(bookmark).toBeHidden();
+		await alice.page.getByRole('button', { name: 'Bookmarks', exact: true }).click();
+		await expect(alice.page.getByTestId('bookmark')).toContainText('Reply to this');
+		await expectAccessible(alice.page, `bookmarks panel (${theme})`);
+
 		await alice.page.getByRole('link', { name: 'Community settings' }).click();
 		await expect(
 			alice.page.getByRole('heading', { name: 'Community settings', level: 1 })
@@ -91,6 +112,40 @@ test('the chat works from the keyboard', async ({ newContext }) => {
 	await page.keyboard.press('Enter');
 	await expect(item.getByRole('button', { name: /❤️ 1 reaction, including yours/ })).toBeVisible();
 
+	// The emoji picker: search first, arrows through the grid, Escape back to its button.
+	const addEmoji = page.getByRole('button', { name: 'Add emoji' });
+	await addEmoji.focus();
+	await page.keyboard.press('Enter');
+	const picker = page.getByRole('dialog', { name: 'Add an emoji' });
+	const search = picker.getByRole('searchbox', { name: 'Search emoji' });
+	await expect(search).toBeFocused();
+	const cells = picker.getByRole('group', { name: 'Smileys & emotion' }).getByRole('button');
+	await expect(cells.first()).toBeVisible();
+	await page.keyboard.press('ArrowDown');
+	await expect(cells.nth(0)).toBeFocused();
+	await page.keyboard.press('ArrowRight');
+	await expect(cells.nth(1)).toBeFocused();
+	await page.keyboard.press('ArrowDown');
+	await expect(cells.nth(9)).toBeFocused();
+	await page.keyboard.press('ArrowUp');
+	await page.keyboard.press('ArrowUp');
+	await expect(search).toBeFocused();
+	await page.keyboard.press('Escape');
+	await expect(picker).toBeHidden();
+	await expect(addEmoji).toBeFocused();
+	// Categories are tabs: the arrows move between them.
+	await page.keyboard.press('Enter');
+	await page.keyboard.press('Tab');
+	await page.keyboard.press('Tab');
+	await expect(picker.getByRole('tab', { name: 'Smileys & emotion' })).toBeFocused();
+	await page.keyboard.press('ArrowRight');
+	await expect(picker.getByRole('tab', { name: 'People & body', selected: true })).toBeFocused();
+	await page.keyboard.press('Tab');
+	await page.keyboard.press('Enter');
+	await expect(picker).toBeHidden();
+	await expect(composer(page)).toHaveValue('👋');
+	await composer(page).fill('');
+
 	// Shift+Enter adds a line; Enter sends.
 	await composer(page).focus();
 	await page.keyboard.type('line one');
@@ -127,4 +182,12 @@ test('phone width: channels in the drawer, members on demand', async ({ newConte
 	await expectAccessible(page, 'phone navigation with channels');
 	await page.getByRole('link', { name: 'general' }).click();
 	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
+	// The emoji picker is a sheet along the bottom edge.
+	await page.getByRole('button', { name: 'Add emoji' }).click();
+	const picker = page.getByRole('dialog', { name: 'Add an emoji' });
+	await expect(picker.getByRole('button', { name: 'grinning face', exact: true })).toBeVisible();
+	expect((await picker.boundingBox())?.width).toBe(390);
+	await expectAccessible(page, 'phone emoji picker');
+	await picker.getByRole('button', { name: 'grinning face', exact: true }).click();
+	await expect(composer(page)).toHaveValue('😀');
 });

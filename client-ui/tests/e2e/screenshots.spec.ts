@@ -47,6 +47,7 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
 			// The main chat screen: a community with a conversation, members and reactions.
 			await seedConversation(page, device === 'phone');
 			await shot('chat');
+			await emojiAndBookmarks(page, shot);
 
 			for (const [path, name] of [
 				['/settings/profile', 'settings-profile'],
@@ -70,4 +71,30 @@ async function navigationDrawer(page: Page, shot: (name: string) => Promise<Buff
 	await expect(page.getByRole('link', { name: 'Home' })).toBeFocused();
 	await shot('navigation');
 	await page.keyboard.press('Escape');
+}
+
+/** The emoji picker over the composer, then a bookmark with a note in the bookmarks panel. */
+async function emojiAndBookmarks(page: Page, shot: (name: string) => Promise<Buffer>) {
+	await page.getByRole('button', { name: 'Add emoji' }).click();
+	const picker = page.getByRole('dialog', { name: 'Add an emoji' });
+	await expect(picker.getByRole('button', { name: 'grinning face', exact: true })).toBeVisible();
+	await shot('emoji-picker');
+	await page.keyboard.press('Escape');
+	await expect(picker).toBeHidden();
+
+	const first = page
+		.getByRole('region', { name: /^Messages in / })
+		.getByRole('listitem')
+		.filter({ hasText: 'onboarding flow is ready' });
+	await first.hover();
+	await first.getByRole('button', { name: 'Bookmark', exact: true }).click();
+	const dialog = page.getByRole('dialog', { name: 'Bookmark message' });
+	await dialog.getByRole('textbox', { name: 'Note (optional)' }).fill('Review before Friday');
+	await dialog.getByRole('button', { name: 'Save bookmark' }).click();
+	await expect(dialog).toBeHidden();
+	await page.getByRole('button', { name: 'Bookmarks', exact: true }).click();
+	// The owner's bookmarks from the other runs are listed after it.
+	await expect(page.getByTestId('bookmark').first()).toContainText('Review before Friday');
+	await page.mouse.move(0, 0);
+	await shot('bookmarks');
 }

@@ -5,6 +5,7 @@
  */
 import { SvelteMap } from 'svelte/reactivity';
 import { unwrap, type Api, type AccessTokenSource, type Schemas } from '$api/client';
+import { Bookmarks } from '$lib/bookmarks/bookmarks.svelte';
 import { CommunityDirectory } from '$lib/communities/directory.svelte';
 import { type Message } from '$lib/messages/merge';
 import { Thread } from '$lib/messages/thread.svelte';
@@ -33,6 +34,7 @@ export class Chat {
 	readonly unread: UnreadCounts;
 	readonly presence = new PresenceState();
 	readonly typing = new TypingState();
+	readonly bookmarks: Bookmarks;
 	/** Direct message conversations, newest first as the server lists them. */
 	dms = $state.raw<Schemas['DmView'][]>([]);
 	dmsLoaded = $state(false);
@@ -61,6 +63,7 @@ export class Chat {
 		});
 		this.directory = new CommunityDirectory(this.api);
 		this.unread = new UnreadCounts(this.api);
+		this.bookmarks = new Bookmarks(this.api);
 	}
 
 	start(): void {
@@ -69,6 +72,8 @@ export class Chat {
 		void this.loadCommunities();
 		void this.loadDms();
 		void this.unread.refresh().catch(() => {});
+		// Which messages are bookmarked, for their toolbars.
+		void this.bookmarks.load().catch(() => {});
 		const online = () => this.realtime.retryNow();
 		window.addEventListener('online', online);
 		this.cleanups.push(() => window.removeEventListener('online', online));
@@ -256,6 +261,7 @@ export class Chat {
 			active ? this.timelines.get(active)?.catchUp() : null,
 			...[...this.threads.values()].map((thread) => thread.load()),
 			this.unread.refresh(),
+			this.bookmarks.load(),
 			this.loadCommunities(),
 			this.loadDms()
 		]).catch(() => {});
