@@ -295,7 +295,10 @@ export class Chat {
 			}),
 			rt.on('presence', (e) => this.presence.set(e.user_id, e.status)),
 			rt.on('read_state_updated', (e) => this.unread.read(e.channel_id, e.message_id)),
-			rt.on('channel_created', (e) => this.directory.channelChanged(e.channel)),
+			rt.on('channel_created', (e) => {
+				this.directory.channelChanged(e.channel);
+				this.unread.place(e.channel.id, e.channel.community_id ?? null);
+			}),
 			rt.on('channel_updated', (e) => this.directory.channelChanged(e.channel)),
 			rt.on('channel_deleted', (e) => this.directory.channelDeleted(e.channel_id)),
 			rt.on('member_joined', (e) => {
@@ -322,8 +325,10 @@ export class Chat {
 			this.threads.get(message.thread_id)?.add(message);
 			return;
 		}
+		const place = this.directory.channel(message.channel_id);
 		const known =
-			this.directory.channel(message.channel_id) ||
+			place ||
+			this.unread.inCommunity(message.channel_id) ||
 			this.dms.some((dm) => dm.channel_id === message.channel_id);
 		// A conversation someone else just started with us.
 		if (!known) void this.loadDms().catch(() => {});
@@ -335,6 +340,6 @@ export class Chat {
 		}
 		const reading =
 			message.channel_id === this.activeChannelId && document.visibilityState === 'visible';
-		if (!reading) this.unread.received(message, this.selfId);
+		if (!reading) this.unread.received(message, this.selfId, place?.communityId ?? null);
 	}
 }

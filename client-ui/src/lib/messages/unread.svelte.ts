@@ -10,6 +10,8 @@ export interface UnreadEntry {
 	unread: number;
 	mentions: number;
 	lastReadId: string | null;
+	/** The channel's community; null for direct messages (or not known yet). */
+	communityId: string | null;
 }
 
 export class UnreadCounts {
@@ -27,21 +29,42 @@ export class UnreadCounts {
 			this.channels.set(entry.channel_id, {
 				unread: entry.unread_count,
 				mentions: entry.mention_count,
-				lastReadId: entry.last_read_id ?? null
+				lastReadId: entry.last_read_id ?? null,
+				communityId: entry.community_id ?? null
 			});
 		}
 	}
 
 	get(channelId: string): UnreadEntry {
-		return this.channels.get(channelId) ?? { unread: 0, mentions: 0, lastReadId: null };
+		return (
+			this.channels.get(channelId) ?? {
+				unread: 0,
+				mentions: 0,
+				lastReadId: null,
+				communityId: null
+			}
+		);
+	}
+
+	/** Whether the channel belongs to a community (so it is not a direct message). */
+	inCommunity(channelId: string): boolean {
+		return this.channels.get(channelId)?.communityId != null;
+	}
+
+	/** Records where a channel created since the last refresh belongs. */
+	place(channelId: string, communityId: string | null): void {
+		const entry = this.get(channelId);
+		if (entry.communityId === communityId) return;
+		this.channels.set(channelId, { ...entry, communityId });
 	}
 
 	/** Counts a message someone else wrote in a channel the user is not reading now. */
-	received(message: Message, selfId: string): void {
+	received(message: Message, selfId: string, communityId: string | null = null): void {
 		const entry = this.get(message.channel_id);
 		const mentioned = message.mentions_everyone || message.mentions.includes(selfId);
 		this.channels.set(message.channel_id, {
 			...entry,
+			communityId: entry.communityId ?? communityId,
 			unread: entry.unread + 1,
 			mentions: entry.mentions + (mentioned ? 1 : 0)
 		});
@@ -51,16 +74,17 @@ export class UnreadCounts {
 	read(channelId: string, messageId: string): void {
 		const entry = this.get(channelId);
 		if (entry.lastReadId && entry.lastReadId >= messageId && entry.unread === 0) return;
-		this.channels.set(channelId, { unread: 0, mentions: 0, lastReadId: messageId });
+		this.channels.set(channelId, { ...entry, unread: 0, mentions: 0, lastReadId: messageId });
 	}
 
-	total(channelIds: readonly string[]): { unread: number; mentions: number } {
+	/** The counts of every channel of one community (what its rail icon shows). */
+	communityTotal(communityId: string): { unread: number; mentions: number } {
 		let unread = 0;
 		let mentions = 0;
-		for (const id of channelIds) {
-			const entry = this.channels.get(id);
-			unread += entry?.unread ?? 0;
-			mentions += entry?.mentions ?? 0;
+		for (const entry of this.channels.values()) {
+			if (entry.communityId !== communityId) continue;
+			unread += entry.unread;
+			mentions += entry.mentions;
 		}
 		return { unread, mentions };
 	}
