@@ -11,8 +11,6 @@ export interface PickerRequest {
 	/** The dialog's name, e.g. "Add a reaction". */
 	title: string;
 	onpick: (emoji: string) => void;
-	/** Leaves out emoji that cannot be used here. */
-	accepts?: (emoji: string) => boolean;
 }
 
 export class EmojiPickerHost {

@@ -26,7 +26,7 @@ fn check_emoji(emoji: &str) -> Result<()> {
         && !emoji
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c.is_ascii());
-    if (1..=64).contains(&len) && (custom || unicode) {
+    if (1..=64).contains(&len) && (custom || unicode || is_keycap(emoji)) {
         Ok(())
     } else {
         Err(Error::invalid(
@@ -34,6 +34,15 @@ fn check_emoji(emoji: &str) -> Result<()> {
             "an emoji, or a custom emoji as :name:",
         ))
     }
+}
+
+/// A keycap (`#️⃣`, `*️⃣`, `0️⃣`…`9️⃣`): the only emoji that begin with an ASCII
+/// character, followed by the keycap mark (and usually the emoji variation selector).
+fn is_keycap(emoji: &str) -> bool {
+    let mut chars = emoji.chars();
+    let base = chars.next();
+    let rest = chars.as_str();
+    matches!(base, Some('0'..='9' | '#' | '*')) && matches!(rest, "\u{FE0F}\u{20E3}" | "\u{20E3}")
 }
 
 impl Core {
@@ -149,10 +158,31 @@ mod tests {
 
     #[test]
     fn emoji() {
-        for ok in ["👍", "🎉", "👨‍👩‍👧", ":party_parrot:"] {
+        for ok in [
+            "👍",
+            "🎉",
+            "👨‍👩‍👧",
+            ":party_parrot:",
+            "#\u{FE0F}\u{20E3}",
+            "*\u{FE0F}\u{20E3}",
+            "7\u{FE0F}\u{20E3}",
+            "0\u{20E3}",
+        ] {
             assert!(check_emoji(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "a", "hello", "👍 👍", "::", ":no spaces:", "<script>"] {
+        for bad in [
+            "",
+            "a",
+            "hello",
+            "👍 👍",
+            "::",
+            ":no spaces:",
+            "<script>",
+            "7",
+            "a\u{FE0F}\u{20E3}",
+            "77\u{FE0F}\u{20E3}",
+            "7\u{FE0F}\u{20E3}x",
+        ] {
             assert!(check_emoji(bad).is_err(), "{bad}");
         }
     }
