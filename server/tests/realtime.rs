@@ -630,3 +630,50 @@ async fn a_client_that_never_reads_is_cut_off_with_resync(#[case] backend: Backe
     // Bounded: it was cut off after at most the queue plus the socket buffers.
     assert!(sent <= 5000);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn bookmark_changes_reach_only_the_owners_devices(#[case] backend: Backend) {
+    let Some(r) = room(backend).await else { return };
+    let id = post(&r, &r.bob.1, "worth keeping").await;
+    let mut laptop = Ws::connect(&r.s, &r.alice.1).await;
+    let mut phone = Ws::connect(&r.s, &r.alice.1).await;
+    let mut bob = Ws::connect(&r.s, &r.bob.1).await;
+    let path = format!("/api/messages/{id}/bookmark");
+
+    r.s.call(
+        Method::PUT,
+        &path,
+        Some(&r.alice.1),
+        Some(&json!({"note": "read later"})),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    for device in [&mut laptop, &mut phone] {
+        let event = device.expect("bookmarks_updated").await;
+        assert_eq!(
+            (&event["message_id"], &event["bookmarked"], &event["note"]),
+            (&json!(id), &json!(true), &json!("read later"))
+        );
+    }
+    r.s.call(Method::DELETE, &path, Some(&r.alice.1), None)
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    let event = phone.expect("bookmarks_updated").await;
+    assert_eq!(
+        (&event["bookmarked"], &event["note"]),
+        (&json!(false), &Value::Null)
+    );
+
+    // Bookmarks are private: the next thing Bob hears of is a new message, not them.
+    let next = post(&r, &r.alice.1, "after the bookmarks").await;
+    let seen = bob
+        .collect_until(|e| e["type"] == "message_created" && e["message"]["id"] == next.as_str())
+        .await;
+    assert!(
+        seen.iter().all(|e| e["type"] != "bookmarks_updated"),
+        "{seen:?}"
+    );
+}

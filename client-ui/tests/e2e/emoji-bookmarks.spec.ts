@@ -92,6 +92,12 @@ test('bookmarks: a note, kept after a reload, opens its channel, removed', async
 	await send(page, 'Remember this one');
 	await send(page, 'Not this one');
 
+	// A second tab of the same account, to see the bookmark arrive live.
+	const tab = await page.context().newPage();
+	await tab.goto(page.url());
+	const inTab = message(tab, 'Remember this one');
+	await expect(inTab.getByRole('button', { name: 'Bookmark', exact: true })).toBeAttached();
+
 	const item = message(page, 'Remember this one');
 	await item.hover();
 	await item.getByRole('button', { name: 'Bookmark', exact: true }).click();
@@ -102,6 +108,8 @@ test('bookmarks: a note, kept after a reload, opens its channel, removed', async
 	await dialog.getByRole('button', { name: 'Save bookmark' }).click();
 	await expect(dialog).toBeHidden();
 	await expect(item.getByRole('button', { name: 'Remove bookmark' })).toBeAttached();
+	await expect(inTab.getByRole('button', { name: 'Remove bookmark' })).toBeAttached();
+	await tab.close();
 
 	// A second channel to open the bookmark from.
 	await page.getByRole('link', { name: 'Community settings' }).click();

@@ -177,6 +177,13 @@ pub enum ServerEvent {
         user_id: Uuid,
         message_id: Uuid,
     },
+    /// One of the caller's bookmarks was added, changed or removed (on any of their
+    /// devices); the list is `GET /api/bookmarks`.
+    BookmarksUpdated {
+        message_id: Uuid,
+        bookmarked: bool,
+        note: Option<String>,
+    },
     /// The caller's own read cursor moved (from another of their devices).
     ReadStateUpdated {
         channel_id: Uuid,

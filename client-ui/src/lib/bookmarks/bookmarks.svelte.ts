@@ -1,7 +1,8 @@
 /**
- * The signed-in user's bookmarks (private, with an optional note). The server sends no
- * events for them, so the list is fetched at start, after a reconnect and when the panel
- * opens, and changed locally after each successful request.
+ * The signed-in user's bookmarks (private, with an optional note). The list is fetched
+ * at start, after a reconnect, when the panel opens and when the server says it changed
+ * (`bookmarks_updated`, from any of the user's devices), and changed locally after each
+ * successful request.
  */
 import { ApiError } from '$api/errors';
 import { unwrap, type Api, type Schemas } from '$api/client';

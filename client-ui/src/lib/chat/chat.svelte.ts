@@ -295,6 +295,8 @@ export class Chat {
 			}),
 			rt.on('presence', (e) => this.presence.set(e.user_id, e.status)),
 			rt.on('read_state_updated', (e) => this.unread.read(e.channel_id, e.message_id)),
+			// Changed on another device: the list carries the message views, so reload it.
+			rt.on('bookmarks_updated', () => void this.bookmarks.load().catch(() => {})),
 			rt.on('channel_created', (e) => {
 				this.directory.channelChanged(e.channel);
 				this.unread.place(e.channel.id, e.channel.community_id ?? null);

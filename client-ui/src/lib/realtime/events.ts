@@ -29,6 +29,7 @@ export interface ServerEventMap {
 	presence: { user_id: string; status: PresenceStatus };
 	read_receipt: { channel_id: string; user_id: string; message_id: string };
 	read_state_updated: { channel_id: string; message_id: string };
+	bookmarks_updated: { message_id: string; bookmarked: boolean; note?: string | null };
 	channel_created: { channel: Schemas['ChannelView'] };
 	channel_updated: { channel: Schemas['ChannelView'] };
 	channel_deleted: { channel_id: string };

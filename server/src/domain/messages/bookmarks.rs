@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 use super::message_not_found;
-use crate::api::BookmarkView;
+use crate::api::{BookmarkView, ServerEvent};
 use crate::domain::{Actor, Core, validate};
 use crate::error::Result;
 use crate::store::{self, Bookmark};
@@ -34,7 +34,20 @@ impl Core {
         };
         c.upsert_bookmark(&bookmark).await?;
         tx.commit().await?;
+        self.bookmarks_updated(actor, message_id, Some(bookmark.note));
         Ok(())
+    }
+
+    /// Tells the owner's other devices (bookmarks are private: nobody else).
+    fn bookmarks_updated(&self, actor: &Actor, message_id: Uuid, note: Option<Option<String>>) {
+        self.events.to_user(
+            actor.id(),
+            &ServerEvent::BookmarksUpdated {
+                message_id,
+                bookmarked: note.is_some(),
+                note: note.flatten(),
+            },
+        );
     }
 
     pub async fn remove_bookmark(&self, actor: &Actor, message_id: Uuid) -> Result<()> {
@@ -46,6 +59,7 @@ impl Core {
             ));
         }
         tx.commit().await?;
+        self.bookmarks_updated(actor, message_id, None);
         Ok(())
     }
 
