@@ -140,10 +140,23 @@ async fn two_users_see_each_other_live(#[case] backend: Backend) {
         (Some("🎉"), Some(r.bob.0.to_string().as_str()))
     );
 
-    bob.send(json!({"type": "typing", "channel_id": r.channel}))
-        .await;
+    let typing = json!({"type": "typing", "channel_id": r.channel});
+    bob.send(typing.clone()).await;
     let got = alice.expect("typing").await;
     assert_eq!(got["user_id"], r.bob.0.to_string());
+    // Typing is throttled (one signal per 3 s per channel), but sending a message ends
+    // it: the next keystroke is announced again at once.
+    bob.send(typing.clone()).await;
+    let sent = bob.request(send_frame(r.channel, "typed it")).await;
+    assert_eq!(sent["type"], "ack", "{sent}");
+    bob.send(typing).await;
+    let seen = alice.collect_until(|e| e["type"] == "typing").await;
+    let kinds: Vec<&str> = seen.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["message_created", "typing"],
+        "the throttled signal is dropped, the one after the message is not"
+    );
 
     let deleted = alice
         .request(json!({"type": "delete_message", "message_id": id}))

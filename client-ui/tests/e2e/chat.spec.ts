@@ -39,6 +39,10 @@ test('two people chat live in a community', async ({ newContext }) => {
 	await send(bob.page, 'Hello from Bob');
 	await expect(message(alice.page, 'Hello from Bob')).toBeVisible();
 	await expect(alice.page.getByTestId('typing')).toHaveText('');
+	// Typing again right after sending shows again (the message ended the typing window).
+	await composer(bob.page).fill('And');
+	await expect(alice.page.getByTestId('typing')).toHaveText(`${bob.account.username} is typing…`);
+	await composer(bob.page).fill('');
 	await send(alice.page, 'Hi Bob, welcome');
 	await expect(message(bob.page, 'Hi Bob, welcome')).toBeVisible();
 

@@ -34,6 +34,12 @@ impl TypingThrottle {
             }
         }
     }
+
+    /// The user sent a message here: readers stop showing them as typing, so the next
+    /// keystroke may announce typing again at once.
+    pub(crate) fn reset(&self, user: Uuid, channel: Uuid) {
+        self.0.lock().expect("typing lock").remove(&(user, channel));
+    }
 }
 
 /// Per-user message rate (MSG-10), on top of the per-IP and per-connection limits.

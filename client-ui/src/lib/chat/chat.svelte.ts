@@ -109,6 +109,7 @@ export class Chat {
 			})
 		);
 		this.threads.get(root.id)?.add(reply);
+		this.lastTypingSent.delete(root.channel_id);
 	}
 
 	async send(channelId: string, content: string, replyToId?: string | null): Promise<Message> {
@@ -120,6 +121,8 @@ export class Chat {
 		);
 		this.timelines.get(channelId)?.upsert(message);
 		this.unread.read(channelId, message.id);
+		// The server ends the typing window with the message; so does the client.
+		this.lastTypingSent.delete(channelId);
 		return message;
 	}
 

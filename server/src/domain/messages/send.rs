@@ -62,6 +62,9 @@ impl Core {
     /// Tells the channel about a new message (and the thread root's new count).
     pub(crate) fn publish_new_message(&self, view: &MessageView, root: Option<MessageView>) {
         let author = view.author.as_ref().map(|a| a.id);
+        if let Some(author) = author {
+            self.typing.reset(author, view.channel_id);
+        }
         let event = ServerEvent::MessageCreated {
             message: view.clone(),
         };
