@@ -25,9 +25,10 @@ skip() {
 
 if [[ "${1:-}" != "--inside" ]]; then
   missing=()
-  for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon secret-tool python3; do
+  for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon secret-tool python3 gdbus; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
+  /usr/bin/python3 -c 'import gi' 2>/dev/null || missing+=("python3-gi")
   ((${#missing[@]} == 0)) || skip "missing ${missing[*]} (see docs/desktop.md for the packages)"
   if ! command -v tauri-driver >/dev/null; then
     echo "installing tauri-driver"
@@ -68,6 +69,12 @@ mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR
 chmod 700 "$XDG_RUNTIME_DIR"
 eval "$(printf 'test-password' | gnome-keyring-daemon --unlock --components=secrets)"
 [[ -n "${GNOME_KEYRING_PID:-}" ]] && pids+=("$GNOME_KEYRING_PID")
+
+# A tray host, as desktop panels provide: the app's tray item registers with it and the
+# tests read the item's menu over D-Bus.
+export TRAY_ITEMS="$tmp/tray-items.txt"
+/usr/bin/python3 src-tauri/tests/e2e/status_notifier_watcher.py "$TRAY_ITEMS" >"$results/tray-watcher.log" 2>&1 &
+pids+=($!)
 
 # A free display number.
 display=99

@@ -8,7 +8,8 @@ session with an unlocked GNOME Keyring, tauri-driver and temporary XDG folders.
    owner account is created -> the host panel shows the share address and creates an
    invite -> a second client registers with it over HTTP and sends the owner a direct
    message -> the message appears in the app's window and its activity feed.
-   Screenshot saved. The share address serves the web client to browsers; a second
+   Screenshot saved. The tray menu (read over D-Bus) shows "not hosting", then
+   "hosting at <share address>". The share address serves the web client to browsers; a second
    launch of the app exits (single instance); the window's Content-Security-Policy
    blocks inline script.
 2. Connect mode (DESK-1/3): switch to a separately started server, sign in, restart
@@ -34,6 +35,7 @@ DRIVER = "http://127.0.0.1:4444"
 APP = os.environ["CHATALOT_DESKTOP_BIN"]
 SERVER_BIN = os.environ["CHATALOT_SERVER_BIN"]
 RESULTS = os.environ.get("RESULTS_DIR", "test-results/desktop")
+TRAY_ITEMS = os.environ["TRAY_ITEMS"]
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 WAIT = 30.0
 
@@ -171,6 +173,37 @@ class Window:
             print(f"(session end: {err})")
 
 
+def gdbus(*args):
+    done = subprocess.run(["gdbus", "call", "--session", *args], capture_output=True, text=True, timeout=10)
+    if done.returncode != 0:
+        raise RuntimeError(f"gdbus {' '.join(args)}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def tray_menu():
+    """The labels of the running app's tray menu, read over D-Bus (StatusNotifierItem +
+    dbusmenu) from the item that registered last with the test's tray host."""
+    with open(TRAY_ITEMS) as f:
+        items = f.read().split()
+    if len(items) < 2:
+        return []
+    name, path = items[-2:]
+    menu = gdbus(
+        "--dest", name, "--object-path", path,
+        "--method", "org.freedesktop.DBus.Properties.Get", "org.kde.StatusNotifierItem", "Menu",
+    )
+    menu_path = re.search(r"'(/[^']*)'", menu).group(1)
+    layout = gdbus(
+        "--dest", name, "--object-path", menu_path,
+        "--method", "com.canonical.dbusmenu.GetLayout", "0", "int32 -1", "@as []",
+    )
+    return re.findall(r"'label': <'([^']*)'>", layout)
+
+
+def wait_for_tray(w, label):
+    return w.wait(f"the tray menu to show {label!r}", lambda: label in tray_menu())
+
+
 def button(label):
     return f"//button[contains(normalize-space(.), '{label}')]"
 
@@ -180,6 +213,7 @@ def test_host_mode():
     try:
         w.element(css="[data-testid=desktop-welcome]")
         w.screenshot("first-launch")
+        wait_for_tray(w, "Server: not hosting")
         w.click(xpath=button("Host a server on this computer"))
         w.type("input[name=host_port]", "0")
         w.type("input[name=username]", "owner")
@@ -193,6 +227,9 @@ def test_host_mode():
         w.click(css="[data-testid=desktop-toggle]")
         share = w.wait("the share address", lambda: w.text("[data-testid=share-url]")).strip()
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", share), f"share address: {share!r}"
+        # The tray shows the host-mode state and where others reach it.
+        wait_for_tray(w, f"Server: hosting at {share}")
+        assert {"Show Chatalot", "Quit"} <= set(tray_menu()), tray_menu()
         w.click(xpath=button("Create invite"))
         invite = w.wait("an invite code", lambda: w.text("[data-testid=invite-code]")).strip()
 
@@ -215,7 +252,7 @@ def test_host_mode():
         latest = "const e = document.querySelector('[data-testid=activity-latest]'); return e ? e.textContent : ''"
         w.wait("Bob's message in the activity feed", lambda: text in w.js(latest))
         assert w.screenshot("host-mode-message"), "screenshot saved"
-        print("PASS host mode: owner created, invite made, message from a second client shown")
+        print("PASS host mode: owner created, invite made, tray shows the state, message from a second client shown")
 
         check_guest_web_client(share)
         check_second_launch_exits(w, text)
