@@ -76,6 +76,11 @@ export TRAY_ITEMS="$tmp/tray-items.txt"
 /usr/bin/python3 src-tauri/tests/e2e/status_notifier_watcher.py "$TRAY_ITEMS" >"$results/tray-watcher.log" 2>&1 &
 pids+=($!)
 
+# A notification server, as desktops provide: it records what the app announces.
+export NOTIFICATIONS="$tmp/notifications.jsonl"
+/usr/bin/python3 src-tauri/tests/e2e/notification_server.py "$NOTIFICATIONS" >"$results/notification-server.log" 2>&1 &
+pids+=($!)
+
 # A free display number.
 display=99
 while [[ -e "/tmp/.X11-unix/X$display" || -e "/tmp/.X$display-lock" ]]; do display=$((display + 1)); done

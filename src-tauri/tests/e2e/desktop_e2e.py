@@ -9,9 +9,11 @@ session with an unlocked GNOME Keyring, tauri-driver and temporary XDG folders.
    invite -> a second client registers with it over HTTP and sends the owner a direct
    message -> the message appears in the app's window and its activity feed.
    Screenshot saved. The tray menu (read over D-Bus) shows "not hosting", then
-   "hosting at <share address>". The share address serves the web client to browsers; a second
-   launch of the app exits (single instance); the window's Content-Security-Policy
-   blocks inline script.
+   "hosting at <share address>". The share address serves the web client to browsers;
+   while the window is minimized a direct message becomes an OS notification (recorded
+   by the test's notification server); a second launch of the app exits and brings the
+   first window back (single instance); the window's Content-Security-Policy blocks
+   inline script.
 2. Connect mode (DESK-1/3): switch to a separately started server, sign in, restart
    the app: still signed in (token from the OS keyring, nothing in localStorage).
 
@@ -251,10 +253,12 @@ def test_host_mode():
         # The DM reached the desktop bar's activity feed (what OS notifications announce).
         latest = "const e = document.querySelector('[data-testid=activity-latest]'); return e ? e.textContent : ''"
         w.wait("Bob's message in the activity feed", lambda: text in w.js(latest))
+        assert notifications() == [], "no OS notification while the window has focus"
         assert w.screenshot("host-mode-message"), "screenshot saved"
         print("PASS host mode: owner created, invite made, tray shows the state, message from a second client shown")
 
         check_guest_web_client(share)
+        check_notification_while_unfocused(w, share, bob, dm["id"])
         check_second_launch_exits(w, text)
         check_csp_blocks_inline_script(w)
     finally:
@@ -274,8 +278,26 @@ def check_guest_web_client(share):
     print(f"PASS guests: {share}/ serves the web client ({len(entries)} entry scripts)")
 
 
+def notifications():
+    with open(os.environ["NOTIFICATIONS"]) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def check_notification_while_unfocused(w, share, bob, dm_id):
+    """With the window minimized, a direct message becomes an OS notification (the test's
+    notification server records it)."""
+    w.cmd("POST", "/window/minimize", {})
+    w.wait("the window to lose focus", lambda: w.js("return document.hasFocus()") is False)
+    text = f"Are you there? ({uuid.uuid4().hex[:8]})"
+    ok("POST", f"{share}/api/channels/{dm_id}/messages", {"content": text}, bob["access_token"])
+    shown = w.wait("the OS notification", lambda: [n for n in notifications() if n["body"] == text])
+    assert shown[0]["summary"] == "bob", shown
+    print(f"PASS notifications: a DM while unfocused was announced ({shown[0]})")
+
+
 def check_second_launch_exits(w, still_shown):
-    """Single instance: launching the app again hands over to the running one and exits."""
+    """Single instance: launching the app again hands over to the running one (which
+    comes back to the front) and exits."""
     log = open(os.path.join(RESULTS, "second-launch.log"), "w")
     second = subprocess.Popen([APP], stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -284,8 +306,9 @@ def check_second_launch_exits(w, still_shown):
         second.kill()
         raise AssertionError("a second launch kept running beside the first")
     assert code == 0, f"the second launch exited with {code}"
+    w.wait("the first window back in front", lambda: w.js("return document.hasFocus()") is True)
     assert still_shown in w.page_text(), "the first window is still there, unchanged"
-    print("PASS single instance: a second launch exited, the first window stayed")
+    print("PASS single instance: a second launch exited and brought the first window back")
 
 
 def check_csp_blocks_inline_script(w):
