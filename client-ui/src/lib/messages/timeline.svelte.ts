@@ -35,6 +35,11 @@ export class Timeline {
 	error = $state<string | null>(null);
 	/** Bumped whenever the window is replaced (a jump), not merely extended. */
 	generation = $state(0);
+	/**
+	 * The reader's last request to see a message (`id`) or the present (`id: null`); the
+	 * list scrolls there once per `seq`. Set together with the window it needs.
+	 */
+	focus = $state.raw<{ id: string | null; seq: number } | null>(null);
 
 	private readonly api: Api;
 	readonly channelId: string;
@@ -115,7 +120,10 @@ export class Timeline {
 	 * the message cannot be read (deleted, or not in this channel).
 	 */
 	async jumpTo(messageId: string): Promise<boolean> {
-		if (this.loaded && this.find(messageId)) return true;
+		if (this.loaded && this.find(messageId)) {
+			this.focusOn(messageId);
+			return true;
+		}
 		const generation = (this.generation += 1);
 		this.loading ??= Promise.resolve();
 		let page: Message[];
@@ -133,18 +141,27 @@ export class Timeline {
 		const before = page.filter((m) => compareIds(m.id, messageId) < 0).length;
 		const after = page.filter((m) => compareIds(m.id, messageId) > 0).length;
 		this.replace(page, before === PAGE_SIZE / 2, after === PAGE_SIZE - PAGE_SIZE / 2 - 1);
+		this.focusOn(messageId);
 		if (!this.hasNewer) await this.join();
 		return true;
 	}
 
 	/** Back from a detached window to the latest page. */
 	async jumpToPresent(): Promise<void> {
-		if (!this.hasNewer) return;
+		if (!this.hasNewer) {
+			this.focusOn(null);
+			return;
+		}
 		const generation = (this.generation += 1);
 		const page = await this.page({ limit: PAGE_SIZE });
 		if (generation !== this.generation) return;
 		this.replace(page, page.length === PAGE_SIZE, false);
+		this.focusOn(null);
 		await this.join();
+	}
+
+	private focusOn(id: string | null): void {
+		this.focus = { id, seq: (this.focus?.seq ?? 0) + 1 };
 	}
 
 	private replace(page: Message[], hasOlder: boolean, hasNewer: boolean): void {

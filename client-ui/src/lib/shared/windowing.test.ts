@@ -79,6 +79,12 @@ describe('anchors', () => {
 		expect(anchorAt([0], [], 0)).toBeNull();
 	});
 
+	it('skip rows that may move, such as separators', () => {
+		const offsets = prefixOffsets([10, 20, 30, 40]);
+		const separator = (index: number) => index === 1;
+		expect(anchorAt(offsets, keys, 15, (i) => !separator(i))).toEqual({ key: 'c', delta: -15 });
+	});
+
 	it('keep the view still when rows are added above', () => {
 		const before = prefixOffsets([10, 20, 30, 40]);
 		const anchor = anchorAt(before, keys, 35)!; // 5 px into "c"

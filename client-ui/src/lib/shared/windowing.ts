@@ -66,14 +66,20 @@ export function includeIndex(range: Range, index: number): Range {
 	return { start: Math.min(range.start, index), end: Math.max(range.end, index + 1) };
 }
 
-/** The anchor for a view whose top is at `top` (in the rows' coordinates). */
+/**
+ * The anchor for a view whose top is at `top` (in the rows' coordinates): the row there,
+ * or the first one below it that is `stable` (rows that can move between others, such
+ * as a day's separator when that day's older messages arrive, make poor anchors).
+ */
 export function anchorAt(
 	offsets: readonly number[],
 	keys: readonly string[],
-	top: number
+	top: number,
+	stable: (index: number) => boolean = () => true
 ): Anchor | null {
-	const index = rowAt(offsets, top);
+	let index = rowAt(offsets, top);
 	if (index < 0) return null;
+	while (index < keys.length - 1 && !stable(index)) index += 1;
 	return { key: keys[index]!, delta: top - offsets[index]! };
 }
 
