@@ -10,7 +10,10 @@ export function safeNext(next: string | null | undefined): string | null {
 }
 
 /** Navigates to an app path computed at run time (guards, `?next=`). */
-export function navigate(path: string, options: { replaceState?: boolean } = {}): Promise<void> {
+export function navigate(
+	path: string,
+	options: { replaceState?: boolean; keepFocus?: boolean; noScroll?: boolean } = {}
+): Promise<void> {
 	// resolve() is typed for literal routes; these paths are checked by safeNext or built here.
 	const resolvePath = resolve as (path: string) => string;
 	// eslint-disable-next-line svelte/no-navigation-without-resolve -- resolved on this line

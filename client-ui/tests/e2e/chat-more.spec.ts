@@ -4,8 +4,16 @@
  * history paging and "new messages" pill.
  */
 import { expect, test } from './fixtures';
-import { acceptInvite, createCommunity, invitePath, message, person, send } from './chat-support';
-import { apiClient, apiLogin, registerUser } from './support';
+import {
+	acceptInvite,
+	createCommunity,
+	invitePath,
+	message,
+	person,
+	poster,
+	send
+} from './chat-support';
+import { apiLogin } from './support';
 
 test('a direct message started from the member list', async ({ newContext }) => {
 	const alice = await person(await newContext(), 'admin');
@@ -145,33 +153,6 @@ test('community settings: rename, new channel with topic, slow mode', async ({
 	await bob.page.getByRole('textbox', { name: /^Message #/ }).press('Enter');
 	await expect(bob.page.getByRole('alert')).toBeVisible();
 });
-
-/** A member of the community who posts through the API, from their own address. */
-async function poster(communityId: string, ownerAuth: Record<string, string>, own?: string) {
-	const api = await apiClient();
-	let auth = ownerAuth;
-	if (!own) {
-		const account = await registerUser('poster');
-		const invite = await api.post(`/api/communities/${communityId}/invites`, {
-			headers: ownerAuth,
-			data: { max_uses: 1, expires_in_hours: 1 }
-		});
-		const code = (await invite.json()).code as string;
-		auth = { authorization: `Bearer ${await apiLogin(account.username, account.password)}` };
-		const joined = await api.post(`/api/invites/${code}/accept`, { headers: auth });
-		expect(joined.status(), await joined.text()).toBe(200);
-	}
-	return {
-		async post(channelId: string, content: string) {
-			const sent = await api.post(`/api/channels/${channelId}/messages`, {
-				headers: auth,
-				data: { content }
-			});
-			expect(sent.status(), await sent.text()).toBeLessThan(300);
-		},
-		dispose: () => api.dispose()
-	};
-}
 
 test('older history loads on scroll up, keeping the place; new messages raise a pill', async ({
 	newContext

@@ -95,6 +95,45 @@ export function message(page: Page, text: string | RegExp) {
 }
 
 /**
+ * A member of the community who posts through the API from their own address: a new
+ * user joining with an invite made by `ownerAuth`, or (with `own`) that owner itself.
+ * Sends wait out the server's per-user message rate (429) and return the message ID.
+ */
+export async function poster(communityId: string, ownerAuth: Record<string, string>, own?: string) {
+	const api = await apiClient();
+	let auth = ownerAuth;
+	if (!own) {
+		const account = await registerUser('poster');
+		const invite = await api.post(`/api/communities/${communityId}/invites`, {
+			headers: ownerAuth,
+			data: { max_uses: 1, expires_in_hours: 1 }
+		});
+		const code = (await invite.json()).code as string;
+		auth = { authorization: `Bearer ${await apiLogin(account.username, account.password)}` };
+		const joined = await api.post(`/api/invites/${code}/accept`, { headers: auth });
+		expect(joined.status(), await joined.text()).toBe(200);
+	}
+	return {
+		async post(channelId: string, content: string, extra: object = {}): Promise<string> {
+			for (;;) {
+				const sent = await api.post(`/api/channels/${channelId}/messages`, {
+					headers: auth,
+					data: { content, ...extra }
+				});
+				if (sent.status() === 429) {
+					const wait = Number(sent.headers()['retry-after'] ?? '1');
+					await new Promise((done) => setTimeout(done, Math.max(wait, 0.2) * 1000));
+					continue;
+				}
+				expect(sent.status(), await sent.text()).toBeLessThan(300);
+				return (await sent.json()).id as string;
+			}
+		},
+		dispose: () => api.dispose()
+	};
+}
+
+/**
  * Routes the context's WebSocket through the test so it can be cut: `drop()` closes the
  * live connection and refuses new ones until `restore()`.
  */

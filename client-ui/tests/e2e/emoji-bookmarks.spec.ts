@@ -139,7 +139,9 @@ test('bookmarks: a note, kept after a reload, opens its channel, removed', async
 
 	await entry.getByRole('button', { name: /Remember this one/ }).click();
 	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
-	await expect(message(page, 'Remember this one')).toBeVisible();
+	await expect(page).toHaveURL(/\?message=/);
+	await expect(message(page, 'Remember this one')).toBeInViewport();
+	await expect(message(page, 'Remember this one')).toHaveClass(/highlighted/);
 
 	await page.getByRole('button', { name: 'Bookmarks', exact: true }).click();
 	await panel.getByTestId('bookmark').getByRole('button', { name: 'Remove', exact: true }).click();

@@ -205,7 +205,10 @@ export class Chat {
 
 	/** Marks the channel read up to its newest loaded message. */
 	markRead(channelId: string): void {
-		const last = this.timelines.get(channelId)?.lastId;
+		const timeline = this.timelines.get(channelId);
+		// A window into older history does not end at the newest message.
+		if (!timeline || timeline.hasNewer) return;
+		const last = timeline.lastId;
 		if (!last || this.readSent.get(channelId) === last) return;
 		const entry = this.unread.get(channelId);
 		this.unread.read(channelId, last);
