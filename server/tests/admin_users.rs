@@ -199,6 +199,8 @@ async fn administrators_manage_accounts(#[case] backend: Backend) {
         .find(|e| e["action"] == "admin.granted")
         .unwrap();
     assert_eq!(granted["target_username"], "helper", "{granted}");
+    assert!(granted["target_display_name"].is_string(), "{granted}");
+    assert_eq!(suspended["target_display_name"], Value::Null, "{suspended}");
     for expected in [
         "admin.granted",
         "admin.user_suspended",

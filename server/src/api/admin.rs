@@ -90,11 +90,13 @@ pub struct AuditEntryView {
     pub id: Uuid,
     pub action: String,
     pub actor_id: Option<Uuid>,
-    /// The actor's current username; absent once the account is deleted.
+    /// The actor's current username and display name; absent once the account is deleted.
     pub actor_username: Option<String>,
+    pub actor_display_name: Option<String>,
     pub target_user_id: Option<Uuid>,
-    /// The target's current username; absent once the account is deleted.
+    /// The target's current username and display name; absent once the account is deleted.
     pub target_username: Option<String>,
+    pub target_display_name: Option<String>,
     pub community_id: Option<Uuid>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
@@ -109,8 +111,10 @@ impl From<AuditEntry> for AuditEntryView {
             action: e.action,
             actor_id: e.actor_id,
             actor_username: e.actor_username,
+            actor_display_name: e.actor_display_name,
             target_user_id: e.target_user_id,
             target_username: e.target_username,
+            target_display_name: e.target_display_name,
             community_id: e.community_id,
             ip: e.ip,
             user_agent: e.user_agent,

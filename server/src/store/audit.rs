@@ -11,10 +11,12 @@ pub struct AuditEntry {
     pub id: Uuid,
     pub action: String,
     pub actor_id: Option<Uuid>,
-    /// The accounts' current usernames (`None` once an account is deleted).
+    /// The accounts' current names (`None` once an account is deleted).
     pub actor_username: Option<String>,
+    pub actor_display_name: Option<String>,
     pub target_user_id: Option<Uuid>,
     pub target_username: Option<String>,
+    pub target_display_name: Option<String>,
     pub community_id: Option<Uuid>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
@@ -112,8 +114,10 @@ impl Conn<'_> {
     pub async fn audit_entries(&mut self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
-                "SELECT a.id, a.action, a.actor_id, actor.username AS actor_username, a.target_user_id, \
-                 target.username AS target_username, a.community_id, a.ip, a.user_agent, a.details, a.created_at \
+                "SELECT a.id, a.action, a.actor_id, actor.username AS actor_username, \
+                 actor.display_name AS actor_display_name, a.target_user_id, target.username AS target_username, \
+                 target.display_name AS target_display_name, a.community_id, a.ip, a.user_agent, a.details, \
+                 a.created_at \
                  FROM audit_log a \
                  LEFT JOIN users actor ON actor.id = a.actor_id \
                  LEFT JOIN users target ON target.id = a.target_user_id \

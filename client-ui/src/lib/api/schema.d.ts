@@ -1374,9 +1374,10 @@ export interface components {
         };
         AuditEntryView: {
             action: string;
+            actor_display_name?: string | null;
             /** Format: uuid */
             actor_id?: string | null;
-            /** @description The actor's current username; absent once the account is deleted. */
+            /** @description The actor's current username and display name; absent once the account is deleted. */
             actor_username?: string | null;
             /** Format: uuid */
             community_id?: string | null;
@@ -1386,9 +1387,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             ip?: string | null;
+            target_display_name?: string | null;
             /** Format: uuid */
             target_user_id?: string | null;
-            /** @description The target's current username; absent once the account is deleted. */
+            /** @description The target's current username and display name; absent once the account is deleted. */
             target_username?: string | null;
             user_agent?: string | null;
         };

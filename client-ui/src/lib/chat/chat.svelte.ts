@@ -8,6 +8,7 @@ import { unwrap, type Api, type AccessTokenSource, type Schemas } from '$api/cli
 import { Bookmarks } from '$lib/bookmarks/bookmarks.svelte';
 import { CommunityDirectory } from '$lib/communities/directory.svelte';
 import { type Message } from '$lib/messages/merge';
+import { ReadMarks } from '$lib/messages/read-marks';
 import { Thread } from '$lib/messages/thread.svelte';
 import { Timeline } from '$lib/messages/timeline.svelte';
 import { UnreadCounts } from '$lib/messages/unread.svelte';
@@ -49,8 +50,7 @@ export class Chat {
 	private readonly threads = new Map<string, Thread>();
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
 	private readonly lastTypingSent = new Map<string, number>();
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
-	private readonly readSent = new Map<string, string>();
+	private readonly readMarks: ReadMarks;
 	private readonly cleanups: (() => void)[] = [];
 
 	constructor(options: ChatOptions) {
@@ -63,6 +63,14 @@ export class Chat {
 		});
 		this.directory = new CommunityDirectory(this.api);
 		this.unread = new UnreadCounts(this.api);
+		this.readMarks = new ReadMarks(async (channelId, messageId) => {
+			await unwrap(
+				this.api.POST('/api/channels/{channel_id}/read', {
+					params: { path: { channel_id: channelId } },
+					body: { message_id: messageId }
+				})
+			);
+		});
 		this.bookmarks = new Bookmarks(this.api);
 	}
 
@@ -81,6 +89,7 @@ export class Chat {
 
 	stop(): void {
 		this.realtime.stop();
+		this.readMarks.stop();
 		for (const cleanup of this.cleanups.splice(0)) cleanup();
 	}
 
@@ -209,17 +218,11 @@ export class Chat {
 		// A window into older history does not end at the newest message.
 		if (!timeline || timeline.hasNewer) return;
 		const last = timeline.lastId;
-		if (!last || this.readSent.get(channelId) === last) return;
+		if (!last || this.readMarks.has(channelId, last)) return;
 		const entry = this.unread.get(channelId);
 		this.unread.read(channelId, last);
 		if (entry.unread === 0 && entry.lastReadId && entry.lastReadId >= last) return;
-		this.readSent.set(channelId, last);
-		void unwrap(
-			this.api.POST('/api/channels/{channel_id}/read', {
-				params: { path: { channel_id: channelId } },
-				body: { message_id: last }
-			})
-		).catch(() => this.readSent.delete(channelId));
+		this.readMarks.mark(channelId, last);
 	}
 
 	/** The communities and their channels (for the unread badges in the rail). */
