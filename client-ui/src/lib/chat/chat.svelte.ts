@@ -51,6 +51,8 @@ export class Chat {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
 	private readonly lastTypingSent = new Map<string, number>();
 	private readonly readMarks: ReadMarks;
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+	private readonly structuresRequested = new Set<string>();
 	private readonly cleanups: (() => void)[] = [];
 
 	constructor(options: ChatOptions) {
@@ -225,16 +227,33 @@ export class Chat {
 		this.readMarks.mark(channelId, last);
 	}
 
-	/** The communities and their channels (for the unread badges in the rail). */
+	/**
+	 * The communities (the rail). Their groups and channels load when one is opened, or
+	 * when a channel of it must be named ({@link placeChannel}): start-up costs the same
+	 * whatever the number of communities (the rail's badges come from the unread list).
+	 */
 	private async loadCommunities(): Promise<void> {
 		try {
 			await this.directory.load();
-			await Promise.all(
-				this.directory.communities.map((c) => this.directory.loadStructure(c.id).catch(() => {}))
-			);
 		} catch {
 			// Shown as an empty rail; the next reconnect tries again.
 		}
+	}
+
+	/** The community a channel belongs to, as far as the client knows. */
+	communityOf(channelId: string): string | null {
+		return this.directory.channel(channelId)?.communityId ?? this.unread.get(channelId).communityId;
+	}
+
+	/** Loads the structure of the channel's community if it is not there yet (once). */
+	placeChannel(channelId: string): void {
+		const communityId = this.unread.get(channelId).communityId;
+		if (!communityId || this.directory.structure.has(communityId)) return;
+		if (this.structuresRequested.has(communityId)) return;
+		this.structuresRequested.add(communityId);
+		void this.directory
+			.loadStructure(communityId)
+			.catch(() => this.structuresRequested.delete(communityId));
 	}
 
 	/** Loads a community's channels, members and presence (when it is opened). */

@@ -50,10 +50,6 @@ export class CommunityDirectory {
 		return undefined;
 	}
 
-	channelsOf(communityId: string): Channel[] {
-		return (this.structure.get(communityId) ?? []).flatMap((g) => g.channels);
-	}
-
 	async loadStructure(communityId: string): Promise<GroupWithChannels[]> {
 		const groups = await unwrap(
 			this.api.GET('/api/communities/{community_id}/groups', {
