@@ -1,7 +1,10 @@
 //! Access tokens: short-lived JWTs signed with Ed25519 (EdDSA).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use quick_cache::sync::Cache;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -35,11 +38,16 @@ pub enum KeyError {
     Mismatch,
 }
 
+/// Tokens whose signature was checked, with their claims: every request carries
+/// one, and an Ed25519 verification costs more than the rest of a cached read.
+const VERIFIED_TOKENS: usize = 16_384;
+
 #[derive(Clone)]
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    verified: Arc<Cache<Box<str>, AccessClaims>>,
 }
 
 impl TokenKeys {
@@ -58,6 +66,7 @@ impl TokenKeys {
             encoding,
             decoding,
             validation,
+            verified: Arc::new(Cache::new(VERIFIED_TOKENS)),
         };
         let probe = keys
             .issue(Uuid::nil(), Uuid::nil(), Utc::now())
@@ -89,8 +98,23 @@ impl TokenKeys {
     /// The claims of a valid token: right signature, algorithm, issuer, audience,
     /// and not expired.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, jsonwebtoken::errors::Error> {
-        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
-            .map(|d| d.claims)
+        if let Some(claims) = self.already_verified(token, Utc::now().timestamp()) {
+            return Ok(claims);
+        }
+        let claims =
+            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)?.claims;
+        self.verified.insert(token.into(), claims.clone());
+        Ok(claims)
+    }
+
+    /// The claims of a token verified before, while it has not expired at `now`
+    /// (with the same leeway as a full check). The text is the whole signed
+    /// token, so a match is exactly the token that passed.
+    fn already_verified(&self, token: &str, now: i64) -> Option<AccessClaims> {
+        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
+        self.verified
+            .get(token)
+            .filter(|claims| claims.exp >= now - leeway)
     }
 }
 
@@ -126,6 +150,7 @@ mod tests {
         let (token, _) = keys
             .issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now())
             .unwrap();
+        keys.verify(&token).unwrap(); // remembered as verified
         let mut tampered = token.clone().into_bytes();
         let middle = token.find('.').unwrap() + 3;
         tampered[middle] = if tampered[middle] == b'A' { b'B' } else { b'A' };
@@ -144,6 +169,21 @@ mod tests {
             keys.verify(&foreign).is_err(),
             "token of another key accepted"
         );
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires() {
+        let (private, public) = generate_ed25519_pem();
+        let keys = TokenKeys::from_pem(&private, &public).unwrap();
+        let (token, expires) = keys
+            .issue(Uuid::now_v7(), Uuid::now_v7(), Utc::now())
+            .unwrap();
+        assert_eq!(keys.already_verified(&token, Utc::now().timestamp()), None);
+        let claims = keys.verify(&token).unwrap();
+        let now = Utc::now().timestamp();
+        assert_eq!(keys.already_verified(&token, now), Some(claims));
+        let later = expires.timestamp() + 60;
+        assert_eq!(keys.already_verified(&token, later), None, "expired");
     }
 
     #[test]

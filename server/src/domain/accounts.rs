@@ -250,6 +250,8 @@ impl Core {
         c.update_profile(actor.id(), &update, store::now()).await?;
         let user = c.user(actor.id()).await?;
         tx.commit().await?;
+        // Their display name is on their messages in every channel.
+        self.events.revisions.bump_all();
         Ok(user)
     }
 
@@ -453,6 +455,8 @@ impl Core {
         .await?;
         c.delete_user(actor.id()).await?;
         tx.commit().await?;
+        // Their messages lose their author and their reactions go.
+        self.events.revisions.bump_all();
         self.events
             .hub
             .close_user(actor.id(), crate::events::CloseReason::SESSION_ENDED);

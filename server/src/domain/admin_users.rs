@@ -144,6 +144,8 @@ impl Core {
         .await?;
         c.delete_user(user_id).await?;
         tx.commit().await?;
+        // Their messages lose their author and their reactions go.
+        self.events.revisions.bump_all();
         self.events
             .hub
             .close_user(user_id, CloseReason::SESSION_ENDED);

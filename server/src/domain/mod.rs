@@ -43,6 +43,7 @@ pub struct Core {
     typing: realtime::TypingThrottle,
     send_limiter: Arc<realtime::SendLimiter>,
     pub(crate) scheduler: messages::scheduled::SchedulerWake,
+    newest_pages: Arc<messages::newest_pages::NewestPages>,
 }
 
 impl Core {
@@ -61,6 +62,7 @@ impl Core {
             typing: Default::default(),
             send_limiter,
             scheduler: Default::default(),
+            newest_pages: Default::default(),
         })
     }
 }

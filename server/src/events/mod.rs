@@ -7,9 +7,11 @@
 
 mod hub;
 mod presence;
+mod revisions;
 
 pub use hub::{CloseReason, Connection, ConnectionId, Hub, Registered};
 pub use presence::Presences;
+pub use revisions::{Revision, Revisions};
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -66,6 +68,7 @@ pub struct Events {
     bus: Arc<dyn EventBus>,
     pub hub: Hub,
     pub presences: Presences,
+    pub revisions: Arc<Revisions>,
 }
 
 impl Events {
@@ -75,11 +78,25 @@ impl Events {
             bus: Arc::new(InProcessBus::new(hub.clone())),
             hub,
             presences: Presences::default(),
+            revisions: Arc::default(),
         }
     }
 
-    /// Serializes `event` once and publishes it to `topics`.
+    /// Serializes `event` once and publishes it to `topics` (after the change it
+    /// reports is committed: channel revisions move here).
     pub fn publish(&self, topics: Vec<Topic>, event: &ServerEvent, author: Option<Uuid>) {
+        // Typing and read receipts change nothing a channel's history shows.
+        let ephemeral = matches!(
+            event,
+            ServerEvent::Typing { .. } | ServerEvent::ReadReceipt { .. }
+        );
+        for topic in &topics {
+            if let Topic::Channel(channel_id) = topic
+                && !ephemeral
+            {
+                self.revisions.bump_channel(*channel_id);
+            }
+        }
         match serde_json::to_string(event) {
             Ok(json) => self.bus.publish(Delivery {
                 topics,

@@ -3,7 +3,8 @@
 //! functions.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -68,14 +69,15 @@ async fn history(
     actor: Actor,
     Path(channel_id): Path<Uuid>,
     Query(p): Query<HistoryParams>,
-) -> Result<Json<Vec<MessageView>>> {
+) -> Result<Response> {
     let query = HistoryQuery {
         before: p.before,
         after: p.after,
         around: p.around,
         limit: p.limit,
     };
-    Ok(Json(state.core.history(&actor, channel_id, query).await?))
+    let json = state.core.history(&actor, channel_id, query).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 /// Sends a message (or a thread reply); everyone in the channel gets it live.

@@ -15,6 +15,8 @@ pub struct ChannelContext {
     pub community_member: Option<CommunityMember>,
     pub group_member: Option<GroupMember>,
     pub dm_member: bool,
+    /// Whether the user blocks anyone (their pages are filtered for them alone).
+    pub blocks_anyone: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -45,6 +47,7 @@ struct Row {
     gm_role: Option<String>,
     gm_joined_at: Option<DateTime<Utc>>,
     dm_joined_at: Option<DateTime<Utc>>,
+    blocks_anyone: bool,
 }
 
 impl Conn<'_> {
@@ -66,7 +69,8 @@ impl Conn<'_> {
                  c.created_at AS c_created_at, c.updated_at AS c_updated_at, \
                  cm.role AS cm_role, cm.nickname AS cm_nickname, cm.timed_out_until AS cm_timed_out_until, \
                  cm.joined_at AS cm_joined_at, gm.role AS gm_role, gm.joined_at AS gm_joined_at, \
-                 dm.joined_at AS dm_joined_at \
+                 dm.joined_at AS dm_joined_at, \
+                 EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = $2) AS blocks_anyone \
                  FROM channels ch \
                  LEFT JOIN community_groups g ON g.id = ch.group_id \
                  LEFT JOIN communities c ON c.id = ch.community_id \
@@ -138,6 +142,7 @@ impl Conn<'_> {
                 community_member,
                 group_member,
                 dm_member: r.dm_joined_at.is_some(),
+                blocks_anyone: r.blocks_anyone,
             }
         }))
     }

@@ -236,6 +236,8 @@ pub struct ChannelAccess {
     pub channel: Channel,
     /// `None` for direct-message channels.
     pub group: Option<GroupAccess>,
+    /// The reader blocks someone, so what they see of the channel is theirs alone.
+    pub viewer_blocks_anyone: bool,
 }
 
 impl ChannelAccess {
@@ -377,6 +379,7 @@ impl Core {
             return Ok(ChannelAccess {
                 channel: ctx.channel,
                 group: None,
+                viewer_blocks_anyone: ctx.blocks_anyone,
             });
         };
         let staff = actor.role() >= InstanceRole::Admin;
@@ -403,6 +406,7 @@ impl Core {
         Ok(ChannelAccess {
             channel: ctx.channel,
             group: Some(group),
+            viewer_blocks_anyone: ctx.blocks_anyone,
         })
     }
 }

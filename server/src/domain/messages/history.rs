@@ -1,12 +1,13 @@
 //! Reading: pages of history (before/after/around), threads, edit history, pins.
 
+use axum::body::Bytes;
 use uuid::Uuid;
 
 use super::{message_not_found, views};
 use crate::api::{MessageEditView, MessageView};
 use crate::domain::{Actor, Core};
 use crate::error::{Error, Result};
-use crate::store::{MessageEdit, Page};
+use crate::store::{Conn, MessageEdit, Page};
 
 /// Which part of a channel's history to read.
 #[derive(Debug, Clone, Copy, Default)]
@@ -17,15 +18,25 @@ pub struct HistoryQuery {
     pub limit: Option<u32>,
 }
 
+impl HistoryQuery {
+    /// No cursor: the channel's newest messages.
+    fn is_newest(&self) -> bool {
+        self.before.is_none() && self.after.is_none() && self.around.is_none()
+    }
+}
+
 impl Core {
-    /// A page of the channel's main timeline, oldest first (1..=100, default 50).
+    /// A page of the channel's main timeline, oldest first (1..=100, default 50),
+    /// as the JSON array of `MessageView`s the API answers with. The newest page
+    /// comes from [`NewestPages`](super::newest_pages::NewestPages) while the
+    /// channel has not changed since it was stored.
     pub async fn history(
         &self,
         actor: &Actor,
         channel_id: Uuid,
         query: HistoryQuery,
-    ) -> Result<Vec<MessageView>> {
-        let limit = i64::from(query.limit.unwrap_or(50).clamp(1, 100));
+    ) -> Result<Bytes> {
+        let limit = query.limit.unwrap_or(50).clamp(1, 100);
         let cursors = [query.before, query.after, query.around]
             .iter()
             .filter(|c| c.is_some())
@@ -36,9 +47,35 @@ impl Core {
                 "use at most one of before, after and around",
             ));
         }
+        // Read before the store is: a change committed after this moves it.
+        let revision = self.events.revisions.of(channel_id);
         let mut conn = self.db.acquire().await?;
         let mut c = conn.conn();
-        self.channel_access(&mut c, actor, channel_id).await?;
+        let access = self.channel_access(&mut c, actor, channel_id).await?;
+        // Readers who block someone get pages filtered for them alone.
+        let shared = query.is_newest() && !access.viewer_blocks_anyone;
+        if shared && let Some(json) = self.newest_pages.get(channel_id, limit, revision) {
+            return Ok(json);
+        }
+        let views = self
+            .read_page(&mut c, actor, channel_id, query, i64::from(limit))
+            .await?;
+        let json = Bytes::from(serde_json::to_vec(&views).map_err(anyhow::Error::from)?);
+        if shared {
+            self.newest_pages
+                .put(channel_id, limit, revision, json.clone());
+        }
+        Ok(json)
+    }
+
+    async fn read_page(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        channel_id: Uuid,
+        query: HistoryQuery,
+        limit: i64,
+    ) -> Result<Vec<MessageView>> {
         let viewer = actor.id();
         let rows = if let Some(center) = query.around {
             let target = c
@@ -70,7 +107,7 @@ impl Core {
             c.messages_page(channel_id, viewer, Page::Latest, limit)
                 .await?
         };
-        views(&mut c, channel_id, rows).await
+        views(c, channel_id, rows).await
     }
 
     /// A thread: its replies, oldest first, after `after`.

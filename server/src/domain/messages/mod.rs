@@ -6,6 +6,7 @@
 mod bookmarks;
 mod content;
 mod history;
+pub(crate) mod newest_pages;
 pub mod polls;
 mod reactions;
 mod read;

@@ -1,0 +1,211 @@
+//! The newest page of a channel is served from memory while nothing changed: every
+//! kind of change must show in the next read, and readers who block someone get
+//! their own filtered page.
+
+mod common;
+
+use chatalot_server::config::{CommunityCreationMode, RateLimit};
+use common::{Backend, TestServer};
+use reqwest::{Method, StatusCode};
+use rstest::rstest;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+async fn newest(s: &TestServer, token: &str, channel: Uuid) -> Vec<Value> {
+    let page = s
+        .get(&format!("/api/channels/{channel}/messages"), Some(token))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        page.headers["content-type"], "application/json",
+        "served as JSON"
+    );
+    page.body.as_array().expect("an array").clone()
+}
+
+async fn post(s: &TestServer, token: &str, channel: Uuid, body: Value) -> Value {
+    s.post(
+        &format!("/api/channels/{channel}/messages"),
+        Some(token),
+        &body,
+    )
+    .await
+    .expect(StatusCode::CREATED)
+    .body
+}
+
+fn find<'a>(page: &'a [Value], id: &Value) -> &'a Value {
+    page.iter()
+        .find(|m| m["id"] == *id)
+        .unwrap_or_else(|| panic!("{id} is on the page"))
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn every_change_shows_in_the_next_read(#[case] backend: Backend) {
+    let Some(s) = TestServer::start_with(backend, |c| {
+        c.community_creation_mode = CommunityCreationMode::Anyone;
+        c.tuning.message_rate = RateLimit {
+            per_second: 10_000,
+            burst: 10_000,
+        };
+    })
+    .await
+    else {
+        return;
+    };
+    let (_, alice) = s.user("alice").await;
+    let (_, bob) = s.user("bob").await;
+    let (carol_id, carol) = s.user("carol").await;
+    let community = s.community(&alice, json!({"name": "Pages"})).await;
+    let group = s.group(&alice, community, json!({"name": "G"})).await;
+    let channel = s.channel(&alice, group, json!({"name": "chat"})).await;
+    let code = s.community_invite(&alice, community).await;
+    for token in [&bob, &carol] {
+        s.accept(token, &code).await.expect(StatusCode::OK);
+    }
+
+    let first = post(&s, &alice, channel, json!({"content": "first"})).await;
+    let second = post(&s, &bob, channel, json!({"content": "second"})).await;
+    let page = newest(&s, &bob, channel).await;
+    assert_eq!(page.len(), 2);
+    assert_eq!(
+        newest(&s, &alice, channel).await,
+        page,
+        "the same page for all"
+    );
+
+    // A new message.
+    let third = post(&s, &alice, channel, json!({"content": "third"})).await;
+    assert_eq!(newest(&s, &bob, channel).await.len(), 3);
+
+    // An edit.
+    s.call(
+        Method::PATCH,
+        &format!("/api/messages/{}", first["id"].as_str().unwrap()),
+        Some(&alice),
+        Some(&json!({"content": "first, edited"})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let page = newest(&s, &bob, channel).await;
+    assert_eq!(find(&page, &first["id"])["content"], "first, edited");
+
+    // A reaction, and its removal.
+    let reaction = format!(
+        "/api/messages/{}/reactions/%F0%9F%91%8D",
+        first["id"].as_str().unwrap()
+    );
+    s.call(Method::PUT, &reaction, Some(&bob), None)
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    let page = newest(&s, &alice, channel).await;
+    assert_eq!(find(&page, &first["id"])["reactions"][0]["emoji"], "👍");
+    s.call(Method::DELETE, &reaction, Some(&bob), None)
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    let page = newest(&s, &alice, channel).await;
+    assert_eq!(find(&page, &first["id"])["reactions"], json!([]));
+
+    // A pin.
+    s.call(
+        Method::PUT,
+        &format!(
+            "/api/channels/{channel}/pins/{}",
+            second["id"].as_str().unwrap()
+        ),
+        Some(&alice),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let page = newest(&s, &bob, channel).await;
+    assert_eq!(find(&page, &second["id"])["pinned"], true);
+
+    // A thread reply counts on its root but is not on the timeline.
+    post(
+        &s,
+        &bob,
+        channel,
+        json!({"content": "in the thread", "thread_id": third["id"]}),
+    )
+    .await;
+    let page = newest(&s, &alice, channel).await;
+    assert_eq!(page.len(), 3);
+    assert_eq!(find(&page, &third["id"])["thread_reply_count"], 1);
+
+    // A deletion.
+    s.call(
+        Method::DELETE,
+        &format!("/api/messages/{}", third["id"].as_str().unwrap()),
+        Some(&alice),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let page = newest(&s, &bob, channel).await;
+    assert_eq!(find(&page, &third["id"])["deleted"], true);
+
+    // A new display name is on the author's messages.
+    s.call(
+        Method::PATCH,
+        "/api/account/me",
+        Some(&alice),
+        Some(&json!({"display_name": "Alice Renamed"})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let page = newest(&s, &bob, channel).await;
+    assert_eq!(
+        find(&page, &first["id"])["author"]["display_name"],
+        "Alice Renamed"
+    );
+
+    // Readers who block someone get their own page; the shared one is untouched.
+    let from_carol = post(&s, &carol, channel, json!({"content": "carol"})).await;
+    assert_eq!(newest(&s, &alice, channel).await.len(), 4);
+    s.call(
+        Method::PUT,
+        &format!("/api/account/blocks/{carol_id}"),
+        Some(&bob),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let bobs = newest(&s, &bob, channel).await;
+    assert_eq!(bobs.len(), 3, "carol's message is hidden from bob");
+    assert!(bobs.iter().all(|m| m["id"] != from_carol["id"]));
+    assert_eq!(newest(&s, &alice, channel).await.len(), 4);
+
+    // A page size of its own, and cursors, are read as before.
+    let small = s
+        .get(
+            &format!("/api/channels/{channel}/messages?limit=2"),
+            Some(&alice),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert_eq!(small.as_array().unwrap().len(), 2);
+    assert_eq!(small[1]["id"], from_carol["id"]);
+
+    // A deleted account's messages lose their author.
+    s.call(
+        Method::DELETE,
+        "/api/account",
+        Some(&carol),
+        Some(&json!({"password": "carol-password"})),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let page = newest(&s, &alice, channel).await;
+    assert!(find(&page, &from_carol["id"])["author"].is_null());
+
+    // Someone who may not read the channel gets no page, cached or not.
+    let (_, dave) = s.user("dave").await;
+    s.get(&format!("/api/channels/{channel}/messages"), Some(&dave))
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "channel_not_found");
+}
