@@ -317,6 +317,167 @@ async fn a_community_from_creation_to_deletion(#[case] backend: Backend) {
     .await
     .expect_error(StatusCode::CONFLICT, "owner_cannot_leave");
 
+    // Before it goes, the community is used: messages with a mention, an edit, a
+    // reaction, a pin, a thread reply, a bookmark, a poll with a vote, a scheduled
+    // message and read marks, in the public and the staff channels.
+    let post = |token: &str, channel: uuid::Uuid, body: serde_json::Value| {
+        let path = format!("/api/channels/{channel}/messages");
+        let token = token.to_owned();
+        let s = &s;
+        async move {
+            s.post(&path, Some(&token), &body)
+                .await
+                .expect(StatusCode::CREATED)
+                .body["id"]
+                .as_str()
+                .unwrap()
+                .parse::<uuid::Uuid>()
+                .unwrap()
+        }
+    };
+    let hello = post(&alice, lobby, json!({"content": "hello @carol"})).await;
+    s.call(
+        Method::PATCH,
+        &format!("/api/messages/{hello}"),
+        Some(&alice),
+        Some(&json!({"content": "hello @carol, welcome"})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let reply = post(
+        &carol,
+        lobby,
+        json!({"content": "thanks!", "thread_id": hello, "reply_to_id": hello}),
+    )
+    .await;
+    let staff_note = post(&bob, mods, json!({"content": "keep an eye on dave"})).await;
+    s.call(
+        Method::PUT,
+        &format!("/api/messages/{hello}/reactions/%F0%9F%91%8D"),
+        Some(&carol),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    s.call(
+        Method::PUT,
+        &format!("/api/channels/{lobby}/pins/{hello}"),
+        Some(&bob),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    s.call(
+        Method::PUT,
+        &format!("/api/messages/{hello}/bookmark"),
+        Some(&carol),
+        Some(&json!({"note": "first day"})),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let poll = s
+        .post(
+            &format!("/api/channels/{lobby}/polls"),
+            Some(&alice),
+            &json!({"question": "Edition?", "options": ["2021", "2024"]}),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .body;
+    let poll_id: uuid::Uuid = poll["id"].as_str().unwrap().parse().unwrap();
+    s.call(
+        Method::PUT,
+        &format!("/api/polls/{poll_id}/votes"),
+        Some(&carol),
+        Some(&json!({"options": [1]})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    s.post(
+        &format!("/api/channels/{lobby}/scheduled"),
+        Some(&carol),
+        &json!({"content": "see you tomorrow", "send_at": chrono::Utc::now() + chrono::Duration::days(1)}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    for (token, channel, last) in [(&carol, lobby, reply), (&bob, mods, staff_note)] {
+        s.post(
+            &format!("/api/channels/{channel}/read"),
+            Some(token),
+            &json!({"message_id": last}),
+        )
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    }
+    // (what, query, binds, at least this many rows before the deletion)
+    let channel_ids = vec![lobby, voice, mods];
+    let leftovers_of_channels: [(&str, &'static str, Vec<uuid::Uuid>, i64); 10] = [
+        (
+            "messages",
+            "SELECT COUNT(*) FROM messages WHERE channel_id IN ($1, $2, $3)",
+            channel_ids.clone(),
+            4,
+        ),
+        (
+            "message edits",
+            "SELECT COUNT(*) FROM message_edits WHERE message_id = $1",
+            vec![hello],
+            1,
+        ),
+        (
+            "mentions",
+            "SELECT COUNT(*) FROM message_mentions WHERE channel_id IN ($1, $2, $3)",
+            channel_ids.clone(),
+            1,
+        ),
+        (
+            "reactions",
+            "SELECT COUNT(*) FROM reactions WHERE channel_id IN ($1, $2, $3)",
+            channel_ids.clone(),
+            1,
+        ),
+        (
+            "pins",
+            "SELECT COUNT(*) FROM pins WHERE channel_id IN ($1, $2, $3)",
+            channel_ids.clone(),
+            1,
+        ),
+        (
+            "read states",
+            "SELECT COUNT(*) FROM read_states WHERE channel_id IN ($1, $2, $3)",
+            channel_ids.clone(),
+            2,
+        ),
+        (
+            "scheduled messages",
+            "SELECT COUNT(*) FROM scheduled_messages WHERE channel_id IN ($1, $2, $3)",
+            channel_ids.clone(),
+            1,
+        ),
+        (
+            "bookmarks",
+            "SELECT COUNT(*) FROM bookmarks WHERE message_id IN ($1, $2, $3)",
+            vec![hello, reply, staff_note],
+            1,
+        ),
+        (
+            "polls",
+            "SELECT COUNT(*) FROM polls WHERE id = $1",
+            vec![poll_id],
+            1,
+        ),
+        (
+            "poll votes",
+            "SELECT COUNT(*) FROM poll_votes WHERE poll_id = $1",
+            vec![poll_id],
+            1,
+        ),
+    ];
+    for (what, sql, binds, rows) in &leftovers_of_channels {
+        let found = s.db.count(sql, binds).await;
+        assert!(found >= *rows, "{what} exist before the deletion: {found}");
+    }
+
     // Bob deletes it: everything under it is gone.
     s.call(
         Method::DELETE,
@@ -358,6 +519,27 @@ async fn a_community_from_creation_to_deletion(#[case] backend: Backend) {
         .await,
         0
     );
+    // What was said in its channels went with it.
+    for (what, sql, binds, _) in &leftovers_of_channels {
+        assert_eq!(s.db.count(sql, binds).await, 0, "{what} left over: {sql}");
+    }
+    let marks = s
+        .get("/api/bookmarks", Some(&carol))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(marks.body, json!([]), "no bookmark points into it");
+    let scheduled = s
+        .get("/api/scheduled", Some(&carol))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        scheduled.body,
+        json!([]),
+        "nothing is still to be sent there"
+    );
+    s.get(&format!("/api/polls/{poll_id}"), Some(&carol))
+        .await
+        .expect(StatusCode::NOT_FOUND);
     let mine = s
         .get("/api/communities", Some(&carol))
         .await

@@ -5,25 +5,69 @@
 mod common;
 
 use chatalot_server::config::RateLimits;
-use chatalot_server::http::security_headers::SECURITY_HEADERS;
 use common::{Backend, Resp, TestServer, send};
 use reqwest::{Method, StatusCode};
+use rstest::rstest;
 use serde_json::json;
+
+/// The seed's table (configuration.md, "Security Headers"), literally.
+const SEED_SECURITY_HEADERS: [(&str, &str); 6] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("x-xss-protection", "1; mode=block"),
+    (
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    ),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+    (
+        "permissions-policy",
+        "camera=(self), microphone=(self), geolocation=()",
+    ),
+];
+
+/// The seed's CSP "restricts scripts, styles, connections, and media sources":
+/// each of those directives is present, allows the server itself, and no wildcard.
+const SEED_CSP_DIRECTIVES: [&str; 4] = ["script-src", "style-src", "connect-src", "media-src"];
 
 #[track_caller]
 fn assert_security_headers(resp: &Resp, what: &str) {
-    for (name, value) in SECURITY_HEADERS {
-        let got = resp.headers.get(name).and_then(|v| v.to_str().ok());
-        assert_eq!(got, Some(value), "{name} on {what} ({})", resp.status);
+    for (name, value) in SEED_SECURITY_HEADERS {
+        let got: Vec<_> = resp
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("<not text>"))
+            .collect();
+        assert_eq!(got, [value], "{name} on {what} ({})", resp.status);
     }
     let csp = resp
         .headers
         .get("content-security-policy")
-        .and_then(|v| v.to_str().ok());
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("CSP on {what} ({})", resp.status));
     assert!(
-        csp.is_some_and(|c| c.starts_with("default-src 'self'; script-src 'self'")),
-        "CSP on {what}: {csp:?}"
+        csp.starts_with("default-src 'self'; "),
+        "CSP on {what}: {csp}"
     );
+    for directive in SEED_CSP_DIRECTIVES {
+        let sources: Vec<&str> = csp
+            .split(';')
+            .map(str::trim)
+            .find_map(|d| d.strip_prefix(directive).filter(|r| r.starts_with(' ')))
+            .unwrap_or_else(|| panic!("CSP on {what} has {directive}: {csp}"))
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            sources.first(),
+            Some(&"'self'"),
+            "{directive} on {what}: {csp}"
+        );
+        assert!(
+            !sources.contains(&"*"),
+            "{directive} on {what} has no wildcard: {csp}"
+        );
+    }
 }
 
 /// A static folder with an index page and a hashed asset.
@@ -43,11 +87,14 @@ fn web_client_dir() -> tempfile::TempDir {
     dir
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn security_headers_on_api_static_and_error_responses() {
+async fn security_headers_on_api_static_and_error_responses(#[case] backend: Backend) {
     let web = web_client_dir();
     let path = web.path().to_owned();
-    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| {
+    let Some(s) = TestServer::start_with(backend, |c| {
         c.static_files_path = path;
         c.tuning.json_body_limit = 1024;
     })
@@ -109,8 +156,9 @@ async fn security_headers_on_api_static_and_error_responses() {
     );
     for directive in [
         "script-src 'self'",
-        "connect-src 'self'",
-        "media-src",
+        "style-src 'self' 'unsafe-inline'; ",
+        "connect-src 'self' ws: wss:; ",
+        "media-src 'self' blob:; ",
         "frame-ancestors 'none'",
         "object-src 'none'",
     ] {
@@ -118,12 +166,14 @@ async fn security_headers_on_api_static_and_error_responses() {
     }
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn web_client_never_shadows_the_api() {
+async fn web_client_never_shadows_the_api(#[case] backend: Backend) {
     let web = web_client_dir();
     let path = web.path().to_owned();
-    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| c.static_files_path = path).await
-    else {
+    let Some(s) = TestServer::start_with(backend, |c| c.static_files_path = path).await else {
         return;
     };
 
@@ -165,9 +215,12 @@ async fn web_client_never_shadows_the_api() {
     }
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn without_a_built_client_a_placeholder_page_is_served() {
-    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+async fn without_a_built_client_a_placeholder_page_is_served(#[case] backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
         return;
     };
     let page = s.get("/", None).await.expect(StatusCode::OK);
@@ -179,9 +232,12 @@ async fn without_a_built_client_a_placeholder_page_is_served() {
     assert_security_headers(&page, "placeholder");
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn cors_is_permissive_for_bearer_clients() {
-    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+async fn cors_is_permissive_for_bearer_clients(#[case] backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
         return;
     };
     let preflight = s
@@ -239,39 +295,135 @@ fn first_limited(results: &[Resp]) -> &Resp {
     limited
 }
 
+/// How many requests passed a limiter before its first 429, and how long that took.
+struct UntilLimited {
+    passed: usize,
+    elapsed: std::time::Duration,
+    limited: Resp,
+}
+
+/// Sequential requests from one client until the first 429 (at most 30 seconds of
+/// them); every request before it must answer `passing`.
+async fn until_limited(s: &TestServer, path: &str, passing: StatusCode) -> UntilLimited {
+    let started = std::time::Instant::now();
+    let mut passed = 0;
+    loop {
+        let mut results = hammer(s, path, &[], 1).await;
+        let resp = results.pop().unwrap();
+        if resp.status == StatusCode::TOO_MANY_REQUESTS {
+            return UntilLimited {
+                passed,
+                elapsed: started.elapsed(),
+                limited: resp,
+            };
+        }
+        assert_eq!(
+            resp.status, passing,
+            "request {passed} to {path} before the first 429: {}",
+            resp.text
+        );
+        passed += 1;
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{path}: no 429 after {passed} requests in 30 s"
+        );
+    }
+}
+
+/// At least the burst passes; no more than the burst plus what refilled while the
+/// requests ran (plus one for rounding); the 429 is the JSON error with Retry-After.
+#[track_caller]
+fn assert_limit(run: &UntilLimited, per_second: u32, burst: u32, what: &str) {
+    let refill = (f64::from(per_second) * run.elapsed.as_secs_f64()).ceil() as usize;
+    let most = burst as usize + refill + 1;
+    assert!(
+        run.passed >= burst as usize,
+        "{what}: only {} requests passed before the first 429 (burst {burst})",
+        run.passed
+    );
+    assert!(
+        run.passed <= most,
+        "{what}: {} requests passed in {:?}; at most {most} may ({per_second}/s, burst {burst})",
+        run.passed,
+        run.elapsed
+    );
+    let limited = &run.limited;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"),
+        "{what}: JSON 429"
+    );
+    assert_eq!(limited.code(), "rate_limited", "{what}: {}", limited.text);
+    assert!(
+        limited.body["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{what}: the 429 explains itself: {}",
+        limited.text
+    );
+    let retry_after: u64 = limited.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .expect("Retry-After in whole seconds");
+    assert!(
+        retry_after >= 1,
+        "{what}: Retry-After {retry_after} is at least a second"
+    );
+    assert_eq!(
+        limited.body["retry_after"].as_u64(),
+        Some(retry_after),
+        "{what}: body and header agree: {}",
+        limited.text
+    );
+    assert_security_headers(limited, what);
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn exceeding_each_rate_limit_answers_429_json() {
-    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| {
-        c.tuning.rate_limits = RateLimits::default()
-    })
-    .await
-    else {
+async fn exceeding_each_rate_limit_answers_429_json(#[case] backend: Backend) {
+    // The defaults are the seed's: auth 5/s burst 10, general 20/s burst 50.
+    let defaults = RateLimits::default();
+    assert_eq!(
+        (defaults.auth.per_second, defaults.auth.burst),
+        (5, 10),
+        "auth limit"
+    );
+    assert_eq!(
+        (defaults.general.per_second, defaults.general.burst),
+        (20, 50),
+        "general limit"
+    );
+    // Every auth request passes the general limiter too: one server per limit,
+    // so each starts with full buckets.
+    let Some(s) = TestServer::start_with(backend, |c| c.tuning.rate_limits = defaults).await else {
         return;
     };
-    // Auth endpoints: 5/s with a burst of 10. 40 quick requests must exceed it
-    // unless they take longer than six seconds.
-    let auth = hammer(&s, "/api/auth/login", &[], 40).await;
-    assert!(
-        auth[..10]
-            .iter()
-            .all(|r| r.status == StatusCode::BAD_REQUEST),
-        "the burst is allowed (and refused only for its empty body)"
-    );
-    first_limited(&auth);
+    // Empty login bodies are refused (400) before any work once past the limiter.
+    let auth = until_limited(&s, "/api/auth/login", StatusCode::BAD_REQUEST).await;
+    assert_limit(&auth, 5, 10, "auth limit");
     // The general limit is separate and still has room.
     s.get("/api/health", None).await.expect(StatusCode::OK);
 
-    // General API: 20/s with a burst of 50.
-    let general = hammer(&s, "/api/health", &[], 200).await;
-    first_limited(&general);
+    let Some(s) = TestServer::start_with(backend, |c| c.tuning.rate_limits = defaults).await else {
+        return;
+    };
+    let general = until_limited(&s, "/api/health", StatusCode::OK).await;
+    assert_limit(&general, 20, 50, "general limit");
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn forwarded_for_is_ignored_from_untrusted_peers() {
-    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| {
-        c.tuning.rate_limits = RateLimits::default()
-    })
-    .await
+async fn forwarded_for_is_ignored_from_untrusted_peers(#[case] backend: Backend) {
+    let Some(s) =
+        TestServer::start_with(backend, |c| c.tuning.rate_limits = RateLimits::default()).await
     else {
         return;
     };
@@ -299,7 +451,7 @@ async fn forwarded_for_is_ignored_from_untrusted_peers() {
     );
 
     // And the address recorded for sessions is the peer's.
-    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+    let Some(s) = TestServer::start(backend).await else {
         return;
     };
     let register = s
@@ -316,9 +468,12 @@ async fn forwarded_for_is_ignored_from_untrusted_peers() {
     assert_eq!(sessions.body[0]["ip"], "127.0.0.1");
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn forwarded_for_is_believed_from_trusted_proxies() {
-    let Some(s) = TestServer::start_with(Backend::Sqlite, |c| {
+async fn forwarded_for_is_believed_from_trusted_proxies(#[case] backend: Backend) {
+    let Some(s) = TestServer::start_with(backend, |c| {
         c.tuning.rate_limits = RateLimits::default();
         c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
@@ -364,9 +519,12 @@ async fn forwarded_for_is_believed_from_trusted_proxies() {
     );
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn bad_input_gets_4xx_json_never_500() {
-    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+async fn bad_input_gets_4xx_json_never_500(#[case] backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
         return;
     };
     let alice = s.register("alice", "alice-password", None).await;
@@ -543,9 +701,12 @@ async fn bad_input_gets_4xx_json_never_500() {
     s.login("alice", "alice-password").await;
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn health_reports_the_database() {
-    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+async fn health_reports_the_database(#[case] backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
         return;
     };
     let health = s.get("/api/health", None).await.expect(StatusCode::OK);

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use common::{Backend, TestServer};
 use reqwest::{Method, StatusCode};
+use rstest::rstest;
 use serde_json::Value;
 
 fn operations(doc: &Value) -> Vec<(Method, String, Value)> {
@@ -22,9 +23,12 @@ fn operations(doc: &Value) -> Vec<(Method, String, Value)> {
     ops
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn document_is_served_and_valid_openapi_3() {
-    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+async fn document_is_served_and_valid_openapi_3(#[case] backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
         return;
     };
     let resp = s
@@ -95,9 +99,12 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
-async fn every_documented_operation_is_routed_and_its_security_is_true() {
-    let Some(s) = TestServer::start(Backend::Sqlite).await else {
+async fn every_documented_operation_is_routed_and_its_security_is_true(#[case] backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
         return;
     };
     let doc = serde_json::to_value(chatalot_server::http::openapi()).unwrap();

@@ -2,7 +2,7 @@
 //! role — instance owner, instance admin, community owner, community admin,
 //! moderator, member, non-member, suspended user — each time in a fresh community.
 //! Allowed ones must succeed and have their effect; forbidden ones must answer
-//! 401/403/404 and leave the database as it was.
+//! 403/404 (401 only for the suspended user) and leave the database as it was.
 
 mod common;
 
@@ -55,6 +55,9 @@ const EVERY_MEMBER: &[Role] = &[
     Member,
 ];
 const OWNERS: &[Role] = &[InstanceOwner, InstanceAdmin, CommunityOwner];
+/// Members of the community itself (instance staff are not).
+const COMMUNITY_MEMBERS: &[Role] = &[CommunityOwner, CommunityAdmin, Moderator, Member];
+const INSTANCE_STAFF: &[Role] = &[InstanceOwner, InstanceAdmin];
 
 /// One action: a request whose path and body name world objects as `{key}`, who may
 /// do it, who is not asked (self-targeting), and an SQL count that is non-zero once
@@ -156,6 +159,8 @@ fn actions() -> Vec<Action> {
             .body(r#"{"duration_secs": 60}"#)
             .skip(&[Member])
             .effect("SELECT COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2 AND timed_out_until IS NOT NULL", &["community", "member"]),
+        act("end a timeout", M::DELETE, "/api/communities/{community}/members/{quiet}/timeout", MODERATORS)
+            .effect("SELECT COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2 AND timed_out_until IS NULL", &["community", "quiet"]),
         act("kick member", M::POST, "/api/communities/{community}/members/{member}/kick", MODERATORS)
             .body("{}")
             .skip(&[Member])
@@ -192,6 +197,17 @@ fn actions() -> Vec<Action> {
         act("add to private group", M::PUT, "/api/groups/{staff}/members/{member}", STAFF_AND_ADMINS)
             .body(r#"{"role": "member"}"#)
             .effect("SELECT COUNT(*) FROM group_members WHERE group_id = $1 AND user_id = $2", &["staff", "member"]),
+        act("list public group members", M::GET, "/api/groups/{general}/members", EVERY_MEMBER),
+        act("list private group members", M::GET, "/api/groups/{staff}/members", MODERATORS),
+        act("remove from a group", M::DELETE, "/api/groups/{general}/members/{member}", STAFF_AND_ADMINS)
+            .skip(&[Member])
+            .effect("SELECT 1 - COUNT(*) FROM group_members WHERE group_id = $1 AND user_id = $2", &["general", "member"]),
+        act("join a public group", M::POST, "/api/groups/{open}/join", COMMUNITY_MEMBERS)
+            .body("{}")
+            .effect("SELECT COUNT(*) FROM group_members WHERE group_id = $1", &["open"]),
+        act("leave a group", M::POST, "/api/groups/{general}/leave", COMMUNITY_MEMBERS)
+            .body("{}")
+            .effect("SELECT 6 - COUNT(*) FROM group_members WHERE group_id = $1", &["general"]),
         act("create channel", M::POST, "/api/groups/{general}/channels", STAFF_AND_ADMINS)
             .body(r#"{"name": "new"}"#)
             .effect("SELECT COUNT(*) FROM channels WHERE group_id = $1 AND name = 'new'", &["general"]),
@@ -203,12 +219,23 @@ fn actions() -> Vec<Action> {
         act("leave community", M::POST, "/api/communities/{community}/leave", &[CommunityAdmin, Moderator, Member])
             .body("{}")
             .skip(&[CommunityOwner])
-            .effect("SELECT 5 - COUNT(*) FROM community_members WHERE community_id = $1", &["community"]),
+            .effect("SELECT 6 - COUNT(*) FROM community_members WHERE community_id = $1", &["community"]),
         act("accept invite", M::POST, "/api/invites/{code}/accept", &[InstanceOwner, InstanceAdmin, NonMember])
             .body("{}")
             .skip(&[CommunityOwner, CommunityAdmin, Moderator, Member])
-            .effect("SELECT COUNT(*) - 5 FROM community_members WHERE community_id = $1", &["community"]),
+            .effect("SELECT COUNT(*) - 6 FROM community_members WHERE community_id = $1", &["community"]),
         act("list users", M::GET, "/api/admin/users", &[InstanceOwner, InstanceAdmin]),
+        act("view a user", M::GET, "/api/admin/users/{victim}", INSTANCE_STAFF),
+        act("unsuspend a user", M::POST, "/api/admin/users/{frozen}/unsuspend", INSTANCE_STAFF)
+            .body("{}")
+            .effect("SELECT COUNT(*) FROM users WHERE id = $1 AND suspended_at IS NULL", &["frozen"]),
+        act("list registration invites", M::GET, "/api/admin/invites", INSTANCE_STAFF),
+        act("create a registration invite", M::POST, "/api/admin/invites", INSTANCE_STAFF)
+            .body("{}")
+            .effect("SELECT COUNT(*) - 1 FROM registration_invites", &[]),
+        act("revoke a registration invite", M::DELETE, "/api/admin/invites/{registration_invite}", INSTANCE_STAFF)
+            .effect("SELECT COUNT(*) FROM registration_invites WHERE id = $1 AND revoked_at IS NOT NULL", &["registration_invite"]),
+        act("read the audit log", M::GET, "/api/admin/audit-log", INSTANCE_STAFF),
         act("suspend a user", M::POST, "/api/admin/users/{victim}/suspend", &[InstanceOwner, InstanceAdmin])
             .body("{}")
             .effect("SELECT COUNT(*) FROM users WHERE id = $1 AND suspended_at IS NOT NULL", &["victim"]),
@@ -272,9 +299,10 @@ async fn cast(s: &TestServer) -> Cast {
     Cast { tokens, ids }
 }
 
-/// A fresh community: owner, admin, moderator, member (and a suspended admin), a
-/// public group with a channel, a private group with a channel, an invite, a
-/// pre-banned user and an outsider victim.
+/// A fresh community: owner, admin, moderator, member (and a suspended admin, and a
+/// timed-out member), a public group with a channel, a private group with a channel,
+/// a public group nobody is in yet, an invite, a pre-banned user and an outsider
+/// victim; instance-wide, a suspended user and exactly one registration invite.
 async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, String> {
     let owner = &cast.tokens[&CommunityOwner];
     let community = s
@@ -317,6 +345,39 @@ async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, S
         )
         .await
         .expect(StatusCode::CREATED);
+    let (quiet, quiet_token) = s.user(&format!("quiet{n}")).await;
+    s.accept(&quiet_token, &code).await.expect(StatusCode::OK);
+    s.call(
+        Method::PUT,
+        &format!("/api/communities/{community}/members/{quiet}/timeout"),
+        Some(owner),
+        Some(&json!({"duration_secs": 600})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    // A public group without members (created directly, so nobody was added).
+    let open = Uuid::now_v7();
+    db_exec!(
+        db,
+        "INSERT INTO community_groups (id, community_id, name, visibility, position, created_at, updated_at) VALUES ($1, $2, 'Open', 'public', 99, $3, $3)",
+        open,
+        community,
+        now
+    );
+    let root = &cast.tokens[&InstanceOwner];
+    let (frozen, _) = s.user(&format!("frozen{n}")).await;
+    s.post(
+        &format!("/api/admin/users/{frozen}/suspend"),
+        Some(root),
+        &json!({}),
+    )
+    .await
+    .expect(StatusCode::OK);
+    db_exec!(db, "DELETE FROM registration_invites");
+    let registration_invite = s
+        .post("/api/admin/invites", Some(root), &json!({}))
+        .await
+        .expect(StatusCode::CREATED);
     let (victim, _) = s.user(&format!("victim{n}")).await;
     let (banned, _) = s.user(&format!("banned{n}")).await;
     s.call(
@@ -341,6 +402,13 @@ async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, S
         ("member", cast.ids[&Member].to_string()),
         ("victim", victim.to_string()),
         ("banned", banned.to_string()),
+        ("quiet", quiet.to_string()),
+        ("open", open.to_string()),
+        ("frozen", frozen.to_string()),
+        (
+            "registration_invite",
+            registration_invite.body["id"].as_str().unwrap().to_owned(),
+        ),
     ])
 }
 
@@ -420,13 +488,16 @@ async fn check(
     allowed: bool,
     failures: &mut Vec<String>,
 ) {
+    // Refusals are 403 or 404; only a suspended user, whose sessions ended, may
+    // also be told 401.
     let ok = if allowed {
         resp.status.is_success()
     } else {
-        matches!(
-            resp.status,
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
-        )
+        match resp.status {
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => true,
+            StatusCode::UNAUTHORIZED => role == Suspended,
+            _ => false,
+        }
     };
     if !ok {
         failures.push(format!(

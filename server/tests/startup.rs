@@ -60,9 +60,12 @@ async fn run_to_exit(mut cmd: Command) -> (Option<i32>, String) {
 
 #[tokio::test]
 async fn each_invalid_variable_stops_start_up_with_one_line_naming_it() {
+    // The right length (32 bytes as 64 characters) but not hex.
+    let non_hex_key = "z".repeat(64);
     let cases: &[(&str, Option<&str>)] = &[
         ("REGISTRATION_MODE", Some("sometimes")),
         ("TOTP_ENCRYPTION_KEY", Some("0123456789abcdef")),
+        ("TOTP_ENCRYPTION_KEY", Some(non_hex_key.as_str())),
         ("TOTP_ENCRYPTION_KEY", None),
         ("JWT_PRIVATE_KEY_PATH", Some("/nonexistent/jwt_private.pem")),
         ("JWT_PUBLIC_KEY_PATH", Some("/etc")),
