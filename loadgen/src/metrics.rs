@@ -50,12 +50,38 @@ pub fn postgres_cpu_time() -> Duration {
         .sum()
 }
 
+/// (busy, total) jiffies of the whole machine, from `/proc/stat`.
+fn machine_jiffies() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let values: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let total: u64 = values.iter().sum();
+    // idle and iowait are the 4th and 5th values.
+    let idle = values.get(3).copied().unwrap_or(0) + values.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
+
 /// CPU used between two readings.
 pub struct CpuWindow {
     pid: u32,
     server_start: Duration,
     postgres_start: Duration,
+    loadgen_start: Duration,
+    machine_start: (u64, u64),
     started: std::time::Instant,
+}
+
+/// Who else used the machine during a window: the load generator itself, and how
+/// busy all cores were (other work on the machine shows as the difference).
+pub struct Contention {
+    pub loadgen_cpu_percent: f64,
+    pub machine_busy_percent: f64,
 }
 
 impl CpuWindow {
@@ -64,7 +90,21 @@ impl CpuWindow {
             pid,
             server_start: cpu_time(pid),
             postgres_start: postgres_cpu_time(),
+            loadgen_start: cpu_time(std::process::id()),
+            machine_start: machine_jiffies(),
             started: std::time::Instant::now(),
+        }
+    }
+
+    /// The load generator's CPU and the machine's busy share since the start.
+    pub fn contention(&self) -> Contention {
+        let wall = self.started.elapsed().as_secs_f64();
+        let loadgen = cpu_time(std::process::id()).saturating_sub(self.loadgen_start);
+        let (busy, total) = machine_jiffies();
+        let (busy0, total0) = self.machine_start;
+        Contention {
+            loadgen_cpu_percent: loadgen.as_secs_f64() * 100.0 / wall,
+            machine_busy_percent: (busy - busy0) as f64 * 100.0 / (total - total0).max(1) as f64,
         }
     }
 

@@ -5,7 +5,6 @@
 
 mod common;
 
-use chatalot_server::config::{CommunityCreationMode, RateLimit};
 use common::ws::Ws;
 use common::{Backend, TestServer};
 use reqwest::{Method, StatusCode};
@@ -23,14 +22,7 @@ struct World {
 }
 
 async fn world(backend: Backend) -> Option<World> {
-    let s = TestServer::start_with(backend, |c| {
-        c.community_creation_mode = CommunityCreationMode::Anyone;
-        c.tuning.message_rate = RateLimit {
-            per_second: 10_000,
-            burst: 10_000,
-        };
-    })
-    .await?;
+    let s = TestServer::start_for_messages(backend).await?;
     let alice = s.user("alice").await;
     let bob = s.user("bob").await;
     let community = s.community(&alice.1, json!({"name": "Msgs"})).await;
@@ -46,17 +38,6 @@ async fn world(backend: Backend) -> Option<World> {
         alice,
         bob,
     })
-}
-
-async fn post(s: &TestServer, token: &str, channel: impl std::fmt::Display, body: Value) -> Value {
-    s.post(
-        &format!("/api/channels/{channel}/messages"),
-        Some(token),
-        &body,
-    )
-    .await
-    .expect(StatusCode::CREATED)
-    .body
 }
 
 fn ids(page: &Value) -> Vec<String> {
@@ -79,7 +60,8 @@ async fn history_pages_edits_replies_threads_and_forwarding(#[case] backend: Bac
     let mut sent = Vec::new();
     for i in 0..30 {
         sent.push(
-            post(s, a, w.channel, json!({"content": format!("m{i}")})).await["id"]
+            s.message(a, w.channel, json!({"content": format!("m{i}")}))
+                .await["id"]
                 .as_str()
                 .unwrap()
                 .to_owned(),
@@ -155,18 +137,17 @@ async fn history_pages_edits_replies_threads_and_forwarding(#[case] backend: Bac
     assert_eq!(old, ["m0", "second"]);
 
     // Replies and threads.
-    let reply = post(
-        s,
-        &w.bob.1,
-        w.channel,
-        json!({"content": "replying", "reply_to_id": sent[1]}),
-    )
-    .await;
+    let reply = s
+        .message(
+            &w.bob.1,
+            w.channel,
+            json!({"content": "replying", "reply_to_id": sent[1]}),
+        )
+        .await;
     assert_eq!(reply["reply_to_id"], sent[1].as_str());
     let root = &sent[2];
     for i in 0..3 {
-        post(
-            s,
+        s.message(
             &w.bob.1,
             w.channel,
             json!({"content": format!("in thread {i}"), "thread_id": root}),
@@ -240,7 +221,9 @@ async fn history_pages_edits_replies_threads_and_forwarding(#[case] backend: Bac
     .expect_error(StatusCode::NOT_FOUND, "message_not_found");
 
     // Slash commands and limits.
-    let shrug = post(s, a, w.channel, json!({"content": "/shrug fine"})).await;
+    let shrug = s
+        .message(a, w.channel, json!({"content": "/shrug fine"}))
+        .await;
     assert_eq!(shrug["content"], "fine ¯\\\\_(ツ)_/¯");
     for bad in [
         json!({"content": "   "}),
@@ -261,12 +244,16 @@ async fn reactions_pins_mentions_and_unread(#[case] backend: Backend) {
         return;
     };
     let (s, a, b) = (&w.s, &w.alice.1, &w.bob.1);
-    let first = post(s, a, w.channel, json!({"content": "hello @bob"})).await["id"]
+    let first = s
+        .message(a, w.channel, json!({"content": "hello @bob"}))
+        .await["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    post(s, a, w.channel, json!({"content": "hello @everyone"})).await;
-    post(s, a, w.channel, json!({"content": "no mention"})).await;
+    s.message(a, w.channel, json!({"content": "hello @everyone"}))
+        .await;
+    s.message(a, w.channel, json!({"content": "no mention"}))
+        .await;
 
     let unread = s
         .get("/api/unread", Some(b))
@@ -297,7 +284,7 @@ async fn reactions_pins_mentions_and_unread(#[case] backend: Backend) {
         .as_str()
         .unwrap()
         .to_owned();
-    post(s, a, &dm, json!({"content": "psst"})).await;
+    s.message(a, &dm, json!({"content": "psst"})).await;
     let unread = s
         .get("/api/unread", Some(b))
         .await
@@ -424,7 +411,7 @@ async fn reactions_pins_mentions_and_unread(#[case] backend: Backend) {
     );
 
     // Deleting: the author or a moderator; others may not.
-    let bobs = post(s, b, w.channel, json!({"content": "bob's"})).await["id"]
+    let bobs = s.message(b, w.channel, json!({"content": "bob's"})).await["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -501,7 +488,7 @@ async fn dms_blocking_bookmarks_and_polls(#[case] backend: Backend) {
         .expect(StatusCode::OK)
         .body;
     assert_eq!(group["kind"], "group_dm");
-    post(s, b, &dm, json!({"content": "psst"})).await;
+    s.message(b, &dm, json!({"content": "psst"})).await;
     s.get(&format!("/api/channels/{dm}/messages"), Some(&carol))
         .await
         .expect_error(StatusCode::NOT_FOUND, "channel_not_found");
@@ -517,8 +504,7 @@ async fn dms_blocking_bookmarks_and_polls(#[case] backend: Backend) {
         .expect_error(StatusCode::NOT_FOUND, "user_not_found");
 
     // Blocking: no new DMs, no messages in the existing one, hidden in history.
-    post(
-        s,
+    s.message(
         &carol,
         group["id"].as_str().unwrap(),
         json!({"content": "carol was here"}),
@@ -573,7 +559,9 @@ async fn dms_blocking_bookmarks_and_polls(#[case] backend: Backend) {
     .expect(StatusCode::NO_CONTENT);
 
     // Bookmarks with notes, only while readable.
-    let msg = post(s, a, w.channel, json!({"content": "remember me"})).await["id"]
+    let msg = s
+        .message(a, w.channel, json!({"content": "remember me"}))
+        .await["id"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -4,7 +4,6 @@
 
 mod common;
 
-use chatalot_server::config::{CommunityCreationMode, RateLimit};
 use common::{Backend, TestServer};
 use reqwest::{Method, StatusCode};
 use rstest::rstest;
@@ -23,17 +22,6 @@ async fn newest(s: &TestServer, token: &str, channel: Uuid) -> Vec<Value> {
     page.body.as_array().expect("an array").clone()
 }
 
-async fn post(s: &TestServer, token: &str, channel: Uuid, body: Value) -> Value {
-    s.post(
-        &format!("/api/channels/{channel}/messages"),
-        Some(token),
-        &body,
-    )
-    .await
-    .expect(StatusCode::CREATED)
-    .body
-}
-
 fn find<'a>(page: &'a [Value], id: &Value) -> &'a Value {
     page.iter()
         .find(|m| m["id"] == *id)
@@ -45,15 +33,7 @@ fn find<'a>(page: &'a [Value], id: &Value) -> &'a Value {
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn every_change_shows_in_the_next_read(#[case] backend: Backend) {
-    let Some(s) = TestServer::start_with(backend, |c| {
-        c.community_creation_mode = CommunityCreationMode::Anyone;
-        c.tuning.message_rate = RateLimit {
-            per_second: 10_000,
-            burst: 10_000,
-        };
-    })
-    .await
-    else {
+    let Some(s) = TestServer::start_for_messages(backend).await else {
         return;
     };
     let (_, alice) = s.user("alice").await;
@@ -67,8 +47,10 @@ async fn every_change_shows_in_the_next_read(#[case] backend: Backend) {
         s.accept(token, &code).await.expect(StatusCode::OK);
     }
 
-    let first = post(&s, &alice, channel, json!({"content": "first"})).await;
-    let second = post(&s, &bob, channel, json!({"content": "second"})).await;
+    let first = s
+        .message(&alice, channel, json!({"content": "first"}))
+        .await;
+    let second = s.message(&bob, channel, json!({"content": "second"})).await;
     let page = newest(&s, &bob, channel).await;
     assert_eq!(page.len(), 2);
     assert_eq!(
@@ -78,7 +60,9 @@ async fn every_change_shows_in_the_next_read(#[case] backend: Backend) {
     );
 
     // A new message.
-    let third = post(&s, &alice, channel, json!({"content": "third"})).await;
+    let third = s
+        .message(&alice, channel, json!({"content": "third"}))
+        .await;
     assert_eq!(newest(&s, &bob, channel).await.len(), 3);
 
     // An edit.
@@ -125,8 +109,7 @@ async fn every_change_shows_in_the_next_read(#[case] backend: Backend) {
     assert_eq!(find(&page, &second["id"])["pinned"], true);
 
     // A thread reply counts on its root but is not on the timeline.
-    post(
-        &s,
+    s.message(
         &bob,
         channel,
         json!({"content": "in the thread", "thread_id": third["id"]}),
@@ -164,7 +147,9 @@ async fn every_change_shows_in_the_next_read(#[case] backend: Backend) {
     );
 
     // Readers who block someone get their own page; the shared one is untouched.
-    let from_carol = post(&s, &carol, channel, json!({"content": "carol"})).await;
+    let from_carol = s
+        .message(&carol, channel, json!({"content": "carol"}))
+        .await;
     assert_eq!(newest(&s, &alice, channel).await.len(), 4);
     s.call(
         Method::PUT,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use chatalot_server::config::{CommunityCreationMode, RateLimit};
+use chatalot_server::config::CommunityCreationMode;
 use common::{Backend, TestServer};
 use reqwest::{Method, StatusCode};
 use rstest::rstest;
@@ -47,15 +47,7 @@ fn contents(results: &[Value]) -> Vec<&str> {
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn search_finds_ranks_filters_and_respects_access(#[case] backend: Backend) {
-    let Some(s) = TestServer::start_with(backend, |c| {
-        c.community_creation_mode = CommunityCreationMode::Anyone;
-        c.tuning.message_rate = RateLimit {
-            per_second: 10_000,
-            burst: 10_000,
-        };
-    })
-    .await
-    else {
+    let Some(s) = TestServer::start_for_messages(backend).await else {
         return;
     };
     let (alice_id, alice) = s.user("alice").await;

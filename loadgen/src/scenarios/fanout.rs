@@ -120,7 +120,9 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
         let _ = sender_channels[(seq as usize) % senders].send(frame.to_string());
         seq += 1;
     }
-    let (wall, server_cpu, postgres_cpu) = cpu.expect("window started").stop();
+    let cpu = cpu.expect("window started");
+    let (wall, server_cpu, postgres_cpu) = cpu.stop();
+    let contention = cpu.contention();
     let messages = window_end.load(Ordering::Relaxed) - window_start.load(Ordering::Relaxed);
 
     // Collect: every subscriber should receive every message of the window.
@@ -160,6 +162,8 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
         "server_cpu_us_per_delivery": cpu_us_per_delivery,
         "server_cpu_percent": server_cpu.as_secs_f64() * 100.0 / wall.as_secs_f64(),
         "postgres_cpu_s": postgres_cpu.as_secs_f64(),
+        "loadgen_cpu_percent": contention.loadgen_cpu_percent,
+        "machine_busy_percent": contention.machine_busy_percent,
         "errors": errors.load(Ordering::Relaxed),
     });
     eprintln!("{}", serde_json::to_string_pretty(&result)?);

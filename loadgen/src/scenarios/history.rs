@@ -58,6 +58,7 @@ pub async fn run(bench: &Bench, clients: usize, window: Duration) -> anyhow::Res
     tokio::time::sleep(window).await;
     measuring.store(false, Ordering::Relaxed);
     let (wall, server_cpu, postgres_cpu) = cpu.stop();
+    let contention = cpu.contention();
     stop.store(true, Ordering::Relaxed);
 
     let mut latencies = histogram();
@@ -79,6 +80,8 @@ pub async fn run(bench: &Bench, clients: usize, window: Duration) -> anyhow::Res
         "latency": latency_json(&latencies),
         "server_cpu_percent": server_cpu.as_secs_f64() * 100.0 / wall.as_secs_f64(),
         "postgres_cpu_s": postgres_cpu.as_secs_f64(),
+        "loadgen_cpu_percent": contention.loadgen_cpu_percent,
+        "machine_busy_percent": contention.machine_busy_percent,
     });
     eprintln!("{}", serde_json::to_string_pretty(&result)?);
     Ok(result)

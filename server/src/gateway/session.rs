@@ -24,6 +24,11 @@ const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
 /// Frames written before one flush, when many are queued.
 const WRITE_BATCH: usize = 64;
+/// The shortest time between two writes to one socket. A connection sent to more
+/// often than this (a very busy channel) gets its frames in batches, one write and
+/// one wake-up of the client per batch instead of per frame; a quieter one is
+/// written to at once, with no delay.
+const WRITE_INTERVAL: Duration = Duration::from_millis(10);
 
 type Sink = SplitSink<WebSocket, Message>;
 type Stream = SplitStream<WebSocket>;
@@ -134,6 +139,7 @@ async fn write_loop(
     mut outgoing: mpsc::Receiver<Message>,
     connection: Arc<Connection>,
 ) {
+    let mut last_write = tokio::time::Instant::now() - WRITE_INTERVAL;
     loop {
         let first = tokio::select! {
             reason = connection.closed() => {
@@ -146,6 +152,10 @@ async fn write_loop(
             },
         };
         let write = async {
+            let due = last_write + WRITE_INTERVAL;
+            if due > tokio::time::Instant::now() {
+                tokio::time::sleep_until(due).await;
+            }
             sink.feed(first).await?;
             for _ in 1..WRITE_BATCH {
                 match outgoing.try_recv() {
@@ -156,7 +166,13 @@ async fn write_loop(
             sink.flush().await
         };
         tokio::select! {
-            result = write => if result.is_err() { connection.close(CloseReason { code: 1006, reason: "write failed" }); return; },
+            result = write => {
+                if result.is_err() {
+                    connection.close(CloseReason { code: 1006, reason: "write failed" });
+                    return;
+                }
+                last_write = tokio::time::Instant::now();
+            },
             reason = connection.closed() => {
                 // The close frame waits behind what the socket could not take yet;
                 // a client that resumes reading in time still gets the code.

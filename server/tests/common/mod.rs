@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use chatalot_server::auth::keys::{generate_ed25519_pem, generate_hex_key};
 use chatalot_server::config::{
-    Config, JwtKeyPair, PasswordParams, RateLimit, RegistrationMode, Secret,
+    CommunityCreationMode, Config, JwtKeyPair, PasswordParams, RateLimit, RegistrationMode, Secret,
 };
 use chatalot_server::domain::Bootstrap;
 use chatalot_server::{Server, api};
@@ -353,5 +353,35 @@ impl TestServer {
             .await
             .expect(StatusCode::CREATED);
         resp.body["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Posts a message and returns it (as the API answered, 201).
+    pub async fn message(
+        &self,
+        token: &str,
+        channel: impl std::fmt::Display,
+        body: Value,
+    ) -> Value {
+        self.post(
+            &format!("/api/channels/{channel}/messages"),
+            Some(token),
+            &body,
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .body
+    }
+
+    /// A server where anyone may create communities and nobody's messages are rate
+    /// limited, for tests that post a lot.
+    pub async fn start_for_messages(backend: Backend) -> Option<TestServer> {
+        TestServer::start_with(backend, |c| {
+            c.community_creation_mode = CommunityCreationMode::Anyone;
+            c.tuning.message_rate = RateLimit {
+                per_second: 10_000,
+                burst: 10_000,
+            };
+        })
+        .await
     }
 }
