@@ -9,13 +9,29 @@ import { openSettings, registerUser, signIn } from './support';
 
 const KEY = 'chatalot.session';
 
-/** Rewrites the stored session so its access token expires in `ms` (other tabs adopt it). */
+/**
+ * Rewrites the stored session so its access token expires in `ms`: first the
+ * authoritative IndexedDB copy, then localStorage (whose `storage` event other tabs adopt).
+ */
 function expireStoredToken(page: Page, ms: number) {
 	return page.evaluate(
-		([key, ms]) => {
+		async ([key, ms]) => {
 			const tokens = JSON.parse(localStorage.getItem(key)!);
 			tokens.accessTokenExpiresAt = Date.now() + ms;
-			localStorage.setItem(key, JSON.stringify(tokens));
+			const value = JSON.stringify(tokens);
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const request = indexedDB.open('chatalot-session');
+				request.onsuccess = () => resolve(request.result);
+				request.onerror = () => reject(request.error);
+			});
+			await new Promise((resolve, reject) => {
+				const tx = db.transaction('tokens', 'readwrite');
+				tx.objectStore('tokens').put(value, key);
+				tx.oncomplete = resolve;
+				tx.onerror = () => reject(tx.error);
+			});
+			db.close();
+			localStorage.setItem(key, value);
 		},
 		[KEY, ms] as const
 	);
