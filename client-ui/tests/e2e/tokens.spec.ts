@@ -5,35 +5,17 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openSettings, registerUser, signIn } from './support';
+import { openSettings, registerUser, SESSION_KEY, signIn, writeStoredSession } from './support';
 
-const KEY = 'chatalot.session';
+const KEY = SESSION_KEY;
 
-/**
- * Rewrites the stored session so its access token expires in `ms`: first the
- * authoritative IndexedDB copy, then localStorage (whose `storage` event other tabs adopt).
- */
-function expireStoredToken(page: Page, ms: number) {
-	return page.evaluate(
-		async ([key, ms]) => {
-			const tokens = JSON.parse(localStorage.getItem(key)!);
-			tokens.accessTokenExpiresAt = Date.now() + ms;
-			const value = JSON.stringify(tokens);
-			const db = await new Promise<IDBDatabase>((resolve, reject) => {
-				const request = indexedDB.open('chatalot-session');
-				request.onsuccess = () => resolve(request.result);
-				request.onerror = () => reject(request.error);
-			});
-			await new Promise((resolve, reject) => {
-				const tx = db.transaction('tokens', 'readwrite');
-				tx.objectStore('tokens').put(value, key);
-				tx.oncomplete = resolve;
-				tx.onerror = () => reject(tx.error);
-			});
-			db.close();
-			localStorage.setItem(key, value);
-		},
-		[KEY, ms] as const
+/** Rewrites the stored session so its access token expires in `ms` (other tabs adopt it). */
+async function expireStoredToken(page: Page, ms: number) {
+	const raw = await page.evaluate((key) => localStorage.getItem(key), KEY);
+	const tokens = JSON.parse(raw!);
+	await writeStoredSession(
+		page,
+		JSON.stringify({ ...tokens, accessTokenExpiresAt: Date.now() + ms })
 	);
 }
 
