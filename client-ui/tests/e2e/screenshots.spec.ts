@@ -5,7 +5,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { seedConversation } from './screenshot-chat';
-import { label, OWNER, registerUser, signIn } from './support';
+import { label, OWNER, registerUser, signIn, writeStoredSession } from './support';
 
 const VIEWPORTS = {
 	desktop: { width: 1280, height: 800 },
@@ -38,7 +38,7 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
 			await page.getByRole('button', { name: 'Reset password' }).click();
 			await expect(page.getByTestId('recovery-code')).toBeVisible();
 			await shot('recovery-code');
-			await page.evaluate(() => localStorage.clear());
+			await writeStoredSession(page, null);
 
 			await signIn(page, OWNER.username, OWNER.password);
 			await shot('home');

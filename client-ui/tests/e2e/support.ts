@@ -15,6 +15,9 @@ export interface Account {
 	recoveryCode: string;
 }
 
+/** Where the app keeps the session's tokens (src/lib/auth/token-store.ts). */
+export const SESSION_KEY = 'chatalot.session';
+
 let userCounter = 0;
 export function uniqueName(prefix: string): string {
 	userCounter += 1;
@@ -72,6 +75,34 @@ export async function signIn(page: Page, username: string, password: string) {
 	await page.getByLabel(label('Password')).fill(password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page.getByRole('heading', { name: /^Welcome, / })).toBeVisible();
+}
+
+/**
+ * Overwrites the session the app keeps in the browser (null: none), the way the app saves
+ * it: the authoritative IndexedDB copy first, then localStorage, whose `storage` event
+ * other tabs of the app follow.
+ */
+export function writeStoredSession(page: Page, value: string | null) {
+	return page.evaluate(
+		async ([key, value]) => {
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const open = indexedDB.open('chatalot-session');
+				open.onupgradeneeded = () => open.result.createObjectStore('tokens');
+				open.onsuccess = () => resolve(open.result);
+				open.onerror = () => reject(open.error);
+			});
+			await new Promise((resolve, reject) => {
+				const tx = db.transaction('tokens', 'readwrite');
+				tx.objectStore('tokens').put(value, key);
+				tx.oncomplete = resolve;
+				tx.onerror = () => reject(tx.error);
+			});
+			db.close();
+			if (value === null) localStorage.removeItem(key);
+			else localStorage.setItem(key, value);
+		},
+		[SESSION_KEY, value] as const
+	);
 }
 
 /** Opens a settings page through the app's own navigation (a client-side route change). */

@@ -5,19 +5,17 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openSettings, registerUser, signIn } from './support';
+import { openSettings, registerUser, SESSION_KEY, signIn, writeStoredSession } from './support';
 
-const KEY = 'chatalot.session';
+const KEY = SESSION_KEY;
 
 /** Rewrites the stored session so its access token expires in `ms` (other tabs adopt it). */
-function expireStoredToken(page: Page, ms: number) {
-	return page.evaluate(
-		([key, ms]) => {
-			const tokens = JSON.parse(localStorage.getItem(key)!);
-			tokens.accessTokenExpiresAt = Date.now() + ms;
-			localStorage.setItem(key, JSON.stringify(tokens));
-		},
-		[KEY, ms] as const
+async function expireStoredToken(page: Page, ms: number) {
+	const raw = await page.evaluate((key) => localStorage.getItem(key), KEY);
+	const tokens = JSON.parse(raw!);
+	await writeStoredSession(
+		page,
+		JSON.stringify({ ...tokens, accessTokenExpiresAt: Date.now() + ms })
 	);
 }
 

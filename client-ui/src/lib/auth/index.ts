@@ -1,5 +1,5 @@
 import { Session, type SessionOptions } from './session.svelte';
-import { LocalStorageTokenStore } from './token-store';
+import { BrowserTokenStore } from './token-store';
 
 export { Session } from './session.svelte';
 export type { SessionOptions } from './session.svelte';
@@ -17,8 +17,8 @@ export function initSession(options: SessionOptions): Session {
 	return instance;
 }
 
-/** The page's session; on the web, tokens live in localStorage and the server is this origin. */
+/** The page's session; on the web, tokens live in the browser and the server is this origin. */
 export function getSession(): Session {
-	instance ??= new Session({ store: new LocalStorageTokenStore() });
+	instance ??= new Session({ store: new BrowserTokenStore() });
 	return instance;
 }

@@ -41,6 +41,8 @@ export class Session {
 	/** Why that code was issued. */
 	recoveryCodeReason = $state<'registered' | 'recovered'>('registered');
 
+	private loggingOut = false;
+
 	readonly api: Api;
 	readonly tokens: TokenManager;
 	/** The server's address when it is not the page's own (the desktop app). */
@@ -118,12 +120,19 @@ export class Session {
 
 	/** Ends the session on the server (best effort) and here. */
 	async logout(): Promise<void> {
+		// The session may end during the call (a deleted account's tokens are refused);
+		// that is this sign-out, not an expiry, and is finished here.
+		this.loggingOut = true;
 		try {
 			await unwrap(this.api.POST('/api/auth/logout'));
 		} catch {
 			// Signed out locally regardless; the server session expires on its own.
 		}
-		await this.tokens.clear();
+		try {
+			await this.tokens.clear();
+		} finally {
+			this.loggingOut = false;
+		}
 		this.user = null;
 		this.pendingRecoveryCode = null;
 		this.endedReason = null;
@@ -177,7 +186,7 @@ export class Session {
 
 	private ended(reason: SessionEndReason): void {
 		// Also while starting: a stored session the server has revoked.
-		if (this.status === 'signed-out') return;
+		if (this.status === 'signed-out' || this.loggingOut) return;
 		void this.tokens.clear();
 		this.user = null;
 		this.pendingRecoveryCode = null;

@@ -137,6 +137,25 @@ describe('Session', () => {
 		expect(await store.load()).toBeNull();
 	});
 
+	it('signs out as the user when the server refuses the tokens (deleted account)', async () => {
+		const fetch = server({
+			'POST /api/auth/login': () => json(200, { ...tokens(1), user }),
+			'POST /api/auth/logout': () => json(401, { code: 'session_ended', message: 'gone' })
+		});
+		const store = new MemoryTokenStore();
+		const session = new Session({ store, baseUrl: BASE, fetch });
+		await session.login('ada', 'secret-password');
+		// The page must not see an unexplained end meanwhile (it would offer `?next=`).
+		let whenEnded = '';
+		session.tokens.onSessionEnd(() => (whenEnded = session.status));
+		await session.logout();
+		expect(whenEnded).toBe('signed-in');
+		expect(session.status).toBe('signed-out');
+		expect(session.signedOutByUser).toBe(true);
+		expect(session.endedReason).toBeNull();
+		expect(await store.load()).toBeNull();
+	});
+
 	it('reports an unreachable server at start-up', async () => {
 		const session = new Session({
 			store: new MemoryTokenStore(),

@@ -1,7 +1,9 @@
 /**
  * Where a signed-in session's tokens are kept between page loads. The web client uses
- * localStorage; the desktop app will provide an OS-keyring store with the same shape.
+ * IndexedDB plus localStorage (BrowserTokenStore); the desktop app provides an OS-keyring
+ * store with the same shape.
  */
+import { createStore, del, get, set } from 'idb-keyval';
 
 /** A session's tokens. Times are milliseconds since the epoch on this device's clock. */
 export interface TokenSet {
@@ -55,6 +57,77 @@ export class LocalStorageTokenStore implements TokenStore {
 		};
 		window.addEventListener('storage', onStorage);
 		return () => window.removeEventListener('storage', onStorage);
+	}
+}
+
+/** The key-value operations BrowserTokenStore needs (idb-keyval's, or fakes in tests). */
+export interface KeyValueStore {
+	get(key: string): Promise<unknown>;
+	set(key: string, value: unknown): Promise<void>;
+	del(key: string): Promise<void>;
+}
+
+/** An IndexedDB key-value store of its own, or null where IndexedDB is missing. */
+export function indexedDbKeyValueStore(): KeyValueStore | null {
+	if (typeof indexedDB === 'undefined') return null;
+	const store = createStore('chatalot-session', 'tokens');
+	return {
+		get: (key) => get(key, store),
+		set: (key, value) => set(key, value, store),
+		del: (key) => del(key, store)
+	};
+}
+
+/**
+ * The web client's store. IndexedDB holds the authoritative copy because Chrome's
+ * localStorage is not consistent across renderer processes: a tab that takes the refresh
+ * lock right after another tab saved a new pair may still read the spent refresh token
+ * from localStorage, and spending it twice ends the session. An IndexedDB write
+ * transaction that has completed (save() awaits it, inside the lock) is seen by every
+ * later transaction in every tab. localStorage keeps a copy so that other tabs hear of
+ * sign-ins, sign-outs and new pairs through `storage` events, and serves as the fallback
+ * where IndexedDB is missing or fails, or holds nothing yet (a session saved by an older
+ * version). In IndexedDB, null marks a sign-out, so a stale localStorage copy cannot
+ * bring the session back.
+ */
+export class BrowserTokenStore implements TokenStore {
+	private readonly local: LocalStorageTokenStore;
+
+	constructor(
+		private readonly db: KeyValueStore | null = indexedDbKeyValueStore(),
+		storage: Storage = globalThis.localStorage,
+		private readonly key: string = TOKEN_STORAGE_KEY
+	) {
+		this.local = new LocalStorageTokenStore(storage, key);
+	}
+
+	async load(): Promise<TokenSet | null> {
+		const stored = await this.db?.get(this.key).catch(() => undefined);
+		if (stored === null) return null;
+		if (typeof stored === 'string') return parseTokenSet(stored);
+		return this.local.load();
+	}
+
+	async save(tokens: TokenSet): Promise<void> {
+		// If IndexedDB cannot take the new pair, remove its old one so that loads fall
+		// back to localStorage instead of returning a spent refresh token.
+		await this.db
+			?.set(this.key, JSON.stringify(tokens))
+			.catch(() => this.db?.del(this.key))
+			.catch(() => {});
+		await this.local.save(tokens);
+	}
+
+	async clear(): Promise<void> {
+		await this.db
+			?.set(this.key, null)
+			.catch(() => this.db?.del(this.key))
+			.catch(() => {});
+		await this.local.clear();
+	}
+
+	subscribe(listener: (tokens: TokenSet | null) => void): () => void {
+		return this.local.subscribe(listener);
 	}
 }
 
