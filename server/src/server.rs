@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -94,7 +95,14 @@ impl Server {
             shutdown.await;
             hub.close_all(CloseReason::RESTART);
         };
-        let result = axum::serve(self.listener, service)
+        // Small frames (acks, events) go out at once instead of waiting for the
+        // client's delayed ACK of the previous one (Nagle), which cost up to 40 ms.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %err, "cannot set TCP_NODELAY");
+            }
+        });
+        let result = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         let _ = stop_tx.send(true);

@@ -26,7 +26,7 @@ async fn columns(db: &Db) -> BTreeSet<(String, String)> {
         .fetch_all(pool)
         .await
         .unwrap(),
-        Db::Sqlite(pool) => sqlx::query_as(
+        Db::Sqlite(pool, _) => sqlx::query_as(
             "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' AND m.name NOT LIKE 'sqlite_%'",
         )
@@ -180,7 +180,7 @@ async fn sqlite_connections_keep_stable_query_plans() {
     use std::os::raw::c_int;
 
     let (_test_db, db) = migrated(Backend::Sqlite).await.unwrap();
-    let Db::Sqlite(pool) = &db else {
+    let Db::Sqlite(pool, _) = &db else {
         unreachable!("a SQLite test database")
     };
     // Check several connections, not just the first one the pool made.

@@ -49,6 +49,7 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
     }
     let mut readers = Vec::with_capacity(subscribers);
     let mut sender_channels = Vec::with_capacity(senders);
+    let mut idle_sinks = Vec::with_capacity(subscribers);
     for (i, (sink, mut stream)) in sockets.into_iter().enumerate() {
         let (start, end, errors) = (window_start.clone(), window_end.clone(), errors.clone());
         let mut stop = stop_rx.clone();
@@ -90,12 +91,9 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
             });
             sender_channels.push(tx);
         } else {
-            // Keep the write half alive for the whole run.
-            tokio::spawn(async move {
-                let sink = sink;
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-                drop(sink);
-            });
+            // The write half lives as long as the run; dropping both halves at the
+            // end closes the socket, so the next run of max-rate starts clean.
+            idle_sinks.push(sink);
         }
     }
 
@@ -142,6 +140,7 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
         latencies.add(&h).ok();
     }
     stopper.abort();
+    drop((idle_sinks, sender_channels));
     let expected = messages * subscribers as u64;
     let deliveries_per_sec = delivered as f64 / wall.as_secs_f64();
     let cpu_us_per_delivery = server_cpu.as_secs_f64() * 1e6 / delivered.max(1) as f64;

@@ -45,6 +45,7 @@ pub use settings::SettingKey;
 pub use users::{NewUser, ProfileUpdate, User, normalize_key};
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -123,7 +124,10 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Clone, Debug)]
 pub enum Db {
     Postgres(PgPool),
-    Sqlite(SqlitePool),
+    /// With the turn every write transaction waits for: SQLite has one writer at a
+    /// time, and waiting here, in order, replaces SQLite's busy handler, which
+    /// retries after sleeps of up to 100 ms and so made busy moments slow.
+    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
 }
 
 static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -174,7 +178,7 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
-                Ok(Db::Sqlite(pool))
+                Ok(Db::Sqlite(pool, Arc::default()))
             }
             None => Err(sqlx::Error::Configuration(
                 "DATABASE_URL must start with postgres:// or sqlite://".into(),
@@ -186,14 +190,14 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
             Db::Postgres(pool) => PG_MIGRATIONS.run(pool).await,
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Db::Sqlite(pool, _) => SQLITE_MIGRATIONS.run(pool).await,
         }
     }
 
     pub fn backend(&self) -> Backend {
         match self {
             Db::Postgres(_) => Backend::Postgres,
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
         }
     }
 
@@ -201,7 +205,7 @@ impl Db {
     pub async fn acquire(&self) -> StoreResult<PooledConn> {
         Ok(match self {
             Db::Postgres(pool) => PooledConn::Postgres(pool.acquire().await?),
-            Db::Sqlite(pool) => PooledConn::Sqlite(pool.acquire().await?),
+            Db::Sqlite(pool, _) => PooledConn::Sqlite(pool.acquire().await?),
         })
     }
 
@@ -211,7 +215,10 @@ impl Db {
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match self {
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool, writer) => {
+                let turn = writer.clone().lock_owned().await;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
         })
     }
 
@@ -219,7 +226,7 @@ impl Db {
     pub async fn close(&self) {
         match self {
             Db::Postgres(pool) => pool.close().await,
-            Db::Sqlite(pool) => pool.close().await,
+            Db::Sqlite(pool, _) => pool.close().await,
         }
     }
 }
@@ -273,21 +280,25 @@ impl PooledConn {
 /// An open transaction; dropped without [`Tx::commit`] it rolls back.
 pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
-    Sqlite(Transaction<'static, Sqlite>),
+    /// Holds the writer's turn until committed or dropped.
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
             Tx::Postgres(t) => Conn::Postgres(t),
-            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Sqlite(t, _) => Conn::Sqlite(t),
         }
     }
 
     pub async fn commit(self) -> StoreResult<()> {
         match self {
             Tx::Postgres(t) => t.commit().await?,
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _turn) => t.commit().await?,
         }
         Ok(())
     }

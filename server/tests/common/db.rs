@@ -130,7 +130,7 @@ macro_rules! db_exec {
             chatalot_server::store::Db::Postgres(pool) => {
                 sqlx::query($sql)$(.bind($bind))*.execute(pool).await.expect($sql).rows_affected()
             }
-            chatalot_server::store::Db::Sqlite(pool) => {
+            chatalot_server::store::Db::Sqlite(pool, _) => {
                 sqlx::query($sql)$(.bind($bind))*.execute(pool).await.expect($sql).rows_affected()
             }
         }
@@ -149,7 +149,7 @@ impl TestDb {
                 }
                 query.fetch_one(pool).await
             }
-            Db::Sqlite(pool) => {
+            Db::Sqlite(pool, _) => {
                 let mut query = sqlx::query_as::<_, (i64,)>(sql);
                 for b in binds {
                     query = query.bind(*b);
