@@ -93,6 +93,10 @@ enum Scenario {
         clients: usize,
         #[arg(long, default_value_t = 15)]
         seconds: u64,
+        /// Fetch the 50 messages before the newest page instead (scrolling back;
+        /// read from the store every time).
+        #[arg(long)]
+        older: bool,
     },
     /// Messages persisted per second: S senders over WebSocket, acknowledged writes.
     Persist {
@@ -150,9 +154,11 @@ async fn main() -> anyhow::Result<()> {
             messages,
             clients,
             seconds,
+            older,
         } => {
             let bench = env::Bench::prepare(backend, &cli.server_bin, clients, messages).await?;
-            let r = scenarios::history::run(&bench, clients, Duration::from_secs(seconds)).await?;
+            let window = Duration::from_secs(seconds);
+            let r = scenarios::history::run(&bench, clients, window, older).await?;
             bench.finish().await?;
             r
         }

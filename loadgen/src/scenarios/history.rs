@@ -1,4 +1,5 @@
-//! History: K clients fetch the latest 50 messages of a large channel in a loop.
+//! History: K clients fetch the latest 50 messages of a large channel in a loop, or
+//! (`older`) the 50 before those.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,15 +11,40 @@ use super::{histogram, latency_json, random_ip};
 use crate::env::Bench;
 use crate::metrics::CpuWindow;
 
-pub async fn run(bench: &Bench, clients: usize, window: Duration) -> anyhow::Result<Value> {
-    eprintln!("history: {clients} clients, latest 50 of the channel, {window:?}");
+pub async fn run(
+    bench: &Bench,
+    clients: usize,
+    window: Duration,
+    older: bool,
+) -> anyhow::Result<Value> {
+    let which = if older {
+        "the 50 before the latest"
+    } else {
+        "latest 50"
+    };
+    eprintln!("history: {clients} clients, {which} of the channel, {window:?}");
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()?;
-    let url = format!(
+    let mut url = format!(
         "{}/api/channels/{}/messages?limit=50",
         bench.base, bench.channel_id
     );
+    if older {
+        let newest: Vec<Value> = http
+            .get(&url)
+            .bearer_auth(&bench.accounts[0].token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let oldest = newest
+            .first()
+            .and_then(|m| m["id"].as_str())
+            .ok_or_else(|| anyhow::anyhow!("the channel has no messages"))?;
+        url = format!("{url}&before={oldest}");
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let measuring = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
@@ -72,6 +98,7 @@ pub async fn run(bench: &Bench, clients: usize, window: Duration) -> anyhow::Res
     let result = json!({
         "scenario": "history",
         "backend": bench.backend_name,
+        "older": older,
         "clients": clients,
         "window_s": wall.as_secs_f64(),
         "requests_ok": ok,

@@ -15,6 +15,37 @@ pub async fn run(bench: &Bench, connections: usize) -> anyhow::Result<Value> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = rss_bytes(bench.server_pid);
 
+    // Two rounds: memory after the second matching the first shows that nothing
+    // kept from a round (caches, buffers, maps) grows with each new crowd.
+    let mut rounds = Vec::new();
+    for _ in 0..2 {
+        rounds.push(round(bench, connections).await?);
+    }
+    drop(warm);
+    let (connect_secs, during, after) = rounds[0];
+    let (_, during_again, after_again) = rounds[1];
+
+    let per_connection = during.saturating_sub(before) as f64 / connections as f64;
+    let result = json!({
+        "scenario": "idle",
+        "backend": bench.backend_name,
+        "connections": connections,
+        "connect_s": connect_secs,
+        "rss_before_mib": before as f64 / 1048576.0,
+        "rss_connected_mib": during as f64 / 1048576.0,
+        "rss_after_close_mib": after as f64 / 1048576.0,
+        "rss_connected_again_mib": during_again as f64 / 1048576.0,
+        "rss_after_second_close_mib": after_again as f64 / 1048576.0,
+        "bytes_per_connection": per_connection,
+        "kib_per_connection": per_connection / 1024.0,
+    });
+    eprintln!("{}", serde_json::to_string_pretty(&result)?);
+    Ok(result)
+}
+
+/// Opens `connections` sockets, then closes them: (seconds to connect, RSS while
+/// connected, RSS after they closed).
+async fn round(bench: &Bench, connections: usize) -> anyhow::Result<(f64, u64, u64)> {
     let mut sockets = Vec::with_capacity(connections);
     let started = std::time::Instant::now();
     let per_user = connections.div_ceil(bench.accounts.len());
@@ -37,21 +68,5 @@ pub async fn run(bench: &Bench, connections: usize) -> anyhow::Result<Value> {
     drop(sockets);
     // Give the server a moment to notice the closed sockets and free them.
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let after = rss_bytes(bench.server_pid);
-    drop(warm);
-
-    let per_connection = during.saturating_sub(before) as f64 / connections as f64;
-    let result = json!({
-        "scenario": "idle",
-        "backend": bench.backend_name,
-        "connections": connections,
-        "connect_s": connect_secs,
-        "rss_before_mib": before as f64 / 1048576.0,
-        "rss_connected_mib": during as f64 / 1048576.0,
-        "rss_after_close_mib": after as f64 / 1048576.0,
-        "bytes_per_connection": per_connection,
-        "kib_per_connection": per_connection / 1024.0,
-    });
-    eprintln!("{}", serde_json::to_string_pretty(&result)?);
-    Ok(result)
+    Ok((connect_secs, during, rss_bytes(bench.server_pid)))
 }
