@@ -2,7 +2,8 @@
 # Runs every check and test: formatting, lints, the Rust test suites on SQLite and
 # PostgreSQL (with the desktop crate), OpenAPI validation, the desktop app's
 # real-keyring test (scripts/test-keyring.sh), the web client's checks, unit tests and
-# browser tests (scripts/test-web.sh), and the desktop app's GUI tests
+# browser tests (scripts/test-web.sh), the README's run command on a fresh data folder
+# (scripts/test-run-command.sh), and the desktop app's GUI tests
 # (scripts/test-desktop-e2e.sh). Used by developers and by .ci/run.
 #
 #   TEST_DATABASE_URL  PostgreSQL server URL whose user may create databases
@@ -59,6 +60,9 @@ fi
 
 banner "web client"
 ./scripts/test-web.sh
+
+banner "the README's run command"
+./scripts/test-run-command.sh
 
 banner "desktop app (GUI)"
 ./scripts/test-desktop-e2e.sh

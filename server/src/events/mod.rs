@@ -3,7 +3,8 @@
 //!
 //! [`EventBus`] is the one interface. [`InProcessBus`] delivers to this process's
 //! [`Hub`]; a cross-node bus (Redis, NATS, PostgreSQL NOTIFY) would forward the same
-//! [`Delivery`] to every node, each handing it to its own hub.
+//! [`Delivery`] to every node, each handing it to its own hub (and moving its own
+//! channel [`Revisions`], which caches of channel contents rely on).
 
 mod hub;
 mod presence;
