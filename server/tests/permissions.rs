@@ -551,6 +551,12 @@ async fn ids_from_another_community_reveal_nothing(#[case] backend: Backend) {
         .await
         .expect(StatusCode::CREATED);
     let b_invite = b_invite.body["id"].as_str().unwrap().to_owned();
+    let b_message = s
+        .message(&bob, b_channel, json!({"content": "the secret plan"}))
+        .await;
+    let m = b_message["id"].as_str().unwrap().to_owned();
+    let a_group = s.group(&alice, a, json!({"name": "A group"})).await;
+    let a_channel = s.channel(&alice, a_group, json!({"name": "open"})).await;
 
     let probes: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, format!("/api/communities/{b}"), None),
@@ -597,6 +603,61 @@ async fn ids_from_another_community_reveal_nothing(#[case] backend: Backend) {
             format!("/api/groups/{b_group}/members/{bob_id}"),
             Some(json!({"role": "member"})),
         ),
+        // B's moderation, invites and the community itself.
+        (Method::GET, format!("/api/communities/{b}/bans"), None),
+        (Method::GET, format!("/api/communities/{b}/invites"), None),
+        (
+            Method::PUT,
+            format!("/api/communities/{b}/bans/{carol_id}"),
+            Some(json!({})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/communities/{b}/members/{carol_id}/timeout"),
+            Some(json!({"duration_secs": 600})),
+        ),
+        (Method::DELETE, format!("/api/communities/{b}"), None),
+        // B's messages, by channel and by message ID.
+        (
+            Method::GET,
+            format!("/api/channels/{b_channel}/messages"),
+            None,
+        ),
+        (Method::GET, format!("/api/channels/{b_channel}/pins"), None),
+        (Method::GET, format!("/api/messages/{m}/edits"), None),
+        (Method::GET, format!("/api/messages/{m}/thread"), None),
+        (
+            Method::PATCH,
+            format!("/api/messages/{m}"),
+            Some(json!({"content": "pwned"})),
+        ),
+        (Method::DELETE, format!("/api/messages/{m}"), None),
+        (
+            Method::PUT,
+            format!("/api/messages/{m}/reactions/%F0%9F%91%8D"),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/api/messages/{m}/bookmark"),
+            Some(json!({})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/channels/{b_channel}/pins/{m}"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/messages/{m}/forward"),
+            Some(json!({"channel_id": a_channel})),
+        ),
+        // B's message looked up through A's channel.
+        (
+            Method::GET,
+            format!("/api/channels/{a_channel}/messages?around={m}"),
+            None,
+        ),
     ];
     for (method, path, body) in probes {
         let resp = s
@@ -608,7 +669,12 @@ async fn ids_from_another_community_reveal_nothing(#[case] backend: Backend) {
             "{method} {path}: {}",
             resp.text
         );
-        for secret in ["B group", "secret", "carol", "B\""] {
+        assert_ne!(
+            resp.code(),
+            "route_not_found",
+            "{method} {path} must reach its endpoint"
+        );
+        for secret in ["B group", "secret", "carol", "B\"", "plan"] {
             assert!(
                 !resp.text.contains(secret),
                 "{method} {path} leaks {secret:?}: {}",
@@ -622,6 +688,18 @@ async fn ids_from_another_community_reveal_nothing(#[case] backend: Backend) {
         .await
         .expect(StatusCode::OK);
     assert_eq!(channel.body["name"], "secret");
+    let page = s
+        .get(&format!("/api/channels/{b_channel}/messages"), Some(&carol))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(page.body[0]["content"], "the secret plan");
+    assert_eq!(page.body[0]["reactions"], json!([]));
+    assert_eq!(page.body[0]["pinned"], false);
+    let bans = s
+        .get(&format!("/api/communities/{b}/bans"), Some(&bob))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(bans.body, json!([]));
     let invites = s
         .get(&format!("/api/communities/{b}/invites"), Some(&bob))
         .await
