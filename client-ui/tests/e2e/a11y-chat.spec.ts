@@ -29,6 +29,13 @@ for (const theme of ['dark', 'light'] as const) {
 		await hello.getByRole('button', { name: 'Add reaction' }).click();
 		await hello.getByRole('button', { name: 'React with 🎉' }).click();
 		await expect(hello.getByRole('button', { name: /🎉 1 reaction/ })).toBeVisible();
+		// The whole (short) history is loaded: the last message states the list's size.
+		const rows = alice.page
+			.getByRole('region', { name: /^Messages in / })
+			.locator('li[data-message-id]');
+		const count = String(await rows.count());
+		await expect(rows.last()).toHaveAttribute('aria-posinset', count);
+		await expect(rows.last()).toHaveAttribute('aria-setsize', count);
 		await expectAccessible(alice.page, `chat (${theme})`);
 
 		// The side panels: search with a highlighted result, a thread, pinned messages.

@@ -102,6 +102,11 @@ test('a long history renders only the rows near the view and pages back in place
 	const rendered = messageViewport(page).locator('li[data-message-id]');
 	// 50 loaded, about a screen and the overscan rendered.
 	expect(await rendered.count()).toBeLessThan(45);
+	// Screen readers learn each message's place among the loaded ones (separators do not
+	// count); the size is unknown while older messages remain.
+	const newest = message(page, exactly('Long 600'));
+	await expect(newest).toHaveAttribute('aria-posinset', '50');
+	await expect(newest).toHaveAttribute('aria-setsize', '-1');
 
 	// Five pages back: each time the message that was at the top stays where it was.
 	for (let loaded = 100; loaded <= 300; loaded += 50) {
@@ -114,6 +119,8 @@ test('a long history renders only the rows near the view and pages back in place
 	// one), a small part of them in the DOM; spacers keep the scroll height.
 	await expect(message(page, exactly('Long 351'))).toBeInViewport();
 	expect(await rendered.count()).toBeLessThan(60);
+	await expect(message(page, exactly('Long 351'))).toHaveAttribute('aria-posinset', '51');
+	await expect(rendered.first()).toHaveAttribute('aria-setsize', '-1');
 	expect(await messageViewport(page).evaluate((v) => v.scrollHeight)).toBeGreaterThan(300 * 30);
 	await expect(message(page, exactly('Long 600'))).toHaveCount(0);
 	await expect(page.getByRole('button', { name: 'Jump to present' })).toHaveCount(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from './merge';
-import { buildRows, dayLabel } from './rows';
+import { buildRows, dayLabel, messagePositions } from './rows';
 
 let counter = 0;
 function message(author: string, createdAt: string, extra: Partial<Message> = {}): Message {
@@ -77,5 +77,38 @@ describe('buildRows', () => {
 
 	it('names older days in full', () => {
 		expect(dayLabel(new Date('2026-01-02T10:00:00'), now, 'en-US')).toBe('Friday, January 2, 2026');
+	});
+});
+
+describe('messagePositions', () => {
+	const now = new Date('2026-03-10T12:00:00');
+	const list = [
+		message('ann', '2026-03-09T10:00:00'),
+		message('ann', '2026-03-10T10:00:00'),
+		message('bob', '2026-03-10T10:01:00'),
+		message('ann', '2026-03-10T10:02:00')
+	];
+	const rows = buildRows(list, { now, lastReadId: list[1]!.id, selfId: 'me' });
+
+	it('numbers messages from 1, skipping date and unread separators', () => {
+		expect(kinds(rows)).toEqual(['date', 'head', 'date', 'head', 'unread', 'head', 'head']);
+		const { positions } = messagePositions(rows, false);
+		expect(list.map((m) => positions.get(m.id))).toEqual([1, 2, 3, 4]);
+		expect(positions.get('unread')).toBeUndefined();
+		expect([...positions.keys()].some((key) => key.startsWith('date-'))).toBe(false);
+	});
+
+	it('gives the loaded count as the set size when the history is complete', () => {
+		expect(messagePositions(rows, false).setSize).toBe(4);
+	});
+
+	it('gives -1 as the set size while more messages can be loaded', () => {
+		const { setSize, positions } = messagePositions(rows, true);
+		expect(setSize).toBe(-1);
+		expect(positions.get(list[3]!.id)).toBe(4);
+	});
+
+	it('handles an empty timeline', () => {
+		expect(messagePositions([], false)).toEqual({ setSize: 0, positions: new Map() });
 	});
 });

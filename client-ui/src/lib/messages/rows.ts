@@ -76,3 +76,24 @@ export function buildRows(messages: readonly Message[], options: RowOptions = {}
 	}
 	return rows;
 }
+
+export interface MessagePositions {
+	/** `aria-setsize` for every message row: the loaded count, or -1 when more exist. */
+	setSize: number;
+	/** `aria-posinset` by message row key: 1-based, counting messages, not separators. */
+	positions: Map<string, number>;
+}
+
+/**
+ * Where each message sits among the loaded ones, for screen readers: the list renders
+ * only the rows near the view, so each row states its position and the list's size
+ * (WAI-ARIA, `aria-posinset`/`aria-setsize`). The size is unknown (-1) while older or
+ * newer messages can still be loaded.
+ */
+export function messagePositions(rows: readonly Row[], more: boolean): MessagePositions {
+	const positions = new Map<string, number>();
+	for (const row of rows) {
+		if (row.kind === 'message') positions.set(row.key, positions.size + 1);
+	}
+	return { setSize: more ? -1 : positions.size, positions };
+}
