@@ -91,6 +91,26 @@ impl Error {
         Error::client(ErrorKind::Gone, code, message)
     }
 
+    /// Names the request field a client error is about (forms show it there).
+    pub fn on_field(self, name: &'static str) -> Error {
+        match self {
+            Error::Client {
+                kind,
+                code,
+                message,
+                retry_after,
+                ..
+            } => Error::Client {
+                kind,
+                code,
+                message,
+                field: Some(name),
+                retry_after,
+            },
+            internal => internal,
+        }
+    }
+
     pub fn too_many(
         code: &'static str,
         message: impl Into<Cow<'static, str>>,

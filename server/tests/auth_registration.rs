@@ -61,9 +61,13 @@ async fn usernames_are_unique_regardless_of_case_and_validated(#[case] backend: 
         return;
     };
     s.register("Carol", "carol-password", None).await;
-    s.register_raw("carol", "other-password", None)
-        .await
-        .expect_error(StatusCode::CONFLICT, "username_taken");
+    assert_eq!(
+        s.register_raw("carol", "other-password", None)
+            .await
+            .expect_error(StatusCode::CONFLICT, "username_taken")
+            .body["field"],
+        "username"
+    );
     let bad = s
         .register_raw("c!", "carol-password", None)
         .await
@@ -108,20 +112,32 @@ async fn invite_only_needs_a_valid_invite(#[case] backend: Backend) {
     let owner = s.owner().await;
     let token = owner.tokens.access_token.as_str();
 
-    s.register_raw("nocode", "password-123", None)
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "invite_required");
-    s.register_raw("badcode", "password-123", Some("NOSUCHCODE"))
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "invite_invalid");
+    assert_eq!(
+        s.register_raw("nocode", "password-123", None)
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "invite_required")
+            .body["field"],
+        "invite_code"
+    );
+    assert_eq!(
+        s.register_raw("badcode", "password-123", Some("NOSUCHCODE"))
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "invite_invalid")
+            .body["field"],
+        "invite_code"
+    );
 
     let twice = invite(&s, token, json!({ "max_uses": 2 })).await;
     s.register("first", "password-123", Some(&twice)).await;
     s.register("second", "password-123", Some(&twice.to_lowercase()))
         .await;
-    s.register_raw("third", "password-123", Some(&twice))
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "invite_used_up");
+    assert_eq!(
+        s.register_raw("third", "password-123", Some(&twice))
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "invite_used_up")
+            .body["field"],
+        "invite_code"
+    );
 
     let expiring = invite(&s, token, json!({ "expires_in_hours": 1 })).await;
     let db = s.db.connect().await;
@@ -135,9 +151,13 @@ async fn invite_only_needs_a_valid_invite(#[case] backend: Backend) {
         ),
         1
     );
-    s.register_raw("late", "password-123", Some(&expiring))
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "invite_expired");
+    assert_eq!(
+        s.register_raw("late", "password-123", Some(&expiring))
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "invite_expired")
+            .body["field"],
+        "invite_code"
+    );
 
     let revoked = s
         .post("/api/admin/invites", Some(token), &json!({}))
@@ -153,9 +173,13 @@ async fn invite_only_needs_a_valid_invite(#[case] backend: Backend) {
     .await
     .expect(StatusCode::NO_CONTENT);
     let code = revoked.body["code"].as_str().unwrap();
-    s.register_raw("revoked", "password-123", Some(code))
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "invite_invalid");
+    assert_eq!(
+        s.register_raw("revoked", "password-123", Some(code))
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "invite_invalid")
+            .body["field"],
+        "invite_code"
+    );
 
     // The refused attempts created nobody; the list shows the uses.
     for name in ["nocode", "badcode", "third", "late", "revoked"] {
@@ -285,16 +309,24 @@ async fn invite_only_bootstrap_with_the_setup_code(#[case] backend: Backend) {
         .clone()
         .expect("setup code while no owner exists");
 
-    s.register_raw("guess", "password-123", Some("AAAAAAAAAAAA"))
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "invite_invalid");
+    assert_eq!(
+        s.register_raw("guess", "password-123", Some("AAAAAAAAAAAA"))
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "invite_invalid")
+            .body["field"],
+        "invite_code"
+    );
     // The code is typed by people: case and separators do not matter.
     let typed = format!("{}-{}", &setup[..6], &setup[6..]).to_lowercase();
     let owner = s.register("owner", "password-123", Some(&typed)).await;
     assert_eq!(owner.user.instance_role, "owner");
-    s.register_raw("second", "password-123", Some(&setup))
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "invite_invalid");
+    assert_eq!(
+        s.register_raw("second", "password-123", Some(&setup))
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "invite_invalid")
+            .body["field"],
+        "invite_code"
+    );
     let config = s.get("/api/auth/config", None).await.expect(StatusCode::OK);
     assert_eq!(config.body["setup_required"], false);
 

@@ -82,15 +82,17 @@ impl Core {
             .admit_registration(&mut c, code.as_deref(), now)
             .await?;
         if c.username_taken(&username).await? {
-            return Err(Error::conflict("username_taken", "this username is taken"));
+            return Err(
+                Error::conflict("username_taken", "this username is taken").on_field("username")
+            );
         }
         if let Some(email) = &email
             && c.email_taken(email, None).await?
         {
-            return Err(Error::conflict(
-                "email_taken",
-                "this email address is already in use",
-            ));
+            return Err(
+                Error::conflict("email_taken", "this email address is already in use")
+                    .on_field("email"),
+            );
         }
 
         let id = store::new_id();
@@ -154,20 +156,22 @@ impl Core {
                     return Err(Error::forbidden(
                         "invite_required",
                         "an invite code is required to register",
-                    ));
+                    )
+                    .on_field("invite_code"));
                 };
                 let invite = c.registration_invite_by_code(code).await?;
                 let Some(invite) = invite.filter(|i| i.revoked_at.is_none()) else {
                     return Err(Error::forbidden(
                         "invite_invalid",
                         "this invite code is not valid",
-                    ));
+                    )
+                    .on_field("invite_code"));
                 };
                 if invite.expires_at.is_some_and(|at| at <= now) {
-                    return Err(Error::forbidden(
-                        "invite_expired",
-                        "this invite code has expired",
-                    ));
+                    return Err(
+                        Error::forbidden("invite_expired", "this invite code has expired")
+                            .on_field("invite_code"),
+                    );
                 }
                 if invite.max_uses.is_some_and(|max| invite.uses >= max)
                     || !c.consume_registration_invite(invite.id, now).await?
@@ -175,7 +179,8 @@ impl Core {
                     return Err(Error::forbidden(
                         "invite_used_up",
                         "this invite code has been used up",
-                    ));
+                    )
+                    .on_field("invite_code"));
                 }
                 Ok(false)
             }
@@ -197,10 +202,10 @@ impl Core {
         }
         if used_setup_code {
             // Another registration claimed ownership first; the code is spent.
-            return Err(Error::forbidden(
-                "invite_invalid",
-                "this invite code is not valid",
-            ));
+            return Err(
+                Error::forbidden("invite_invalid", "this invite code is not valid")
+                    .on_field("invite_code"),
+            );
         }
         let is_admin_name = self
             .config
@@ -316,10 +321,10 @@ impl Core {
         if let Some(email) = &email
             && c.email_taken(email, Some(actor.id())).await?
         {
-            return Err(Error::conflict(
-                "email_taken",
-                "this email address is already in use",
-            ));
+            return Err(
+                Error::conflict("email_taken", "this email address is already in use")
+                    .on_field("email"),
+            );
         }
         c.set_email(actor.id(), email.as_deref(), store::now())
             .await?;
