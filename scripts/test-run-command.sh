@@ -28,13 +28,12 @@ fail() {
 CHATALOT_DATA_DIR="$work/data" LISTEN_ADDR=127.0.0.1:0 ./scripts/run.sh >"$log" 2>&1 &
 pid=$!
 
-# The first run may build the release binary: allow it 30 minutes.
-deadline=$((SECONDS + 1800))
-until grep -q '^Press Ctrl+C to stop' "$log"; do
+# Wait for the ready line: `tail --pid` ends if the server exits first, and the first
+# run may build the release binary, so it gets 30 minutes.
+if ! grep -q -m1 '^Press Ctrl+C to stop' < <(timeout 1800 tail -n +1 -F --pid="$pid" "$log" 2>/dev/null); then
   kill -0 "$pid" 2>/dev/null || fail "exited before it was ready"
-  ((SECONDS < deadline)) || fail "not ready within 30 minutes"
-  sleep 0.5
-done
+  fail "not ready within 30 minutes"
+fi
 
 addr="$(sed -n 's/^Chatalot is listening on \([0-9.:]*\) .*/\1/p' "$log")"
 code="$(sed -n 's/^Setup code (valid until the owner registers): \(.*\)$/\1/p' "$log")"
