@@ -245,6 +245,12 @@ async fn refresh_rotates_and_reuse_ends_the_session(#[case] backend: Backend) {
         .expect(StatusCode::OK)
         .json();
     assert_ne!(first.refresh_token, alice.tokens.refresh_token, "rotated");
+    // Usually within the same second as registration: clients tell a refreshed pair
+    // from a spent one by its access token, so even then it must be new.
+    assert_ne!(
+        first.access_token, alice.tokens.access_token,
+        "new access token"
+    );
     assert_eq!(first.session_id, alice.tokens.session_id, "same session");
     assert_eq!(me_status(&s, &first.access_token).await, StatusCode::OK);
     let second: Tokens = refresh(&s, &first.refresh_token)

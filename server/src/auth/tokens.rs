@@ -21,6 +21,12 @@ const AUDIENCE: &str = "chatalot-api";
 pub struct AccessClaims {
     pub sub: Uuid,
     pub sid: Uuid,
+    /// A fresh ID per token. Without it, two tokens issued for one session within the
+    /// same second would be the same text (Ed25519 signatures are deterministic), and
+    /// clients that tell a refreshed token from a spent one by comparing them would
+    /// refresh again. Tokens issued before it existed carry the nil ID.
+    #[serde(default)]
+    pub jti: Uuid,
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
@@ -86,6 +92,7 @@ impl TokenKeys {
         let claims = AccessClaims {
             sub: user_id,
             sid: session_id,
+            jti: Uuid::new_v4(),
             iat: now.timestamp(),
             exp: expires_at.timestamp(),
             iss: ISSUER.to_owned(),
@@ -132,6 +139,22 @@ mod tests {
         let claims = keys.verify(&token).unwrap();
         assert_eq!((claims.sub, claims.sid), (user, session));
         assert_eq!(claims.exp, expires.timestamp());
+    }
+
+    #[test]
+    fn tokens_issued_for_one_session_in_the_same_second_differ() {
+        let (private, public) = generate_ed25519_pem();
+        let keys = TokenKeys::from_pem(&private, &public).unwrap();
+        let (user, session, now) = (Uuid::now_v7(), Uuid::now_v7(), Utc::now());
+        let (first, _) = keys.issue(user, session, now).unwrap();
+        let (second, _) = keys.issue(user, session, now).unwrap();
+        assert_ne!(
+            first, second,
+            "a refreshed token must not equal the one it replaces"
+        );
+        let (a, b) = (keys.verify(&first).unwrap(), keys.verify(&second).unwrap());
+        assert_ne!(a.jti, b.jti);
+        assert_eq!((a.sub, a.sid, a.iat), (b.sub, b.sid, b.iat));
     }
 
     #[test]
