@@ -527,7 +527,11 @@ async fn a_community_from_creation_to_deletion(#[case] backend: Backend) {
         .get("/api/bookmarks", Some(&carol))
         .await
         .expect(StatusCode::OK);
-    assert_eq!(marks.body, json!([]), "no bookmark points into it");
+    assert_eq!(
+        marks.body,
+        json!({"bookmarks": [], "next_cursor": null}),
+        "no bookmark points into it"
+    );
     let scheduled = s
         .get("/api/scheduled", Some(&carol))
         .await

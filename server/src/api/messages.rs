@@ -154,6 +154,26 @@ pub struct BookmarkView {
     pub created_at: DateTime<Utc>,
 }
 
+/// One page of the caller's bookmarks, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BookmarkPage {
+    /// Bookmarks of messages the caller can still read (a page may hold fewer than
+    /// `limit`, or none, when some can no longer be read).
+    pub bookmarks: Vec<BookmarkView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct BookmarkListParams {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1–100, default 50.
+    pub limit: Option<u32>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePollRequest {

@@ -8,10 +8,10 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::error::ErrorBody;
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, Query};
 use crate::api::{
-    BookmarkRequest, BookmarkView, CreatePollRequest, PollView, ScheduleRequest, ScheduledView,
-    VoteRequest,
+    BookmarkListParams, BookmarkPage, BookmarkRequest, CreatePollRequest, PollView,
+    ScheduleRequest, ScheduledView, VoteRequest,
 };
 use crate::domain::Actor;
 use crate::domain::messages::NewPoll;
@@ -69,11 +69,21 @@ async fn cancel_scheduled(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The caller's bookmarks, newest first.
+/// The caller's bookmarks, newest first, a page at a time.
 #[utoipa::path(get, path = "/bookmarks", tag = "messages", security(("bearer" = [])),
-    responses((status = 200, body = Vec<BookmarkView>), (status = 401, body = ErrorBody)))]
-async fn bookmarks(State(state): State<AppState>, actor: Actor) -> Result<Json<Vec<BookmarkView>>> {
-    Ok(Json(state.core.bookmarks(&actor).await?))
+    params(BookmarkListParams),
+    responses((status = 200, body = BookmarkPage), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody)))]
+async fn bookmarks(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(params): Query<BookmarkListParams>,
+) -> Result<Json<BookmarkPage>> {
+    let page = state
+        .core
+        .bookmarks(&actor, params.cursor.as_deref(), params.limit)
+        .await?;
+    Ok(Json(page))
 }
 
 /// Bookmarks a message, or changes the note of a bookmark.

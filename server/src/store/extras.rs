@@ -176,14 +176,29 @@ impl Conn<'_> {
         Ok(deleted == 1)
     }
 
-    /// A user's bookmarks, newest first.
-    pub async fn bookmarks_of_user(&mut self, user_id: Uuid) -> StoreResult<Vec<Bookmark>> {
+    /// Up to `limit` of a user's bookmarks, newest first, older than `before` (the
+    /// creation time and message ID of the last one already listed).
+    pub async fn bookmarks_of_user(
+        &mut self,
+        user_id: Uuid,
+        before: Option<(DateTime<Utc>, Uuid)>,
+        limit: i64,
+    ) -> StoreResult<Vec<Bookmark>> {
+        // Always-bound cursor values (the year 9999 when there is none), so that one
+        // query plan serves every page. Not `MAX_UTC`: SQLite compares times as text,
+        // and its six-digit year with a sign sorts before every real time.
+        let end_of_time = DateTime::<Utc>::from_timestamp(253_402_300_799, 0).unwrap_or_default();
+        let (time, id) = before.unwrap_or((end_of_time, Uuid::max()));
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT user_id, message_id, note, created_at FROM bookmarks WHERE user_id = $1 \
-                 ORDER BY created_at DESC, message_id",
+                 AND (created_at < $2 OR (created_at = $2 AND message_id < $3)) \
+                 ORDER BY created_at DESC, message_id DESC LIMIT $4",
             )
             .bind(user_id)
+            .bind(time)
+            .bind(id)
+            .bind(limit)
             .fetch_all(e)
             .await?
         }))

@@ -480,7 +480,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's bookmarks, newest first. */
+        /** The caller's bookmarks, newest first, a page at a time. */
         get: operations["bookmarks"];
         put?: never;
         post?: never;
@@ -1436,6 +1436,16 @@ export interface components {
             /** Format: uuid */
             user_id: string;
             username: string;
+        };
+        /** @description One page of the caller's bookmarks, newest first. */
+        BookmarkPage: {
+            /**
+             * @description Bookmarks of messages the caller can still read (a page may hold fewer than
+             *     `limit`, or none, when some can no longer be read).
+             */
+            bookmarks: components["schemas"]["BookmarkView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
         };
         BookmarkRequest: {
             /** @description A private note (up to 500 characters). */
@@ -3354,7 +3364,12 @@ export interface operations {
     };
     bookmarks: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description 1–100, default 50. */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3366,7 +3381,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BookmarkView"][];
+                    "application/json": components["schemas"]["BookmarkPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {

@@ -10,6 +10,9 @@ import type { Message } from '$lib/messages/merge';
 
 export type Bookmark = Schemas['BookmarkView'];
 
+/** The server's largest page. */
+const PAGE_SIZE = 100;
+
 export class Bookmarks {
 	/** Newest first, as the server lists them. */
 	list = $state.raw<Bookmark[]>([]);
@@ -27,8 +30,21 @@ export class Bookmarks {
 		return this.byMessage.get(messageId);
 	}
 
+	/**
+	 * Loads every bookmark, a page at a time: the whole list is needed to mark bookmarked
+	 * messages wherever they appear, while each request stays small for the server.
+	 */
 	async load(): Promise<void> {
-		this.list = await unwrap(this.api.GET('/api/bookmarks'));
+		const all: Bookmark[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await unwrap(
+				this.api.GET('/api/bookmarks', { params: { query: { cursor, limit: PAGE_SIZE } } })
+			);
+			all.push(...page.bookmarks);
+			cursor = page.next_cursor ?? undefined;
+		} while (cursor);
+		this.list = all;
 		this.loaded = true;
 	}
 

@@ -25,14 +25,23 @@ function json(status: number, body: unknown) {
 	});
 }
 
-function setup(listed: unknown[] = []) {
+/** `listed` is served in pages of `pageSize`, with the server's cursors. */
+function setup(listed: unknown[] = [], pageSize = 100) {
 	const calls: string[] = [];
 	const fetch = vi.fn(async (request: Request) => {
-		const path = new URL(request.url).pathname;
+		const url = new URL(request.url);
+		const path = url.pathname;
 		calls.push(
-			`${request.method} ${path}${request.method === 'PUT' ? ' ' + (await request.text()) : ''}`
+			`${request.method} ${path}${url.search}${request.method === 'PUT' ? ' ' + (await request.text()) : ''}`
 		);
-		if (path === '/api/bookmarks') return json(200, listed);
+		if (path === '/api/bookmarks') {
+			const start = Number(url.searchParams.get('cursor') ?? 0);
+			const end = start + pageSize;
+			return json(200, {
+				bookmarks: listed.slice(start, end),
+				next_cursor: end < listed.length ? String(end) : null
+			});
+		}
 		if (path === '/api/messages/gone/bookmark') {
 			return json(404, { code: 'bookmark_not_found', message: 'this message is not bookmarked' });
 		}
@@ -54,6 +63,23 @@ describe('Bookmarks', () => {
 		expect(bookmarks.loaded).toBe(true);
 		expect(bookmarks.has('m1')).toBe(true);
 		expect(bookmarks.get('m1')?.note).toBe('read later');
+	});
+
+	it('loads every page, following the cursors of the server', async () => {
+		const listed = ['m1', 'm2', 'm3', 'm4', 'm5'].map((id) => ({
+			message: message(id),
+			note: null,
+			created_at: '2026-11-28T11:00:00Z'
+		}));
+		const { bookmarks, calls } = setup(listed, 2);
+		await bookmarks.load();
+		expect(bookmarks.list.map((b) => b.message.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+		expect(bookmarks.has('m5')).toBe(true);
+		expect(calls).toEqual([
+			'GET /api/bookmarks?limit=100',
+			'GET /api/bookmarks?cursor=2&limit=100',
+			'GET /api/bookmarks?cursor=4&limit=100'
+		]);
 	});
 
 	it('adds new bookmarks first and changes the note of an existing one in place', async () => {

@@ -1,12 +1,13 @@
 //! Bookmarks with notes (MSG-4): private to their owner, shown only while the
 //! message stays readable.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::message_not_found;
-use crate::api::{BookmarkView, ServerEvent};
+use crate::api::{BookmarkPage, BookmarkView, ServerEvent};
 use crate::domain::{Actor, Core, validate};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{self, Bookmark};
 
 pub const NOTE_MAX: usize = 500;
@@ -63,25 +64,84 @@ impl Core {
         Ok(())
     }
 
-    /// The caller's bookmarks, newest first, skipping messages they can no longer read.
-    pub async fn bookmarks(&self, actor: &Actor) -> Result<Vec<BookmarkView>> {
+    /// A page of the caller's bookmarks, newest first, skipping messages they can no
+    /// longer read. Each page costs a bounded amount of work however many there are.
+    pub async fn bookmarks(
+        &self,
+        actor: &Actor,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<BookmarkPage> {
+        let limit = limit.unwrap_or(50).clamp(1, 100);
+        let before = cursor.map(decode_cursor).transpose()?;
         let mut conn = self.db.acquire().await?;
         let mut c = conn.conn();
-        let mut out = Vec::new();
-        for bookmark in c.bookmarks_of_user(actor.id()).await? {
+        let rows = c
+            .bookmarks_of_user(actor.id(), before, i64::from(limit))
+            .await?;
+        let next_cursor = match rows.last() {
+            Some(last) if rows.len() == limit as usize => {
+                Some(encode_cursor(last.created_at, last.message_id))
+            }
+            _ => None,
+        };
+        let mut bookmarks = Vec::with_capacity(rows.len());
+        for bookmark in rows {
             if self
                 .readable_message(&mut c, actor, bookmark.message_id)
                 .await
                 .is_ok()
             {
                 let message = self.load_view(&mut c, bookmark.message_id).await?;
-                out.push(BookmarkView {
+                bookmarks.push(BookmarkView {
                     message,
                     note: bookmark.note,
                     created_at: bookmark.created_at,
                 });
             }
         }
-        Ok(out)
+        Ok(BookmarkPage {
+            bookmarks,
+            next_cursor,
+        })
+    }
+}
+
+/// A page cursor: the last listed bookmark's creation time (microseconds) and message.
+fn encode_cursor(created_at: DateTime<Utc>, message_id: Uuid) -> String {
+    format!("{}_{message_id}", created_at.timestamp_micros())
+}
+
+fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid)> {
+    let parsed = cursor.split_once('_').and_then(|(micros, id)| {
+        let time = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+        Some((time, id.parse().ok()?))
+    });
+    parsed.ok_or_else(|| {
+        Error::invalid(
+            "cursor",
+            "not a cursor from this list; start again without one",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let (time, id) = (crate::store::now(), Uuid::now_v7());
+        assert_eq!(decode_cursor(&encode_cursor(time, id)).unwrap(), (time, id));
+        for bad in [
+            "",
+            "_",
+            "12",
+            "x_y",
+            "12_not-a-uuid",
+            &format!("9999999999999999999_{id}"),
+        ] {
+            assert!(decode_cursor(bad).is_err(), "{bad:?} accepted");
+        }
     }
 }
