@@ -202,6 +202,11 @@ async fn invite_only_needs_a_valid_invite(#[case] backend: Backend) {
         (used["uses"].as_i64(), used["max_uses"].as_i64()),
         (Some(2), Some(2))
     );
+    assert_eq!(used["created_by"], owner.user.id.to_string());
+    assert_eq!(
+        used["created_by_username"], "owner",
+        "the list names the creator"
+    );
 }
 
 #[rstest]

@@ -39,6 +39,7 @@ async fn invites_expire_run_out_are_revoked_and_die_with_their_community(#[case]
         .post(&invites, Some(&owner), &json!({"max_uses": 2}))
         .await
         .expect(StatusCode::CREATED);
+    assert_eq!(twice.body["created_by_username"], "owner");
     let twice = twice.body["code"].as_str().unwrap().to_owned();
     s.accept(&users[0], &twice).await.expect(StatusCode::OK);
     s.accept(&users[1], &twice.to_lowercase())
@@ -115,6 +116,14 @@ async fn invites_expire_run_out_are_revoked_and_die_with_their_community(#[case]
     // The listing shows uses and revocation; only 3 people got in.
     let list = s.get(&invites, Some(&owner)).await.expect(StatusCode::OK);
     assert_eq!(list.body.as_array().unwrap().len(), 4);
+    assert!(
+        list.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["created_by_username"] == "owner"),
+        "the list names the creator"
+    );
     assert!(
         list.body
             .as_array()

@@ -14,6 +14,7 @@ test('the owner creates and revokes an invite; a revoked code no longer register
 	const row = page.getByTestId('invite-row').filter({ hasText: code });
 	await expect(row).toContainText('Never');
 	await expect(row).toContainText('Active');
+	await expect(row).toContainText(`by ${OWNER.username}`);
 	await row.getByRole('button', { name: `Revoke invite ${code}` }).click();
 	const dialog = page.getByRole('dialog', { name: 'Revoke invite?' });
 	await expect(dialog).toContainText(code);

@@ -31,6 +31,8 @@ pub struct RegistrationInviteView {
     pub id: Uuid,
     pub code: String,
     pub created_by: Option<Uuid>,
+    /// The creator's username; null once their account is deleted.
+    pub created_by_username: Option<String>,
     pub max_uses: Option<i32>,
     pub uses: i32,
     pub expires_at: Option<DateTime<Utc>>,
@@ -44,6 +46,7 @@ impl From<RegistrationInvite> for RegistrationInviteView {
             id: i.id,
             code: i.code,
             created_by: i.created_by,
+            created_by_username: i.created_by_username,
             max_uses: i.max_uses,
             uses: i.uses,
             expires_at: i.expires_at,

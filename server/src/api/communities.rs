@@ -210,6 +210,8 @@ pub struct CommunityInviteView {
     pub community_id: Uuid,
     pub code: String,
     pub created_by: Option<Uuid>,
+    /// The creator's username; null once their account is deleted.
+    pub created_by_username: Option<String>,
     pub max_uses: Option<i32>,
     pub uses: i32,
     pub expires_at: Option<DateTime<Utc>>,
@@ -224,6 +226,7 @@ impl From<CommunityInvite> for CommunityInviteView {
             community_id: i.community_id,
             code: i.code,
             created_by: i.created_by,
+            created_by_username: i.created_by_username,
             max_uses: i.max_uses,
             uses: i.uses,
             expires_at: i.expires_at,

@@ -60,18 +60,20 @@ impl Core {
         actor.require_admin()?;
         let now = store::now();
         let (max_uses, expires_at) = input.limits(now)?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let creator = c.user_by_id(actor.id()).await?;
         let invite = RegistrationInvite {
             id: store::new_id(),
             code: secrets::random_code(10),
             created_by: Some(actor.id()),
+            created_by_username: creator.map(|u| u.username),
             max_uses,
             uses: 0,
             expires_at,
             revoked_at: None,
             created_at: now,
         };
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
         c.insert_registration_invite(&invite).await?;
         let entry = NewAuditEntry::by(actor.id(), "registration_invite.created")
             .details(serde_json::json!({ "invite_id": invite.id }));

@@ -11,6 +11,8 @@ pub struct CommunityInvite {
     pub community_id: Uuid,
     pub code: String,
     pub created_by: Option<Uuid>,
+    /// The creator's username; None once their account is deleted.
+    pub created_by_username: Option<String>,
     pub max_uses: Option<i32>,
     pub uses: i32,
     pub expires_at: Option<DateTime<Utc>>,
@@ -21,7 +23,9 @@ pub struct CommunityInvite {
 macro_rules! select_invites {
     ($rest:literal) => {
         concat!(
-            "SELECT id, community_id, code, created_by, max_uses, uses, expires_at, revoked_at, created_at \
+            "SELECT id, community_id, code, created_by, \
+             (SELECT username FROM users WHERE users.id = community_invites.created_by) AS created_by_username, \
+             max_uses, uses, expires_at, revoked_at, created_at \
              FROM community_invites ",
             $rest
         )

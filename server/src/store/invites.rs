@@ -10,6 +10,8 @@ pub struct RegistrationInvite {
     pub id: Uuid,
     pub code: String,
     pub created_by: Option<Uuid>,
+    /// The creator's username; None once their account is deleted.
+    pub created_by_username: Option<String>,
     pub max_uses: Option<i32>,
     pub uses: i32,
     pub expires_at: Option<DateTime<Utc>>,
@@ -20,7 +22,9 @@ pub struct RegistrationInvite {
 macro_rules! select_invites {
     ($rest:literal) => {
         concat!(
-            "SELECT id, code, created_by, max_uses, uses, expires_at, revoked_at, created_at \
+            "SELECT id, code, created_by, \
+             (SELECT username FROM users WHERE users.id = registration_invites.created_by) AS created_by_username, \
+             max_uses, uses, expires_at, revoked_at, created_at \
              FROM registration_invites ",
             $rest
         )

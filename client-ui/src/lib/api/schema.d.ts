@@ -1509,6 +1509,8 @@ export interface components {
             created_at: string;
             /** Format: uuid */
             created_by?: string | null;
+            /** @description The creator's username; null once their account is deleted. */
+            created_by_username?: string | null;
             /** Format: date-time */
             expires_at?: string | null;
             /** Format: uuid */
@@ -1860,6 +1862,8 @@ export interface components {
             created_at: string;
             /** Format: uuid */
             created_by?: string | null;
+            /** @description The creator's username; null once their account is deleted. */
+            created_by_username?: string | null;
             /** Format: date-time */
             expires_at?: string | null;
             /** Format: uuid */

@@ -57,11 +57,13 @@ impl Core {
         ))?;
         let now = store::now();
         let (max_uses, expires_at) = input.limits(now)?;
+        let creator = c.user_by_id(actor.id()).await?;
         let invite = CommunityInvite {
             id: store::new_id(),
             community_id: id,
             code: secrets::random_code(10),
             created_by: Some(actor.id()),
+            created_by_username: creator.map(|u| u.username),
             max_uses,
             uses: 0,
             expires_at,
