@@ -92,23 +92,11 @@ impl Error {
     }
 
     /// Names the request field a client error is about (forms show it there).
-    pub fn on_field(self, name: &'static str) -> Error {
-        match self {
-            Error::Client {
-                kind,
-                code,
-                message,
-                retry_after,
-                ..
-            } => Error::Client {
-                kind,
-                code,
-                message,
-                field: Some(name),
-                retry_after,
-            },
-            internal => internal,
+    pub fn on_field(mut self, name: &'static str) -> Error {
+        if let Error::Client { field, .. } = &mut self {
+            *field = Some(name);
         }
+        self
     }
 
     pub fn too_many(
