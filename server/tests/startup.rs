@@ -75,7 +75,17 @@ async fn each_invalid_variable_stops_start_up_with_one_line_naming_it() {
         ("SMTP_TLS", Some("perhaps")),
         ("TURN_CREDENTIAL_TTL_SECS", Some("soon")),
     ];
-    for (name, value) in cases {
+    // Password login off with all three SSO variables set, while SSO is not built.
+    let sso = [
+        ("OIDC_ISSUER_URL", "https://auth.example.com/app"),
+        ("OIDC_CLIENT_ID", "chatalot"),
+        ("OIDC_CLIENT_SECRET", "s3cret"),
+    ];
+    let cases = cases
+        .iter()
+        .map(|case| (case, &[][..]))
+        .chain([(&("OIDC_DISABLE_PASSWORD_LOGIN", Some("true")), &sso[..])]);
+    for ((name, value), extra) in cases {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = command(dir.path());
         for (k, v) in valid_env(dir.path()) {
@@ -83,6 +93,7 @@ async fn each_invalid_variable_stops_start_up_with_one_line_naming_it() {
                 cmd.env(k, v);
             }
         }
+        cmd.envs(extra.iter().copied());
         if let Some(value) = value {
             cmd.env(name, value);
         }

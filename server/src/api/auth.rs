@@ -105,13 +105,17 @@ pub struct AuthConfig {
     /// setup code printed by the server unless registration is open).
     pub setup_required: bool,
     pub password_login_enabled: bool,
+    /// Single sign-on (not in this version: always false).
     pub sso_enabled: bool,
     pub community_creation_mode: CommunityCreationMode,
     pub public_url: Option<String>,
+    /// Web push (not in this version: always false).
     pub push_enabled: bool,
-    /// VAPID public key (URL-safe base64) for `PushManager.subscribe`.
+    /// VAPID public key for web push (not in this version: always null).
     pub vapid_public_key: Option<String>,
+    /// GIF search (not in this version: always false).
     pub gifs_enabled: bool,
+    /// TURN relays for calls (not in this version: always false).
     pub turn_enabled: bool,
     pub max_file_size_bytes: u64,
     pub server_version: String,

@@ -1,6 +1,7 @@
 //! Argon2id password hashing off the async runtime, with bounded concurrency so a
 //! burst of logins cannot exhaust memory (each hash takes `memory_kib`).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
@@ -16,6 +17,8 @@ pub struct PasswordHasher {
     /// A hash verified when the account does not exist, so the answer takes as long
     /// as for a real account.
     dummy_hash: Arc<OnceLock<String>>,
+    /// Argon2 computations so far (hashes and verifications), for tests and metrics.
+    runs: Arc<AtomicU64>,
 }
 
 impl PasswordHasher {
@@ -27,6 +30,7 @@ impl PasswordHasher {
             argon: Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
             permits: Arc::new(Semaphore::new(concurrency)),
             dummy_hash: Arc::new(OnceLock::new()),
+            runs: Arc::default(),
         })
     }
 
@@ -61,11 +65,17 @@ impl PasswordHasher {
         Ok(self.dummy_hash.get_or_init(|| hash).clone())
     }
 
+    /// How many Argon2 computations this hasher has run.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         job: impl FnOnce(Argon2<'static>) -> T + Send + 'static,
     ) -> anyhow::Result<T> {
         let _permit = self.permits.acquire().await?;
+        self.runs.fetch_add(1, Ordering::Relaxed);
         let argon = self.argon.clone();
         Ok(tokio::task::spawn_blocking(move || job(argon)).await?)
     }

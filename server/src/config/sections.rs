@@ -171,6 +171,13 @@ impl OidcConfig {
             // The seed: if any of the three is missing, SSO is silently disabled.
             return Ok(None);
         };
+        if disable_password_login {
+            // Single sign-on is not built yet: this would lock every account out.
+            return Err(ConfigError::new(
+                "OIDC_DISABLE_PASSWORD_LOGIN",
+                "must not be true: SSO login is not available in this version, so no one could sign in",
+            ));
+        }
         let redirect_uri = redirect_uri.or_else(|| {
             public_url.and_then(|base| Url::parse(&format!("{base}/auth/oidc/callback")).ok())
         });

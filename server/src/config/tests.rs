@@ -184,8 +184,7 @@ fn sso_needs_all_three_variables() {
     );
     let full = partial
         .with("OIDC_CLIENT_SECRET", "s3cret")
-        .with("PUBLIC_URL", "https://chat.example.com/")
-        .with("OIDC_DISABLE_PASSWORD_LOGIN", "true");
+        .with("PUBLIC_URL", "https://chat.example.com/");
     let config = full.load().unwrap();
     let oidc = config.oidc.as_ref().expect("all three set: on");
     assert_eq!(
@@ -193,7 +192,18 @@ fn sso_needs_all_three_variables() {
         Some("https://chat.example.com/auth/oidc/callback"),
         "redirect defaults under PUBLIC_URL"
     );
-    assert!(config.password_login_disabled());
+    assert!(!config.password_login_disabled());
+
+    // While SSO login is not built, turning password login off would lock everyone
+    // out: start-up refuses it, naming the variable.
+    let err = Fixture::new()
+        .with("OIDC_ISSUER_URL", "https://auth.example.com/app")
+        .with("OIDC_CLIENT_ID", "chatalot")
+        .with("OIDC_CLIENT_SECRET", "s3cret")
+        .with("OIDC_DISABLE_PASSWORD_LOGIN", "true")
+        .load()
+        .unwrap_err();
+    assert_eq!(err.variable, "OIDC_DISABLE_PASSWORD_LOGIN");
 }
 
 #[test]

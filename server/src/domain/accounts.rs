@@ -3,6 +3,8 @@
 
 use uuid::Uuid;
 
+use super::invites::InviteState;
+use super::lockout::lockout_key;
 use super::{Actor, Core, InstanceRole, RequestMeta, SignedIn, validate};
 use crate::auth::secrets;
 use crate::config::RegistrationMode;
@@ -39,6 +41,24 @@ fn wrong_password(field: &'static str) -> Error {
     }
 }
 
+/// Refuses a username or email that another account has.
+async fn check_free(c: &mut Conn<'_>, username: &str, email: Option<&str>) -> Result<()> {
+    if c.username_taken(username).await? {
+        return Err(
+            Error::conflict("username_taken", "this username is taken").on_field("username")
+        );
+    }
+    if let Some(email) = email
+        && c.email_taken(email, None).await?
+    {
+        return Err(
+            Error::conflict("email_taken", "this email address is already in use")
+                .on_field("email"),
+        );
+    }
+    Ok(())
+}
+
 impl Core {
     pub async fn register(&self, input: Registration, meta: &RequestMeta) -> Result<SignedIn> {
         if self.config.password_login_disabled() {
@@ -71,6 +91,15 @@ impl Core {
             .map(secrets::normalize_code)
             .filter(|c| !c.is_empty());
 
+        // Everything that can refuse the registration is checked before the
+        // password is hashed, so a refused attempt costs no hashing.
+        {
+            let mut conn = self.db.acquire().await?;
+            let mut c = conn.conn();
+            self.admit_registration(&mut c, code.as_deref(), store::now(), false)
+                .await?;
+            check_free(&mut c, &username, email.as_deref()).await?;
+        }
         let password_hash = self.passwords.hash(&input.password).await?;
         let recovery_code = secrets::recovery_code();
         let recovery_hash = secrets::sha256_hex(&secrets::normalize_code(&recovery_code));
@@ -79,21 +108,9 @@ impl Core {
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let is_setup = self
-            .admit_registration(&mut c, code.as_deref(), now)
+            .admit_registration(&mut c, code.as_deref(), now, true)
             .await?;
-        if c.username_taken(&username).await? {
-            return Err(
-                Error::conflict("username_taken", "this username is taken").on_field("username")
-            );
-        }
-        if let Some(email) = &email
-            && c.email_taken(email, None).await?
-        {
-            return Err(
-                Error::conflict("email_taken", "this email address is already in use")
-                    .on_field("email"),
-            );
-        }
+        check_free(&mut c, &username, email.as_deref()).await?;
 
         let id = store::new_id();
         c.insert_user(&NewUser {
@@ -133,12 +150,14 @@ impl Core {
     }
 
     /// Applies `REGISTRATION_MODE`; returns whether the fresh-instance setup code
-    /// was used (it admits in every mode while no owner exists).
+    /// was used (it admits in every mode while no owner exists). With `consume`,
+    /// one use of the invite is taken.
     async fn admit_registration(
         &self,
         c: &mut Conn<'_>,
         code: Option<&str>,
         now: chrono::DateTime<chrono::Utc>,
+        consume: bool,
     ) -> Result<bool> {
         if let Some(code) = code
             && self.is_setup_code(c, code).await?
@@ -160,21 +179,26 @@ impl Core {
                     .on_field("invite_code"));
                 };
                 let invite = c.registration_invite_by_code(code).await?;
-                let Some(invite) = invite.filter(|i| i.revoked_at.is_none()) else {
-                    return Err(Error::forbidden(
-                        "invite_invalid",
-                        "this invite code is not valid",
-                    )
-                    .on_field("invite_code"));
+                let state = invite.as_ref().map_or(InviteState::Revoked, |i| {
+                    InviteState::of(i.revoked_at, i.expires_at, i.max_uses, i.uses, now)
+                });
+                let refused = match state {
+                    InviteState::Usable => None,
+                    InviteState::Revoked => {
+                        Some(("invite_invalid", "this invite code is not valid"))
+                    }
+                    InviteState::Expired => {
+                        Some(("invite_expired", "this invite code has expired"))
+                    }
+                    InviteState::UsedUp => {
+                        Some(("invite_used_up", "this invite code has been used up"))
+                    }
                 };
-                if invite.expires_at.is_some_and(|at| at <= now) {
-                    return Err(
-                        Error::forbidden("invite_expired", "this invite code has expired")
-                            .on_field("invite_code"),
-                    );
+                if let Some((code, message)) = refused {
+                    return Err(Error::forbidden(code, message).on_field("invite_code"));
                 }
-                if invite.max_uses.is_some_and(|max| invite.uses >= max)
-                    || !c.consume_registration_invite(invite.id, now).await?
+                if let (true, Some(invite)) = (consume, invite)
+                    && !c.consume_registration_invite(invite.id, now).await?
                 {
                     return Err(Error::forbidden(
                         "invite_used_up",
@@ -260,21 +284,34 @@ impl Core {
         Ok(user)
     }
 
+    /// Re-confirms the signed-in user's password. Counted like a login (one counter
+    /// per account), so a stolen access token cannot be used to guess it.
     async fn check_password(
         &self,
         actor: &Actor,
         field: &'static str,
         password: &str,
+        meta: &RequestMeta,
     ) -> Result<()> {
-        if self
+        let claim = self
+            .claim_attempt(lockout_key(&actor.user.username, Some(&actor.user)))
+            .await?;
+        let matches = self
             .passwords
             .verify(password, actor.user.password_hash.as_deref())
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(wrong_password(field))
+            .await?;
+        if !matches {
+            self.attempt_failed(&claim, Some(actor.id()), "password.confirm_failed", meta)
+                .await?;
+            return Err(wrong_password(field));
         }
+        self.db
+            .acquire()
+            .await?
+            .conn()
+            .clear_login_attempts(&claim.key)
+            .await?;
+        Ok(())
     }
 
     /// Changes the password and ends every other session; returns how many ended.
@@ -286,7 +323,7 @@ impl Core {
         meta: &RequestMeta,
     ) -> Result<usize> {
         validate::password("new_password", new)?;
-        self.check_password(actor, "current_password", current)
+        self.check_password(actor, "current_password", current, meta)
             .await?;
         let hash = self.passwords.hash(new).await?;
         let mut tx = self.db.begin().await?;
@@ -315,7 +352,8 @@ impl Core {
             .filter(|e| !e.is_empty())
             .map(validate::email)
             .transpose()?;
-        self.check_password(actor, "password", password).await?;
+        self.check_password(actor, "password", password, meta)
+            .await?;
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         if let Some(email) = &email
@@ -342,7 +380,8 @@ impl Core {
         password: &str,
         meta: &RequestMeta,
     ) -> Result<String> {
-        self.check_password(actor, "password", password).await?;
+        self.check_password(actor, "password", password, meta)
+            .await?;
         let code = secrets::recovery_code();
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
@@ -372,14 +411,15 @@ impl Core {
         meta: &RequestMeta,
     ) -> Result<SignedIn> {
         validate::password("new_password", new_password)?;
-        let key = store::normalize_key(login.trim());
-        self.check_not_locked(&key).await?;
         let user = self
             .db
             .acquire()
             .await?
             .conn()
             .user_by_login(login.trim())
+            .await?;
+        let claim = self
+            .claim_attempt(lockout_key(login, user.as_ref()))
             .await?;
         let presented = secrets::sha256_hex(&secrets::normalize_code(recovery_code));
         let matches = user
@@ -393,7 +433,7 @@ impl Core {
             "the username or recovery code is not correct",
         );
         let user = self
-            .verified_account(&key, user, matches, "recovery.failed", failure, meta)
+            .verified_account(&claim, user, matches, "recovery.failed", failure, meta)
             .await?;
 
         let password_hash = self.passwords.hash(new_password).await?;
@@ -409,7 +449,7 @@ impl Core {
         )
         .await?;
         let ended = c.delete_sessions_of_user(user.id, None).await?;
-        c.clear_login_attempts(&key).await?;
+        c.clear_login_attempts(&claim.key).await?;
         let (session, refresh) = self.open_session(&mut c, user.id, meta, now).await?;
         self.audit(
             &mut c,
@@ -436,13 +476,14 @@ impl Core {
         password: &str,
         meta: &RequestMeta,
     ) -> Result<()> {
-        self.check_password(actor, "password", password).await?;
         if actor.role() == InstanceRole::Owner {
             return Err(Error::conflict(
                 "owner_cannot_delete",
                 "the instance owner cannot delete their account; transfer ownership first",
             ));
         }
+        self.check_password(actor, "password", password, meta)
+            .await?;
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         if c.count_owned_communities(actor.id()).await? > 0 {

@@ -199,6 +199,8 @@ impl Core {
         user_id: Uuid,
         meta: &RequestMeta,
     ) -> Result<String> {
+        // Authorised before the (expensive) hash, and again in the transaction.
+        manageable(&mut self.db.acquire().await?.conn(), actor, user_id).await?;
         let temporary = secrets::random_code(16);
         let hash = self.passwords.hash(&temporary).await?;
         let mut tx = self.db.begin().await?;

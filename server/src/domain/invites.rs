@@ -19,6 +19,36 @@ pub struct NewInvite {
     pub expires_in_hours: Option<u32>,
 }
 
+/// Whether an invite (registration or community) can be used at `now`: the one
+/// rule for every path that reads, previews or accepts an invite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InviteState {
+    Usable,
+    Revoked,
+    Expired,
+    UsedUp,
+}
+
+impl InviteState {
+    pub(crate) fn of(
+        revoked_at: Option<DateTime<Utc>>,
+        expires_at: Option<DateTime<Utc>>,
+        max_uses: Option<i32>,
+        uses: i32,
+        now: DateTime<Utc>,
+    ) -> InviteState {
+        if revoked_at.is_some() {
+            InviteState::Revoked
+        } else if expires_at.is_some_and(|at| at <= now) {
+            InviteState::Expired
+        } else if max_uses.is_some_and(|max| uses >= max) {
+            InviteState::UsedUp
+        } else {
+            InviteState::Usable
+        }
+    }
+}
+
 impl NewInvite {
     /// The validated limits: (max uses, expiry time from `now`).
     pub(crate) fn limits(

@@ -47,6 +47,11 @@ pub struct Core {
 }
 
 impl Core {
+    /// Argon2 computations run so far (tests check that refused requests run none).
+    pub fn password_work(&self) -> u64 {
+        self.passwords.runs()
+    }
+
     pub fn new(config: Arc<Config>, db: Db) -> anyhow::Result<Core> {
         let passwords = PasswordHasher::new(&config.tuning.password_hashing)?;
         let tokens = TokenKeys::from_pem(config.jwt.private_pem.expose(), &config.jwt.public_pem)

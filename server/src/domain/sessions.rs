@@ -4,11 +4,12 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::lockout::lockout_key;
 use super::{Actor, Core, RequestMeta};
 use crate::auth::secrets;
 use crate::auth::tokens::REFRESH_TOKEN_TTL;
 use crate::error::{Error, Result};
-use crate::store::{self, Conn, NewAuditEntry, Session, User, normalize_key};
+use crate::store::{self, Conn, NewAuditEntry, Session, User};
 
 /// The credentials handed to a client after signing in or refreshing.
 #[derive(Debug, Clone)]
@@ -94,9 +95,6 @@ impl Core {
                 "password login is disabled; sign in with SSO",
             ));
         }
-        let key = normalize_key(login.trim());
-        self.check_not_locked(&key).await?;
-
         let user = self
             .db
             .acquire()
@@ -104,17 +102,20 @@ impl Core {
             .conn()
             .user_by_login(login.trim())
             .await?;
+        let claim = self
+            .claim_attempt(lockout_key(login, user.as_ref()))
+            .await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
         let password_ok = self.passwords.verify(password, hash).await?;
         let failure = Error::unauthorized("invalid_credentials", "invalid username or password");
         let user = self
-            .verified_account(&key, user, password_ok, "login.failed", failure, meta)
+            .verified_account(&claim, user, password_ok, "login.failed", failure, meta)
             .await?;
 
         let now = store::now();
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
-        c.clear_login_attempts(&key).await?;
+        c.clear_login_attempts(&claim.key).await?;
         let (session, refresh) = self.open_session(&mut c, user.id, meta, now).await?;
         self.audit(&mut c, meta, NewAuditEntry::by(user.id, "login.succeeded"))
             .await?;

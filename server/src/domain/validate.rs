@@ -12,6 +12,94 @@ pub const BIO_MAX: usize = 1000;
 pub const PRONOUNS_MAX: usize = 40;
 pub const CUSTOM_STATUS_MAX: usize = 128;
 
+/// The one rule for text, on every field and both backends: no C0 control
+/// character other than tab and newline, and no DEL. (PostgreSQL cannot store NUL
+/// at all; the others have no place in chat text.)
+pub fn forbidden_in_text(c: char) -> bool {
+    (c < ' ' && c != '\t' && c != '\n') || c == '\u{7f}'
+}
+
+/// Names (display, community, group and channel names) are one line: no control
+/// character at all, and no bidirectional override or isolate, which could make a
+/// name read as another.
+pub fn forbidden_in_name(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Refuses free text that breaks [`forbidden_in_text`].
+pub fn text(field: &'static str, raw: &str) -> Result<()> {
+    if raw.chars().any(forbidden_in_text) {
+        return Err(control_characters(field));
+    }
+    Ok(())
+}
+
+fn control_characters(field: &'static str) -> Error {
+    Error::invalid(
+        field,
+        format!("{field} must not contain control characters other than tab and newline"),
+    )
+}
+
+/// Whether a JSON document has a string that breaks [`forbidden_in_text`]. JSON
+/// carries control characters only as escapes (`\u0000`, `\r`, …) or, for DEL, as
+/// the raw byte, so this looks at escapes without parsing the document.
+pub fn json_has_forbidden_text(json: &[u8]) -> bool {
+    let mut i = 0;
+    while i < json.len() {
+        match json[i] {
+            0x7f => return true,
+            b'\\' => {
+                match json.get(i + 1) {
+                    Some(b'b' | b'f' | b'r') => return true,
+                    Some(b'u') => {
+                        let code = json
+                            .get(i + 2..i + 6)
+                            .and_then(|hex| std::str::from_utf8(hex).ok())
+                            .and_then(|hex| u32::from_str_radix(hex, 16).ok());
+                        if code.and_then(char::from_u32).is_some_and(forbidden_in_text) {
+                            return true;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The first string field of a JSON value that breaks the text rule, as a dotted
+/// path (`options.2`), to name it in the error.
+pub fn json_field_with_forbidden_text(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.chars().any(forbidden_in_text).then(String::new),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            json_field_with_forbidden_text(v).map(|rest| join_path(&i.to_string(), &rest))
+        }),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.chars().any(forbidden_in_text) {
+                return Some(k.clone());
+            }
+            json_field_with_forbidden_text(v).map(|rest| join_path(k, &rest))
+        }),
+        _ => None,
+    }
+}
+
+fn join_path(head: &str, rest: &str) -> String {
+    if rest.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head}.{rest}")
+    }
+}
+
 /// Usernames: 3–32 of `a-z A-Z 0-9 _ . -`, starting with a letter or digit.
 pub fn username(raw: &str) -> Result<String> {
     let name = raw.trim();
@@ -63,10 +151,10 @@ pub fn display_name(raw: &str) -> Result<String> {
             format!("display name must be 1 to {DISPLAY_NAME_MAX} characters"),
         ));
     }
-    if name.chars().any(char::is_control) {
+    if name.chars().any(forbidden_in_name) {
         return Err(Error::invalid(
             "display_name",
-            "display name must not contain control characters",
+            "display name must not contain control or text-direction characters",
         ));
     }
     Ok(name.to_owned())
@@ -94,6 +182,7 @@ pub fn optional_text(field: &'static str, raw: Option<&str>, max: usize) -> Resu
             format!("{field} must be at most {max} characters"),
         ));
     }
+    self::text(field, text)?;
     Ok(Some(text.to_owned()))
 }
 
@@ -106,10 +195,10 @@ pub fn name(field: &'static str, raw: &str, max: usize) -> Result<String> {
             format!("{field} must be 1 to {max} characters"),
         ));
     }
-    if name.chars().any(char::is_control) {
+    if name.chars().any(forbidden_in_name) {
         return Err(Error::invalid(
             field,
-            format!("{field} must not contain control characters"),
+            format!("{field} must not contain control or text-direction characters"),
         ));
     }
     Ok(name.to_owned())
@@ -152,6 +241,47 @@ mod tests {
             assert!(username(bad).is_err(), "{bad:?} should be refused");
         }
         assert_eq!(username("  carol ").unwrap(), "carol");
+    }
+
+    #[test]
+    fn one_text_rule() {
+        assert!(text("bio", "tab\tand\nnewline are fine").is_ok());
+        for bad in ["nul\0", "bell\u{7}", "cr\r", "del\u{7f}", "esc\u{1b}[31m"] {
+            assert!(text("bio", bad).is_err(), "{bad:?} should be refused");
+        }
+        assert!(
+            name("name", "a\u{202e}txt.exe", 50).is_err(),
+            "bidi override"
+        );
+        assert!(name("name", "a\u{2066}b", 50).is_err(), "bidi isolate");
+        assert!(display_name("Bob\tSmith").is_err(), "names are one line");
+        assert!(name("name", "café ☕", 50).is_ok());
+    }
+
+    #[test]
+    fn json_scan_finds_escaped_controls() {
+        for bad in [
+            r#"{"a":"x\u0000"}"#,
+            r#"{"a":"\u001B"}"#,
+            r#"{"a":"\r"}"#,
+            "{\"a\":\"\u{7f}\"}",
+            r#"["ok","\b"]"#,
+        ] {
+            assert!(json_has_forbidden_text(bad.as_bytes()), "{bad}");
+        }
+        for ok in [
+            r#"{"a":"tab\tnew\nline \u00e9 \\u0000"}"#,
+            "{\r\n  \"a\": 1\r\n}",
+            r#"{"a":"\\"}"#,
+        ] {
+            assert!(!json_has_forbidden_text(ok.as_bytes()), "{ok}");
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(r#"{"poll":{"options":["a","b\u0000"]}}"#).unwrap();
+        assert_eq!(
+            json_field_with_forbidden_text(&value).as_deref(),
+            Some("poll.options.1")
+        );
     }
 
     #[test]

@@ -4,11 +4,24 @@
 use super::session::error;
 use crate::api::{ClientFrame, ServerEvent};
 use crate::domain::messages::NewMessage;
-use crate::domain::{Actor, Core};
+use crate::domain::{Actor, Core, validate};
 use crate::error::Error;
 
 /// Parses a text frame; a malformed one gets an error answer.
 pub fn parse(text: &str) -> Result<ClientFrame, Box<ServerEvent>> {
+    if validate::json_has_forbidden_text(text.as_bytes())
+        && let Ok(value) = serde_json::from_str::<serde_json::Value>(text)
+        && let Some(field) = validate::json_field_with_forbidden_text(&value)
+    {
+        let nonce = value["nonce"].as_str().map(str::to_owned);
+        return Err(Box::new(ServerEvent::Error {
+            nonce,
+            code: "invalid_input".into(),
+            message: format!(
+                "{field} must not contain control characters other than tab and newline"
+            ),
+        }));
+    }
     serde_json::from_str(text).map_err(|err| {
         Box::new(error(
             None,

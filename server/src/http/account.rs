@@ -17,13 +17,18 @@ use crate::api::{
 use crate::domain::{Actor, RequestMeta};
 use crate::error::Result;
 
-pub fn router() -> OpenApiRouter<AppState> {
+/// The endpoints that check the password (the auth rate limit wraps them).
+pub fn password_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(me, update_me))
         .routes(routes!(delete_account))
         .routes(routes!(change_password))
         .routes(routes!(change_email))
         .routes(routes!(regenerate_recovery_code))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me, update_me))
         .routes(routes!(list_sessions))
         .routes(routes!(revoke_session))
         .routes(routes!(revoke_other_sessions))

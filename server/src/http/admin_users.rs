@@ -17,6 +17,11 @@ use crate::api::{
 use crate::domain::{Actor, RequestMeta};
 use crate::error::Result;
 
+/// Resetting a password hashes one (the auth rate limit wraps it).
+pub fn password_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(reset_user_password))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users))
@@ -24,7 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(suspend_user))
         .routes(routes!(unsuspend_user))
         .routes(routes!(set_instance_role))
-        .routes(routes!(reset_user_password))
         .routes(routes!(transfer_instance))
 }
 

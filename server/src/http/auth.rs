@@ -4,7 +4,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use base64::Engine;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -33,8 +32,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
 }
 
-/// What is enabled on this server: registration mode, first-run setup, SSO,
-/// password login, push, GIFs, TURN.
+/// What is enabled on this server: registration mode, first-run setup, password
+/// login. The flags of features this version does not serve (SSO, push, GIFs,
+/// TURN) are always off, whatever is configured.
 #[utoipa::path(get, path = "/auth/config", tag = "auth",
     responses((status = 200, body = AuthConfig)))]
 async fn auth_config(State(state): State<AppState>) -> Result<Json<AuthConfig>> {
@@ -44,16 +44,13 @@ async fn auth_config(State(state): State<AppState>) -> Result<Json<AuthConfig>> 
         registration_mode: config.registration_mode,
         setup_required,
         password_login_enabled: !config.password_login_disabled(),
-        sso_enabled: config.oidc.is_some(),
+        sso_enabled: false,
         community_creation_mode: config.community_creation_mode,
         public_url: config.public_url.clone(),
-        push_enabled: config.push.is_some(),
-        vapid_public_key: config
-            .push
-            .as_ref()
-            .map(|p| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&p.public_key)),
-        gifs_enabled: config.integrations.giphy_api_key.is_some(),
-        turn_enabled: config.turn.ephemeral_enabled() || config.turn.ice_servers.is_some(),
+        push_enabled: false,
+        vapid_public_key: None,
+        gifs_enabled: false,
+        turn_enabled: false,
         max_file_size_bytes: config.files.max_file_size_bytes,
         server_version: env!("CARGO_PKG_VERSION").to_owned(),
     }))

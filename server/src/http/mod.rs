@@ -2,8 +2,9 @@
 //!
 //! Layering, outermost first: security headers → panic catcher → tracing →
 //! compression → client IP → (API only: JSON errors for middleware answers →
-//! request timeout → general rate limit → body limit → auth rate limit on the
-//! credential endpoints) → handler. Static files sit beside `/api` and never shadow it.
+//! request timeout → general rate limit → body limit → the text rule (no control
+//! characters in path, query or JSON body) → auth rate limit on the credential
+//! endpoints) → handler. Static files sit beside `/api` and never shadow it.
 
 mod account;
 mod admin;
@@ -26,6 +27,7 @@ mod rate_limit;
 pub mod security_headers;
 mod static_files;
 mod system;
+mod text_rule;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -117,10 +119,13 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The `/api` routes with their documentation; the auth limiter wraps the
-/// credential endpoints (register, login, refresh, recover).
+/// The `/api` routes with their documentation; the auth limiter wraps every
+/// endpoint that checks or hashes a password (register, login, refresh, recover,
+/// the account's password confirmations, an admin's password reset).
 fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
-    let mut credentials = auth::credential_router();
+    let mut credentials = auth::credential_router()
+        .merge(account::password_router())
+        .merge(admin_users::password_router());
     if let Some(limiters) = limiters {
         credentials = credentials.layer(from_fn_with_state(
             limiters.auth.clone(),
@@ -171,6 +176,10 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
     let api = api
         .fallback(fallback::api_not_found)
         .method_not_allowed_fallback(fallback::method_not_allowed)
+        .layer(from_fn_with_state(
+            config.tuning.json_body_limit,
+            text_rule::refuse_control_characters,
+        ))
         .layer(DefaultBodyLimit::max(config.tuning.json_body_limit))
         .layer(from_fn_with_state(
             limiters.general.clone(),

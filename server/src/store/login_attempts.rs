@@ -1,49 +1,70 @@
-//! Failed-login counters per normalised username (existing or not).
+//! Attempt counters per lockout key (an account's username, or the name tried when
+//! no account has it). Every change is one statement, so parallel attempts are all
+//! counted.
 
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult, db_run};
 
+/// A counter after an attempt was claimed.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LoginAttempts {
-    pub username_key: String,
+    /// Attempts counted in the current window, this one included.
     pub failures: i32,
-    pub first_failure_at: DateTime<Utc>,
     pub locked_until: Option<DateTime<Utc>>,
 }
 
+/// The rule a claim applies, in absolute times.
+#[derive(Debug, Clone, Copy)]
+pub struct AttemptRule {
+    pub now: DateTime<Utc>,
+    /// Counters whose first attempt is older than this start over.
+    pub window_start: DateTime<Utc>,
+    pub max_attempts: i32,
+    /// When a lock started by this attempt ends.
+    pub lock_until: DateTime<Utc>,
+}
+
 impl Conn<'_> {
-    pub async fn login_attempts(
+    /// Counts one attempt at `key` and returns the counter. A counter whose window
+    /// or lock has passed starts over; a live lock stays as it is (attempts made
+    /// while locked are counted but never shorten or reset it); the attempt that
+    /// reaches `max_attempts` starts the lock.
+    pub async fn claim_login_attempt(
         &mut self,
-        username_key: &str,
-    ) -> StoreResult<Option<LoginAttempts>> {
+        key: &str,
+        rule: &AttemptRule,
+    ) -> StoreResult<LoginAttempts> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
-                "SELECT username_key, failures, first_failure_at, locked_until \
-                 FROM login_attempts WHERE username_key = $1",
+                "INSERT INTO login_attempts AS a (username_key, failures, first_failure_at, locked_until) \
+                 VALUES ($1, 1, $2, CASE WHEN 1 >= $4 THEN $5 ELSE NULL END) \
+                 ON CONFLICT (username_key) DO UPDATE SET \
+                   failures = CASE \
+                     WHEN (a.locked_until IS NOT NULL AND a.locked_until <= $2) \
+                       OR (a.locked_until IS NULL AND a.first_failure_at <= $3) THEN 1 \
+                     ELSE a.failures + 1 END, \
+                   first_failure_at = CASE \
+                     WHEN (a.locked_until IS NOT NULL AND a.locked_until <= $2) \
+                       OR (a.locked_until IS NULL AND a.first_failure_at <= $3) THEN $2 \
+                     ELSE a.first_failure_at END, \
+                   locked_until = CASE \
+                     WHEN a.locked_until IS NOT NULL AND a.locked_until > $2 THEN a.locked_until \
+                     WHEN (a.locked_until IS NOT NULL AND a.locked_until <= $2) \
+                       OR (a.locked_until IS NULL AND a.first_failure_at <= $3) \
+                       THEN CASE WHEN 1 >= $4 THEN $5 ELSE NULL END \
+                     WHEN a.failures + 1 >= $4 THEN $5 \
+                     ELSE NULL END \
+                 RETURNING failures, locked_until",
             )
-            .bind(username_key)
-            .fetch_optional(e)
+            .bind(key)
+            .bind(rule.now)
+            .bind(rule.window_start)
+            .bind(rule.max_attempts)
+            .bind(rule.lock_until)
+            .fetch_one(e)
             .await?
         }))
-    }
-
-    pub async fn save_login_attempts(&mut self, attempts: &LoginAttempts) -> StoreResult<()> {
-        db_run!(self, |e| {
-            sqlx::query(
-                "INSERT INTO login_attempts (username_key, failures, first_failure_at, locked_until) \
-                 VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (username_key) DO UPDATE SET failures = $2, \
-                 first_failure_at = $3, locked_until = $4",
-            )
-            .bind(&attempts.username_key)
-            .bind(attempts.failures)
-            .bind(attempts.first_failure_at)
-            .bind(attempts.locked_until)
-            .execute(e)
-            .await?;
-        });
-        Ok(())
     }
 
     pub async fn clear_login_attempts(&mut self, username_key: &str) -> StoreResult<()> {

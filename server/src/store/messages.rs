@@ -251,11 +251,14 @@ impl Conn<'_> {
     /// Turns a message into a tombstone: content, edits, reactions, mentions and pin go.
     pub async fn delete_message(&mut self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
         db_run!(self, |e| {
-            sqlx::query("UPDATE messages SET content = '', mentions = '[]', mentions_everyone = FALSE, deleted_at = $2 WHERE id = $1")
-                .bind(id)
-                .bind(now)
-                .execute(&mut *e)
-                .await?;
+            sqlx::query(
+                "UPDATE messages SET content = '', forwarded_from = NULL, mentions = '[]', \
+                 mentions_everyone = FALSE, deleted_at = $2 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *e)
+            .await?;
             for sql in [
                 "DELETE FROM message_edits WHERE message_id = $1",
                 "DELETE FROM reactions WHERE message_id = $1",
@@ -319,20 +322,30 @@ impl Conn<'_> {
         Ok(row.map(|(at,)| at))
     }
 
-    /// Users of a community whose names match the given lowercase usernames.
-    pub async fn user_ids_by_usernames(
+    /// The accounts among `names` (username keys) who may read the channel: only
+    /// they can be mentioned there, so a mention never reveals anyone else.
+    pub async fn readers_by_usernames(
         &mut self,
+        channel_id: Uuid,
         names: &[String],
-    ) -> StoreResult<Vec<(Uuid, String)>> {
+    ) -> StoreResult<Vec<Uuid>> {
         let mut found = Vec::new();
         for name in names {
-            let row: Option<(Uuid, String)> = db_run!(self, |e| {
-                sqlx::query_as("SELECT id, username_key FROM users WHERE username_key = $1")
-                    .bind(name)
-                    .fetch_optional(e)
-                    .await?
+            let row: Option<(Uuid,)> = db_run!(self, |e| {
+                sqlx::query_as(
+                    "SELECT u.id FROM users u WHERE u.username_key = $2 AND ( \
+                       EXISTS (SELECT 1 FROM channels ch \
+                         JOIN community_members cm ON cm.community_id = ch.community_id AND cm.user_id = u.id \
+                         LEFT JOIN group_members gm ON gm.group_id = ch.group_id AND gm.user_id = u.id \
+                         WHERE ch.id = $1 AND (gm.user_id IS NOT NULL OR cm.role IN ('owner', 'admin', 'moderator'))) \
+                       OR EXISTS (SELECT 1 FROM dm_members d WHERE d.channel_id = $1 AND d.user_id = u.id))",
+                )
+                .bind(channel_id)
+                .bind(name)
+                .fetch_optional(e)
+                .await?
             });
-            found.extend(row);
+            found.extend(row.map(|(id,)| id));
         }
         Ok(found)
     }

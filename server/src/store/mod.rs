@@ -34,7 +34,7 @@ pub use dms::DmMember;
 pub use extras::{Bookmark, Poll, PollVote, ScheduledMessage};
 pub use groups::{Group, GroupForUser, GroupMember, GroupMemberProfile};
 pub use invites::RegistrationInvite;
-pub use login_attempts::LoginAttempts;
+pub use login_attempts::{AttemptRule, LoginAttempts};
 pub use messages::{Message, MessageEdit, MessageRow, Page};
 pub use moderation::{BanEntry, CommunityBan, Warning};
 pub use reactions::Reaction;

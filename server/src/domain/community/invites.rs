@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::access::{CommunityRole, community_not_found};
 use crate::api::ServerEvent;
 use crate::auth::secrets;
+use crate::domain::invites::InviteState;
 use crate::domain::{Actor, Core, NewInvite, RequestMeta};
 use crate::error::{Error, Result};
 use crate::store::{self, CommunityInvite, CommunityMember, CommunitySummary, Conn, NewAuditEntry};
@@ -23,20 +24,30 @@ async fn live_invite(c: &mut Conn<'_>, code: &str) -> Result<(CommunityInvite, C
     let invite = c
         .community_invite_by_code(&code)
         .await?
-        .filter(|i| i.revoked_at.is_none())
         .ok_or_else(invite_not_found)?;
     let community = c
         .community_summary(invite.community_id)
         .await?
         .ok_or_else(invite_not_found)?;
-    if invite.expires_at.is_some_and(|at| at <= store::now()) {
-        return Err(Error::gone("invite_expired", "this invite has expired"));
-    }
-    if invite.max_uses.is_some_and(|max| invite.uses >= max) {
-        return Err(Error::gone(
-            "invite_used_up",
-            "this invite has been used up",
-        ));
+    let state = InviteState::of(
+        invite.revoked_at,
+        invite.expires_at,
+        invite.max_uses,
+        invite.uses,
+        store::now(),
+    );
+    match state {
+        InviteState::Usable => {}
+        InviteState::Revoked => return Err(invite_not_found()),
+        InviteState::Expired => {
+            return Err(Error::gone("invite_expired", "this invite has expired"));
+        }
+        InviteState::UsedUp => {
+            return Err(Error::gone(
+                "invite_used_up",
+                "this invite has been used up",
+            ));
+        }
     }
     Ok((invite, community))
 }

@@ -16,7 +16,7 @@ pub(super) fn check(content: &str, allow_empty: bool) -> Result<()> {
             format!("a message is at most {CONTENT_MAX} characters"),
         ));
     }
-    Ok(())
+    crate::domain::validate::text("content", content)
 }
 
 /// Expands the slash commands `/shrug`, `/tableflip`, `/unflip` and `/me` (MSG-4);

@@ -98,7 +98,11 @@ fn view(row: MessageRow, reactions: Vec<ReactionSummary>) -> MessageView {
         thread_id: m.thread_id,
         thread_reply_count: m.thread_reply_count,
         thread_last_reply_at: m.thread_last_reply_at,
-        forwarded_from: m.forwarded_from.map(|j| j.0),
+        // A deleted message carries nothing of what it said or quoted.
+        forwarded_from: m
+            .forwarded_from
+            .filter(|_| m.deleted_at.is_none())
+            .map(|j| j.0),
         mentions: m.mentions.0,
         mentions_everyone: m.mentions_everyone,
         reactions,

@@ -52,6 +52,7 @@ impl Core {
         if q.is_empty() || q.chars().count() > 200 {
             return Err(Error::invalid("q", "search for 1 to 200 characters"));
         }
+        crate::domain::validate::text("q", q)?;
         let filter = SearchFilter {
             query: q.to_owned(),
             channel_id: query.channel_id,

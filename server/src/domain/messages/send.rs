@@ -333,8 +333,8 @@ impl Core {
         Ok(())
     }
 
-    /// Resolves `@user`, `@everyone`/`@channel` (moderators and up in communities,
-    /// anyone in DMs) and `@here` (online readers).
+    /// Resolves `@user` (only people who may read the channel), `@everyone`/`@channel`
+    /// (moderators and up in communities, anyone in DMs) and `@here` (online readers).
     async fn resolve_mentions(
         &self,
         c: &mut Conn<'_>,
@@ -342,12 +342,9 @@ impl Core {
         text: &str,
     ) -> Result<Notified> {
         let parsed = parse_mentions(text);
-        let mentioned: Vec<Uuid> = c
-            .user_ids_by_usernames(&parsed.usernames)
-            .await?
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
+        let mentioned = c
+            .readers_by_usernames(access.channel.id, &parsed.usernames)
+            .await?;
         let may_mention_all = access.group.is_none()
             || access.group.as_ref().is_some_and(|g| {
                 g.community
