@@ -101,6 +101,16 @@ pub struct ThreadParams {
     pub limit: Option<u32>,
 }
 
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EditsParams {
+    /// Versions after this edit ID (the last one of the previous page).
+    pub after: Option<Uuid>,
+    /// 1–100, default 50.
+    pub limit: Option<u32>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MessageEditView {
     pub id: Uuid,

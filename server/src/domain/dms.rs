@@ -4,17 +4,20 @@ use std::collections::BTreeSet;
 
 use uuid::Uuid;
 
-use super::{Actor, Core};
+use super::{Actor, Core, InstanceRole};
 use crate::api::{AuthorView, ChannelView, DmView, ServerEvent};
 use crate::error::{Error, Result};
 use crate::store::{self, Channel};
 
 /// Participants of a group DM besides the creator.
 pub const GROUP_DM_MAX_OTHERS: usize = 9;
+/// Group DMs one user may start while belonging to this many.
+pub const GROUP_DMS_PER_USER: i64 = 100;
 
 impl Core {
     /// Opens a DM with one user (reusing the existing one) or a new group DM with up
-    /// to nine. Refused when any participant and the caller block each other.
+    /// to nine. Only people who share a community with the caller (or a DM already)
+    /// can be reached; refused when any participant and the caller block each other.
     pub async fn open_dm(&self, actor: &Actor, user_ids: &[Uuid]) -> Result<Channel> {
         let others: BTreeSet<Uuid> = user_ids
             .iter()
@@ -30,9 +33,13 @@ impl Core {
         let now = store::now();
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
+        let staff = actor.role() >= InstanceRole::Admin;
         for other in &others {
             let user = c.user_by_id(*other).await?;
-            if user.is_none_or(|u| u.suspended_at.is_some()) {
+            // Strangers (no shared community, no DM yet) look like unknown accounts,
+            // so a DM neither reaches nor reveals them (instance staff excepted).
+            let reachable = staff || c.acquainted(actor.id(), *other).await?;
+            if user.is_none_or(|u| u.suspended_at.is_some()) || !reachable {
                 return Err(Error::not_found("user_not_found", "no such user"));
             }
             if c.blocked_between(actor.id(), *other).await? {
@@ -53,6 +60,12 @@ impl Core {
             && let Some(existing) = c.dm_channel_by_key(key).await?
         {
             return Ok(existing);
+        }
+        if dm_key.is_none() && c.count_group_dms(actor.id()).await? >= GROUP_DMS_PER_USER {
+            return Err(Error::conflict(
+                "group_dm_limit",
+                format!("you are in {GROUP_DMS_PER_USER} group DMs already"),
+            ));
         }
         let channel = Channel {
             id: store::new_id(),
@@ -134,7 +147,9 @@ impl Core {
         }
         c.block_user(actor.id(), user_id, store::now()).await?;
         tx.commit().await?;
-        self.refresh_subscriptions(actor.id()).await
+        // Both sides stop seeing each other's presence, typing and read receipts.
+        self.refresh_subscriptions(actor.id()).await?;
+        self.refresh_subscriptions(user_id).await
     }
 
     pub async fn unblock_user(&self, actor: &Actor, user_id: Uuid) -> Result<()> {
@@ -146,7 +161,8 @@ impl Core {
             ));
         }
         tx.commit().await?;
-        self.refresh_subscriptions(actor.id()).await
+        self.refresh_subscriptions(actor.id()).await?;
+        self.refresh_subscriptions(user_id).await
     }
 
     pub async fn blocked_users(&self, actor: &Actor) -> Result<Vec<Uuid>> {

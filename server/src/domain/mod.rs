@@ -1,4 +1,4 @@
-//! Rules and permissions. REST handlers and (later) WebSocket actions call these
+//! Rules and permissions. REST handlers and WebSocket actions call these
 //! functions, so an action is authorised identically on every path.
 
 mod accounts;
@@ -19,6 +19,7 @@ pub use accounts::{ProfileChanges, Registration};
 pub use actor::{Actor, InstanceRole};
 pub use audit::AuditQuery;
 pub use bootstrap::Bootstrap;
+pub use dms::{GROUP_DM_MAX_OTHERS, GROUP_DMS_PER_USER};
 pub use invites::NewInvite;
 pub use sessions::{SignedIn, TokenPair};
 

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{Actor, Core};
 use crate::api::{PresenceStatus, PresenceView, ServerEvent, UserProfile};
 use crate::error::{Error, Result};
-use crate::events::{CloseReason, Connection, Registered, Topic, user_topics};
+use crate::events::{CloseReason, Connection, Privacy, Registered, Topic, user_topics};
 
 /// At most one typing event per user and channel in this interval.
 const TYPING_INTERVAL: Duration = Duration::from_secs(3);
@@ -54,6 +54,14 @@ impl SendLimiter {
             governor::Quota::per_second(per_second).allow_burst(burst),
         ))
     }
+}
+
+/// Everyone on either side of a block with `user_id`: they see nothing of each
+/// other's presence.
+async fn estranged(c: &mut crate::store::Conn<'_>, user_id: Uuid) -> Result<HashSet<Uuid>> {
+    let mut set: HashSet<Uuid> = c.blocked_by(user_id).await?.into_iter().collect();
+    set.extend(c.blockers_of(user_id).await?);
+    Ok(set)
 }
 
 impl Core {
@@ -129,10 +137,12 @@ impl Core {
         let communities = c.community_ids_of_user(user_id).await?;
         let channels = c.readable_channel_ids(user_id).await?;
         let blocked: HashSet<Uuid> = c.blocked_by(user_id).await?.into_iter().collect();
+        let mut estranged = blocked.clone();
+        estranged.extend(c.blockers_of(user_id).await?);
         self.events.hub.set_user_topics(
             user_id,
             &user_topics(user_id, &communities, &channels),
-            &blocked,
+            &Privacy { blocked, estranged },
         );
         Ok(())
     }
@@ -196,25 +206,26 @@ impl Core {
                 .map(Topic::Channel),
         );
         topics.push(Topic::User(user_id));
-        self.events
-            .publish(topics, &ServerEvent::Presence { user_id, status }, None);
+        self.events.publish(
+            topics,
+            &ServerEvent::Presence { user_id, status },
+            Some(user_id),
+        );
         Ok(())
     }
 
     /// Presence of the caller's DM partners (community presence is per community).
     async fn dm_presences(&self, user_id: Uuid) -> Result<Vec<PresenceView>> {
-        let partners = self
-            .db
-            .acquire()
-            .await?
-            .conn()
-            .dm_partner_ids(user_id)
-            .await?;
+        let mut conn = self.db.acquire().await?;
+        let mut c = conn.conn();
+        let partners = c.dm_partner_ids(user_id).await?;
+        let estranged = estranged(&mut c, user_id).await?;
         Ok(self
             .events
             .hub
             .online_among(&partners)
             .into_iter()
+            .filter(|u| !estranged.contains(u))
             .map(|u| PresenceView {
                 user_id: u,
                 status: self.events.presences.visible(u),
@@ -233,11 +244,13 @@ impl Core {
         let mut c = conn.conn();
         self.member_access(&mut c, actor, community_id).await?;
         let members = c.community_member_ids(community_id).await?;
+        let estranged = estranged(&mut c, actor.id()).await?;
         Ok(self
             .events
             .hub
             .online_among(&members)
             .into_iter()
+            .filter(|u| !estranged.contains(u))
             .map(|u| PresenceView {
                 user_id: u,
                 status: self.events.presences.visible(u),

@@ -48,8 +48,17 @@ pub struct Connection {
     /// Set once, by the first close request; every waiter sees it.
     close: watch::Sender<Option<CloseReason>>,
     topics: Mutex<HashSet<Topic>>,
-    /// Authors whose events this user does not want (blocked users).
-    blocked: RwLock<HashSet<Uuid>>,
+    privacy: RwLock<Privacy>,
+}
+
+/// Whose events a user's connections skip (MSG-9).
+#[derive(Debug, Clone, Default)]
+pub struct Privacy {
+    /// Users this user blocks: none of their events arrive.
+    pub blocked: HashSet<Uuid>,
+    /// Users on either side of a block with this user: their personal events
+    /// (presence, typing, read receipts) do not arrive.
+    pub estranged: HashSet<Uuid>,
 }
 
 impl Connection {
@@ -65,12 +74,19 @@ impl Connection {
         }
     }
 
-    fn deliver(&self, payload: &Utf8Bytes, author: Option<Uuid>) {
+    fn deliver(&self, payload: &Utf8Bytes, author: Option<Uuid>, personal: bool) {
         if let Some(author) = author
             && author != self.user_id
-            && self.blocked.read().expect("blocked lock").contains(&author)
         {
-            return;
+            let privacy = self.privacy.read().expect("privacy lock");
+            let skip = if personal {
+                &privacy.estranged
+            } else {
+                &privacy.blocked
+            };
+            if skip.contains(&author) {
+                return;
+            }
         }
         self.send(Message::Text(payload.clone()));
     }
@@ -95,8 +111,8 @@ impl Connection {
         }
     }
 
-    pub fn set_blocked(&self, blocked: HashSet<Uuid>) {
-        *self.blocked.write().expect("blocked lock") = blocked;
+    pub fn set_privacy(&self, privacy: Privacy) {
+        *self.privacy.write().expect("privacy lock") = privacy;
     }
 }
 
@@ -149,7 +165,7 @@ impl Hub {
             sender,
             close: watch::channel(None).0,
             topics: Mutex::default(),
-            blocked: RwLock::default(),
+            privacy: RwLock::default(),
         });
         let mut users = self.inner.users.write().expect("users lock");
         let list = users.entry(user_id).or_default();
@@ -200,14 +216,14 @@ impl Hub {
     }
 
     /// Makes every connection of the user subscribed to exactly `topics`.
-    pub fn set_user_topics(&self, user_id: Uuid, topics: &HashSet<Topic>, blocked: &HashSet<Uuid>) {
+    pub fn set_user_topics(&self, user_id: Uuid, topics: &HashSet<Topic>, privacy: &Privacy) {
         let connections = self.connections_of(user_id);
         if connections.is_empty() {
             return;
         }
         let mut map = self.inner.topics.write().expect("topics lock");
         for connection in connections {
-            connection.set_blocked(blocked.clone());
+            connection.set_privacy(privacy.clone());
             let mut current = connection.topics.lock().expect("topics lock");
             for gone in current.difference(topics) {
                 remove_from(&mut map, *gone, connection.id);
@@ -242,7 +258,7 @@ impl Hub {
         let map = self.inner.topics.read().expect("topics lock");
         if let [topic] = delivery.topics.as_slice() {
             for connection in map.get(topic).into_iter().flatten() {
-                connection.deliver(&delivery.payload, delivery.author);
+                connection.deliver(&delivery.payload, delivery.author, delivery.personal);
             }
             return;
         }
@@ -250,7 +266,7 @@ impl Hub {
         for topic in &delivery.topics {
             for connection in map.get(topic).into_iter().flatten() {
                 if seen.insert(connection.id) {
-                    connection.deliver(&delivery.payload, delivery.author);
+                    connection.deliver(&delivery.payload, delivery.author, delivery.personal);
                 }
             }
         }
@@ -328,24 +344,30 @@ mod tests {
         let mut b = hub.register(bob, Uuid::now_v7(), 8).unwrap();
         let channel = Topic::Channel(Uuid::now_v7());
         let community = Topic::Community(Uuid::now_v7());
-        hub.set_user_topics(alice, &HashSet::from([channel, community]), &HashSet::new());
-        hub.set_user_topics(bob, &HashSet::from([community]), &HashSet::new());
+        hub.set_user_topics(
+            alice,
+            &HashSet::from([channel, community]),
+            &Privacy::default(),
+        );
+        hub.set_user_topics(bob, &HashSet::from([community]), &Privacy::default());
 
         let payload = Utf8Bytes::from("hello".to_owned());
         hub.deliver(&Delivery {
             topics: vec![channel, community],
             payload: payload.clone(),
             author: None,
+            personal: false,
         });
         assert_eq!(text(a.outgoing.try_recv().unwrap()), "hello");
         assert!(a.outgoing.try_recv().is_err(), "deduplicated across topics");
         assert_eq!(text(b.outgoing.try_recv().unwrap()), "hello");
 
-        hub.set_user_topics(alice, &HashSet::from([community]), &HashSet::new());
+        hub.set_user_topics(alice, &HashSet::from([community]), &Privacy::default());
         hub.deliver(&Delivery {
             topics: vec![channel],
             payload,
             author: None,
+            personal: false,
         });
         assert!(a.outgoing.try_recv().is_err(), "unsubscribed at once");
     }
@@ -356,18 +378,24 @@ mod tests {
         let (user, troll) = (Uuid::now_v7(), Uuid::now_v7());
         let registered = hub.register(user, Uuid::now_v7(), 8).unwrap();
         let topic = Topic::User(user);
-        hub.set_user_topics(user, &HashSet::from([topic]), &HashSet::from([troll]));
+        let privacy = Privacy {
+            blocked: HashSet::from([troll]),
+            estranged: HashSet::from([troll]),
+        };
+        hub.set_user_topics(user, &HashSet::from([topic]), &privacy);
         let payload = Utf8Bytes::from("x".to_owned());
         hub.deliver(&Delivery {
             topics: vec![topic],
             payload: payload.clone(),
             author: Some(troll),
+            personal: false,
         });
         for _ in 0..3 {
             hub.deliver(&Delivery {
                 topics: vec![topic],
                 payload: payload.clone(),
                 author: None,
+                personal: false,
             });
         }
         assert_eq!(registered.connection.closed().await, CloseReason::RESYNC);

@@ -10,7 +10,7 @@ mod hub;
 mod presence;
 mod revisions;
 
-pub use hub::{CloseReason, Connection, ConnectionId, Hub, Registered};
+pub use hub::{CloseReason, Connection, ConnectionId, Hub, Privacy, Registered};
 pub use presence::Presences;
 pub use revisions::{Revision, Revisions};
 
@@ -40,6 +40,9 @@ pub struct Delivery {
     pub payload: Utf8Bytes,
     /// The user the event is about, for recipients who block them (MSG-9).
     pub author: Option<Uuid>,
+    /// About the author as a person (presence, typing, read receipts): withheld
+    /// from anyone on either side of a block with them.
+    pub personal: bool,
 }
 
 pub trait EventBus: Send + Sync + 'static {
@@ -91,6 +94,7 @@ impl Events {
             event,
             ServerEvent::Typing { .. } | ServerEvent::ReadReceipt { .. }
         );
+        let personal = ephemeral || matches!(event, ServerEvent::Presence { .. });
         for topic in &topics {
             if let Topic::Channel(channel_id) = topic
                 && !ephemeral
@@ -103,6 +107,7 @@ impl Events {
                 topics,
                 payload: Utf8Bytes::from(json),
                 author,
+                personal,
             }),
             Err(err) => tracing::error!(error = %err, "cannot serialize an event"),
         }

@@ -59,10 +59,17 @@ pub async fn run(socket: WebSocket, core: Core) {
         }
     };
     let connection = registered.connection;
-    if let Ok(json) = serde_json::to_string(&ready) {
-        connection.send(Message::Text(json.into()));
-    }
-    let writer = tokio::spawn(write_loop(sink, registered.outgoing, connection.clone()));
+    // `ready` is written before anything queued since the connection registered
+    // (such as the presence its own arrival announced), so it is always first.
+    let ready = serde_json::to_string(&ready)
+        .ok()
+        .map(|json| Message::Text(json.into()));
+    let writer = tokio::spawn(write_loop(
+        sink,
+        ready,
+        registered.outgoing,
+        connection.clone(),
+    ));
     let server_closed = read_loop(&core, actor, &connection, &mut stream).await;
     Box::pin(core.close_connection(&connection)).await;
     if server_closed {
@@ -136,9 +143,19 @@ async fn close(sink: &mut Sink, code: u16, reason: &'static str) {
 /// close signal interrupts a pending flush.
 async fn write_loop(
     mut sink: Sink,
+    first: Option<Message>,
     mut outgoing: mpsc::Receiver<Message>,
     connection: Arc<Connection>,
 ) {
+    if let Some(first) = first
+        && sink.send(first).await.is_err()
+    {
+        connection.close(CloseReason {
+            code: 1006,
+            reason: "write failed",
+        });
+        return;
+    }
     let mut last_write = tokio::time::Instant::now() - WRITE_INTERVAL;
     loop {
         let first = tokio::select! {
@@ -209,23 +226,24 @@ async fn read_loop(
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { return false };
                 last_seen = Instant::now();
+                // Every data frame counts against the limit, junk and binary too.
+                let over_limit = matches!(frame, Message::Text(_) | Message::Binary(_))
+                    && limiter.check().is_err();
                 match frame {
                     Message::Text(text) => {
-                        let frame = match actions::parse(&text) {
+                        let parsed = actions::parse(&text);
+                        if over_limit {
+                            let nonce = parsed.as_ref().ok().and_then(|f| f.nonce()).map(str::to_owned);
+                            reply(connection, &rate_limited(nonce));
+                            continue;
+                        }
+                        let frame = match parsed {
                             Ok(frame) => frame,
                             Err(answer) => {
                                 reply(connection, &answer);
                                 continue;
                             }
                         };
-                        if limiter.check().is_err() {
-                            reply(connection, &ServerEvent::Error {
-                                nonce: frame.nonce().map(str::to_owned),
-                                code: "rate_limited".into(),
-                                message: "too many frames; slow down".into(),
-                            });
-                            continue;
-                        }
                         match Box::pin(core.reload_actor(&actor)).await {
                             Ok(fresh) => actor = fresh,
                             Err(_) => {
@@ -238,6 +256,7 @@ async fn read_loop(
                         }
                     }
                     Message::Close(_) => return false,
+                    Message::Binary(_) if over_limit => reply(connection, &rate_limited(None)),
                     Message::Binary(_) => reply(connection, &error(None, &Error::bad_request("binary_frame", "send JSON text frames"))),
                     Message::Ping(_) | Message::Pong(_) => {}
                 }
@@ -251,6 +270,14 @@ async fn read_loop(
             }
             _ = connection.closed() => return true,
         }
+    }
+}
+
+fn rate_limited(nonce: Option<String>) -> ServerEvent {
+    ServerEvent::Error {
+        nonce,
+        code: "rate_limited".into(),
+        message: "too many frames; slow down".into(),
     }
 }
 

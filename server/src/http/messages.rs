@@ -13,8 +13,8 @@ use super::AppState;
 use super::error::ErrorBody;
 use super::extract::{Json, Path, Query};
 use crate::api::{
-    EditMessageRequest, ForwardRequest, HistoryParams, MarkReadRequest, MessageEditView,
-    MessageView, SendMessageRequest, ThreadParams, UnreadView,
+    EditMessageRequest, EditsParams, ForwardRequest, HistoryParams, MarkReadRequest,
+    MessageEditView, MessageView, SendMessageRequest, ThreadParams, UnreadView,
 };
 use crate::api::{SearchParams, SearchResult};
 use crate::domain::Actor;
@@ -139,16 +139,22 @@ async fn delete_message(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Earlier versions of an edited message.
+/// Earlier versions of an edited message, oldest first, a page at a time.
 #[utoipa::path(get, path = "/messages/{message_id}/edits", tag = "messages", security(("bearer" = [])),
-    params(("message_id" = Uuid, Path)),
-    responses((status = 200, body = Vec<MessageEditView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("message_id" = Uuid, Path), EditsParams),
+    responses((status = 200, body = Vec<MessageEditView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn message_edits(
     State(state): State<AppState>,
     actor: Actor,
     Path(message_id): Path<Uuid>,
+    Query(p): Query<EditsParams>,
 ) -> Result<Json<Vec<MessageEditView>>> {
-    Ok(Json(state.core.message_edits(&actor, message_id).await?))
+    Ok(Json(
+        state
+            .core
+            .message_edits(&actor, message_id, p.after, p.limit)
+            .await?,
+    ))
 }
 
 /// The replies of a thread, oldest first.

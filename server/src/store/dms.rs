@@ -157,6 +157,54 @@ impl Conn<'_> {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
+    /// How many group DMs a user belongs to.
+    pub async fn count_group_dms(&mut self, user_id: Uuid) -> StoreResult<i64> {
+        let (count,): (i64,) = db_run!(self, |e| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM dm_members d JOIN channels ch ON ch.id = d.channel_id \
+                 WHERE d.user_id = $1 AND ch.kind = 'group_dm'",
+            )
+            .bind(user_id)
+            .fetch_one(e)
+            .await?
+        });
+        Ok(count)
+    }
+
+    /// The users who block someone.
+    pub async fn blockers_of(&mut self, blocked: Uuid) -> StoreResult<Vec<Uuid>> {
+        let rows: Vec<(Uuid,)> = db_run!(self, |e| {
+            sqlx::query_as(
+                "SELECT blocker_id FROM user_blocks WHERE blocked_id = $1 ORDER BY blocker_id",
+            )
+            .bind(blocked)
+            .fetch_all(e)
+            .await?
+        });
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Whether two users are members of one community, or already share a DM.
+    pub async fn acquainted(&mut self, a: Uuid, b: Uuid) -> StoreResult<bool> {
+        let found: Option<(i32,)> = db_run!(self, |e| {
+            sqlx::query_as(
+                "SELECT 1 FROM community_members m1 JOIN community_members m2 \
+                   ON m2.community_id = m1.community_id AND m2.user_id = $2 \
+                 WHERE m1.user_id = $1 \
+                 UNION ALL \
+                 SELECT 1 FROM dm_members d1 JOIN dm_members d2 \
+                   ON d2.channel_id = d1.channel_id AND d2.user_id = $2 \
+                 WHERE d1.user_id = $1 \
+                 LIMIT 1",
+            )
+            .bind(a)
+            .bind(b)
+            .fetch_optional(e)
+            .await?
+        });
+        Ok(found.is_some())
+    }
+
     /// Every channel a user may read (the WebSocket subscribes to these): community
     /// channels of their groups, every channel of communities they moderate, their DMs.
     pub async fn readable_channel_ids(&mut self, user_id: Uuid) -> StoreResult<Vec<Uuid>> {

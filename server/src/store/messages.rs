@@ -239,12 +239,24 @@ impl Conn<'_> {
         Ok(())
     }
 
-    pub async fn message_edits(&mut self, id: Uuid) -> StoreResult<Vec<MessageEdit>> {
+    /// A page of a message's earlier versions, oldest first, after `after` (an
+    /// edit ID; the nil UUID for the first page).
+    pub async fn message_edits(
+        &mut self,
+        id: Uuid,
+        after: Uuid,
+        limit: i64,
+    ) -> StoreResult<Vec<MessageEdit>> {
         Ok(db_run!(self, |e| {
-            sqlx::query_as("SELECT id, message_id, content, edited_at FROM message_edits WHERE message_id = $1 ORDER BY id")
-                .bind(id)
-                .fetch_all(e)
-                .await?
+            sqlx::query_as(
+                "SELECT id, message_id, content, edited_at FROM message_edits \
+                 WHERE message_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+            )
+            .bind(id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(e)
+            .await?
         }))
     }
 

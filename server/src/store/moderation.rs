@@ -52,6 +52,23 @@ impl Conn<'_> {
         Ok(())
     }
 
+    pub async fn ban_of(
+        &mut self,
+        community_id: Uuid,
+        user_id: Uuid,
+    ) -> StoreResult<Option<CommunityBan>> {
+        Ok(db_run!(self, |e| {
+            sqlx::query_as(
+                "SELECT community_id, user_id, banned_by, reason, created_at FROM community_bans \
+                 WHERE community_id = $1 AND user_id = $2",
+            )
+            .bind(community_id)
+            .bind(user_id)
+            .fetch_optional(e)
+            .await?
+        }))
+    }
+
     pub async fn is_banned(&mut self, community_id: Uuid, user_id: Uuid) -> StoreResult<bool> {
         let found: Option<(Uuid,)> = db_run!(self, |e| {
             sqlx::query_as(

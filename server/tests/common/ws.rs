@@ -56,6 +56,14 @@ impl Ws {
             .expect("send frame");
     }
 
+    /// Writes raw frames in one go (one flush), so the server reads them together.
+    pub async fn send_frames(&mut self, frames: Vec<Message>) {
+        for frame in frames {
+            self.stream.feed(frame).await.expect("queue frame");
+        }
+        self.stream.flush().await.expect("flush frames");
+    }
+
     /// The next JSON event (pings are answered by the library and skipped).
     pub async fn next(&mut self) -> Value {
         if let Some(event) = self.pending.pop_front() {

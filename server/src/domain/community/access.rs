@@ -107,12 +107,50 @@ pub(crate) fn channel_not_found() -> Error {
     Error::not_found("channel_not_found", "no such channel")
 }
 
+fn outranked() -> Error {
+    Error::forbidden(
+        "target_outranks_you",
+        "you cannot act on someone whose role is equal to or higher than yours",
+    )
+}
+
+/// Where a person stands, for the rank rule: their role in a community (member
+/// when they are not in it) and on the instance.
+#[derive(Debug, Clone, Copy)]
+pub struct Rank {
+    pub community: CommunityRole,
+    pub instance: InstanceRole,
+}
+
+impl Rank {
+    /// The rank of `user_id` in a community; `None` when the account is gone.
+    pub(crate) async fn of(
+        c: &mut Conn<'_>,
+        community_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Option<Rank>> {
+        let Some(user) = c.user_by_id(user_id).await? else {
+            return Ok(None);
+        };
+        let community = c
+            .community_member(community_id, user_id)
+            .await?
+            .map_or(CommunityRole::Member, |m| CommunityRole::parse(&m.role));
+        Ok(Some(Rank {
+            community,
+            instance: InstanceRole::parse(&user.instance_role),
+        }))
+    }
+}
+
 /// The actor's standing in one community.
 #[derive(Debug, Clone)]
 pub struct CommunityAccess {
     pub community: Community,
     pub membership: Option<CommunityMember>,
     pub actor_id: Uuid,
+    /// The actor's instance role (staff: admin or owner).
+    actor_instance_role: InstanceRole,
     staff: bool,
 }
 
@@ -177,11 +215,20 @@ impl CommunityAccess {
         if self.authority().is_some_and(|a| a > target) {
             Ok(())
         } else {
-            Err(Error::forbidden(
-                "target_outranks_you",
-                "you cannot act on a member whose role is equal to or higher than yours",
-            ))
+            Err(outranked())
         }
+    }
+
+    /// The rank rule for acting on a person (a member, a message's author, the
+    /// moderator behind a ban): strictly above their community role, and, when they
+    /// are instance staff, a higher instance role too — so nobody in a community
+    /// moderates the instance's admins or owner unless they outrank them there.
+    pub fn require_above_person(&self, target: &Rank) -> Result<()> {
+        self.require_above(target.community)?;
+        if target.instance >= InstanceRole::Admin && self.actor_instance_role <= target.instance {
+            return Err(outranked());
+        }
+        Ok(())
     }
 
     /// Whether the actor sees every group (moderators and up), not only theirs and public ones.
@@ -258,6 +305,27 @@ impl ChannelAccess {
             .is_some_and(|g| g.community.sees_all_groups())
     }
 
+    /// Acting as a moderator on what someone wrote (deleting their message,
+    /// closing their poll): moderators and up, and only on people below them.
+    pub(crate) async fn require_moderates(
+        &self,
+        c: &mut Conn<'_>,
+        author: Option<Uuid>,
+    ) -> Result<()> {
+        let Some(group) = self.group.as_ref().filter(|_| self.is_moderator()) else {
+            return Err(Error::forbidden(
+                "insufficient_role",
+                "only its author or a moderator may do this",
+            ));
+        };
+        if let Some(author) = author
+            && let Some(rank) = Rank::of(c, group.community.community.id, author).await?
+        {
+            group.community.require_above_person(&rank)?;
+        }
+        Ok(())
+    }
+
     /// Posting: not archived, read-only only for community admins, and not timed out
     /// (`now` decides whether a timeout has expired).
     pub fn require_post(&self, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
@@ -315,6 +383,7 @@ impl Core {
             community,
             membership,
             actor_id: actor.id(),
+            actor_instance_role: actor.role(),
             staff,
         })
     }
@@ -387,6 +456,7 @@ impl Core {
             community,
             membership: ctx.community_member,
             actor_id: actor.id(),
+            actor_instance_role: actor.role(),
             staff,
         };
         if !community.is_member() && !staff {

@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use super::access::CommunityRole;
+use super::access::{CommunityRole, Rank};
 use crate::api::ServerEvent;
 use crate::domain::{Actor, Core, RequestMeta, validate};
 use crate::error::{Error, Result};
@@ -57,6 +57,9 @@ impl Core {
             .ok_or_else(member_not_found)?;
         let current = CommunityRole::parse(&member.role);
         let is_self = user_id == actor.id();
+        let rank = Rank::of(&mut c, id, user_id)
+            .await?
+            .ok_or_else(member_not_found)?;
 
         if let Some(role) = changes.role {
             if role == CommunityRole::Owner {
@@ -72,7 +75,7 @@ impl Core {
                 ));
             }
             access.require(CommunityRole::Admin)?;
-            access.require_above(current)?;
+            access.require_above_person(&rank)?;
             access.require_above(role)?;
             member.role = role.as_str().to_owned();
             let entry = NewAuditEntry::by(actor.id(), "community.role_changed")
@@ -84,7 +87,7 @@ impl Core {
         if let Some(nickname) = changes.nickname {
             if !is_self {
                 access.require(CommunityRole::Moderator)?;
-                access.require_above(current)?;
+                access.require_above_person(&rank)?;
             }
             member.nickname =
                 validate::optional_text("nickname", nickname.as_deref(), NICKNAME_MAX)?;

@@ -11,7 +11,7 @@ mod invites;
 mod members;
 mod moderation;
 
-pub use access::{ChannelAccess, CommunityAccess, CommunityRole, GroupAccess, GroupRole};
+pub use access::{ChannelAccess, CommunityAccess, CommunityRole, GroupAccess, GroupRole, Rank};
 pub use channels::{ChannelChanges, NewChannel};
 pub use communities::{CommunityChanges, NewCommunity};
 pub use groups::{GroupChanges, NewGroup};

@@ -1,6 +1,8 @@
 //! Moderation inside a community (COM-6): warnings with history, timeouts that
 //! expire by themselves, kicks, bans and unbans. Moderators and up act only on
-//! members below them; instance staff act anywhere (below the community owner).
+//! people below them (see [`Rank`]); instance staff act anywhere below the
+//! community owner and below their own instance role. Lifting a ban also needs
+//! to outrank whoever set it.
 //! Every action is written to the audit log with the community.
 
 use std::ops::RangeInclusive;
@@ -8,7 +10,7 @@ use std::ops::RangeInclusive;
 use chrono::Duration;
 use uuid::Uuid;
 
-use super::access::{CommunityAccess, CommunityRole};
+use super::access::{CommunityAccess, CommunityRole, Rank};
 use super::members::member_not_found;
 use crate::api::ServerEvent;
 use crate::domain::{Actor, Core, RequestMeta, validate};
@@ -36,7 +38,10 @@ async fn moderatable(
         .community_member(access.community.id, user_id)
         .await?
         .ok_or_else(member_not_found)?;
-    access.require_above(CommunityRole::parse(&member.role))?;
+    let rank = Rank::of(c, access.community.id, user_id)
+        .await?
+        .ok_or_else(member_not_found)?;
+    access.require_above_person(&rank)?;
     Ok(member)
 }
 
@@ -244,8 +249,21 @@ impl Core {
                     if was_member {
                         moderatable(c, access, user_id).await?;
                         c.remove_community_member(id, user_id).await?;
-                    } else if c.user_by_id(user_id).await?.is_none() {
-                        return Err(Error::not_found("user_not_found", "no such user"));
+                    } else {
+                        let rank = Rank::of(c, id, user_id)
+                            .await?
+                            .ok_or_else(|| Error::not_found("user_not_found", "no such user"))?;
+                        access.require_above_person(&rank)?;
+                    }
+                    // Re-banning replaces the record of who banned: that needs to
+                    // outrank them, as lifting their ban would.
+                    let earlier = c.ban_of(id, user_id).await?;
+                    if let Some(by) = earlier
+                        .and_then(|b| b.banned_by)
+                        .filter(|by| *by != actor.id())
+                        && let Some(rank) = Rank::of(c, id, by).await?
+                    {
+                        access.require_above_person(&rank)?;
                     }
                     let ban = CommunityBan {
                         community_id: id,
@@ -298,9 +316,21 @@ impl Core {
             meta,
             async |c, access| {
                 access.require(CommunityRole::Moderator)?;
-                if !c.delete_ban(id, user_id).await? {
-                    return Err(Error::not_found("ban_not_found", "this user is not banned"));
+                let ban = c
+                    .ban_of(id, user_id)
+                    .await?
+                    .ok_or_else(|| Error::not_found("ban_not_found", "this user is not banned"))?;
+                // Lifting a ban acts on the banned person and overrides whoever
+                // banned them: the actor must outrank both.
+                if let Some(rank) = Rank::of(c, id, user_id).await? {
+                    access.require_above_person(&rank)?;
                 }
+                if let Some(by) = ban.banned_by.filter(|by| *by != actor.id())
+                    && let Some(rank) = Rank::of(c, id, by).await?
+                {
+                    access.require_above_person(&rank)?;
+                }
+                c.delete_ban(id, user_id).await?;
                 Ok(())
             },
         )

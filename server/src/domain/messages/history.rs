@@ -132,16 +132,22 @@ impl Core {
         views(&mut c, access.channel.id, rows).await
     }
 
-    /// Earlier versions of an edited message, oldest first.
+    /// Earlier versions of an edited message, oldest first, a page at a time
+    /// (`limit` 1–100, default 50) after the edit `after`.
     pub async fn message_edits(
         &self,
         actor: &Actor,
         message_id: Uuid,
+        after: Option<Uuid>,
+        limit: Option<u32>,
     ) -> Result<Vec<MessageEditView>> {
+        let limit = i64::from(limit.unwrap_or(50).clamp(1, 100));
         let mut conn = self.db.acquire().await?;
         let mut c = conn.conn();
         self.readable_message(&mut c, actor, message_id).await?;
-        let edits: Vec<MessageEdit> = c.message_edits(message_id).await?;
+        let edits: Vec<MessageEdit> = c
+            .message_edits(message_id, after.unwrap_or(Uuid::nil()), limit)
+            .await?;
         Ok(edits.into_iter().map(Into::into).collect())
     }
 

@@ -111,6 +111,7 @@ impl Core {
         let (poll, channel_id) = self.readable_poll(&mut c, actor, poll_id).await?;
         let access = self.channel_access(&mut c, actor, channel_id).await?;
         access.require_post(now)?;
+        self.check_not_blocked_in_dm(&mut c, actor, &access).await?;
         if poll.closed_at.is_some() || poll.expires_at.is_some_and(|at| at <= now) {
             return Err(Error::conflict("poll_closed", "this poll is closed"));
         }
@@ -141,11 +142,14 @@ impl Core {
         let mut c = tx.conn();
         let (poll, channel_id) = self.readable_poll(&mut c, actor, poll_id).await?;
         let access = self.channel_access(&mut c, actor, channel_id).await?;
-        if poll.created_by != Some(actor.id()) && !access.is_moderator() {
-            return Err(Error::forbidden(
-                "not_creator",
-                "only the poll's creator or a moderator may close it",
-            ));
+        if poll.created_by != Some(actor.id()) {
+            if !access.is_moderator() {
+                return Err(Error::forbidden(
+                    "not_creator",
+                    "only the poll's creator or a moderator may close it",
+                ));
+            }
+            access.require_moderates(&mut c, poll.created_by).await?;
         }
         c.close_poll(poll_id, store::now()).await?;
         let closed = c.poll(poll_id).await?.ok_or_else(poll_not_found)?;

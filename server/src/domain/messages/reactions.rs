@@ -56,6 +56,7 @@ impl Core {
             return Err(message_not_found());
         }
         access.require_post(now)?;
+        self.check_not_blocked_in_dm(&mut c, actor, &access).await?;
         let channel_id = access.channel.id;
         if !c
             .add_reaction(message_id, channel_id, actor.id(), emoji, now)
@@ -124,6 +125,7 @@ impl Core {
                 "moderators pin messages",
             ));
         }
+        self.check_not_blocked_in_dm(&mut c, actor, &access).await?;
         let changed = if pinned {
             if c.count_pins(channel_id).await? >= MAX_PINS_PER_CHANNEL {
                 return Err(Error::conflict(

@@ -1,15 +1,13 @@
 //! Searching messages the caller may read (MSG-7).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::views;
-use crate::api::{MessageView, SearchResult};
+use crate::api::SearchResult;
 use crate::domain::{Actor, Core};
 use crate::error::{Error, Result};
-use crate::store::{MARK_END, MARK_START, MessageRow, SearchFilter};
+use crate::store::{MARK_END, MARK_START, SearchFilter};
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchQuery {
@@ -67,35 +65,22 @@ impl Core {
         let mut c = conn.conn();
         let hits = c.search_messages(actor.id(), &filter).await?;
 
-        // Views (with reactions and pins) are built per channel, then put back in rank order.
-        let mut by_channel: HashMap<Uuid, Vec<MessageRow>> = HashMap::new();
-        for hit in &hits {
-            by_channel
-                .entry(hit.row.message.channel_id)
-                .or_default()
-                .push(hit.row.clone());
-        }
-        let mut built: HashMap<Uuid, MessageView> = HashMap::new();
-        for (channel_id, mut rows) in by_channel {
-            rows.sort_by_key(|r| r.message.id);
-            for view in views(&mut c, channel_id, rows).await? {
-                built.insert(view.id, view);
+        // Each hit's reactions are read for that message alone: hits are scattered,
+        // and a range from the oldest to the newest could span a whole channel.
+        let mut results = Vec::with_capacity(hits.len());
+        for hit in hits {
+            let (snippet, highlights) = split_marks(&hit.snippet);
+            let channel_id = hit.row.message.channel_id;
+            if let Some(message) = views(&mut c, channel_id, vec![hit.row]).await?.pop() {
+                results.push(SearchResult {
+                    message,
+                    snippet,
+                    highlights,
+                    rank: hit.rank,
+                });
             }
         }
-        Ok(hits
-            .into_iter()
-            .filter_map(|hit| {
-                let (snippet, highlights) = split_marks(&hit.snippet);
-                built
-                    .remove(&hit.row.message.id)
-                    .map(|message| SearchResult {
-                        message,
-                        snippet,
-                        highlights,
-                        rank: hit.rank,
-                    })
-            })
-            .collect())
+        Ok(results)
     }
 }
 

@@ -155,6 +155,8 @@ impl Core {
         new_content: &str,
     ) -> Result<MessageView> {
         content::check(new_content, false)?;
+        // Every edit keeps a version: edits share the sending rate.
+        self.check_send_rate(actor.id())?;
         let now = store::now();
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
@@ -201,11 +203,16 @@ impl Core {
         if row.message.deleted_at.is_some() {
             return Err(message_not_found());
         }
-        if row.message.author_id != Some(actor.id()) && !access.is_moderator() {
-            return Err(Error::forbidden(
-                "not_author",
-                "only the author or a moderator may delete a message",
-            ));
+        if row.message.author_id != Some(actor.id()) {
+            if !access.is_moderator() {
+                return Err(Error::forbidden(
+                    "not_author",
+                    "only the author or a moderator may delete a message",
+                ));
+            }
+            access
+                .require_moderates(&mut c, row.message.author_id)
+                .await?;
         }
         c.delete_message(message_id, store::now()).await?;
         tx.commit().await?;
@@ -309,13 +316,7 @@ impl Core {
         now: DateTime<Utc>,
     ) -> Result<()> {
         access.require_post(now)?;
-        if access.group.is_none() {
-            for member in c.dm_member_ids(access.channel.id).await? {
-                if member != actor.id() && c.blocked_between(actor.id(), member).await? {
-                    return Err(Error::forbidden("blocked", "you cannot message this user"));
-                }
-            }
-        }
+        self.check_not_blocked_in_dm(c, actor, access).await?;
         let slow = i64::from(access.channel.slow_mode_secs);
         if slow > 0
             && !access.is_moderator()
@@ -328,6 +329,24 @@ impl Core {
                     format!("slow mode: wait {wait} s before posting again"),
                     wait as u64,
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// In a DM, nothing passes between people when either blocks the other: no
+    /// message, reaction, pin or vote.
+    pub(crate) async fn check_not_blocked_in_dm(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        access: &ChannelAccess,
+    ) -> Result<()> {
+        if access.group.is_none() {
+            for member in c.dm_member_ids(access.channel.id).await? {
+                if member != actor.id() && c.blocked_between(actor.id(), member).await? {
+                    return Err(Error::forbidden("blocked", "you cannot message this user"));
+                }
             }
         }
         Ok(())
