@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, the Rust test suites on SQLite and
-# PostgreSQL (with the desktop crate), OpenAPI validation, the desktop app's
-# real-keyring test (scripts/test-keyring.sh), the web client's checks, unit tests and
-# browser tests (scripts/test-web.sh), the README's run command on a fresh data folder
+# PostgreSQL (with the desktop crate), OpenAPI validation, a property-based fuzzer over
+# the OpenAPI document against the real server on both backends
+# (scripts/test-api-fuzz.sh), the desktop app's real-keyring test
+# (scripts/test-keyring.sh), the web client's checks, unit tests and browser tests
+# (scripts/test-web.sh), the README's run command on a fresh data folder
 # (scripts/test-run-command.sh), and the desktop app's GUI tests
 # (scripts/test-desktop-e2e.sh). Used by developers and by .ci/run.
 #
@@ -57,6 +59,9 @@ if [[ -x "$venv/bin/openapi-spec-validator" ]]; then
   "$venv/bin/openapi-spec-validator" "$doc"
   rm -f "$doc"
 fi
+
+banner "API fuzzing"
+./scripts/test-api-fuzz.sh
 
 banner "web client"
 ./scripts/test-web.sh

@@ -7,7 +7,6 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod domain;
-pub mod error;
 pub mod events;
 pub mod gateway;
 pub mod http;

@@ -137,6 +137,8 @@ async fn bookmarks_come_a_page_at_a_time_newest_first(#[case] backend: Backend) 
         "nonsense",
         "1_2",
         "123_00000000-0000-0000-0000-00000000000g",
+        // Times PostgreSQL cannot compare (found by the API fuzzer: a 500 there).
+        "-300000000000000000_01a239e0-1b89-713a-91ad-0fc2153cc2d8",
     ] {
         let refused = s
             .get(&format!("/api/bookmarks?cursor={bad}"), Some(&bob))

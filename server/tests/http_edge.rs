@@ -645,6 +645,41 @@ async fn bad_input_gets_4xx_json_never_500(#[case] backend: Backend) {
             StatusCode::BAD_REQUEST,
             "invalid_query",
         ),
+        // Years RFC 3339 cannot write (PostgreSQL answered 500 for times before
+        // 4713 BC).
+        (
+            raw(
+                Method::GET,
+                "/api/admin/audit-log?since=-4800-01-01T00:00:00Z",
+                None,
+                "",
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            raw(
+                Method::GET,
+                "/api/search?q=hi&until=-9999-01-01T00:00:00Z",
+                None,
+                "",
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+        (
+            raw(
+                Method::GET,
+                "/api/search?q=hi&since=%2B10000-01-01T00:00:00Z",
+                None,
+                "",
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
         (
             raw(
                 Method::PATCH,

@@ -46,18 +46,25 @@ async fn document_is_served_and_valid_openapi_3(#[case] backend: Backend) {
     let version = spec.validate_version().expect("supported OpenAPI version");
     assert_eq!(version.major, 3);
 
-    // Every $ref points at a defined schema.
+    // Every $ref points at a defined schema or shared response.
     let schemas = resp.body["components"]["schemas"]
         .as_object()
         .expect("component schemas");
+    let responses = resp.body["components"]["responses"]
+        .as_object()
+        .expect("shared responses");
     let mut refs = BTreeSet::new();
     collect_refs(&resp.body, &mut refs);
     assert!(!refs.is_empty());
     for r in refs {
-        let name = r
-            .strip_prefix("#/components/schemas/")
-            .unwrap_or_else(|| panic!("unexpected $ref {r}"));
-        assert!(schemas.contains_key(name), "{r} is defined");
+        let defined = if let Some(name) = r.strip_prefix("#/components/schemas/") {
+            schemas.contains_key(name)
+        } else if let Some(name) = r.strip_prefix("#/components/responses/") {
+            responses.contains_key(name)
+        } else {
+            panic!("unexpected $ref {r}")
+        };
+        assert!(defined, "{r} is defined");
     }
     // Operation IDs name client functions: each is unique.
     let mut ids = BTreeSet::new();
@@ -84,6 +91,44 @@ async fn document_is_served_and_valid_openapi_3(#[case] backend: Backend) {
             "{method} {path} is tagged"
         );
     }
+}
+
+#[test]
+fn every_operation_documents_the_answers_of_extractors_and_middleware() {
+    // What the fuzzer (scripts/test-api-fuzz.sh) found undocumented: malformed path,
+    // query or body (400), rate limits (429), timeouts (503), missing tokens (401),
+    // bodies too large (413) or not JSON (415).
+    let doc = serde_json::to_value(chatalot_server::http::openapi()).unwrap();
+    for (method, path, op) in operations(&doc) {
+        let responses = op["responses"].as_object().unwrap();
+        let mut expected = vec!["429"];
+        if path.starts_with("/api/") {
+            expected.extend(["400", "503"]);
+        }
+        if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+            expected.push("401");
+        }
+        if op.get("requestBody").is_some() {
+            expected.extend(["413", "415"]);
+        }
+        for status in expected {
+            let response = responses
+                .get(status)
+                .unwrap_or_else(|| panic!("{method} {path} documents {status}"));
+            // An operation's own description of the status wins (GET /api/health
+            // answers 503 with its health report).
+            if let Some(r) = response.get("$ref") {
+                let name = r.as_str().unwrap().rsplit('/').next().unwrap();
+                assert_eq!(
+                    doc["components"]["responses"][name]["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/ErrorBody",
+                    "{method} {path} {status} answers with the error body"
+                );
+            }
+        }
+    }
+    let retry_after = &doc["components"]["responses"]["TooManyRequests"]["headers"]["Retry-After"];
+    assert_eq!(retry_after["schema"]["type"], "integer");
 }
 
 fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {

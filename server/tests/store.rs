@@ -1,5 +1,6 @@
 //! The store on both backends: both migration sets apply and describe the same
-//! tables and columns, and values round-trip identically (UUIDs, times, JSON).
+//! tables, columns (with types and nullability) and indexes, and values round-trip
+//! identically (UUIDs, times, JSON).
 
 mod common;
 
@@ -17,18 +18,74 @@ async fn migrated(backend: Backend) -> Option<(TestDb, Db)> {
     Some((test_db, db))
 }
 
-async fn columns(db: &Db) -> BTreeSet<(String, String)> {
-    let rows: Vec<(String, String)> = match db {
+/// A column: table, name, type (as the other backend would declare it, see
+/// migrations/README.md) and whether it may be NULL.
+type Column = (String, String, String, bool);
+
+async fn columns(db: &Db) -> BTreeSet<Column> {
+    let rows: Vec<(String, String, String, bool)> = match db {
         Db::Postgres(pool) => sqlx::query_as(
-            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+            "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'YES' \
+             FROM information_schema.columns \
              WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
         )
         .fetch_all(pool)
         .await
         .unwrap(),
         Db::Sqlite(pool, _) => sqlx::query_as(
-            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+            "SELECT m.name, p.name, upper(p.type), p.\"notnull\" = 0 AND p.pk = 0 \
+             FROM sqlite_master m, pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' AND m.name NOT LIKE 'sqlite_%'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    };
+    let pg = matches!(db, Db::Postgres(_));
+    rows.into_iter()
+        .map(|(table, column, ty, nullable)| {
+            // The SQLite declaration each PostgreSQL type maps to.
+            let ty = if pg {
+                match ty.as_str() {
+                    "uuid" | "bytea" => "BLOB",
+                    "timestamp with time zone" | "jsonb" | "json" | "text" => "TEXT",
+                    "boolean" => "BOOLEAN",
+                    "integer" | "bigint" | "smallint" => "INTEGER",
+                    "tsvector" => "TSVECTOR",
+                    other => panic!("{table}.{column}: unmapped PostgreSQL type {other}"),
+                }
+                .to_owned()
+            } else {
+                ty
+            };
+            (table, column, ty, nullable)
+        })
+        .collect()
+}
+
+/// Indexes as (table, columns in order, unique), names aside.
+async fn indexes(db: &Db) -> BTreeSet<(String, String, bool)> {
+    let rows: Vec<(String, String, bool)> = match db {
+        Db::Postgres(pool) => sqlx::query_as(
+            "SELECT t.relname::text, \
+               string_agg(coalesce(a.attname::text, 'expr'), ',' ORDER BY k.ord), ix.indisunique \
+             FROM pg_index ix \
+             JOIN pg_class t ON t.oid = ix.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public' \
+             CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord) \
+             LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+             WHERE t.relname <> '_sqlx_migrations' \
+             GROUP BY t.relname, ix.indexrelid, ix.indisunique",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        Db::Sqlite(pool, _) => sqlx::query_as(
+            "SELECT m.name, group_concat(coalesce(i.name, 'expr'), ','), l.\"unique\" = 1 \
+             FROM sqlite_master m, pragma_index_list(m.name) l, pragma_index_info(l.name) i \
+             WHERE m.type = 'table' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' \
+               AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'messages_fts%' \
+             GROUP BY m.name, l.name, l.\"unique\" ORDER BY m.name, l.name",
         )
         .fetch_all(pool)
         .await
@@ -41,26 +98,51 @@ async fn columns(db: &Db) -> BTreeSet<(String, String)> {
 async fn both_backends_have_the_same_schema() {
     let (_sqlite_db, sqlite) = migrated(Backend::Sqlite).await.unwrap();
     let sqlite_columns = columns(&sqlite).await;
-    assert!(sqlite_columns.contains(&("users".into(), "username_key".into())));
+    assert!(sqlite_columns.contains(&(
+        "users".into(),
+        "username_key".into(),
+        "TEXT".into(),
+        false
+    )));
     let Some((_pg_db, pg)) = migrated(Backend::Postgres).await else {
         return;
     };
     // Full-text search is per backend (DESIGN.md): PostgreSQL keeps a generated
-    // tsvector column, SQLite an FTS5 virtual table and its shadow tables.
+    // tsvector column (and its index), SQLite an FTS5 virtual table and its shadow
+    // tables.
     let pg_columns: BTreeSet<_> = columns(&pg)
         .await
         .into_iter()
-        .filter(|(t, c)| !(t == "messages" && c == "search_vector"))
+        .filter(|(t, c, _, _)| !(t == "messages" && c == "search_vector"))
         .collect();
     let sqlite_columns: BTreeSet<_> = sqlite_columns
         .into_iter()
-        .filter(|(t, _)| !t.starts_with("messages_fts"))
+        .filter(|(t, _, _, _)| !t.starts_with("messages_fts"))
         .collect();
     let only_sqlite: Vec<_> = sqlite_columns.difference(&pg_columns).collect();
     let only_pg: Vec<_> = pg_columns.difference(&sqlite_columns).collect();
     assert!(
         only_sqlite.is_empty() && only_pg.is_empty(),
-        "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}"
+        "columns (table, name, type, nullable) only in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_pg:#?}"
+    );
+
+    // SQLite's INTEGER PRIMARY KEY is the table's row ID, not an index.
+    let pg_indexes: BTreeSet<_> = indexes(&pg)
+        .await
+        .into_iter()
+        .filter(|(t, c, _)| !(t == "messages" && c == "search_vector"))
+        .collect();
+    let sqlite_indexes = indexes(&sqlite).await;
+    let username = ("users".to_owned(), "username_key".to_owned(), true);
+    assert!(
+        sqlite_indexes.contains(&username) && pg_indexes.contains(&username),
+        "both list the unique username index: {sqlite_indexes:?} / {pg_indexes:?}"
+    );
+    let only_sqlite: Vec<_> = sqlite_indexes.difference(&pg_indexes).collect();
+    let only_pg: Vec<_> = pg_indexes.difference(&sqlite_indexes).collect();
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "indexes (table, columns, unique) only in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_pg:#?}"
     );
 }
 

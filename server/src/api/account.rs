@@ -3,8 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::domain::{InstanceRole, ProfileChanges};
-use crate::store::{Session, User};
+use super::InstanceRole;
 
 /// The signed-in user's own account.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -23,71 +22,58 @@ pub struct UserProfile {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<User> for UserProfile {
-    fn from(u: User) -> Self {
-        UserProfile {
-            id: u.id,
-            username: u.username,
-            display_name: u.display_name,
-            email: u.email,
-            instance_role: InstanceRole::parse(&u.instance_role).as_str().to_owned(),
-            bio: u.bio,
-            pronouns: u.pronouns,
-            custom_status: u.custom_status,
-            read_receipts: u.read_receipts,
-            created_at: u.created_at,
-        }
-    }
-}
-
 /// A partial profile update: absent fields stay, `null` clears optional ones.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdateRequest {
+    /// 1–64 characters, one line, without text-direction controls.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub display_name: Option<String>,
     #[serde(
         default,
         deserialize_with = "super::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    /// Up to 1000 characters; blank clears it.
+    #[schema(value_type = Option<String>, max_length = 1000, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub bio: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "super::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    /// Up to 40 characters; blank clears them.
+    #[schema(value_type = Option<String>, max_length = 40, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub pronouns: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "super::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    /// Up to 128 characters; blank clears it.
+    #[schema(value_type = Option<String>, max_length = 128, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub custom_status: Option<Option<String>>,
     /// Share read receipts in direct messages.
     #[serde(default)]
     pub read_receipts: Option<bool>,
 }
 
-impl From<ProfileUpdateRequest> for ProfileChanges {
-    fn from(r: ProfileUpdateRequest) -> Self {
-        ProfileChanges {
-            display_name: r.display_name,
-            bio: r.bio,
-            pronouns: r.pronouns,
-            custom_status: r.custom_status,
-            read_receipts: r.read_receipts,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub current_password: String,
+    /// 8–256 characters.
+    #[schema(
+        min_length = 8,
+        max_length = 256,
+        pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$"
+    )]
     pub new_password: String,
 }
 
@@ -100,8 +86,13 @@ pub struct ChangePasswordResponse {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeEmailRequest {
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub password: String,
     /// The new address, or `null` to remove it.
+    #[schema(
+        max_length = 254,
+        pattern = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+    )]
     pub email: Option<String>,
 }
 
@@ -109,6 +100,7 @@ pub struct ChangeEmailRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordConfirmation {
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub password: String,
 }
 
@@ -128,20 +120,6 @@ pub struct SessionInfo {
     pub expires_at: DateTime<Utc>,
     /// The session this request was made with.
     pub current: bool,
-}
-
-impl SessionInfo {
-    pub fn new(s: Session, current: Uuid) -> SessionInfo {
-        SessionInfo {
-            current: s.id == current,
-            id: s.id,
-            user_agent: s.user_agent,
-            ip: s.ip,
-            created_at: s.created_at,
-            last_used_at: s.last_used_at,
-            expires_at: s.expires_at,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

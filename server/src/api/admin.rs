@@ -3,27 +3,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::{AuditQuery, NewInvite};
-use crate::store::{AuditEntry, RegistrationInvite};
+use super::InstanceRole;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInviteRequest {
     /// 1–10000 uses; unlimited when absent.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
     pub max_uses: Option<u32>,
     /// 1–8760 hours; never expires when absent.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 8760)]
     pub expires_in_hours: Option<u32>,
-}
-
-impl From<CreateInviteRequest> for NewInvite {
-    fn from(r: CreateInviteRequest) -> Self {
-        NewInvite {
-            max_uses: r.max_uses,
-            expires_in_hours: r.expires_in_hours,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -40,52 +32,25 @@ pub struct RegistrationInviteView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<RegistrationInvite> for RegistrationInviteView {
-    fn from(i: RegistrationInvite) -> Self {
-        RegistrationInviteView {
-            id: i.id,
-            code: i.code,
-            created_by: i.created_by,
-            created_by_username: i.created_by_username,
-            max_uses: i.max_uses,
-            uses: i.uses,
-            expires_at: i.expires_at,
-            revoked: i.revoked_at.is_some(),
-            created_at: i.created_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditLogParams {
     /// Only this action, e.g. `login.failed`.
+    #[param(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub action: Option<String>,
     /// Entries where this user is the actor or the target.
     pub user_id: Option<Uuid>,
     /// Entries about this community (moderation).
     pub community_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "super::optional_time")]
     pub since: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "super::optional_time")]
     pub until: Option<DateTime<Utc>>,
     /// Cursor: entries older than this entry ID.
     pub before: Option<Uuid>,
     /// 1–200, default 50.
     pub limit: Option<u32>,
-}
-
-impl From<AuditLogParams> for AuditQuery {
-    fn from(p: AuditLogParams) -> Self {
-        AuditQuery {
-            action: p.action,
-            user_id: p.user_id,
-            community_id: p.community_id,
-            since: p.since,
-            until: p.until,
-            before: p.before,
-            limit: p.limit,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -107,26 +72,6 @@ pub struct AuditEntryView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<AuditEntry> for AuditEntryView {
-    fn from(e: AuditEntry) -> Self {
-        AuditEntryView {
-            id: e.id,
-            action: e.action,
-            actor_id: e.actor_id,
-            actor_username: e.actor_username,
-            actor_display_name: e.actor_display_name,
-            target_user_id: e.target_user_id,
-            target_username: e.target_username,
-            target_display_name: e.target_display_name,
-            community_id: e.community_id,
-            ip: e.ip,
-            user_agent: e.user_agent,
-            details: e.details.0,
-            created_at: e.created_at,
-        }
-    }
-}
-
 /// An account as instance administrators see it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AdminUserView {
@@ -134,33 +79,19 @@ pub struct AdminUserView {
     pub username: String,
     pub display_name: String,
     pub email: Option<String>,
-    #[schema(value_type = crate::domain::InstanceRole)]
+    #[schema(value_type = InstanceRole)]
     pub instance_role: String,
     pub suspended_at: Option<DateTime<Utc>>,
     pub suspended_reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
-impl From<crate::store::User> for AdminUserView {
-    fn from(u: crate::store::User) -> Self {
-        AdminUserView {
-            id: u.id,
-            username: u.username,
-            display_name: u.display_name,
-            email: u.email,
-            instance_role: u.instance_role,
-            suspended_at: u.suspended_at,
-            suspended_reason: u.suspended_reason,
-            created_at: u.created_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UserSearchParams {
-    /// Part of a username, display name or email.
+    /// Part of a username, display name or email (up to 254 characters).
+    #[param(max_length = 254, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub query: Option<String>,
     /// Cursor: users with an ID after this one.
     pub after: Option<Uuid>,
@@ -172,7 +103,7 @@ pub struct UserSearchParams {
 #[serde(deny_unknown_fields)]
 pub struct SetInstanceRoleRequest {
     /// `admin` or `user`.
-    pub role: crate::domain::InstanceRole,
+    pub role: InstanceRole,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -5,22 +5,42 @@ use uuid::Uuid;
 
 use super::UserProfile;
 use crate::config::{CommunityCreationMode, RegistrationMode};
-use crate::domain::{SignedIn, TokenPair};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// 3–32 of letters, digits, `_`, `.`, `-`; unique regardless of case.
+    #[schema(
+        min_length = 3,
+        max_length = 32,
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+    )]
     pub username: String,
-    /// Shown instead of the username; defaults to it.
+    /// Shown instead of the username; defaults to it. 1–64 characters, one line,
+    /// without text-direction controls.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub display_name: Option<String>,
     /// 8–256 characters.
+    #[schema(
+        min_length = 8,
+        max_length = 256,
+        pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$"
+    )]
     pub password: String,
     #[serde(default)]
+    #[schema(
+        max_length = 254,
+        pattern = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+    )]
     pub email: Option<String>,
     /// Registration invite, or the setup code printed by a fresh server.
     #[serde(default)]
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub invite_code: Option<String>,
 }
 
@@ -28,13 +48,16 @@ pub struct RegisterRequest {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Username, or email address.
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub username: String,
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub password: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub refresh_token: String,
 }
 
@@ -42,9 +65,17 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct RecoverRequest {
     /// Username, or email address.
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub username: String,
     /// The recovery code shown at registration (dashes and case do not matter).
+    #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub recovery_code: String,
+    /// 8–256 characters.
+    #[schema(
+        min_length = 8,
+        max_length = 256,
+        pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$"
+    )]
     pub new_password: String,
 }
 
@@ -63,20 +94,6 @@ pub struct Tokens {
     pub refresh_token_expires_at: DateTime<Utc>,
 }
 
-impl From<TokenPair> for Tokens {
-    fn from(t: TokenPair) -> Self {
-        Tokens {
-            session_id: t.session_id,
-            token_type: "Bearer".into(),
-            expires_in: (t.access_expires_at - Utc::now()).num_seconds().max(0),
-            access_token: t.access_token,
-            access_token_expires_at: t.access_expires_at,
-            refresh_token: t.refresh_token,
-            refresh_token_expires_at: t.refresh_expires_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AuthResponse {
     pub user: UserProfile,
@@ -85,16 +102,6 @@ pub struct AuthResponse {
     /// Present after registration and recovery only: shown this once, store it safely.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery_code: Option<String>,
-}
-
-impl From<SignedIn> for AuthResponse {
-    fn from(s: SignedIn) -> Self {
-        AuthResponse {
-            user: s.user.into(),
-            tokens: s.tokens.into(),
-            recovery_code: s.recovery_code,
-        }
-    }
 }
 
 /// What a client needs to know before signing in.

@@ -3,12 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::community::{
-    CommunityAccess, CommunityChanges, CommunityRole, MemberChanges, NewCommunity,
-};
-use crate::store::{
-    BanEntry, CommunityInvite, CommunityMember, CommunitySummary, MemberProfile, Warning,
-};
+use super::CommunityRole;
 
 /// A community as its members (or, when public, anyone) see it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -29,108 +24,83 @@ pub struct CommunityView {
     pub created_at: DateTime<Utc>,
 }
 
-impl CommunityView {
-    pub fn new(s: CommunitySummary, my_role: Option<CommunityRole>) -> CommunityView {
-        let c = s.community;
-        CommunityView {
-            id: c.id,
-            name: c.name,
-            description: c.description,
-            welcome_message: c.welcome_message,
-            visibility: c.visibility,
-            discoverable: c.discoverable,
-            who_can_create_invites: c.who_can_create_invites,
-            owner_id: c.owner_id,
-            member_count: s.member_count,
-            my_role,
-            created_at: c.created_at,
-        }
-    }
-
-    pub fn with_access(s: CommunitySummary, access: &CommunityAccess) -> CommunityView {
-        CommunityView::new(s, access.role())
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCommunityRequest {
-    /// 1–100 characters.
+    /// 1–100 characters, one line, without text-direction controls.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub name: String,
+    /// Up to 1000 characters.
     #[serde(default)]
+    #[schema(max_length = 1000, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub description: Option<String>,
+    /// Up to 2000 characters.
     #[serde(default)]
+    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub welcome_message: Option<String>,
     /// `public` or `private` (default).
     #[serde(default)]
+    #[schema(pattern = r"^(public|private)$")]
     pub visibility: Option<String>,
     /// Listed in discovery (public communities only); default false.
     #[serde(default)]
     pub discoverable: Option<bool>,
     /// `member`, `moderator` (default) or `admin`.
     #[serde(default)]
+    #[schema(pattern = r"^(member|moderator|admin)$")]
     pub who_can_create_invites: Option<String>,
-}
-
-impl From<CreateCommunityRequest> for NewCommunity {
-    fn from(r: CreateCommunityRequest) -> Self {
-        NewCommunity {
-            name: r.name,
-            description: r.description,
-            welcome_message: r.welcome_message,
-            visibility: r.visibility,
-            discoverable: r.discoverable,
-            who_can_create_invites: r.who_can_create_invites,
-        }
-    }
 }
 
 /// A partial settings update: absent fields stay, `null` clears optional ones.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCommunityRequest {
+    /// 1–100 characters, one line, without text-direction controls.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub name: Option<String>,
+    /// Up to 1000 characters; blank or `null` clears it.
     #[serde(
         default,
         deserialize_with = "super::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 1000, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub description: Option<Option<String>>,
+    /// Up to 2000 characters; blank or `null` clears it.
     #[serde(
         default,
         deserialize_with = "super::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub welcome_message: Option<Option<String>>,
+    /// `public` or `private`.
     #[serde(default)]
+    #[schema(pattern = r"^(public|private)$")]
     pub visibility: Option<String>,
     #[serde(default)]
     pub discoverable: Option<bool>,
+    /// `member`, `moderator` or `admin`.
     #[serde(default)]
+    #[schema(pattern = r"^(member|moderator|admin)$")]
     pub who_can_create_invites: Option<String>,
-}
-
-impl From<UpdateCommunityRequest> for CommunityChanges {
-    fn from(r: UpdateCommunityRequest) -> Self {
-        CommunityChanges {
-            name: r.name,
-            description: r.description,
-            welcome_message: r.welcome_message,
-            visibility: r.visibility,
-            discoverable: r.discoverable,
-            who_can_create_invites: r.who_can_create_invites,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DiscoverParams {
-    /// Part of the name.
+    /// Part of the name (up to 100 characters).
+    #[param(max_length = 100, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub query: Option<String>,
     /// Cursor: communities older than this ID.
     pub before: Option<Uuid>,
@@ -156,20 +126,6 @@ pub struct MemberView {
     pub joined_at: DateTime<Utc>,
 }
 
-impl From<MemberProfile> for MemberView {
-    fn from(p: MemberProfile) -> Self {
-        MemberView {
-            user_id: p.member.user_id,
-            username: p.username,
-            display_name: p.display_name,
-            nickname: p.member.nickname,
-            role: CommunityRole::parse(&p.member.role),
-            timed_out_until: p.member.timed_out_until,
-            joined_at: p.member.joined_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -191,17 +147,9 @@ pub struct UpdateMemberRequest {
         deserialize_with = "super::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    /// Up to 64 characters; blank or `null` clears it.
+    #[schema(value_type = Option<String>, max_length = 64, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub nickname: Option<Option<String>>,
-}
-
-impl From<UpdateMemberRequest> for MemberChanges {
-    fn from(r: UpdateMemberRequest) -> Self {
-        MemberChanges {
-            role: r.role,
-            nickname: r.nickname,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -219,23 +167,6 @@ pub struct CommunityInviteView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<CommunityInvite> for CommunityInviteView {
-    fn from(i: CommunityInvite) -> Self {
-        CommunityInviteView {
-            id: i.id,
-            community_id: i.community_id,
-            code: i.code,
-            created_by: i.created_by,
-            created_by_username: i.created_by_username,
-            max_uses: i.max_uses,
-            uses: i.uses,
-            expires_at: i.expires_at,
-            revoked: i.revoked_at.is_some(),
-            created_at: i.created_at,
-        }
-    }
-}
-
 /// What an invite leads to, shown before joining.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct InvitePreview {
@@ -247,23 +178,15 @@ pub struct InvitePreview {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-impl InvitePreview {
-    pub fn new(invite: CommunityInvite, community: CommunitySummary) -> InvitePreview {
-        InvitePreview {
-            code: invite.code,
-            community_id: community.community.id,
-            name: community.community.name,
-            description: community.community.description,
-            member_count: community.member_count,
-            expires_at: invite.expires_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WarnRequest {
     /// Why (1–500 characters); the member can read their warnings.
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*[^\s\u0000-\u001F\u007F][^\u0000-\u0008\u000B-\u001F\u007F]*$"
+    )]
     pub reason: String,
 }
 
@@ -276,24 +199,15 @@ pub struct WarningView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<Warning> for WarningView {
-    fn from(w: Warning) -> Self {
-        WarningView {
-            id: w.id,
-            user_id: w.user_id,
-            issued_by: w.issued_by,
-            reason: w.reason,
-            created_at: w.created_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimeoutRequest {
     /// 60 seconds to 28 days.
+    #[schema(minimum = 60, maximum = 2419200)]
     pub duration_secs: u32,
+    /// Up to 500 characters.
     #[serde(default)]
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub reason: Option<String>,
 }
 
@@ -303,20 +217,13 @@ pub struct TimeoutView {
     pub timed_out_until: Option<DateTime<Utc>>,
 }
 
-impl From<CommunityMember> for TimeoutView {
-    fn from(m: CommunityMember) -> Self {
-        TimeoutView {
-            user_id: m.user_id,
-            timed_out_until: m.timed_out_until,
-        }
-    }
-}
-
 /// An optional reason for a kick or ban.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
+    /// Up to 500 characters.
     #[serde(default)]
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub reason: Option<String>,
 }
 
@@ -328,17 +235,4 @@ pub struct BanView {
     pub banned_by: Option<Uuid>,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
-}
-
-impl From<BanEntry> for BanView {
-    fn from(b: BanEntry) -> Self {
-        BanView {
-            user_id: b.ban.user_id,
-            username: b.username,
-            display_name: b.display_name,
-            banned_by: b.ban.banned_by,
-            reason: b.ban.reason,
-            created_at: b.ban.created_at,
-        }
-    }
 }

@@ -3,8 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::domain::community::{ChannelChanges, GroupChanges, GroupRole, NewChannel, NewGroup};
-use crate::store::{Channel, Group, GroupForUser, GroupMemberProfile};
+use super::GroupRole;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct GroupView {
@@ -23,95 +22,67 @@ pub struct GroupView {
     pub created_at: DateTime<Utc>,
 }
 
-impl GroupView {
-    pub fn new(g: Group, my_role: Option<GroupRole>) -> GroupView {
-        GroupView {
-            id: g.id,
-            community_id: g.community_id,
-            name: g.name,
-            description: g.description,
-            visibility: g.visibility,
-            assigned_to: g.assigned_to,
-            accent_color: g.accent_color,
-            position: g.position,
-            my_role,
-            created_at: g.created_at,
-        }
-    }
-}
-
-impl From<GroupForUser> for GroupView {
-    fn from(g: GroupForUser) -> Self {
-        let role = g.my_role.as_deref().map(GroupRole::parse);
-        GroupView::new(g.group, role)
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroupRequest {
-    /// 1–64 characters.
+    /// 1–64 characters, one line, without text-direction controls.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub name: String,
+    /// Up to 500 characters.
     #[serde(default)]
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub description: Option<String>,
     /// `public` (default) or `private`.
     #[serde(default)]
+    #[schema(pattern = r"^(public|private)$")]
     pub visibility: Option<String>,
     /// `#rrggbb`.
     #[serde(default)]
+    #[schema(pattern = r"^#[0-9A-Fa-f]{6}$")]
     pub accent_color: Option<String>,
     /// Makes a private personal group owned by this member (moderators and up).
     #[serde(default)]
     pub assigned_to: Option<Uuid>,
 }
 
-impl From<CreateGroupRequest> for NewGroup {
-    fn from(r: CreateGroupRequest) -> Self {
-        NewGroup {
-            name: r.name,
-            description: r.description,
-            visibility: r.visibility,
-            accent_color: r.accent_color,
-            assigned_to: r.assigned_to,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGroupRequest {
+    /// 1–64 characters, one line, without text-direction controls.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub name: Option<String>,
+    /// Up to 500 characters; blank or `null` clears it.
     #[serde(
         default,
         deserialize_with = "super::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 500, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub description: Option<Option<String>>,
+    /// `public` or `private` (a personal group stays private).
     #[serde(default)]
+    #[schema(pattern = r"^(public|private)$")]
     pub visibility: Option<String>,
+    /// `#rrggbb`, or `null` to clear it.
     #[serde(
         default,
         deserialize_with = "super::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^#[0-9A-Fa-f]{6}$")]
     pub accent_color: Option<Option<String>>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000)]
     pub position: Option<i32>,
-}
-
-impl From<UpdateGroupRequest> for GroupChanges {
-    fn from(r: UpdateGroupRequest) -> Self {
-        GroupChanges {
-            name: r.name,
-            description: r.description,
-            visibility: r.visibility,
-            accent_color: r.accent_color,
-            position: r.position,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -121,18 +92,6 @@ pub struct GroupMemberView {
     pub display_name: String,
     pub role: GroupRole,
     pub joined_at: DateTime<Utc>,
-}
-
-impl From<GroupMemberProfile> for GroupMemberView {
-    fn from(p: GroupMemberProfile) -> Self {
-        GroupMemberView {
-            user_id: p.member.user_id,
-            username: p.username,
-            display_name: p.display_name,
-            role: GroupRole::parse(&p.member.role),
-            joined_at: p.member.joined_at,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -160,84 +119,60 @@ pub struct ChannelView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<Channel> for ChannelView {
-    fn from(c: Channel) -> Self {
-        ChannelView {
-            id: c.id,
-            group_id: c.group_id,
-            community_id: c.community_id,
-            name: c.name,
-            kind: c.kind,
-            topic: c.topic,
-            position: c.position,
-            slow_mode_secs: c.slow_mode_secs,
-            read_only: c.read_only,
-            archived: c.archived,
-            created_at: c.created_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateChannelRequest {
-    /// 1–64 characters.
+    /// 1–64 characters, one line, without text-direction controls.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub name: String,
     /// `text` (default) or `voice`.
     #[serde(default)]
+    #[schema(pattern = r"^(text|voice)$")]
     pub kind: Option<String>,
+    /// Up to 1024 characters.
     #[serde(default)]
+    #[schema(max_length = 1024, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub topic: Option<String>,
     /// 0 (off) or 5–600 seconds.
     #[serde(default)]
+    #[schema(maximum = 600)]
     pub slow_mode_secs: Option<u32>,
     #[serde(default)]
     pub read_only: Option<bool>,
 }
 
-impl From<CreateChannelRequest> for NewChannel {
-    fn from(r: CreateChannelRequest) -> Self {
-        NewChannel {
-            name: r.name,
-            kind: r.kind,
-            topic: r.topic,
-            slow_mode_secs: r.slow_mode_secs,
-            read_only: r.read_only,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChannelRequest {
+    /// 1–64 characters, one line, without text-direction controls.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub name: Option<String>,
+    /// Up to 1024 characters; blank or `null` clears it.
     #[serde(
         default,
         deserialize_with = "super::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 1024, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub topic: Option<Option<String>>,
+    /// 0 (off) or 5–600 seconds.
     #[serde(default)]
+    #[schema(maximum = 600)]
     pub slow_mode_secs: Option<u32>,
     #[serde(default)]
     pub read_only: Option<bool>,
     #[serde(default)]
     pub archived: Option<bool>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000)]
     pub position: Option<i32>,
-}
-
-impl From<UpdateChannelRequest> for ChannelChanges {
-    fn from(r: UpdateChannelRequest) -> Self {
-        ChannelChanges {
-            name: r.name,
-            topic: r.topic,
-            slow_mode_secs: r.slow_mode_secs,
-            read_only: r.read_only,
-            archived: r.archived,
-            position: r.position,
-        }
-    }
 }

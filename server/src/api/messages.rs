@@ -3,8 +3,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::store::{MessageEdit, UnreadState};
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuthorView {
     pub id: Uuid,
@@ -52,7 +50,12 @@ pub struct MessageView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
-    /// 1–4000 characters. `/shrug`, `/tableflip`, `/unflip`, `/me` are expanded.
+    /// 1–4000 characters, not blank. `/shrug`, `/tableflip`, `/unflip`, `/me` are expanded.
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*[^\s\u0000-\u001F\u007F][^\u0000-\u0008\u000B-\u001F\u007F]*$"
+    )]
     pub content: String,
     #[serde(default)]
     pub reply_to_id: Option<Uuid>,
@@ -64,6 +67,12 @@ pub struct SendMessageRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditMessageRequest {
+    /// 1–4000 characters, not blank.
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*[^\s\u0000-\u001F\u007F][^\u0000-\u0008\u000B-\u001F\u007F]*$"
+    )]
     pub content: String,
 }
 
@@ -72,8 +81,9 @@ pub struct EditMessageRequest {
 pub struct ForwardRequest {
     /// Where to forward to (a channel the caller may post in).
     pub channel_id: Uuid,
-    /// An optional note shown with the forwarded message.
+    /// An optional note shown with the forwarded message (up to 4000 characters).
     #[serde(default)]
+    #[schema(max_length = 4000, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub comment: Option<String>,
 }
 
@@ -119,20 +129,15 @@ pub struct MessageEditView {
     pub edited_at: DateTime<Utc>,
 }
 
-impl From<MessageEdit> for MessageEditView {
-    fn from(e: MessageEdit) -> Self {
-        MessageEditView {
-            id: e.id,
-            content: e.content,
-            edited_at: e.edited_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleRequest {
     /// As for a normal message; slash commands are expanded now.
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*[^\s\u0000-\u001F\u007F][^\u0000-\u0008\u000B-\u001F\u007F]*$"
+    )]
     pub content: String,
     /// When to post: in the future, at most 30 days ahead.
     pub send_at: DateTime<Utc>,
@@ -154,6 +159,7 @@ pub struct ScheduledView {
 pub struct BookmarkRequest {
     /// A private note (up to 500 characters).
     #[serde(default)]
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub note: Option<String>,
 }
 
@@ -179,6 +185,9 @@ pub struct BookmarkPage {
 #[serde(deny_unknown_fields)]
 pub struct BookmarkListParams {
     /// The `next_cursor` of the previous page.
+    #[param(
+        pattern = r"^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )]
     pub cursor: Option<String>,
     /// 1–100, default 50.
     pub limit: Option<u32>,
@@ -187,9 +196,15 @@ pub struct BookmarkListParams {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePollRequest {
-    /// 1–300 characters.
+    /// 1–300 characters, one line, without text-direction controls.
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     pub question: String,
-    /// 2–10 options of 1–100 characters.
+    /// 2–10 options of 1–100 characters, one line each.
+    #[schema(schema_with = poll_options_schema)]
     pub options: Vec<String>,
     #[serde(default)]
     pub multi_select: bool,
@@ -198,13 +213,31 @@ pub struct CreatePollRequest {
     pub anonymous: bool,
     /// 1 minute to 30 days; open until closed when absent.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 43200)]
     pub expires_in_minutes: Option<u32>,
+}
+
+/// 2–10 options of 1–100 characters, one line each, without text-direction controls.
+fn poll_options_schema() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    let option = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(100))
+        .pattern(Some(r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"));
+    ArrayBuilder::new()
+        .items(option)
+        .min_items(Some(2))
+        .max_items(Some(10))
+        .description(Some("2–10 options of 1–100 characters, one line each."))
+        .build()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoteRequest {
-    /// Option indexes (one unless the poll is multi-select); empty withdraws.
+    /// Option indexes (one unless the poll is multi-select), each once; empty withdraws.
+    #[schema(max_items = 10)]
     pub options: Vec<u32>,
 }
 
@@ -236,13 +269,21 @@ pub struct PollView {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
-    /// Words to find (web-search syntax on PostgreSQL: quotes, `or`, `-word`).
+    /// Words to find, 1–200 characters, not blank (web-search syntax on PostgreSQL:
+    /// quotes, `or`, `-word`).
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*[^\s\u0000-\u001F\u007F][^\u0000-\u0008\u000B-\u001F\u007F]*$"
+    )]
     pub q: String,
     pub channel_id: Option<Uuid>,
     pub author_id: Option<Uuid>,
     /// Sent at or after.
+    #[serde(default, deserialize_with = "super::optional_time")]
     pub since: Option<DateTime<Utc>>,
     /// Sent before.
+    #[serde(default, deserialize_with = "super::optional_time")]
     pub until: Option<DateTime<Utc>>,
     pub has_file: Option<bool>,
     /// 1–50, default 25.
@@ -282,24 +323,11 @@ pub struct UnreadView {
     pub mention_count: i64,
 }
 
-impl From<UnreadState> for UnreadView {
-    fn from(u: UnreadState) -> Self {
-        UnreadView {
-            channel_id: u.channel_id,
-            community_id: u.community_id,
-            group_id: u.group_id,
-            last_read_id: u.last_read_id,
-            last_message_id: u.last_message_id,
-            unread_count: u.unread_count,
-            mention_count: u.mention_count,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDmRequest {
     /// The other participants (1 for a direct message, up to 9 for a group DM).
+    #[schema(min_items = 1, max_items = 9)]
     pub user_ids: Vec<Uuid>,
 }
 
@@ -328,7 +356,18 @@ pub enum PresenceStatus {
 #[serde(deny_unknown_fields)]
 pub struct SetPresenceRequest {
     /// `online`, `idle`, `dnd` or `invisible`.
+    #[schema(value_type = ChosenPresence)]
     pub status: PresenceStatus,
+}
+
+/// The presence states a user may choose (`offline` is only what others see).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChosenPresence {
+    Online,
+    Idle,
+    Dnd,
+    Invisible,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -1,6 +1,7 @@
 //! Wire types of the REST API: the request and response bodies, shared by the
 //! handlers, the OpenAPI document and the tests (and later the desktop app and the
-//! load generator). Domain types convert into these at the edge.
+//! load generator). This module is a leaf: it knows nothing of the domain or the
+//! store; the domain converts its types into these (`domain/wire/`).
 
 mod account;
 mod admin;
@@ -9,6 +10,7 @@ mod communities;
 mod groups;
 mod messages;
 pub mod realtime;
+mod roles;
 mod system;
 
 pub use account::*;
@@ -18,6 +20,7 @@ pub use communities::*;
 pub use groups::*;
 pub use messages::*;
 pub use realtime::{ClientFrame, ServerEvent};
+pub use roles::{CommunityRole, GroupRole, InstanceRole};
 pub use system::*;
 
 /// Deserializes a field that distinguishes "absent" (`None`) from `null`
@@ -29,4 +32,24 @@ where
 {
     use serde::Deserialize;
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Deserializes an optional time, refusing years outside 0000–9999: RFC 3339 (the
+/// documented `date-time` format) cannot write them, and PostgreSQL cannot compare
+/// with times before 4713 BC.
+pub(crate) fn optional_time<'de, D>(
+    deserializer: D,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use chrono::Datelike;
+    use serde::Deserialize;
+    let time = Option::<chrono::DateTime<chrono::Utc>>::deserialize(deserializer)?;
+    if time.is_some_and(|t| !(0..=9999).contains(&t.year())) {
+        return Err(serde::de::Error::custom(
+            "expected an RFC 3339 time with a year from 0000 to 9999",
+        ));
+    }
+    Ok(time)
 }

@@ -8,7 +8,7 @@ use super::lockout::lockout_key;
 use super::{Actor, Core, InstanceRole, RequestMeta, SignedIn, validate};
 use crate::auth::secrets;
 use crate::config::RegistrationMode;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::{self, Conn, NewAuditEntry, NewUser, ProfileUpdate, SettingKey, User};
 
 #[derive(Debug, Clone, Default)]
@@ -33,7 +33,7 @@ pub struct ProfileChanges {
 
 fn wrong_password(field: &'static str) -> Error {
     Error::Client {
-        kind: crate::error::ErrorKind::Unauthorized,
+        kind: crate::domain::error::ErrorKind::Unauthorized,
         code: "wrong_password",
         message: "the password is not correct".into(),
         field: Some(field),

@@ -3,46 +3,11 @@
 use uuid::Uuid;
 
 use super::Core;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::{self, User};
 
 /// Instance roles, lowest first (they compare by rank).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum InstanceRole {
-    User,
-    Admin,
-    Owner,
-}
-
-impl InstanceRole {
-    pub fn parse(raw: &str) -> InstanceRole {
-        match raw {
-            "owner" => InstanceRole::Owner,
-            "admin" => InstanceRole::Admin,
-            _ => InstanceRole::User,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceRole::Owner => "owner",
-            InstanceRole::Admin => "admin",
-            InstanceRole::User => "user",
-        }
-    }
-}
+pub use crate::api::InstanceRole;
 
 /// A user acting through one of their sessions, re-read from the store on every
 /// request so role changes, suspensions and revocations apply at once.

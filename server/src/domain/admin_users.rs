@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Actor, Core, InstanceRole, RequestMeta, validate};
 use crate::auth::secrets;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::events::CloseReason;
 use crate::store::{self, Conn, NewAuditEntry, SettingKey, User};
 

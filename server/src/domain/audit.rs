@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Actor, Core, RequestMeta};
-use crate::error::Result;
+use crate::domain::error::Result;
 use crate::store::{self, AuditEntry, AuditFilter, Conn, NewAuditEntry};
 
 /// Filters an administrator may apply; `limit` is clamped to 1..=200.

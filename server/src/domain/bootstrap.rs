@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{Core, InstanceRole, RequestMeta};
 use crate::auth::secrets;
 use crate::config::RegistrationMode;
-use crate::error::Result;
+use crate::domain::error::Result;
 use crate::store::{self, Conn, NewAuditEntry, SettingKey};
 
 /// What start-up found and did; shown to whoever starts the server.

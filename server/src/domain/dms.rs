@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Actor, Core, InstanceRole};
 use crate::api::{AuthorView, ChannelView, DmView, ServerEvent};
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::{self, Channel};
 
 /// Participants of a group DM besides the creator.

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{Actor, Core, RequestMeta};
 use crate::auth::secrets;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::{self, NewAuditEntry, RegistrationInvite};
 
 pub const INVITE_MAX_USES: u32 = 10_000;

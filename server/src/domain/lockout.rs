@@ -11,7 +11,7 @@ use chrono::Duration;
 use uuid::Uuid;
 
 use super::{Core, RequestMeta};
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::{self, AttemptRule, NewAuditEntry, User, normalize_key};
 
 /// One claimed attempt at a lockout key.

@@ -8,12 +8,14 @@ mod audit;
 mod bootstrap;
 pub mod community;
 mod dms;
+pub mod error;
 mod invites;
 mod lockout;
 pub mod messages;
 pub mod realtime;
 mod sessions;
 pub mod validate;
+mod wire;
 
 pub use accounts::{ProfileChanges, Registration};
 pub use actor::{Actor, InstanceRole};
@@ -97,7 +99,10 @@ impl Core {
     }
 
     /// Deletes expired sessions and stale login counters.
-    pub async fn prune(&self, now: chrono::DateTime<chrono::Utc>) -> crate::error::Result<()> {
+    pub async fn prune(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::domain::error::Result<()> {
         let window = chrono::Duration::from_std(self.config.tuning.lockout.window)
             .unwrap_or(chrono::Duration::MAX);
         let mut conn = self.db.acquire().await?;

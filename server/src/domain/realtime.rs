@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{Actor, Core};
 use crate::api::{PresenceStatus, PresenceView, ServerEvent, UserProfile};
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::events::{CloseReason, Connection, Privacy, Registered, Topic, user_topics};
 
 /// At most one typing event per user and channel in this interval.

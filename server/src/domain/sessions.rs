@@ -8,7 +8,7 @@ use super::lockout::lockout_key;
 use super::{Actor, Core, RequestMeta};
 use crate::auth::secrets;
 use crate::auth::tokens::REFRESH_TOKEN_TTL;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::{self, Conn, NewAuditEntry, Session, User};
 
 /// The credentials handed to a client after signing in or refreshing.

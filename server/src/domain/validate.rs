@@ -1,6 +1,6 @@
 //! Input rules shared by every path that accepts these fields.
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 pub const USERNAME_MIN: usize = 3;
 pub const USERNAME_MAX: usize = 32;
@@ -84,7 +84,12 @@ pub fn json_field_with_forbidden_text(value: &serde_json::Value) -> Option<Strin
         }),
         Value::Object(map) => map.iter().find_map(|(k, v)| {
             if k.chars().any(forbidden_in_text) {
-                return Some(k.clone());
+                // Named without the characters at fault.
+                return Some(
+                    k.chars()
+                        .map(|c| if c.is_control() { '?' } else { c })
+                        .collect(),
+                );
             }
             json_field_with_forbidden_text(v).map(|rest| join_path(k, &rest))
         }),

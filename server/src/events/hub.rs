@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use axum::extract::ws::{Message, Utf8Bytes};
+use bytes::Bytes;
 use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
@@ -39,12 +39,22 @@ impl CloseReason {
     };
 }
 
+/// A frame on its way to one connection; the gateway turns it into a WebSocket
+/// frame, so this layer knows nothing of the WebSocket library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// A JSON document (UTF-8).
+    Text(Bytes),
+    /// A keep-alive ping.
+    Ping,
+}
+
 /// One authenticated WebSocket.
 pub struct Connection {
     pub id: ConnectionId,
     pub user_id: Uuid,
     pub session_id: Uuid,
-    sender: mpsc::Sender<Message>,
+    sender: mpsc::Sender<Outgoing>,
     /// Set once, by the first close request; every waiter sees it.
     close: watch::Sender<Option<CloseReason>>,
     topics: Mutex<HashSet<Topic>>,
@@ -63,7 +73,7 @@ pub struct Privacy {
 
 impl Connection {
     /// Queues a frame; a full queue closes the connection with the resync code.
-    pub fn send(&self, frame: Message) -> bool {
+    pub fn send(&self, frame: Outgoing) -> bool {
         match self.sender.try_send(frame) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
@@ -74,7 +84,7 @@ impl Connection {
         }
     }
 
-    fn deliver(&self, payload: &Utf8Bytes, author: Option<Uuid>, personal: bool) {
+    fn deliver(&self, payload: &Bytes, author: Option<Uuid>, personal: bool) {
         if let Some(author) = author
             && author != self.user_id
         {
@@ -88,7 +98,7 @@ impl Connection {
                 return;
             }
         }
-        self.send(Message::Text(payload.clone()));
+        self.send(Outgoing::Text(payload.clone()));
     }
 
     /// Asks the connection to close (the first reason wins).
@@ -119,7 +129,7 @@ impl Connection {
 /// A newly registered connection and the receiving end of its queue.
 pub struct Registered {
     pub connection: Arc<Connection>,
-    pub outgoing: mpsc::Receiver<Message>,
+    pub outgoing: mpsc::Receiver<Outgoing>,
 }
 
 #[derive(Clone)]
@@ -329,9 +339,9 @@ fn remove_from(map: &mut HashMap<Topic, Vec<Arc<Connection>>>, topic: Topic, id:
 mod tests {
     use super::*;
 
-    fn text(m: Message) -> String {
+    fn text(m: Outgoing) -> String {
         match m {
-            Message::Text(t) => t.to_string(),
+            Outgoing::Text(t) => String::from_utf8(t.to_vec()).unwrap(),
             other => panic!("not text: {other:?}"),
         }
     }
@@ -351,7 +361,7 @@ mod tests {
         );
         hub.set_user_topics(bob, &HashSet::from([community]), &Privacy::default());
 
-        let payload = Utf8Bytes::from("hello".to_owned());
+        let payload = Bytes::from("hello");
         hub.deliver(&Delivery {
             topics: vec![channel, community],
             payload: payload.clone(),
@@ -383,7 +393,7 @@ mod tests {
             estranged: HashSet::from([troll]),
         };
         hub.set_user_topics(user, &HashSet::from([topic]), &privacy);
-        let payload = Utf8Bytes::from("x".to_owned());
+        let payload = Bytes::from("x");
         hub.deliver(&Delivery {
             topics: vec![topic],
             payload: payload.clone(),

@@ -10,14 +10,14 @@ mod hub;
 mod presence;
 mod revisions;
 
-pub use hub::{CloseReason, Connection, ConnectionId, Hub, Privacy, Registered};
+pub use hub::{CloseReason, Connection, ConnectionId, Hub, Outgoing, Privacy, Registered};
 pub use presence::Presences;
 pub use revisions::{Revision, Revisions};
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use axum::extract::ws::Utf8Bytes;
+use bytes::Bytes;
 use uuid::Uuid;
 
 use crate::api::ServerEvent;
@@ -37,7 +37,7 @@ pub enum Topic {
 #[derive(Debug, Clone)]
 pub struct Delivery {
     pub topics: Vec<Topic>,
-    pub payload: Utf8Bytes,
+    pub payload: Bytes,
     /// The user the event is about, for recipients who block them (MSG-9).
     pub author: Option<Uuid>,
     /// About the author as a person (presence, typing, read receipts): withheld
@@ -105,7 +105,7 @@ impl Events {
         match serde_json::to_string(event) {
             Ok(json) => self.bus.publish(Delivery {
                 topics,
-                payload: Utf8Bytes::from(json),
+                payload: Bytes::from(json),
                 author,
                 personal,
             }),

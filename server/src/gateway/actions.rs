@@ -3,9 +3,9 @@
 
 use super::session::error;
 use crate::api::{ClientFrame, ServerEvent};
+use crate::domain::error::Error;
 use crate::domain::messages::NewMessage;
 use crate::domain::{Actor, Core, validate};
-use crate::error::Error;
 
 /// Parses a text frame; a malformed one gets an error answer.
 pub fn parse(text: &str) -> Result<ClientFrame, Box<ServerEvent>> {

@@ -4,7 +4,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -13,9 +13,9 @@ use tokio::sync::mpsc;
 use super::actions;
 use crate::api::ServerEvent;
 use crate::api::realtime::close_code;
+use crate::domain::error::Error;
 use crate::domain::{Actor, Core};
-use crate::error::Error;
-use crate::events::{CloseReason, Connection};
+use crate::events::{CloseReason, Connection, Outgoing};
 
 /// Time allowed for the `authenticate` frame.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -144,7 +144,7 @@ async fn close(sink: &mut Sink, code: u16, reason: &'static str) {
 async fn write_loop(
     mut sink: Sink,
     first: Option<Message>,
-    mut outgoing: mpsc::Receiver<Message>,
+    mut outgoing: mpsc::Receiver<Outgoing>,
     connection: Arc<Connection>,
 ) {
     if let Some(first) = first
@@ -173,10 +173,10 @@ async fn write_loop(
             if due > tokio::time::Instant::now() {
                 tokio::time::sleep_until(due).await;
             }
-            sink.feed(first).await?;
+            sink.feed(ws_frame(first)).await?;
             for _ in 1..WRITE_BATCH {
                 match outgoing.try_recv() {
-                    Ok(frame) => sink.feed(frame).await?,
+                    Ok(frame) => sink.feed(ws_frame(frame)).await?,
                     Err(_) => break,
                 }
             }
@@ -266,10 +266,19 @@ async fn read_loop(
                     connection.close(CloseReason { code: close_code::HEARTBEAT_TIMEOUT, reason: "no heartbeat" });
                     return true;
                 }
-                connection.send(Message::Ping(Default::default()));
+                connection.send(Outgoing::Ping);
             }
             _ = connection.closed() => return true,
         }
+    }
+}
+
+/// The WebSocket frame for a queued one. Text payloads are JSON the server wrote,
+/// so the UTF-8 check never fails (it would send an empty frame if it did).
+fn ws_frame(frame: Outgoing) -> Message {
+    match frame {
+        Outgoing::Text(bytes) => Message::Text(Utf8Bytes::try_from(bytes).unwrap_or_default()),
+        Outgoing::Ping => Message::Ping(Default::default()),
     }
 }
 
@@ -283,7 +292,7 @@ fn rate_limited(nonce: Option<String>) -> ServerEvent {
 
 fn reply(connection: &Connection, event: &ServerEvent) {
     if let Ok(json) = serde_json::to_string(event) {
-        connection.send(Message::Text(json.into()));
+        connection.send(Outgoing::Text(json.into()));
     }
 }
 

@@ -14,8 +14,8 @@ use crate::api::{
     ChangeEmailRequest, ChangePasswordRequest, ChangePasswordResponse, PasswordConfirmation,
     ProfileUpdateRequest, RecoveryCodeResponse, RevokedSessions, SessionInfo, UserProfile,
 };
+use crate::domain::error::Result;
 use crate::domain::{Actor, RequestMeta};
-use crate::error::Result;
 
 /// The endpoints that check the password (the auth rate limit wraps them).
 pub fn password_router() -> OpenApiRouter<AppState> {

@@ -10,8 +10,8 @@ use super::AppState;
 use super::error::ErrorBody;
 use super::extract::{Json, Path, Query};
 use crate::api::{AuditEntryView, AuditLogParams, CreateInviteRequest, RegistrationInviteView};
+use crate::domain::error::Result;
 use crate::domain::{Actor, RequestMeta};
-use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -14,8 +14,8 @@ use crate::api::{
     AdminUserView, ReasonRequest, SetInstanceRoleRequest, TemporaryPassword, UserIdRequest,
     UserSearchParams,
 };
+use crate::domain::error::Result;
 use crate::domain::{Actor, RequestMeta};
-use crate::error::Result;
 
 /// Resetting a password hashes one (the auth rate limit wraps it).
 pub fn password_router() -> OpenApiRouter<AppState> {

@@ -13,8 +13,8 @@ use super::extract::Json;
 use crate::api::{
     AuthConfig, AuthResponse, LoginRequest, RecoverRequest, RefreshRequest, RegisterRequest, Tokens,
 };
+use crate::domain::error::Result;
 use crate::domain::{Actor, Registration, RequestMeta};
-use crate::error::Result;
 
 /// Endpoints that take credentials: these get the stricter auth rate limit.
 pub fn credential_router() -> OpenApiRouter<AppState> {

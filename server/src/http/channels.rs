@@ -11,8 +11,8 @@ use super::AppState;
 use super::error::ErrorBody;
 use super::extract::{Json, Path};
 use crate::api::{ChannelView, CreateChannelRequest, UpdateChannelRequest};
+use crate::domain::error::Result;
 use crate::domain::{Actor, RequestMeta};
-use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

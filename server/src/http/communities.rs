@@ -15,8 +15,8 @@ use crate::api::{
     UpdateCommunityRequest, UpdateMemberRequest, UserIdRequest,
 };
 use crate::domain::community::CommunityRole;
+use crate::domain::error::Result;
 use crate::domain::{Actor, RequestMeta};
-use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

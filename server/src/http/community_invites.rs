@@ -12,8 +12,8 @@ use super::error::ErrorBody;
 use super::extract::{Json, Path};
 use crate::api::{CommunityInviteView, CommunityView, CreateInviteRequest, InvitePreview};
 use crate::domain::community::CommunityRole;
+use crate::domain::error::Result;
 use crate::domain::{Actor, RequestMeta};
-use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -79,7 +79,7 @@ async fn revoke_community_invite(
 
 /// What an invite leads to, without joining; no sign-in needed.
 #[utoipa::path(get, path = "/invites/{code}", tag = "communities",
-    params(("code" = String, Path)),
+    params(("code" = String, Path, min_length = 1, pattern = r"^[^\u0000-\u001F\u007F-\u009F]+$")),
     responses(
         (status = 200, body = InvitePreview),
         (status = 404, body = ErrorBody, description = "Unknown or revoked invite"),
@@ -95,7 +95,7 @@ async fn preview_invite(
 
 /// Joins the invite's community and its public groups.
 #[utoipa::path(post, path = "/invites/{code}/accept", tag = "communities", security(("bearer" = [])),
-    params(("code" = String, Path)),
+    params(("code" = String, Path, min_length = 1, pattern = r"^[^\u0000-\u001F\u007F-\u009F]+$")),
     responses(
         (status = 200, body = CommunityView),
         (status = 401, body = ErrorBody),

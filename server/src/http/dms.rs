@@ -11,7 +11,7 @@ use super::error::ErrorBody;
 use super::extract::{Json, Path};
 use crate::api::{ChannelView, CreateDmRequest, DmView, PresenceView, SetPresenceRequest};
 use crate::domain::Actor;
-use crate::error::Result;
+use crate::domain::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::error::{Error, ErrorKind};
+use crate::domain::error::{Error, ErrorKind};
 
 /// The body of every error response.
 #[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]

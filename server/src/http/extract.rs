@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::client_ip::ClientIp;
+use crate::domain::error::Error;
 use crate::domain::{Actor, RequestMeta};
-use crate::error::Error;
 
 /// `axum::Json` with JSON errors (malformed JSON, wrong types, too large).
 #[derive(Debug, Clone, Copy, Default, FromRequest)]

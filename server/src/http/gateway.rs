@@ -2,12 +2,14 @@
 
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::http::StatusCode;
 use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::error::ErrorBody;
+use super::error::{ErrorBody, error_response};
 
 /// The largest frame a client may send (RT-4).
 const MAX_FRAME: usize = 1024 * 1024;
@@ -23,7 +25,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 101, description = "Switching to the WebSocket protocol"),
         (status = 400, body = ErrorBody, description = "Not a WebSocket upgrade"),
     ))]
-async fn websocket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+async fn websocket(
+    State(state): State<AppState>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    // Not an upgrade: the API's JSON error, not axum's plain-text rejection.
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorBody {
+                    code: "not_websocket_upgrade".into(),
+                    message: rejection.body_text(),
+                    field: None,
+                    retry_after: None,
+                },
+            );
+        }
+    };
     upgrade
         .max_frame_size(MAX_FRAME)
         .max_message_size(MAX_FRAME)

@@ -14,8 +14,8 @@ use crate::api::{
     CreateGroupRequest, GroupMemberView, GroupView, SetGroupMemberRequest, UpdateGroupRequest,
 };
 use crate::domain::community::GroupRole;
+use crate::domain::error::Result;
 use crate::domain::{Actor, RequestMeta};
-use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -14,8 +14,8 @@ use crate::api::{
     ScheduleRequest, ScheduledView, VoteRequest,
 };
 use crate::domain::Actor;
+use crate::domain::error::Result;
 use crate::domain::messages::NewPoll;
-use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

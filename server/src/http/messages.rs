@@ -18,8 +18,8 @@ use crate::api::{
 };
 use crate::api::{SearchParams, SearchResult};
 use crate::domain::Actor;
+use crate::domain::error::Result;
 use crate::domain::messages::{HistoryQuery, NewMessage, SearchQuery};
-use crate::error::Result;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -25,6 +25,7 @@ mod messages;
 mod moderation;
 mod rate_limit;
 pub mod security_headers;
+mod shared_responses;
 mod static_files;
 mod system;
 mod text_rule;
@@ -149,12 +150,15 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
         .merge(admin_users::router())
 }
 
-/// The OpenAPI document of every `/api` route.
+/// The OpenAPI document of every `/api` route, with the error answers that
+/// extractors and middleware give on every operation.
 pub fn openapi() -> OpenApiDoc {
-    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+    let mut doc = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .nest("/api", api_routes(None))
         .merge(gateway::router())
-        .into_openapi()
+        .into_openapi();
+    shared_responses::document(&mut doc);
+    doc
 }
 
 /// The complete application: API, web client, and the layers around them.

@@ -12,16 +12,21 @@ use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 
 use super::error::{ErrorBody, error_response};
+use crate::domain::error::{Error, ErrorKind};
 use crate::domain::validate::{
     forbidden_in_text, json_field_with_forbidden_text, json_has_forbidden_text,
 };
-use crate::error::{Error, ErrorKind};
 
 fn refused(field: String) -> Response {
+    // The field's name comes from the request: shown without its control characters.
     let field = if field.is_empty() {
         "body".to_owned()
     } else {
-        field.chars().take(64).collect()
+        field
+            .chars()
+            .take(64)
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect()
     };
     error_response(
         StatusCode::BAD_REQUEST,

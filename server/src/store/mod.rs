@@ -7,38 +7,43 @@
 //! ([`Db::begin`]), so every store function also works inside a transaction.
 
 mod audit;
+mod blocks;
+mod bookmarks;
 mod channel_context;
 mod channels;
 mod communities;
 mod community_invites;
 mod dms;
-mod extras;
 mod groups;
 mod invites;
 mod login_attempts;
 mod messages;
 mod moderation;
+mod polls;
 mod reactions;
 mod read_states;
+mod scheduled_messages;
 mod search;
 mod sessions;
 mod settings;
 mod users;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use bookmarks::Bookmark;
 pub use channel_context::ChannelContext;
 pub use channels::Channel;
 pub use communities::{Community, CommunityMember, CommunitySummary, MemberProfile, MyCommunity};
 pub use community_invites::CommunityInvite;
 pub use dms::DmMember;
-pub use extras::{Bookmark, Poll, PollVote, ScheduledMessage};
 pub use groups::{Group, GroupForUser, GroupMember, GroupMemberProfile};
 pub use invites::RegistrationInvite;
 pub use login_attempts::{AttemptRule, LoginAttempts};
 pub use messages::{Message, MessageEdit, MessageRow, Page};
 pub use moderation::{BanEntry, CommunityBan, Warning};
+pub use polls::{Poll, PollVote};
 pub use reactions::Reaction;
 pub use read_states::UnreadState;
+pub use scheduled_messages::ScheduledMessage;
 pub use search::{MARK_END, MARK_START, SearchFilter, SearchHit, fts5_query};
 pub use sessions::{RefreshToken, Session, SessionWithUser};
 pub use settings::SettingKey;

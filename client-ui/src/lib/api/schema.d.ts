@@ -367,8 +367,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What is enabled on this server: registration mode, first-run setup, SSO,
-         *     password login, push, GIFs, TURN.
+         * What is enabled on this server: registration mode, first-run setup, password
+         *     login. The flags of features this version does not serve (SSO, push, GIFs,
+         *     TURN) are always off, whatever is configured.
          */
         get: operations["auth_config"];
         put?: never;
@@ -1122,7 +1123,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Earlier versions of an edited message. */
+        /** Earlier versions of an edited message, oldest first, a page at a time. */
         get: operations["message_edits"];
         put?: never;
         post?: never;
@@ -1397,11 +1398,13 @@ export interface components {
         /** @description What a client needs to know before signing in. */
         AuthConfig: {
             community_creation_mode: components["schemas"]["CommunityCreationMode"];
+            /** @description GIF search (not in this version: always false). */
             gifs_enabled: boolean;
             /** Format: int64 */
             max_file_size_bytes: number;
             password_login_enabled: boolean;
             public_url?: string | null;
+            /** @description Web push (not in this version: always false). */
             push_enabled: boolean;
             registration_mode: components["schemas"]["RegistrationMode"];
             server_version: string;
@@ -1410,9 +1413,11 @@ export interface components {
              *     setup code printed by the server unless registration is open).
              */
             setup_required: boolean;
+            /** @description Single sign-on (not in this version: always false). */
             sso_enabled: boolean;
+            /** @description TURN relays for calls (not in this version: always false). */
             turn_enabled: boolean;
-            /** @description VAPID public key (URL-safe base64) for `PushManager.subscribe`. */
+            /** @description VAPID public key for web push (not in this version: always null). */
             vapid_public_key?: string | null;
         };
         AuthResponse: components["schemas"]["Tokens"] & {
@@ -1464,6 +1469,7 @@ export interface components {
         };
         ChangePasswordRequest: {
             current_password: string;
+            /** @description 8–256 characters. */
             new_password: string;
         };
         ChangePasswordResponse: {
@@ -1499,6 +1505,11 @@ export interface components {
             slow_mode_secs: number;
             topic?: string | null;
         };
+        /**
+         * @description The presence states a user may choose (`offline` is only what others see).
+         * @enum {string}
+         */
+        ChosenPresence: "online" | "idle" | "dnd" | "invisible";
         /** @enum {string} */
         CommunityCreationMode: "anyone" | "admin_only";
         CommunityInviteView: {
@@ -1546,7 +1557,7 @@ export interface components {
         CreateChannelRequest: {
             /** @description `text` (default) or `voice`. */
             kind?: string | null;
-            /** @description 1–64 characters. */
+            /** @description 1–64 characters, one line, without text-direction controls. */
             name: string;
             read_only?: boolean | null;
             /**
@@ -1554,16 +1565,19 @@ export interface components {
              * @description 0 (off) or 5–600 seconds.
              */
             slow_mode_secs?: number | null;
+            /** @description Up to 1024 characters. */
             topic?: string | null;
         };
         CreateCommunityRequest: {
+            /** @description Up to 1000 characters. */
             description?: string | null;
             /** @description Listed in discovery (public communities only); default false. */
             discoverable?: boolean | null;
-            /** @description 1–100 characters. */
+            /** @description 1–100 characters, one line, without text-direction controls. */
             name: string;
             /** @description `public` or `private` (default). */
             visibility?: string | null;
+            /** @description Up to 2000 characters. */
             welcome_message?: string | null;
             /** @description `member`, `moderator` (default) or `admin`. */
             who_can_create_invites?: string | null;
@@ -1580,8 +1594,9 @@ export interface components {
              * @description Makes a private personal group owned by this member (moderators and up).
              */
             assigned_to?: string | null;
+            /** @description Up to 500 characters. */
             description?: string | null;
-            /** @description 1–64 characters. */
+            /** @description 1–64 characters, one line, without text-direction controls. */
             name: string;
             /** @description `public` (default) or `private`. */
             visibility?: string | null;
@@ -1607,9 +1622,9 @@ export interface components {
              */
             expires_in_minutes?: number | null;
             multi_select?: boolean;
-            /** @description 2–10 options of 1–100 characters. */
+            /** @description 2–10 options of 1–100 characters, one line each. */
             options: string[];
-            /** @description 1–300 characters. */
+            /** @description 1–300 characters, one line, without text-direction controls. */
             question: string;
         };
         DmView: {
@@ -1622,6 +1637,7 @@ export interface components {
             members: components["schemas"]["AuthorView"][];
         };
         EditMessageRequest: {
+            /** @description 1–4000 characters, not blank. */
             content: string;
         };
         /** @description The body of every error response. */
@@ -1644,7 +1660,7 @@ export interface components {
              * @description Where to forward to (a channel the caller may post in).
              */
             channel_id: string;
-            /** @description An optional note shown with the forwarded message. */
+            /** @description An optional note shown with the forwarded message (up to 4000 characters). */
             comment?: string | null;
         };
         GroupMemberView: {
@@ -1685,10 +1701,7 @@ export interface components {
             status: string;
             version: string;
         };
-        /**
-         * @description Instance roles, lowest first (they compare by rank).
-         * @enum {string}
-         */
+        /** @enum {string} */
         InstanceRole: "user" | "admin" | "owner";
         /** @description What an invite leads to, shown before joining. */
         InvitePreview: {
@@ -1814,9 +1827,13 @@ export interface components {
         };
         /** @description A partial profile update: absent fields stay, `null` clears optional ones. */
         ProfileUpdateRequest: {
+            /** @description Up to 1000 characters; blank clears it. */
             bio?: string | null;
+            /** @description Up to 128 characters; blank clears it. */
             custom_status?: string | null;
+            /** @description 1–64 characters, one line, without text-direction controls. */
             display_name?: string | null;
+            /** @description Up to 40 characters; blank clears them. */
             pronouns?: string | null;
             /** @description Share read receipts in direct messages. */
             read_receipts?: boolean | null;
@@ -1829,9 +1846,11 @@ export interface components {
         };
         /** @description An optional reason for a kick or ban. */
         ReasonRequest: {
+            /** @description Up to 500 characters. */
             reason?: string | null;
         };
         RecoverRequest: {
+            /** @description 8–256 characters. */
             new_password: string;
             /** @description The recovery code shown at registration (dashes and case do not matter). */
             recovery_code: string;
@@ -1846,7 +1865,10 @@ export interface components {
             refresh_token: string;
         };
         RegisterRequest: {
-            /** @description Shown instead of the username; defaults to it. */
+            /**
+             * @description Shown instead of the username; defaults to it. 1–64 characters, one line,
+             *     without text-direction controls.
+             */
             display_name?: string | null;
             email?: string | null;
             /** @description Registration invite, or the setup code printed by a fresh server. */
@@ -1914,7 +1936,7 @@ export interface components {
             snippet: string;
         };
         SendMessageRequest: {
-            /** @description 1–4000 characters. `/shrug`, `/tableflip`, `/unflip`, `/me` are expanded. */
+            /** @description 1–4000 characters, not blank. `/shrug`, `/tableflip`, `/unflip`, `/me` are expanded. */
             content: string;
             /** Format: uuid */
             reply_to_id?: string | null;
@@ -1947,7 +1969,7 @@ export interface components {
         };
         SetPresenceRequest: {
             /** @description `online`, `idle`, `dnd` or `invisible`. */
-            status: components["schemas"]["PresenceStatus"];
+            status: components["schemas"]["ChosenPresence"];
         };
         TemporaryPassword: {
             /** @description Give this to the user; they should change it after signing in. */
@@ -1959,6 +1981,7 @@ export interface components {
              * @description 60 seconds to 28 days.
              */
             duration_secs: number;
+            /** @description Up to 500 characters. */
             reason?: string | null;
         };
         TimeoutView: {
@@ -2013,33 +2036,48 @@ export interface components {
         };
         UpdateChannelRequest: {
             archived?: boolean | null;
+            /** @description 1–64 characters, one line, without text-direction controls. */
             name?: string | null;
             /** Format: int32 */
             position?: number | null;
             read_only?: boolean | null;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 0 (off) or 5–600 seconds.
+             */
             slow_mode_secs?: number | null;
+            /** @description Up to 1024 characters; blank or `null` clears it. */
             topic?: string | null;
         };
         /** @description A partial settings update: absent fields stay, `null` clears optional ones. */
         UpdateCommunityRequest: {
+            /** @description Up to 1000 characters; blank or `null` clears it. */
             description?: string | null;
             discoverable?: boolean | null;
+            /** @description 1–100 characters, one line, without text-direction controls. */
             name?: string | null;
+            /** @description `public` or `private`. */
             visibility?: string | null;
+            /** @description Up to 2000 characters; blank or `null` clears it. */
             welcome_message?: string | null;
+            /** @description `member`, `moderator` or `admin`. */
             who_can_create_invites?: string | null;
         };
         UpdateGroupRequest: {
+            /** @description `#rrggbb`, or `null` to clear it. */
             accent_color?: string | null;
+            /** @description Up to 500 characters; blank or `null` clears it. */
             description?: string | null;
+            /** @description 1–64 characters, one line, without text-direction controls. */
             name?: string | null;
             /** Format: int32 */
             position?: number | null;
+            /** @description `public` or `private` (a personal group stays private). */
             visibility?: string | null;
         };
         /** @description Changes a member's role (admins and up) or nickname (`null` clears). */
         UpdateMemberRequest: {
+            /** @description Up to 64 characters; blank or `null` clears it. */
             nickname?: string | null;
             role?: null | components["schemas"]["CommunityRole"];
         };
@@ -2064,7 +2102,7 @@ export interface components {
             username: string;
         };
         VoteRequest: {
-            /** @description Option indexes (one unless the poll is multi-select); empty withdraws. */
+            /** @description Option indexes (one unless the poll is multi-select), each once; empty withdraws. */
             options: number[];
         };
         WarnRequest: {
@@ -2083,7 +2121,64 @@ export interface components {
             user_id: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description The request was refused as it is: a path parameter (`invalid_path`) or query (`invalid_query`) that does not parse, a body that is not JSON (`malformed_json`) or not of the documented shape (`invalid_json`), a value the server does not accept (`invalid_input`, naming the `field`), or a control character other than tab and newline anywhere in the path, query or body (`invalid_input`). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The request body is larger than the server accepts (`payload_too_large`). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Too many requests (`rate_limited`, or a per-account limit): wait `retry_after` seconds, also sent as `Retry-After`. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description No bearer token was sent (`missing_token`), or it is invalid or expired, or its session has ended. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The request took too long (`timeout`) or the server cannot answer it now. */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The body was not sent as `application/json` (`unsupported_media_type`). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -2110,6 +2205,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             /** @description Wrong password */
             401: {
                 headers: {
@@ -2128,6 +2224,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     blocked_users: {
@@ -2147,6 +2247,7 @@ export interface operations {
                     "application/json": string[];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2155,6 +2256,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     block_user: {
@@ -2198,6 +2301,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     unblock_user: {
@@ -2217,6 +2322,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2233,6 +2339,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     change_email: {
@@ -2281,6 +2389,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     me: {
@@ -2300,6 +2412,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserProfile"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2308,6 +2421,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_me: {
@@ -2347,6 +2462,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     change_password: {
@@ -2386,6 +2505,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     set_presence: {
@@ -2423,6 +2546,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     regenerate_recovery_code: {
@@ -2446,6 +2573,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryCodeResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2454,6 +2582,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_sessions: {
@@ -2473,6 +2605,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionInfo"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2481,6 +2614,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     revoke_other_sessions: {
@@ -2500,6 +2635,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevokedSessions"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2508,6 +2644,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     revoke_session: {
@@ -2528,6 +2666,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2544,6 +2683,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     audit_log: {
@@ -2600,6 +2741,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_registration_invites: {
@@ -2619,6 +2762,7 @@ export interface operations {
                     "application/json": components["schemas"]["RegistrationInviteView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2635,6 +2779,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_registration_invite: {
@@ -2682,6 +2828,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     revoke_registration_invite: {
@@ -2701,6 +2851,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2725,6 +2876,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     transfer_instance: {
@@ -2780,12 +2933,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_users: {
         parameters: {
             query?: {
-                /** @description Part of a username, display name or email. */
+                /** @description Part of a username, display name or email (up to 254 characters). */
                 query?: string;
                 /** @description Cursor: users with an ID after this one. */
                 after?: string;
@@ -2830,6 +2987,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_user: {
@@ -2851,6 +3010,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUserView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2875,6 +3035,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_user: {
@@ -2894,6 +3056,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2926,6 +3089,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     reset_user_password: {
@@ -2947,6 +3112,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemporaryPassword"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2971,6 +3137,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     set_instance_role: {
@@ -3028,6 +3196,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     suspend_user: {
@@ -3085,6 +3257,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     unsuspend_user: {
@@ -3106,6 +3282,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUserView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3130,6 +3307,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     auth_config: {
@@ -3149,6 +3328,9 @@ export interface operations {
                     "application/json": components["schemas"]["AuthConfig"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     login: {
@@ -3172,6 +3354,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             /** @description Invalid username or password */
             401: {
                 headers: {
@@ -3190,6 +3373,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description Rate limited or locked after failed attempts */
             429: {
                 headers: {
@@ -3199,6 +3384,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            503: components["responses"]["Unavailable"];
         };
     };
     logout: {
@@ -3216,6 +3402,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3224,6 +3411,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     recover: {
@@ -3264,6 +3453,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3272,6 +3463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            503: components["responses"]["Unavailable"];
         };
     };
     refresh: {
@@ -3295,6 +3487,7 @@ export interface operations {
                     "application/json": components["schemas"]["Tokens"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             /** @description Invalid, expired or reused refresh token */
             401: {
                 headers: {
@@ -3304,6 +3497,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     register: {
@@ -3355,6 +3552,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description Rate limited */
             429: {
                 headers: {
@@ -3364,6 +3563,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            503: components["responses"]["Unavailable"];
         };
     };
     bookmarks: {
@@ -3404,6 +3604,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_channel: {
@@ -3425,6 +3627,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3441,6 +3644,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_channel: {
@@ -3460,6 +3665,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3484,6 +3690,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_channel: {
@@ -3541,6 +3749,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     history: {
@@ -3595,6 +3807,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     send_message: {
@@ -3653,6 +3867,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description Slow mode or rate limit */
             429: {
                 headers: {
@@ -3662,6 +3878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            503: components["responses"]["Unavailable"];
         };
     };
     pinned_messages: {
@@ -3683,6 +3900,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3699,6 +3917,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     pin_message: {
@@ -3719,6 +3939,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3751,6 +3972,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     unpin_message: {
@@ -3771,6 +3994,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3795,6 +4019,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_poll: {
@@ -3852,6 +4078,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     mark_read: {
@@ -3875,6 +4105,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3891,6 +4122,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     schedule_message: {
@@ -3956,6 +4191,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     typing: {
@@ -3975,6 +4214,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3999,6 +4239,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     my_communities: {
@@ -4018,6 +4260,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommunityView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4026,6 +4269,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_community: {
@@ -4074,12 +4319,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     discover_communities: {
         parameters: {
             query?: {
-                /** @description Part of the name. */
+                /** @description Part of the name (up to 100 characters). */
                 query?: string;
                 /** @description Cursor: communities older than this ID. */
                 before?: string;
@@ -4116,6 +4365,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_community: {
@@ -4137,6 +4388,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommunityView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4153,6 +4405,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_community: {
@@ -4172,6 +4426,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4196,6 +4451,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_community: {
@@ -4253,6 +4510,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     community_bans: {
@@ -4274,6 +4535,7 @@ export interface operations {
                     "application/json": components["schemas"]["BanView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4298,6 +4560,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     ban_user: {
@@ -4354,6 +4618,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     unban_user: {
@@ -4374,6 +4642,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4398,6 +4667,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_groups: {
@@ -4419,6 +4690,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4443,6 +4715,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_group: {
@@ -4509,6 +4783,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_community_invites: {
@@ -4530,6 +4808,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommunityInviteView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4554,6 +4833,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_community_invite: {
@@ -4611,6 +4892,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     revoke_community_invite: {
@@ -4631,6 +4916,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4655,6 +4941,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     leave_community: {
@@ -4674,6 +4962,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4707,6 +4996,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     community_members: {
@@ -4733,6 +5024,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4757,6 +5049,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_member: {
@@ -4815,6 +5109,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     kick_member: {
@@ -4871,6 +5169,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     timeout_member: {
@@ -4929,6 +5231,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     end_member_timeout: {
@@ -4949,6 +5255,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4973,6 +5280,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     member_warnings: {
@@ -4995,6 +5304,7 @@ export interface operations {
                     "application/json": components["schemas"]["WarningView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5019,6 +5329,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     warn_member: {
@@ -5077,6 +5389,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     community_presence: {
@@ -5098,6 +5414,7 @@ export interface operations {
                     "application/json": components["schemas"]["PresenceView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5122,6 +5439,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     transfer_community: {
@@ -5147,6 +5466,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommunityView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5171,6 +5491,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     my_dms: {
@@ -5190,6 +5514,7 @@ export interface operations {
                     "application/json": components["schemas"]["DmView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5198,6 +5523,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     open_dm: {
@@ -5254,6 +5581,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_group: {
@@ -5275,6 +5606,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5291,6 +5623,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_group: {
@@ -5310,6 +5644,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5334,6 +5669,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_group: {
@@ -5391,6 +5728,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_channels: {
@@ -5412,6 +5753,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5436,6 +5778,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_channel: {
@@ -5502,6 +5846,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     join_group: {
@@ -5521,6 +5869,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5545,6 +5894,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     leave_group: {
@@ -5564,6 +5915,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5588,6 +5940,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     group_members: {
@@ -5609,6 +5963,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupMemberView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5625,6 +5980,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     set_group_member: {
@@ -5681,6 +6038,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     remove_group_member: {
@@ -5701,6 +6062,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5725,6 +6087,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     health: {
@@ -5744,6 +6108,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
             /** @description Database unreachable */
             503: {
                 headers: {
@@ -5774,6 +6140,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvitePreview"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             /** @description Unknown or revoked invite */
             404: {
                 headers: {
@@ -5792,6 +6159,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     accept_invite: {
@@ -5813,6 +6182,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommunityView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5856,6 +6226,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_message: {
@@ -5875,6 +6247,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5899,6 +6272,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     edit_message: {
@@ -5956,6 +6331,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     bookmark_message: {
@@ -6003,6 +6382,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     remove_bookmark: {
@@ -6022,6 +6405,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6038,11 +6422,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     message_edits: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Versions after this edit ID (the last one of the previous page). */
+                after?: string;
+                /** @description 1–100, default 50. */
+                limit?: number;
+            };
             header?: never;
             path: {
                 message_id: string;
@@ -6059,6 +6450,14 @@ export interface operations {
                     "application/json": components["schemas"]["MessageEditView"][];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6075,6 +6474,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     forward_message: {
@@ -6132,6 +6533,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     add_reaction: {
@@ -6192,6 +6597,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     remove_reaction: {
@@ -6212,6 +6619,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6228,6 +6636,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     thread: {
@@ -6278,6 +6688,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     openapi_json: {
@@ -6298,6 +6710,9 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_poll: {
@@ -6319,6 +6734,7 @@ export interface operations {
                     "application/json": components["schemas"]["PollView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6335,6 +6751,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     close_poll: {
@@ -6356,6 +6774,7 @@ export interface operations {
                     "application/json": components["schemas"]["PollView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6380,6 +6799,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     vote: {
@@ -6445,6 +6866,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     mark_all_read: {
@@ -6462,6 +6887,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6470,6 +6896,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     scheduled_messages: {
@@ -6489,6 +6917,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduledView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6497,6 +6926,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cancel_scheduled: {
@@ -6516,6 +6947,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6532,12 +6964,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     search_messages: {
         parameters: {
             query: {
-                /** @description Words to find (web-search syntax on PostgreSQL: quotes, `or`, `-word`). */
+                /**
+                 * @description Words to find, 1–200 characters, not blank (web-search syntax on PostgreSQL:
+                 *     quotes, `or`, `-word`).
+                 */
                 q: string;
                 channel_id?: string;
                 author_id?: string;
@@ -6581,6 +7018,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     unread: {
@@ -6600,6 +7039,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnreadView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6608,6 +7048,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     websocket: {
@@ -6635,6 +7077,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }

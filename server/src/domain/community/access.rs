@@ -10,90 +10,11 @@
 
 use uuid::Uuid;
 
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, InstanceRole};
-use crate::error::{Error, Result};
 use crate::store::{Channel, Community, CommunityMember, Conn, Group, GroupMember};
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum CommunityRole {
-    Member,
-    Moderator,
-    Admin,
-    Owner,
-}
-
-impl CommunityRole {
-    pub fn parse(raw: &str) -> CommunityRole {
-        match raw {
-            "owner" => CommunityRole::Owner,
-            "admin" => CommunityRole::Admin,
-            "moderator" => CommunityRole::Moderator,
-            _ => CommunityRole::Member,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommunityRole::Owner => "owner",
-            CommunityRole::Admin => "admin",
-            CommunityRole::Moderator => "moderator",
-            CommunityRole::Member => "member",
-        }
-    }
-
-    pub fn level(self) -> u8 {
-        self as u8
-    }
-}
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupRole {
-    Member,
-    Admin,
-    Owner,
-}
-
-impl GroupRole {
-    pub fn parse(raw: &str) -> GroupRole {
-        match raw {
-            "owner" => GroupRole::Owner,
-            "admin" => GroupRole::Admin,
-            _ => GroupRole::Member,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupRole::Owner => "owner",
-            GroupRole::Admin => "admin",
-            GroupRole::Member => "member",
-        }
-    }
-}
+pub use crate::api::{CommunityRole, GroupRole};
 
 pub(crate) fn community_not_found() -> Error {
     Error::not_found("community_not_found", "no such community")

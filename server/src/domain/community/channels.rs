@@ -5,8 +5,8 @@ use uuid::Uuid;
 
 use super::access::ChannelAccess;
 use crate::api::ServerEvent;
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, RequestMeta, validate};
-use crate::error::{Error, Result};
 use crate::store::{self, Channel, NewAuditEntry};
 
 pub const MAX_CHANNELS_PER_GROUP: i64 = 100;

@@ -5,8 +5,8 @@ use uuid::Uuid;
 use super::access::{CommunityAccess, CommunityRole, community_not_found};
 use crate::api::ServerEvent;
 use crate::config::CommunityCreationMode;
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, InstanceRole, RequestMeta, validate};
-use crate::error::{Error, Result};
 use crate::events::Topic;
 use crate::store::{
     self, Community, CommunityMember, CommunitySummary, MyCommunity, NewAuditEntry,

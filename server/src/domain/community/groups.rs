@@ -6,8 +6,8 @@ use uuid::Uuid;
 use super::access::{CommunityRole, GroupAccess, GroupRole, group_not_found};
 use super::members::member_not_found;
 use crate::api::ServerEvent;
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, RequestMeta, validate};
-use crate::error::{Error, Result};
 use crate::store::{self, Group, GroupForUser, GroupMember, GroupMemberProfile, NewAuditEntry};
 
 pub const MAX_GROUPS_PER_COMMUNITY: i64 = 200;

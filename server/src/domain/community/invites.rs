@@ -6,9 +6,9 @@ use uuid::Uuid;
 use super::access::{CommunityRole, community_not_found};
 use crate::api::ServerEvent;
 use crate::auth::secrets;
+use crate::domain::error::{Error, Result};
 use crate::domain::invites::InviteState;
 use crate::domain::{Actor, Core, NewInvite, RequestMeta};
-use crate::error::{Error, Result};
 use crate::store::{self, CommunityInvite, CommunityMember, CommunitySummary, Conn, NewAuditEntry};
 
 fn invite_not_found() -> Error {

@@ -4,8 +4,8 @@ use uuid::Uuid;
 
 use super::access::{CommunityRole, Rank};
 use crate::api::ServerEvent;
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, RequestMeta, validate};
-use crate::error::{Error, Result};
 use crate::store::{MemberProfile, NewAuditEntry};
 
 pub const NICKNAME_MAX: usize = 64;

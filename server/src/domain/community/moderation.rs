@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::access::{CommunityAccess, CommunityRole, Rank};
 use super::members::member_not_found;
 use crate::api::ServerEvent;
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, RequestMeta, validate};
-use crate::error::{Error, Result};
 use crate::store::{self, BanEntry, CommunityBan, CommunityMember, Conn, NewAuditEntry, Warning};
 
 /// One minute to 28 days.

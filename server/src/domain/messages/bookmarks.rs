@@ -1,13 +1,13 @@
 //! Bookmarks with notes (MSG-4): private to their owner, shown only while the
 //! message stays readable.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
 use super::message_not_found;
 use crate::api::{BookmarkPage, BookmarkView, ServerEvent};
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, validate};
-use crate::error::{Error, Result};
 use crate::store::{self, Bookmark};
 
 pub const NOTE_MAX: usize = 500;
@@ -54,7 +54,7 @@ impl Core {
     pub async fn remove_bookmark(&self, actor: &Actor, message_id: Uuid) -> Result<()> {
         let mut tx = self.db.begin().await?;
         if !tx.conn().delete_bookmark(actor.id(), message_id).await? {
-            return Err(crate::error::Error::not_found(
+            return Err(crate::domain::error::Error::not_found(
                 "bookmark_not_found",
                 "this message is not bookmarked",
             ));
@@ -114,7 +114,10 @@ fn encode_cursor(created_at: DateTime<Utc>, message_id: Uuid) -> String {
 
 fn decode_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid)> {
     let parsed = cursor.split_once('_').and_then(|(micros, id)| {
-        let time = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+        // Bookmarks are made now: a time before 1970 or past 9999 is no cursor of
+        // ours (and PostgreSQL cannot even compare one before 4713 BC).
+        let micros: i64 = micros.parse().ok().filter(|m| *m >= 0)?;
+        let time = DateTime::from_timestamp_micros(micros).filter(|t| t.year() <= 9999)?;
         Some((time, id.parse().ok()?))
     });
     parsed.ok_or_else(|| {
@@ -138,6 +141,8 @@ mod tests {
             "_",
             "12",
             "x_y",
+            "-300000000000000000_01a239e0-1b89-713a-91ad-0fc2153cc2d8",
+            "999999999999999999_01a239e0-1b89-713a-91ad-0fc2153cc2d8",
             "12_not-a-uuid",
             &format!("9999999999999999999_{id}"),
         ] {

@@ -1,6 +1,6 @@
 //! What a message says: limits, slash commands, mentions.
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// Longest message, in characters.
 pub const CONTENT_MAX: usize = 4000;

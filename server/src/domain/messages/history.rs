@@ -1,12 +1,12 @@
 //! Reading: pages of history (before/after/around), threads, edit history, pins.
 
-use axum::body::Bytes;
+use bytes::Bytes;
 use uuid::Uuid;
 
 use super::{message_not_found, views};
 use crate::api::{MessageEditView, MessageView};
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
-use crate::error::{Error, Result};
 use crate::store::{Conn, MessageEdit, Page};
 
 /// Which part of a channel's history to read.

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::api::{AuthorView, MessageView, ReactionSummary};
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::{Conn, MessageRow};
 
 pub(crate) fn message_not_found() -> Error {

@@ -7,7 +7,7 @@
 //! event to the channel, or a rename or deletion of an account, moves the revision
 //! and the entry is stale from then on.
 
-use axum::body::Bytes;
+use bytes::Bytes;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use uuid::Uuid;

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::{NewMessage, message_not_found};
 use crate::api::{PollOptionView, PollView, ServerEvent};
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, validate};
-use crate::error::{Error, Result};
 use crate::store::{self, Conn, Poll};
 
 pub const OPTIONS: std::ops::RangeInclusive<usize> = 2..=10;

@@ -4,8 +4,8 @@ use uuid::Uuid;
 
 use super::message_not_found;
 use crate::api::ServerEvent;
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
-use crate::error::{Error, Result};
 use crate::store;
 
 /// Distinct emoji on one message.

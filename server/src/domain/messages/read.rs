@@ -4,8 +4,8 @@ use uuid::Uuid;
 
 use super::message_not_found;
 use crate::api::{ServerEvent, UnreadView};
+use crate::domain::error::Result;
 use crate::domain::{Actor, Core};
-use crate::error::Result;
 use crate::store;
 
 impl Core {

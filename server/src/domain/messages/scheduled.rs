@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::{NewMessage, content};
 use crate::api::ScheduledView;
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
-use crate::error::{Error, Result};
 use crate::store::{self, ScheduledMessage};
 
 pub const MAX_PENDING_PER_USER: i64 = 50;

@@ -5,8 +5,8 @@ use uuid::Uuid;
 
 use super::views;
 use crate::api::SearchResult;
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
-use crate::error::{Error, Result};
 use crate::store::{MARK_END, MARK_START, SearchFilter};
 
 #[derive(Debug, Clone, Default)]

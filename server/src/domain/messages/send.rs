@@ -8,8 +8,8 @@ use super::content::{self, parse_mentions};
 use super::{message_not_found, one_view};
 use crate::api::{MessageView, ServerEvent};
 use crate::domain::community::{ChannelAccess, CommunityRole};
+use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
-use crate::error::{Error, Result};
 use crate::store::{self, Conn, Message, MessageRow};
 
 #[derive(Debug, Clone, Default)]

@@ -1,5 +1,5 @@
 //! The one error type of the domain layer. The HTTP edge turns it into a status and
-//! a JSON body (`{"code", "message"}`); the WebSocket gateway will send the same code.
+//! a JSON body (`{"code", "message"}`); the WebSocket gateway sends the same code.
 
 use std::borrow::Cow;
 

@@ -1,0 +1,51 @@
+//! Conversions between the stored and domain types and the wire types of
+//! `api::account`.
+
+use uuid::Uuid;
+
+use crate::api::*;
+use crate::domain::{InstanceRole, ProfileChanges};
+use crate::store::{Session, User};
+
+impl From<User> for UserProfile {
+    fn from(u: User) -> Self {
+        UserProfile {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            email: u.email,
+            instance_role: InstanceRole::parse(&u.instance_role).as_str().to_owned(),
+            bio: u.bio,
+            pronouns: u.pronouns,
+            custom_status: u.custom_status,
+            read_receipts: u.read_receipts,
+            created_at: u.created_at,
+        }
+    }
+}
+
+impl From<ProfileUpdateRequest> for ProfileChanges {
+    fn from(r: ProfileUpdateRequest) -> Self {
+        ProfileChanges {
+            display_name: r.display_name,
+            bio: r.bio,
+            pronouns: r.pronouns,
+            custom_status: r.custom_status,
+            read_receipts: r.read_receipts,
+        }
+    }
+}
+
+impl SessionInfo {
+    pub fn new(s: Session, current: Uuid) -> SessionInfo {
+        SessionInfo {
+            current: s.id == current,
+            id: s.id,
+            user_agent: s.user_agent,
+            ip: s.ip,
+            created_at: s.created_at,
+            last_used_at: s.last_used_at,
+            expires_at: s.expires_at,
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Conversions between the stored and domain types and the wire types of
+//! `api::groups`.
+
+use crate::api::*;
+use crate::domain::community::{ChannelChanges, GroupChanges, GroupRole, NewChannel, NewGroup};
+use crate::store::{Channel, Group, GroupForUser, GroupMemberProfile};
+
+impl GroupView {
+    pub fn new(g: Group, my_role: Option<GroupRole>) -> GroupView {
+        GroupView {
+            id: g.id,
+            community_id: g.community_id,
+            name: g.name,
+            description: g.description,
+            visibility: g.visibility,
+            assigned_to: g.assigned_to,
+            accent_color: g.accent_color,
+            position: g.position,
+            my_role,
+            created_at: g.created_at,
+        }
+    }
+}
+
+impl From<GroupForUser> for GroupView {
+    fn from(g: GroupForUser) -> Self {
+        let role = g.my_role.as_deref().map(GroupRole::parse);
+        GroupView::new(g.group, role)
+    }
+}
+
+impl From<CreateGroupRequest> for NewGroup {
+    fn from(r: CreateGroupRequest) -> Self {
+        NewGroup {
+            name: r.name,
+            description: r.description,
+            visibility: r.visibility,
+            accent_color: r.accent_color,
+            assigned_to: r.assigned_to,
+        }
+    }
+}
+
+impl From<UpdateGroupRequest> for GroupChanges {
+    fn from(r: UpdateGroupRequest) -> Self {
+        GroupChanges {
+            name: r.name,
+            description: r.description,
+            visibility: r.visibility,
+            accent_color: r.accent_color,
+            position: r.position,
+        }
+    }
+}
+
+impl From<GroupMemberProfile> for GroupMemberView {
+    fn from(p: GroupMemberProfile) -> Self {
+        GroupMemberView {
+            user_id: p.member.user_id,
+            username: p.username,
+            display_name: p.display_name,
+            role: GroupRole::parse(&p.member.role),
+            joined_at: p.member.joined_at,
+        }
+    }
+}
+
+impl From<Channel> for ChannelView {
+    fn from(c: Channel) -> Self {
+        ChannelView {
+            id: c.id,
+            group_id: c.group_id,
+            community_id: c.community_id,
+            name: c.name,
+            kind: c.kind,
+            topic: c.topic,
+            position: c.position,
+            slow_mode_secs: c.slow_mode_secs,
+            read_only: c.read_only,
+            archived: c.archived,
+            created_at: c.created_at,
+        }
+    }
+}
+
+impl From<CreateChannelRequest> for NewChannel {
+    fn from(r: CreateChannelRequest) -> Self {
+        NewChannel {
+            name: r.name,
+            kind: r.kind,
+            topic: r.topic,
+            slow_mode_secs: r.slow_mode_secs,
+            read_only: r.read_only,
+        }
+    }
+}
+
+impl From<UpdateChannelRequest> for ChannelChanges {
+    fn from(r: UpdateChannelRequest) -> Self {
+        ChannelChanges {
+            name: r.name,
+            topic: r.topic,
+            slow_mode_secs: r.slow_mode_secs,
+            read_only: r.read_only,
+            archived: r.archived,
+            position: r.position,
+        }
+    }
+}
