@@ -41,7 +41,7 @@ pub use login_attempts::{AttemptRule, LoginAttempts};
 pub use messages::{Message, MessageEdit, MessageRow, Page};
 pub use moderation::{BanEntry, CommunityBan, Warning};
 pub use polls::{Poll, PollVote};
-pub use reactions::Reaction;
+pub use reactions::{Reaction, reaction_rows_read};
 pub use read_states::UnreadState;
 pub use scheduled_messages::ScheduledMessage;
 pub use search::{MARK_END, MARK_START, SearchFilter, SearchHit, fts5_query};

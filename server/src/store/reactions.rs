@@ -1,9 +1,19 @@
 //! Reactions and pins.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Conn, StoreResult, db_run};
+
+static REACTION_ROWS_READ: AtomicU64 = AtomicU64::new(0);
+
+/// Reaction rows this process has read to build message views: a cost metric
+/// (tests check that a page or a search reads the reactions it shows, not more).
+pub fn reaction_rows_read() -> u64 {
+    REACTION_ROWS_READ.load(Ordering::Relaxed)
+}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Reaction {
@@ -77,7 +87,7 @@ impl Conn<'_> {
         from: Uuid,
         to: Uuid,
     ) -> StoreResult<Vec<Reaction>> {
-        Ok(db_run!(self, |e| {
+        let rows: Vec<Reaction> = db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT message_id, user_id, emoji FROM reactions \
                  WHERE channel_id = $1 AND message_id >= $2 AND message_id <= $3 ORDER BY created_at, user_id",
@@ -87,7 +97,9 @@ impl Conn<'_> {
             .bind(to)
             .fetch_all(e)
             .await?
-        }))
+        });
+        REACTION_ROWS_READ.fetch_add(rows.len() as u64, Ordering::Relaxed);
+        Ok(rows)
     }
 
     pub async fn pin(
