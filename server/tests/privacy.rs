@@ -66,12 +66,8 @@ async fn strangers_cannot_open_a_dm_and_learn_nothing(#[case] backend: Backend) 
     let s = &w.s;
     let (stranger_id, stranger) = s.user("stranger").await;
 
-    let to_alice = s
-        .post(
-            "/api/dms",
-            Some(&stranger),
-            &json!({"user_ids": [w.alice.0]}),
-        )
+    let to_bob = s
+        .post("/api/dms", Some(&stranger), &json!({"user_ids": [w.bob.0]}))
         .await
         .expect_error(StatusCode::NOT_FOUND, "user_not_found");
     let to_nobody = s
@@ -83,7 +79,7 @@ async fn strangers_cannot_open_a_dm_and_learn_nothing(#[case] backend: Backend) 
         .await
         .expect_error(StatusCode::NOT_FOUND, "user_not_found");
     assert_eq!(
-        to_alice.body, to_nobody.body,
+        to_bob.body, to_nobody.body,
         "a stranger cannot tell a real account from none"
     );
     // (Alice, the first account, is the instance owner: staff may DM anyone.)
@@ -114,7 +110,11 @@ async fn strangers_cannot_open_a_dm_and_learn_nothing(#[case] backend: Backend) 
     .await
     .expect(StatusCode::NO_CONTENT);
     assert_eq!(open_dm(s, &w.carol.1, &[w.bob.0]).await, dm);
+    // Instance staff (Alice, the first account, owns the instance) reach anyone and
+    // anyone reaches them.
     open_dm(s, &w.alice.1, &[stranger_id]).await;
+    let (_, newcomer) = s.user("newcomer").await;
+    open_dm(s, &newcomer, &[w.alice.0]).await;
 }
 
 /// Events until `sentinel` arrives (the sentinel included).

@@ -17,7 +17,8 @@ pub const GROUP_DMS_PER_USER: i64 = 100;
 impl Core {
     /// Opens a DM with one user (reusing the existing one) or a new group DM with up
     /// to nine. Only people who share a community with the caller (or a DM already)
-    /// can be reached; refused when any participant and the caller block each other.
+    /// and the instance's staff can be reached; refused when any participant and the
+    /// caller block each other.
     pub async fn open_dm(&self, actor: &Actor, user_ids: &[Uuid]) -> Result<Channel> {
         let others: BTreeSet<Uuid> = user_ids
             .iter()
@@ -37,9 +38,15 @@ impl Core {
         for other in &others {
             let user = c.user_by_id(*other).await?;
             // Strangers (no shared community, no DM yet) look like unknown accounts,
-            // so a DM neither reaches nor reveals them (instance staff excepted).
-            let reachable = staff || c.acquainted(actor.id(), *other).await?;
-            if user.is_none_or(|u| u.suspended_at.is_some()) || !reachable {
+            // so a DM neither reaches nor reveals them. Instance staff reach anyone
+            // and anyone reaches them: they run the server.
+            let Some(user) = user.filter(|u| u.suspended_at.is_none()) else {
+                return Err(Error::not_found("user_not_found", "no such user"));
+            };
+            let reachable = staff
+                || InstanceRole::parse(&user.instance_role) >= InstanceRole::Admin
+                || c.acquainted(actor.id(), *other).await?;
+            if !reachable {
                 return Err(Error::not_found("user_not_found", "no such user"));
             }
             if c.blocked_between(actor.id(), *other).await? {
