@@ -38,6 +38,13 @@ cargo fmt --all -- --check
 banner "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+banner "test OpenID provider (npm)"
+# SSO tests run against a real OpenID provider on loopback (tests/oidc-provider).
+if ! (cd tests/oidc-provider && npm ci --no-audit --no-fund --loglevel=error); then
+  if [[ "$ci" == "true" ]]; then echo "error: cannot install the test OpenID provider" >&2; exit 1; fi
+  banner "test OpenID provider unavailable: SSO tests will be SKIPPED"
+fi
+
 banner "cargo test"
 cargo test --workspace --locked
 

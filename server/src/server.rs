@@ -40,6 +40,7 @@ impl Server {
             .context("cannot connect to the database (DATABASE_URL)")?;
         db.migrate().await.context("database migration failed")?;
         let core = Core::new(config.clone(), db)?;
+        core.sso.spawn_discovery();
         let bootstrap = core
             .bootstrap()
             .await

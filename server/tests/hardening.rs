@@ -460,7 +460,8 @@ async fn mentions_resolve_only_among_readers(#[case] backend: Backend) {
 #[tokio::test]
 async fn auth_config_advertises_only_what_this_server_serves(#[case] backend: Backend) {
     use chatalot_server::config::{OidcConfig, Secret, VapidKeys};
-    // Every unbuilt feature configured: none of them may be advertised.
+    // Every unbuilt feature configured: none of them may be advertised (SSO is
+    // built: it is on, and unavailable while its provider does not answer).
     let Some(s) = TestServer::start_with(backend, |c| {
         c.integrations.giphy_api_key = Some(Secret::new("giphy-key".to_owned()));
         c.push = Some(VapidKeys {
@@ -470,10 +471,11 @@ async fn auth_config_advertises_only_what_this_server_serves(#[case] backend: Ba
         c.turn.auth_secret = Some(Secret::new("turn-secret".to_owned()));
         c.turn.urls = vec!["turn:127.0.0.1:3478".to_owned()];
         c.oidc = Some(OidcConfig {
-            issuer_url: "https://auth.example.com/app".parse().unwrap(),
+            // Nothing listens there: SSO is configured but not available.
+            issuer_url: "http://127.0.0.1:9/app".parse().unwrap(),
             client_id: "chatalot".to_owned(),
             client_secret: Secret::new("s3cret".to_owned()),
-            redirect_uri: None,
+            redirect_uri: Some("http://127.0.0.1:9/auth/oidc/callback".parse().unwrap()),
             disable_password_login: false,
         });
     })
@@ -486,14 +488,11 @@ async fn auth_config_advertises_only_what_this_server_serves(#[case] backend: Ba
         .await
         .expect(StatusCode::OK)
         .body;
-    for flag in [
-        "sso_enabled",
-        "push_enabled",
-        "gifs_enabled",
-        "turn_enabled",
-    ] {
+    for flag in ["push_enabled", "gifs_enabled", "turn_enabled"] {
         assert_eq!(config[flag], false, "{flag}: {config}");
     }
+    assert_eq!(config["sso_enabled"], true, "{config}");
+    assert_eq!(config["sso_available"], false, "{config}");
     assert!(config["vapid_public_key"].is_null(), "{config}");
     assert_eq!(config["password_login_enabled"], true);
 }

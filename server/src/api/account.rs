@@ -19,6 +19,10 @@ pub struct UserProfile {
     pub custom_status: Option<String>,
     /// Whether DM partners see when this user has read their messages.
     pub read_receipts: bool,
+    /// Whether signing in asks for a TOTP code after the password.
+    pub two_factor_enabled: bool,
+    /// Whether the account has a local password (SSO accounts may have none).
+    pub has_password: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -66,6 +70,7 @@ pub struct ProfileUpdateRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
+    /// Ignored for an account without a password (SSO), which sets its first one.
     #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub current_password: String,
     /// 8–256 characters.

@@ -83,6 +83,9 @@ pub struct AdminUserView {
     pub instance_role: String,
     pub suspended_at: Option<DateTime<Utc>>,
     pub suspended_reason: Option<String>,
+    pub two_factor_enabled: bool,
+    /// Signs in through single sign-on (linked to an identity at the provider).
+    pub sso_linked: bool,
     pub created_at: DateTime<Utc>,
 }
 

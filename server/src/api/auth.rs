@@ -77,6 +77,11 @@ pub struct RecoverRequest {
         pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$"
     )]
     pub new_password: String,
+    /// Required when the account has 2FA: a code from the authenticator app or a
+    /// backup code.
+    #[serde(default)]
+    #[schema(max_length = 64, pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
+    pub two_factor_code: Option<String>,
 }
 
 /// Tokens of a session. Send `access_token` as `Authorization: Bearer …`; trade
@@ -112,8 +117,11 @@ pub struct AuthConfig {
     /// setup code printed by the server unless registration is open).
     pub setup_required: bool,
     pub password_login_enabled: bool,
-    /// Single sign-on (not in this version: always false).
+    /// Single sign-on is configured: show "Sign in with SSO" (`GET /api/auth/oidc/start`).
     pub sso_enabled: bool,
+    /// The identity provider has answered discovery; while false, SSO sign-in
+    /// answers 503 (the server keeps retrying).
+    pub sso_available: bool,
     pub community_creation_mode: CommunityCreationMode,
     pub public_url: Option<String>,
     /// Web push (not in this version: always false).

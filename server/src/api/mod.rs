@@ -11,6 +11,7 @@ mod groups;
 mod messages;
 pub mod realtime;
 mod roles;
+mod security;
 mod system;
 
 pub use account::*;
@@ -21,6 +22,7 @@ pub use groups::*;
 pub use messages::*;
 pub use realtime::{ClientFrame, ServerEvent};
 pub use roles::{CommunityRole, GroupRole, InstanceRole};
+pub use security::*;
 pub use system::*;
 
 /// Deserializes a field that distinguishes "absent" (`None`) from `null`

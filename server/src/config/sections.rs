@@ -151,6 +151,7 @@ pub struct OidcConfig {
     pub issuer_url: Url,
     pub client_id: String,
     pub client_secret: Secret<String>,
+    /// Always set once loaded: `OIDC_REDIRECT_URI`, or `PUBLIC_URL/auth/oidc/callback`.
     pub redirect_uri: Option<Url>,
     pub disable_password_login: bool,
 }
@@ -171,16 +172,15 @@ impl OidcConfig {
             // The seed: if any of the three is missing, SSO is silently disabled.
             return Ok(None);
         };
-        if disable_password_login {
-            // Single sign-on is not built yet: this would lock every account out.
-            return Err(ConfigError::new(
-                "OIDC_DISABLE_PASSWORD_LOGIN",
-                "must not be true: SSO login is not available in this version, so no one could sign in",
-            ));
-        }
         let redirect_uri = redirect_uri.or_else(|| {
             public_url.and_then(|base| Url::parse(&format!("{base}/auth/oidc/callback")).ok())
         });
+        if redirect_uri.is_none() {
+            return Err(ConfigError::new(
+                "OIDC_REDIRECT_URI",
+                "is required for single sign-on when PUBLIC_URL is not set (the provider must know where to send people back)",
+            ));
+        }
         Ok(Some(OidcConfig {
             issuer_url,
             client_id,

@@ -194,16 +194,24 @@ fn sso_needs_all_three_variables() {
     );
     assert!(!config.password_login_disabled());
 
-    // While SSO login is not built, turning password login off would lock everyone
-    // out: start-up refuses it, naming the variable.
+    // Without PUBLIC_URL the provider would not know where to send people back:
+    // start-up refuses, naming the variable.
     let err = Fixture::new()
         .with("OIDC_ISSUER_URL", "https://auth.example.com/app")
         .with("OIDC_CLIENT_ID", "chatalot")
         .with("OIDC_CLIENT_SECRET", "s3cret")
-        .with("OIDC_DISABLE_PASSWORD_LOGIN", "true")
         .load()
         .unwrap_err();
-    assert_eq!(err.variable, "OIDC_DISABLE_PASSWORD_LOGIN");
+    assert_eq!(err.variable, "OIDC_REDIRECT_URI");
+    let config = Fixture::new()
+        .with("OIDC_ISSUER_URL", "https://auth.example.com/app")
+        .with("OIDC_CLIENT_ID", "chatalot")
+        .with("OIDC_CLIENT_SECRET", "s3cret")
+        .with("OIDC_REDIRECT_URI", "https://chat.example.com/sso/back")
+        .with("OIDC_DISABLE_PASSWORD_LOGIN", "true")
+        .load()
+        .unwrap();
+    assert!(config.password_login_disabled());
 }
 
 #[test]

@@ -152,7 +152,7 @@ impl Core {
     /// Applies `REGISTRATION_MODE`; returns whether the fresh-instance setup code
     /// was used (it admits in every mode while no owner exists). With `consume`,
     /// one use of the invite is taken.
-    async fn admit_registration(
+    pub(super) async fn admit_registration(
         &self,
         c: &mut Conn<'_>,
         code: Option<&str>,
@@ -212,7 +212,7 @@ impl Core {
     }
 
     /// The first account claims the owner role; `ADMIN_USERNAME` becomes admin.
-    async fn initial_role(
+    pub(super) async fn initial_role(
         &self,
         c: &mut Conn<'_>,
         id: Uuid,
@@ -286,7 +286,7 @@ impl Core {
 
     /// Re-confirms the signed-in user's password. Counted like a login (one counter
     /// per account), so a stolen access token cannot be used to guess it.
-    async fn check_password(
+    pub(super) async fn check_password(
         &self,
         actor: &Actor,
         field: &'static str,
@@ -323,8 +323,17 @@ impl Core {
         meta: &RequestMeta,
     ) -> Result<usize> {
         validate::password("new_password", new)?;
-        self.check_password(actor, "current_password", current, meta)
-            .await?;
+        let first_password = actor.user.password_hash.is_none();
+        if !first_password {
+            self.check_password(actor, "current_password", current, meta)
+                .await?;
+        } else if self.config.password_login_disabled() {
+            // An SSO account may add a password, unless only SSO signs in here.
+            return Err(Error::forbidden(
+                "password_login_disabled",
+                "this server signs in only with SSO; a password would not be used",
+            ));
+        }
         let hash = self.passwords.hash(new).await?;
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
@@ -332,8 +341,9 @@ impl Core {
         let ended = c
             .delete_sessions_of_user(actor.id(), Some(actor.session_id))
             .await?;
-        let entry = NewAuditEntry::by(actor.id(), "password.changed")
-            .details(serde_json::json!({ "sessions_ended": ended.len() }));
+        let entry = NewAuditEntry::by(actor.id(), "password.changed").details(
+            serde_json::json!({ "sessions_ended": ended.len(), "first_password": first_password }),
+        );
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         self.end_sessions(&ended);
@@ -408,8 +418,15 @@ impl Core {
         login: &str,
         recovery_code: &str,
         new_password: &str,
+        two_factor_code: Option<&str>,
         meta: &RequestMeta,
     ) -> Result<SignedIn> {
+        if self.config.password_login_disabled() {
+            return Err(Error::forbidden(
+                "password_login_disabled",
+                "this server signs in only with SSO; recover your account at the identity provider",
+            ));
+        }
         validate::password("new_password", new_password)?;
         let user = self
             .db
@@ -435,6 +452,11 @@ impl Core {
         let user = self
             .verified_account(&claim, user, matches, "recovery.failed", failure, meta)
             .await?;
+        if user.two_factor_enabled {
+            // The recovery code replaces the password, not the second factor.
+            self.check_second_factor(&claim, &user, two_factor_code, meta)
+                .await?;
+        }
 
         let password_hash = self.passwords.hash(new_password).await?;
         let code = secrets::recovery_code();

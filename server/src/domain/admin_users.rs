@@ -16,7 +16,7 @@ fn user_not_found() -> Error {
 }
 
 /// The target account, if the actor (an admin) outranks it.
-async fn manageable(c: &mut Conn<'_>, actor: &Actor, user_id: Uuid) -> Result<User> {
+pub(super) async fn manageable(c: &mut Conn<'_>, actor: &Actor, user_id: Uuid) -> Result<User> {
     actor.require_admin()?;
     if user_id == actor.id() {
         return Err(Error::bad_request(

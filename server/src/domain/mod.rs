@@ -14,6 +14,8 @@ mod lockout;
 pub mod messages;
 pub mod realtime;
 mod sessions;
+mod sso;
+mod two_factor;
 pub mod validate;
 mod wire;
 
@@ -24,6 +26,8 @@ pub use bootstrap::Bootstrap;
 pub use dms::{GROUP_DM_MAX_OTHERS, GROUP_DMS_PER_USER};
 pub use invites::NewInvite;
 pub use sessions::{SignedIn, TokenPair};
+pub use sso::SsoCallback;
+pub use two_factor::{BACKUP_CODE_COUNT, SignIn, TotpSetup, TwoFactorState};
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -41,6 +45,8 @@ pub struct Core {
     pub config: Arc<Config>,
     pub db: Db,
     pub events: Events,
+    /// Single sign-on at the OpenID provider (discovery runs in the background).
+    pub sso: crate::auth::oidc::Sso,
     passwords: PasswordHasher,
     tokens: TokenKeys,
     typing: realtime::TypingThrottle,
@@ -61,7 +67,9 @@ impl Core {
             .map_err(|e| anyhow::anyhow!("JWT key pair: {e}"))?;
         let events = Events::in_process(config.tuning.ws_queue_capacity);
         let send_limiter = Arc::new(realtime::SendLimiter::new(config.tuning.message_rate));
+        let sso = crate::auth::oidc::Sso::new(config.oidc.clone())?;
         Ok(Core {
+            sso,
             config,
             db,
             events,
@@ -109,7 +117,8 @@ impl Core {
         let mut c = conn.conn();
         let sessions = c.delete_expired_sessions(now).await?;
         let attempts = c.prune_login_attempts(now - window, now).await?;
-        tracing::debug!(sessions, attempts, "pruned expired rows");
+        let sign_in_state = c.prune_sign_in_state(now).await?;
+        tracing::debug!(sessions, attempts, sign_in_state, "pruned expired rows");
         Ok(())
     }
 }

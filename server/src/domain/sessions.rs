@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::lockout::lockout_key;
+use super::two_factor::SignIn;
 use super::{Actor, Core, RequestMeta};
 use crate::auth::secrets;
 use crate::auth::tokens::REFRESH_TOKEN_TTL;
@@ -87,8 +88,9 @@ impl Core {
         })
     }
 
-    /// Password login by username (or email when the login contains `@`).
-    pub async fn login(&self, login: &str, password: &str, meta: &RequestMeta) -> Result<SignedIn> {
+    /// Password login by username (or email when the login contains `@`); an
+    /// account with 2FA gets a ticket for the second step instead of a session.
+    pub async fn login(&self, login: &str, password: &str, meta: &RequestMeta) -> Result<SignIn> {
         if self.config.password_login_disabled() {
             return Err(Error::forbidden(
                 "password_login_disabled",
@@ -111,21 +113,8 @@ impl Core {
         let user = self
             .verified_account(&claim, user, password_ok, "login.failed", failure, meta)
             .await?;
-
-        let now = store::now();
-        let mut tx = self.db.begin().await?;
-        let mut c = tx.conn();
-        c.clear_login_attempts(&claim.key).await?;
-        let (session, refresh) = self.open_session(&mut c, user.id, meta, now).await?;
-        self.audit(&mut c, meta, NewAuditEntry::by(user.id, "login.succeeded"))
-            .await?;
-        tx.commit().await?;
-        let tokens = self.token_pair(&session, refresh, now)?;
-        Ok(SignedIn {
-            user,
-            tokens,
-            recovery_code: None,
-        })
+        self.finish_first_factor(user, &claim.key, "password", meta)
+            .await
     }
 
     /// Rotates a refresh token. A token presented a second time means it was copied:

@@ -11,7 +11,8 @@ use super::AppState;
 use super::error::ErrorBody;
 use super::extract::Json;
 use crate::api::{
-    AuthConfig, AuthResponse, LoginRequest, RecoverRequest, RefreshRequest, RegisterRequest, Tokens,
+    AuthConfig, AuthResponse, LoginRequest, LoginResponse, RecoverRequest, RefreshRequest,
+    RegisterRequest, Tokens,
 };
 use crate::domain::error::Result;
 use crate::domain::{Actor, Registration, RequestMeta};
@@ -44,7 +45,8 @@ async fn auth_config(State(state): State<AppState>) -> Result<Json<AuthConfig>> 
         registration_mode: config.registration_mode,
         setup_required,
         password_login_enabled: !config.password_login_disabled(),
-        sso_enabled: false,
+        sso_enabled: state.core.sso_enabled(),
+        sso_available: state.core.sso_available(),
         community_creation_mode: config.community_creation_mode,
         public_url: config.public_url.clone(),
         push_enabled: false,
@@ -85,7 +87,7 @@ async fn register(
 /// Signs in with username (or email) and password.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
-        (status = 200, body = AuthResponse),
+        (status = 200, body = LoginResponse, description = "Signed in, or (with 2FA) a challenge for `POST /api/auth/login/2fa`"),
         (status = 401, body = ErrorBody, description = "Invalid username or password"),
         (status = 403, body = ErrorBody, description = "Account suspended or password login disabled"),
         (status = 429, body = ErrorBody, description = "Rate limited or locked after failed attempts"),
@@ -94,7 +96,7 @@ async fn login(
     State(state): State<AppState>,
     meta: RequestMeta,
     Json(body): Json<LoginRequest>,
-) -> Result<Json<AuthResponse>> {
+) -> Result<Json<LoginResponse>> {
     let signed_in = state
         .core
         .login(&body.username, &body.password, &meta)
@@ -137,7 +139,7 @@ async fn logout(
     responses(
         (status = 200, body = AuthResponse),
         (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody, description = "Wrong username or recovery code"),
+        (status = 401, body = ErrorBody, description = "Wrong username or recovery code, or a 2FA code is missing or wrong"),
         (status = 429, body = ErrorBody),
     ))]
 async fn recover(
@@ -151,6 +153,7 @@ async fn recover(
             &body.username,
             &body.recovery_code,
             &body.new_password,
+            body.two_factor_code.as_deref(),
             &meta,
         )
         .await?;

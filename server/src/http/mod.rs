@@ -26,9 +26,11 @@ mod moderation;
 mod rate_limit;
 pub mod security_headers;
 mod shared_responses;
+mod sso;
 mod static_files;
 mod system;
 mod text_rule;
+mod two_factor;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -126,7 +128,9 @@ impl Modify for BearerAuth {
 fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
     let mut credentials = auth::credential_router()
         .merge(account::password_router())
-        .merge(admin_users::password_router());
+        .merge(admin_users::password_router())
+        .merge(two_factor::credential_router())
+        .merge(sso::credential_router());
     if let Some(limiters) = limiters {
         credentials = credentials.layer(from_fn_with_state(
             limiters.auth.clone(),
@@ -148,6 +152,7 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
         .merge(dms::router())
         .merge(admin::router())
         .merge(admin_users::router())
+        .merge(two_factor::router())
 }
 
 /// The OpenAPI document of every `/api` route, with the error answers that
@@ -194,11 +199,20 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
             config.tuning.request_timeout,
         ))
         .layer(from_fn(fallback::json_errors))
-        .with_state(state);
+        .with_state(state.clone());
 
+    let sso_callback = sso::callback_router(&state).map(|callback| {
+        callback
+            .layer(from_fn_with_state(
+                limiters.auth.clone(),
+                rate_limit::limit_by_ip,
+            ))
+            .with_state(state.clone())
+    });
     let mut router = Router::new()
         .nest("/api", api)
         .merge(gateway)
+        .merge(sso_callback.unwrap_or_default())
         .merge(static_files::router(&config.static_files_path))
         .layer(from_fn_with_state(
             TrustedProxies::new(config.trusted_proxies.clone()),

@@ -26,6 +26,8 @@ mod scheduled_messages;
 mod search;
 mod sessions;
 mod settings;
+mod sso;
+mod two_factor;
 mod users;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
@@ -47,6 +49,8 @@ pub use scheduled_messages::ScheduledMessage;
 pub use search::{MARK_END, MARK_START, SearchFilter, SearchHit, fts5_query};
 pub use sessions::{RefreshToken, Session, SessionWithUser};
 pub use settings::SettingKey;
+pub use sso::OidcLogin;
+pub use two_factor::{TicketKind, TotpSecret};
 pub use users::{NewUser, ProfileUpdate, User, normalize_key};
 
 use std::str::FromStr;

@@ -136,16 +136,17 @@ impl Conn<'_> {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SessionWithUser>> {
         let row: Option<SessionUserRow> = db_run!(self, |e| {
-            sqlx::query_as(
+            sqlx::query_as(concat!(
                 "SELECT u.id, u.username, u.display_name, u.email, u.password_hash, \
                  u.recovery_code_hash, u.instance_role, u.bio, u.pronouns, u.custom_status, \
-                 u.suspended_at, u.suspended_reason, u.read_receipts, u.created_at, u.updated_at, \
-                 s.id AS s_id, s.user_agent AS s_user_agent, s.ip AS s_ip, \
+                 u.suspended_at, u.suspended_reason, u.read_receipts, u.created_at, u.updated_at, ",
+                super::users::user_flags!(),
+                ", s.id AS s_id, s.user_agent AS s_user_agent, s.ip AS s_ip, \
                  s.created_at AS s_created_at, s.last_used_at AS s_last_used_at, \
                  s.expires_at AS s_expires_at \
                  FROM sessions s JOIN users u ON u.id = s.user_id \
                  WHERE s.id = $1 AND s.expires_at > $2",
-            )
+            ))
             .bind(session_id)
             .bind(now)
             .fetch_optional(e)

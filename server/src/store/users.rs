@@ -24,6 +24,10 @@ pub struct User {
     pub read_receipts: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// A TOTP secret is enabled: signing in takes a code too.
+    pub two_factor_enabled: bool,
+    /// Linked to an identity at the OpenID provider.
+    pub sso_linked: bool,
 }
 
 /// Everything needed to insert an account.
@@ -54,12 +58,24 @@ pub fn normalize_key(value: &str) -> String {
     value.to_lowercase()
 }
 
+/// The computed flags of a [`User`] row, for a query whose users table is `u`.
+macro_rules! user_flags {
+    () => {
+        "EXISTS (SELECT 1 FROM totp_secrets t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL) \
+         AS two_factor_enabled, \
+         EXISTS (SELECT 1 FROM oidc_identities o WHERE o.user_id = u.id) AS sso_linked"
+    };
+}
+pub(super) use user_flags;
+
 macro_rules! select_users {
     ($rest:literal) => {
         concat!(
             "SELECT id, username, display_name, email, password_hash, recovery_code_hash, \
              instance_role, bio, pronouns, custom_status, suspended_at, suspended_reason, \
-             read_receipts, created_at, updated_at FROM users ",
+             read_receipts, created_at, updated_at, ",
+            user_flags!(),
+            " FROM users u ",
             $rest
         )
     };

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod oidc;
 pub mod ws;
 
 use std::sync::Arc;

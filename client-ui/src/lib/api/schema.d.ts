@@ -18,6 +18,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/2fa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether 2FA is on, and how many backup codes are left. */
+        get: operations["status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/2fa/backup-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New backup codes (password and a code); the earlier ones stop working. */
+        post: operations["regenerate_backup_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/2fa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turns 2FA off (password and a current code or a backup code). */
+        post: operations["disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/2fa/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turns 2FA on with a first code; returns the backup codes, shown this once. */
+        post: operations["enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/2fa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts setup: a new secret with its `otpauth://` URI and QR code. It takes
+         *     effect only once confirmed with a code (`POST /api/account/2fa/enable`).
+         */
+        post: operations["begin_setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/blocks": {
         parameters: {
             query?: never;
@@ -292,6 +380,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/users/{user_id}/2fa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a user's 2FA (instance admins, on accounts below their own role). */
+        delete: operations["admin_reset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users/{user_id}/reset-password": {
         parameters: {
             query?: never;
@@ -397,6 +502,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/login/2fa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The second step of signing in: a code from the authenticator app, or a backup
+         *     code, with the challenge token from `POST /api/auth/login`.
+         */
+        post: operations["login_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/logout": {
         parameters: {
             query?: never;
@@ -408,6 +533,46 @@ export interface paths {
         put?: never;
         /** Ends the current session. */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trades the ticket from the SSO callback for a session (or, with 2FA, a
+         *     challenge for `POST /api/auth/login/2fa`). A ticket works once, for two minutes.
+         */
+        post: operations["exchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Redirects the browser to the identity provider. Open it as a page (a link or
+         *     `location`), not with `fetch`.
+         */
+        get: operations["start"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1368,9 +1533,12 @@ export interface components {
             /** Format: uuid */
             id: string;
             instance_role: components["schemas"]["InstanceRole"];
+            /** @description Signs in through single sign-on (linked to an identity at the provider). */
+            sso_linked: boolean;
             /** Format: date-time */
             suspended_at?: string | null;
             suspended_reason?: string | null;
+            two_factor_enabled: boolean;
             username: string;
         };
         AuditEntryView: {
@@ -1413,7 +1581,12 @@ export interface components {
              *     setup code printed by the server unless registration is open).
              */
             setup_required: boolean;
-            /** @description Single sign-on (not in this version: always false). */
+            /**
+             * @description The identity provider has answered discovery; while false, SSO sign-in
+             *     answers 503 (the server keeps retrying).
+             */
+            sso_available: boolean;
+            /** @description Single sign-on is configured: show "Sign in with SSO" (`GET /api/auth/oidc/start`). */
             sso_enabled: boolean;
             /** @description TURN relays for calls (not in this version: always false). */
             turn_enabled: boolean;
@@ -1430,6 +1603,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             username: string;
+        };
+        /** @description Single-use backup codes, shown this once; earlier ones no longer work. */
+        BackupCodes: {
+            codes: string[];
         };
         BanView: {
             /** Format: uuid */
@@ -1468,6 +1645,7 @@ export interface components {
             password: string;
         };
         ChangePasswordRequest: {
+            /** @description Ignored for an account without a password (SSO), which sets its first one. */
             current_password: string;
             /** @description 8–256 characters. */
             new_password: string;
@@ -1720,6 +1898,8 @@ export interface components {
             /** @description Username, or email address. */
             username: string;
         };
+        /** @description The answer to a password login: signed in, or a second step is needed. */
+        LoginResponse: components["schemas"]["AuthResponse"] | components["schemas"]["TwoFactorChallenge"];
         MarkReadRequest: {
             /** Format: uuid */
             message_id: string;
@@ -1854,6 +2034,11 @@ export interface components {
             new_password: string;
             /** @description The recovery code shown at registration (dashes and case do not matter). */
             recovery_code: string;
+            /**
+             * @description Required when the account has 2FA: a code from the authenticator app or a
+             *     backup code.
+             */
+            two_factor_code?: string | null;
             /** @description Username, or email address. */
             username: string;
         };
@@ -1971,6 +2156,13 @@ export interface components {
             /** @description `online`, `idle`, `dnd` or `invisible`. */
             status: components["schemas"]["ChosenPresence"];
         };
+        /**
+         * @description The one-time ticket the SSO callback hands the web client (in the URL
+         *     fragment of `/sso`), traded here for a session.
+         */
+        SsoExchangeRequest: {
+            ticket: string;
+        };
         TemporaryPassword: {
             /** @description Give this to the user; they should change it after signing in. */
             temporary_password: string;
@@ -2010,6 +2202,61 @@ export interface components {
             /** Format: uuid */
             session_id: string;
             token_type: string;
+        };
+        /**
+         * @description The password was right and the account has two-factor authentication: send
+         *     a code from the authenticator app (or a backup code) with this token to
+         *     `POST /api/auth/login/2fa` before it expires.
+         */
+        TwoFactorChallenge: {
+            challenge_token: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Always true. */
+            two_factor_required: boolean;
+        };
+        TwoFactorCode: {
+            /** @description A 6-digit code from the authenticator app. */
+            code: string;
+        };
+        /**
+         * @description Password and a current code (or a backup code): for turning 2FA off and for
+         *     new backup codes. Accounts without a password (SSO) send only the code.
+         */
+        TwoFactorConfirmation: {
+            code: string;
+            password?: string | null;
+        };
+        TwoFactorLoginRequest: {
+            challenge_token: string;
+            /** @description A 6-digit code from the authenticator app, or an unused backup code. */
+            code: string;
+        };
+        /**
+         * @description A new TOTP secret, not yet active: add it to an authenticator app, then
+         *     confirm with a code at `POST /api/account/2fa/enable`.
+         */
+        TwoFactorSetup: {
+            /** @description `otpauth://totp/…` (SHA-1, 6 digits, 30 seconds). */
+            otpauth_uri: string;
+            /** @description The URI as a QR code, an SVG document. */
+            qr_svg: string;
+            /** @description Base32, for typing into the app by hand. */
+            secret: string;
+        };
+        /** @description Starts (or restarts) two-factor setup. Accounts with a password confirm it. */
+        TwoFactorSetupRequest: {
+            password?: string | null;
+        };
+        TwoFactorStatus: {
+            /**
+             * Format: int32
+             * @description Unused backup codes left (0 when 2FA is off).
+             */
+            backup_codes_remaining: number;
+            enabled: boolean;
+            /** Format: date-time */
+            enabled_at?: string | null;
         };
         UnreadView: {
             /** Format: uuid */
@@ -2093,12 +2340,16 @@ export interface components {
             custom_status?: string | null;
             display_name: string;
             email?: string | null;
+            /** @description Whether the account has a local password (SSO accounts may have none). */
+            has_password: boolean;
             /** Format: uuid */
             id: string;
             instance_role: components["schemas"]["InstanceRole"];
             pronouns?: string | null;
             /** @description Whether DM partners see when this user has read their messages. */
             read_receipts: boolean;
+            /** @description Whether signing in asks for a TOTP code after the password. */
+            two_factor_enabled: boolean;
             username: string;
         };
         VoteRequest: {
@@ -2227,6 +2478,260 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    regenerate_backup_codes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorConfirmation"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupCodes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Wrong password or code */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 2FA is not on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorConfirmation"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Wrong password or code */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 2FA is not on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCode"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupCodes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Wrong code */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No setup started, or 2FA already on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    begin_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorSetupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorSetup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Wrong password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 2FA is already on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };
@@ -3093,6 +3598,63 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    admin_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your own account */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Not an admin, or the account outranks you */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The account does not use 2FA */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     reset_user_password: {
         parameters: {
             query?: never;
@@ -3346,12 +3908,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Signed in, or (with 2FA) a challenge for `POST /api/auth/login/2fa` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuthResponse"];
+                    "application/json": components["schemas"]["LoginResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3387,6 +3950,68 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    login_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorLoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Wrong or used code, or the challenge expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Account suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Locked after failed attempts */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Codes cannot be checked: the server's TOTP key changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     logout: {
         parameters: {
             query?: never;
@@ -3413,6 +4038,101 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    exchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoExchangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Unknown, used or expired ticket */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Account suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Locked after failed attempts */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    start: {
+        parameters: {
+            query?: {
+                /** @description A registration invite for a first-time user on an invite-only server. */
+                invite_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the identity provider's sign-in page */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description SSO is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description The identity provider has not answered yet */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     recover: {
@@ -3444,7 +4164,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Wrong username or recovery code */
+            /** @description Wrong username or recovery code, or a 2FA code is missing or wrong */
             401: {
                 headers: {
                     [name: string]: unknown;

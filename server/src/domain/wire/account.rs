@@ -19,6 +19,8 @@ impl From<User> for UserProfile {
             pronouns: u.pronouns,
             custom_status: u.custom_status,
             read_receipts: u.read_receipts,
+            two_factor_enabled: u.two_factor_enabled,
+            has_password: u.password_hash.is_some(),
             created_at: u.created_at,
         }
     }

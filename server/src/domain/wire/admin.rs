@@ -74,6 +74,8 @@ impl From<crate::store::User> for AdminUserView {
             instance_role: u.instance_role,
             suspended_at: u.suspended_at,
             suspended_reason: u.suspended_reason,
+            two_factor_enabled: u.two_factor_enabled,
+            sso_linked: u.sso_linked,
             created_at: u.created_at,
         }
     }

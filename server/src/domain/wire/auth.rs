@@ -29,3 +29,41 @@ impl From<SignedIn> for AuthResponse {
         }
     }
 }
+
+impl From<crate::domain::SignIn> for LoginResponse {
+    fn from(s: crate::domain::SignIn) -> Self {
+        match s {
+            crate::domain::SignIn::Done(signed_in) => {
+                LoginResponse::SignedIn(Box::new((*signed_in).into()))
+            }
+            crate::domain::SignIn::TwoFactor {
+                challenge_token,
+                expires_at,
+            } => LoginResponse::TwoFactor(TwoFactorChallenge {
+                two_factor_required: true,
+                challenge_token,
+                expires_at,
+            }),
+        }
+    }
+}
+
+impl From<crate::domain::TotpSetup> for TwoFactorSetup {
+    fn from(s: crate::domain::TotpSetup) -> Self {
+        TwoFactorSetup {
+            secret: s.secret_base32,
+            otpauth_uri: s.otpauth_uri,
+            qr_svg: s.qr_svg,
+        }
+    }
+}
+
+impl From<crate::domain::TwoFactorState> for TwoFactorStatus {
+    fn from(s: crate::domain::TwoFactorState) -> Self {
+        TwoFactorStatus {
+            enabled: s.enabled_at.is_some(),
+            enabled_at: s.enabled_at,
+            backup_codes_remaining: s.backup_codes_remaining,
+        }
+    }
+}
