@@ -16,6 +16,10 @@ session with an unlocked GNOME Keyring, tauri-driver and temporary XDG folders.
    inline script.
 2. Connect mode (DESK-1/3): switch to a separately started server, sign in, restart
    the app: still signed in (token from the OS keyring, nothing in localStorage).
+3. Single sign-on (AUTH-8): a server with SSO at a real OpenID provider on loopback
+   (tests/oidc-provider); "Sign in with SSO" in the app goes to the provider's page in
+   the app's window, comes back into the app signed in, and the session is in the
+   keyring.
 
 Environment: CHATALOT_DESKTOP_BIN (the app), CHATALOT_SERVER_BIN (the server binary),
 RESULTS_DIR (screenshots and logs). Every wait polls for a condition with a deadline.
@@ -24,9 +28,11 @@ import base64
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -329,14 +335,15 @@ def check_csp_blocks_inline_script(w):
     print("PASS CSP: inline script blocked")
 
 
-def start_server(data_dir):
+def start_server(data_dir, listen="127.0.0.1:0", extra_env=None, log_name="connect-server.log"):
     env = {
         "PATH": os.environ.get("PATH", ""),
-        "LISTEN_ADDR": "127.0.0.1:0",
+        "LISTEN_ADDR": listen,
         "REGISTRATION_MODE": "open",
         "RUST_LOG": "chatalot_server=warn",
+        **(extra_env or {}),
     }
-    log = open(os.path.join(RESULTS, "connect-server.log"), "w")
+    log = open(os.path.join(RESULTS, log_name), "w")
     proc = subprocess.Popen(
         [SERVER_BIN, "quickstart", "--data-dir", data_dir], env=env, stdout=subprocess.PIPE, stderr=log, text=True
     )
@@ -401,14 +408,100 @@ def test_connect_mode():
             server.wait(timeout=30)
 
 
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_provider(server_port, secret):
+    """The test OpenID provider (tests/oidc-provider), with Chatalot as its client."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    script = os.path.join(here, "..", "..", "..", "tests", "oidc-provider", "provider.mjs")
+    clients = [{
+        "client_id": "chatalot-desktop-test",
+        "client_secret": secret,
+        "redirect_uris": [f"http://127.0.0.1:{server_port}/auth/oidc/callback"],
+    }]
+    env = {**os.environ, "OIDC_TEST_PORT": "0", "OIDC_TEST_CLIENTS": json.dumps(clients)}
+    log = open(os.path.join(RESULTS, "oidc-provider.log"), "w")
+    proc = subprocess.Popen(["node", script], env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+    for line in proc.stdout:
+        if line.startswith("{"):
+            issuer = json.loads(line)["issuer"]
+            # Keep draining its output so its writes never hit a closed pipe.
+            threading.Thread(target=lambda: [log.write(l) for l in proc.stdout], daemon=True).start()
+            return proc, issuer
+    raise AssertionError("the OpenID provider did not start; see oidc-provider.log")
+
+
+def test_sso_sign_in():
+    port = free_port()
+    secret = uuid.uuid4().hex
+    provider, issuer = start_provider(port, secret)
+    try:
+        with tempfile.TemporaryDirectory() as data:
+            sso_env = {
+                "OIDC_ISSUER_URL": issuer,
+                "OIDC_CLIENT_ID": "chatalot-desktop-test",
+                "OIDC_CLIENT_SECRET": secret,
+                "OIDC_REDIRECT_URI": f"http://127.0.0.1:{port}/auth/oidc/callback",
+            }
+            server, url = start_server(data, f"127.0.0.1:{port}", sso_env, "sso-server.log")
+            try:
+                config = ok("GET", f"{url}/api/auth/config")
+                deadline = time.monotonic() + WAIT
+                while not config["sso_available"]:
+                    assert time.monotonic() < deadline, f"SSO never became available: {config}"
+                    time.sleep(0.2)
+                    config = ok("GET", f"{url}/api/auth/config")
+                w = Window()
+                try:
+                    w.click(css="[data-testid=desktop-toggle]")
+                    w.click(xpath=button("Switch server"))
+                    w.click(xpath=button("Connect to a server"))
+                    w.type("input[name=server_url]", url)
+                    w.click(xpath=button("Connect"))
+                    w.click(xpath="//a[contains(normalize-space(.), 'Sign in with SSO')]")
+                    # The provider's own sign-in page, in the app's window.
+                    w.type("input[name=login]", "dora")
+                    w.type("input[name=password]", "any-password")
+                    w.click(css="button[type=submit]")
+                    w.wait("dora signed in through SSO", lambda: signed_in(w, "dora"), timeout=60)
+                    origin = w.js("return location.origin")
+                    assert not origin.startswith("http://127.0.0.1"), f"back in the app, not on a server page: {origin}"
+                    w.screenshot("sso-signed-in")
+                finally:
+                    w.quit()
+                w = Window()
+                try:
+                    w.wait("dora still signed in after a restart", lambda: signed_in(w, "dora"))
+                finally:
+                    w.quit()
+                lookup = subprocess.run(
+                    ["secret-tool", "lookup", "service", "org.chatalot.desktop", "username", f"session:{url}"],
+                    capture_output=True,
+                    text=True,
+                )
+                assert "refreshToken" in lookup.stdout, f"the SSO session is in the keyring: {lookup.stdout!r}"
+                print("PASS SSO: signed in at the provider from the app, back in the app, session in the keyring")
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    finally:
+        provider.terminate()
+        provider.wait(timeout=30)
+
+
 if __name__ == "__main__":
     os.makedirs(RESULTS, exist_ok=True)
     failures = 0
-    for test in (test_host_mode, test_connect_mode):
+    tests = (test_host_mode, test_connect_mode, test_sso_sign_in)
+    for test in tests:
         try:
             test()
         except Exception as err:  # report every test, fail at the end
             failures += 1
             print(f"FAIL {test.__name__}: {err}", file=sys.stderr)
-    print(f"desktop e2e: {2 - failures} passed, {failures} failed")
+    print(f"desktop e2e: {len(tests) - failures} passed, {failures} failed")
     sys.exit(1 if failures else 0)
