@@ -43,6 +43,15 @@ CREATE TABLE oidc_identities (
 );
 CREATE INDEX oidc_identities_user_id ON oidc_identities (user_id);
 
+-- Accounts an administrator created for someone who will sign in with SSO: the
+-- first SSO sign-in with this (verified) email claims the account, once.
+CREATE TABLE sso_invitations (
+    user_id     UUID PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    email_key   TEXT NOT NULL UNIQUE,
+    created_by  UUID REFERENCES users(id) ON DELETE SET NULL,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+
 -- Authorization requests in flight, by SHA-256 of their state; single use.
 CREATE TABLE oidc_logins (
     state_hash     BYTEA PRIMARY KEY,

@@ -471,3 +471,67 @@ async fn the_desktop_app_gets_its_ticket_at_its_own_origin_and_nowhere_else(
     let signed_in = oidc::exchange(&s, ticket).await.expect(StatusCode::OK);
     assert_eq!(signed_in.body["user"]["username"], "kate");
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn an_account_an_admin_created_is_claimed_by_its_first_sso_sign_in(#[case] backend: Backend) {
+    let Some((s, _provider)) =
+        sso_server(backend, |c| c.registration_mode = RegistrationMode::InviteOnly).await
+    else {
+        return;
+    };
+    let owner = s.owner().await;
+    let token = owner.tokens.access_token.clone();
+    let created = s
+        .post(
+            "/api/admin/users",
+            Some(&token),
+            &json!({"username": "mia", "email": "Mia@Example.test", "display_name": "Mia"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(created.body["sso_linked"], false);
+    s.post(
+        "/api/admin/users",
+        Some(&token),
+        &json!({"username": "MIA", "email": "other@example.test"}),
+    )
+    .await
+    .expect_error(StatusCode::CONFLICT, "username_taken");
+    let (_, plain) = {
+        let invite = s
+            .post("/api/admin/invites", Some(&token), &json!({}))
+            .await
+            .expect(StatusCode::CREATED);
+        let code = invite.body["code"].as_str().unwrap().to_owned();
+        let auth = s.register("ned", "ned-password", Some(&code)).await;
+        (auth.user.id, auth.tokens.access_token)
+    };
+    s.post(
+        "/api/admin/users",
+        Some(&plain),
+        &json!({"username": "nia", "email": "nia@example.test"}),
+    )
+    .await
+    .expect_error(StatusCode::FORBIDDEN, "admin_required");
+
+    // Registration needs an invite, but this account was made for her: her verified email
+    // at the provider claims it, once.
+    let signed_in = sso_login(&s, "mia", None).await.expect(StatusCode::OK);
+    assert_eq!(signed_in.body["user"]["id"], created.body["id"]);
+    assert_eq!(signed_in.body["user"]["display_name"], "Mia");
+    let again = sso_login(&s, "mia", None).await.expect(StatusCode::OK);
+    assert_eq!(
+        again.body["user"]["id"], created.body["id"],
+        "linked by subject now"
+    );
+    // Someone else is still refused.
+    let refused = sso_login(&s, "mia~2", None).await;
+    assert!(
+        refused.text.contains("data-code=\"invite_required\""),
+        "{}",
+        refused.text
+    );
+}

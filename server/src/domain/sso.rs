@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::lockout::lockout_key;
 use super::two_factor::SignIn;
-use super::{Core, InstanceRole, RequestMeta, validate};
+use super::{Actor, Core, InstanceRole, RequestMeta, validate};
 use crate::auth::oidc::{Identity, OidcError};
 use crate::auth::secrets;
 use crate::domain::error::{Error, ErrorKind, Result};
@@ -205,10 +205,18 @@ impl Core {
                 self.audit(&mut c, meta, entry).await?;
                 user_id
             }
-            None => {
-                self.provision_sso_account(&mut c, &identity, login.invite_code.as_deref(), meta)
+            None => match self.claim_precreated(&mut c, &identity, meta).await? {
+                Some(user_id) => user_id,
+                None => {
+                    self.provision_sso_account(
+                        &mut c,
+                        &identity,
+                        login.invite_code.as_deref(),
+                        meta,
+                    )
                     .await?
-            }
+                }
+            },
         };
         let ticket = secrets::random_token();
         c.insert_sign_in_ticket(
@@ -224,6 +232,102 @@ impl Core {
             ticket,
             return_to: login.return_to,
         })
+    }
+
+    /// An account an administrator created for this person, found by the email
+    /// the provider vouches for (verified only); linked to the subject, once.
+    async fn claim_precreated(
+        &self,
+        c: &mut Conn<'_>,
+        identity: &Identity,
+        meta: &RequestMeta,
+    ) -> Result<Option<Uuid>> {
+        let Some(email) = identity
+            .email
+            .as_deref()
+            .filter(|_| identity.email_verified)
+        else {
+            return Ok(None);
+        };
+        let Some(user_id) = c.take_sso_invitation(email).await? else {
+            return Ok(None);
+        };
+        if !c
+            .link_oidc_identity(&identity.issuer, &identity.subject, user_id, store::now())
+            .await?
+        {
+            return Err(store::StoreError::Conflict.into());
+        }
+        let details = serde_json::json!({ "subject": identity.subject, "precreated": true });
+        self.audit(
+            c,
+            meta,
+            NewAuditEntry::by(user_id, "sso.provisioned").details(details),
+        )
+        .await?;
+        Ok(Some(user_id))
+    }
+
+    /// An administrator creates an account for someone who will sign in with SSO:
+    /// their first SSO sign-in with this email (verified by the provider) claims it,
+    /// whatever the registration mode.
+    pub async fn create_sso_user(
+        &self,
+        actor: &Actor,
+        username: &str,
+        email: &str,
+        display_name: Option<&str>,
+        meta: &RequestMeta,
+    ) -> Result<User> {
+        actor.require_admin()?;
+        if !self.sso.enabled() {
+            return Err(Error::conflict(
+                "sso_disabled",
+                "single sign-on is not configured on this server",
+            ));
+        }
+        let username = validate::username(username)?;
+        let email = validate::email(email)?;
+        let display_name = match display_name.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(name) => validate::display_name(name)?,
+            None => username.clone(),
+        };
+        let now = store::now();
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        if c.username_taken(&username).await? {
+            return Err(
+                Error::conflict("username_taken", "this username is taken").on_field("username")
+            );
+        }
+        if c.email_taken(&email, None).await? {
+            return Err(
+                Error::conflict("email_taken", "this email address is already in use")
+                    .on_field("email"),
+            );
+        }
+        let id = store::new_id();
+        c.insert_user(&NewUser {
+            id,
+            username: &username,
+            display_name: &display_name,
+            email: Some(&email),
+            password_hash: None,
+            recovery_code_hash: None,
+            instance_role: InstanceRole::User.as_str(),
+            now,
+        })
+        .await?;
+        c.insert_sso_invitation(id, &email, actor.id(), now).await?;
+        self.audit(
+            &mut c,
+            meta,
+            NewAuditEntry::by(actor.id(), "admin.sso_user_created").target(Some(id)),
+        )
+        .await?;
+        let user = c.user(id).await?;
+        tx.commit().await?;
+        Ok(user)
     }
 
     /// A first-time SSO user: the registration mode applies (an invite code may

@@ -11,8 +11,8 @@ use super::AppState;
 use super::error::ErrorBody;
 use super::extract::{Json, Path, Query};
 use crate::api::{
-    AdminUserView, ReasonRequest, SetInstanceRoleRequest, TemporaryPassword, UserIdRequest,
-    UserSearchParams,
+    AdminUserView, CreateSsoUserRequest, ReasonRequest, SetInstanceRoleRequest, TemporaryPassword,
+    UserIdRequest, UserSearchParams,
 };
 use crate::domain::error::Result;
 use crate::domain::{Actor, RequestMeta};
@@ -24,7 +24,7 @@ pub fn password_router() -> OpenApiRouter<AppState> {
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_users))
+        .routes(routes!(list_users, create_sso_user))
         .routes(routes!(get_user, delete_user))
         .routes(routes!(suspend_user))
         .routes(routes!(unsuspend_user))
@@ -46,6 +46,37 @@ async fn list_users(
         .admin_users(&actor, params.query.as_deref(), params.after, params.limit)
         .await?;
     Ok(Json(users.into_iter().map(Into::into).collect()))
+}
+
+/// Creates an account for someone who will sign in with SSO: their first SSO
+/// sign-in with this email (verified by the provider) claims it, also on an
+/// invite-only or closed server.
+#[utoipa::path(post, path = "/admin/users", tag = "admin", security(("bearer" = [])),
+    request_body = CreateSsoUserRequest,
+    responses(
+        (status = 201, body = AdminUserView),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Username or email taken, or SSO is not configured"),
+    ))]
+async fn create_sso_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    meta: RequestMeta,
+    Json(body): Json<CreateSsoUserRequest>,
+) -> Result<(StatusCode, Json<AdminUserView>)> {
+    let user = state
+        .core
+        .create_sso_user(
+            &actor,
+            &body.username,
+            &body.email,
+            body.display_name.as_deref(),
+            &meta,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(user.into())))
 }
 
 #[utoipa::path(get, path = "/admin/users/{user_id}", tag = "admin", security(("bearer" = [])),

@@ -100,6 +100,39 @@ impl Conn<'_> {
         Ok(result == 1)
     }
 
+    pub async fn insert_sso_invitation(
+        &mut self,
+        user_id: Uuid,
+        email: &str,
+        created_by: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query(
+                "INSERT INTO sso_invitations (user_id, email_key, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(user_id)
+            .bind(super::normalize_key(email))
+            .bind(created_by)
+            .bind(now)
+            .execute(e)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Claims the account waiting for this email, once.
+    pub async fn take_sso_invitation(&mut self, email: &str) -> StoreResult<Option<Uuid>> {
+        let row: Option<(Uuid,)> = db_run!(self, |e| {
+            sqlx::query_as("DELETE FROM sso_invitations WHERE email_key = $1 RETURNING user_id")
+                .bind(super::normalize_key(email))
+                .fetch_optional(e)
+                .await?
+        });
+        Ok(row.map(|(id,)| id))
+    }
+
     /// The first free username among `base`, `base2`, `base3`, … (case-insensitive).
     pub async fn free_username(&mut self, base: &str, max_len: usize) -> StoreResult<String> {
         for n in 1..10_000u32 {
