@@ -477,8 +477,10 @@ async fn the_desktop_app_gets_its_ticket_at_its_own_origin_and_nowhere_else(
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn an_account_an_admin_created_is_claimed_by_its_first_sso_sign_in(#[case] backend: Backend) {
-    let Some((s, _provider)) =
-        sso_server(backend, |c| c.registration_mode = RegistrationMode::InviteOnly).await
+    let Some((s, _provider)) = sso_server(backend, |c| {
+        c.registration_mode = RegistrationMode::InviteOnly
+    })
+    .await
     else {
         return;
     };
@@ -534,4 +536,61 @@ async fn an_account_an_admin_created_is_claimed_by_its_first_sso_sign_in(#[case]
         "{}",
         refused.text
     );
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn an_account_without_a_password_confirms_by_a_recent_sign_in(#[case] backend: Backend) {
+    let Some((s, _provider)) = sso_server(backend, |_| {}).await else {
+        return;
+    };
+    s.owner().await;
+    let old = sso_login(&s, "nora", None).await.expect(StatusCode::OK);
+    let old_token = old.body["access_token"].as_str().unwrap().to_owned();
+    let session: uuid::Uuid = old.body["session_id"].as_str().unwrap().parse().unwrap();
+    let eleven_minutes_ago = chrono::Utc::now() - chrono::Duration::minutes(11);
+    let db = s.db.connect().await;
+    db_exec!(
+        db,
+        "UPDATE sessions SET created_at = $1 WHERE id = $2",
+        eleven_minutes_ago,
+        session
+    );
+    // A session from a while ago (or a stolen token) cannot add a password, set up
+    // 2FA or delete the account.
+    s.post(
+        "/api/account/password",
+        Some(&old_token),
+        &json!({"current_password": "", "new_password": "nora-password"}),
+    )
+    .await
+    .expect_error(StatusCode::UNAUTHORIZED, "reauthentication_required");
+    s.post("/api/account/2fa/setup", Some(&old_token), &json!({}))
+        .await
+        .expect_error(StatusCode::UNAUTHORIZED, "reauthentication_required");
+    s.call(
+        reqwest::Method::DELETE,
+        "/api/account",
+        Some(&old_token),
+        Some(&json!({"password": ""})),
+    )
+    .await
+    .expect_error(StatusCode::UNAUTHORIZED, "reauthentication_required");
+
+    // Signed in just now: it may.
+    let fresh = sso_login(&s, "nora", None).await.expect(StatusCode::OK);
+    let token = fresh.body["access_token"].as_str().unwrap();
+    s.post("/api/account/2fa/setup", Some(token), &json!({}))
+        .await
+        .expect(StatusCode::OK);
+    s.call(
+        reqwest::Method::DELETE,
+        "/api/account",
+        Some(token),
+        Some(&json!({"password": ""})),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
 }

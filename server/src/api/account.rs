@@ -70,7 +70,8 @@ pub struct ProfileUpdateRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
-    /// Ignored for an account without a password (SSO), which sets its first one.
+    /// Ignored for an account without a password (SSO), which sets its first one
+    /// within 10 minutes of signing in.
     #[schema(pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*$")]
     pub current_password: String,
     /// 8–256 characters.

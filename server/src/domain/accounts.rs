@@ -41,6 +41,20 @@ fn wrong_password(field: &'static str) -> Error {
     }
 }
 
+/// How recently an account without a password must have signed in to confirm a
+/// sensitive action.
+pub const RECENT_SIGN_IN: chrono::Duration = chrono::Duration::minutes(10);
+
+fn check_recent_sign_in(actor: &Actor) -> Result<()> {
+    if store::now() - actor.signed_in_at <= RECENT_SIGN_IN {
+        return Ok(());
+    }
+    Err(Error::unauthorized(
+        "reauthentication_required",
+        "sign in again (with SSO) to confirm this; it then works for 10 minutes",
+    ))
+}
+
 /// Refuses a username or email that another account has.
 async fn check_free(c: &mut Conn<'_>, username: &str, email: Option<&str>) -> Result<()> {
     if c.username_taken(username).await? {
@@ -285,7 +299,8 @@ impl Core {
     }
 
     /// Re-confirms the signed-in user's password. Counted like a login (one counter
-    /// per account), so a stolen access token cannot be used to guess it.
+    /// per account), so a stolen access token cannot be used to guess it. An
+    /// account without a password (SSO) re-confirms by having signed in recently.
     pub(super) async fn check_password(
         &self,
         actor: &Actor,
@@ -293,6 +308,9 @@ impl Core {
         password: &str,
         meta: &RequestMeta,
     ) -> Result<()> {
+        if actor.user.password_hash.is_none() {
+            return check_recent_sign_in(actor);
+        }
         let claim = self
             .claim_attempt(lockout_key(&actor.user.username, Some(&actor.user)))
             .await?;
@@ -324,16 +342,15 @@ impl Core {
     ) -> Result<usize> {
         validate::password("new_password", new)?;
         let first_password = actor.user.password_hash.is_none();
-        if !first_password {
-            self.check_password(actor, "current_password", current, meta)
-                .await?;
-        } else if self.config.password_login_disabled() {
+        if first_password && self.config.password_login_disabled() {
             // An SSO account may add a password, unless only SSO signs in here.
             return Err(Error::forbidden(
                 "password_login_disabled",
                 "this server signs in only with SSO; a password would not be used",
             ));
         }
+        self.check_password(actor, "current_password", current, meta)
+            .await?;
         let hash = self.passwords.hash(new).await?;
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();

@@ -1,5 +1,6 @@
 //! The authenticated caller and instance-level roles (ADM-1).
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::Core;
@@ -15,6 +16,9 @@ pub use crate::api::InstanceRole;
 pub struct Actor {
     pub user: User,
     pub session_id: Uuid,
+    /// When this session signed in (accounts without a password re-confirm by a
+    /// recent sign-in).
+    pub signed_in_at: DateTime<Utc>,
 }
 
 impl Actor {
@@ -52,6 +56,7 @@ impl Core {
             Some(f) if f.user.id == actor.id() && f.user.suspended_at.is_none() => Ok(Actor {
                 user: f.user,
                 session_id: f.session.id,
+                signed_in_at: f.session.created_at,
             }),
             _ => Err(Error::unauthorized(
                 "session_ended",
@@ -85,6 +90,7 @@ impl Core {
         Ok(Actor {
             user: found.user,
             session_id: found.session.id,
+            signed_in_at: found.session.created_at,
         })
     }
 }

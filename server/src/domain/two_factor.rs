@@ -107,10 +107,8 @@ impl Core {
         if actor.user.two_factor_enabled {
             return Err(already_enabled());
         }
-        if actor.user.password_hash.is_some() {
-            self.check_password(actor, "password", password.unwrap_or(""), meta)
-                .await?;
-        }
+        self.check_password(actor, "password", password.unwrap_or(""), meta)
+            .await?;
         let secret = totp::new_secret();
         let sealed = totp::seal(
             self.config.totp_encryption_key.expose(),
@@ -444,10 +442,8 @@ impl Core {
                 "two-factor authentication is not on",
             ));
         }
-        if actor.user.password_hash.is_some() {
-            self.check_password(actor, "password", password.unwrap_or(""), meta)
-                .await?;
-        }
+        self.check_password(actor, "password", password.unwrap_or(""), meta)
+            .await?;
         let claim = self
             .claim_attempt(lockout_key(&actor.user.username, Some(&actor.user)))
             .await?;

@@ -130,6 +130,7 @@ impl Core {
                 let actor = Actor {
                     user,
                     session_id: Uuid::nil(),
+                    signed_in_at: chrono::DateTime::UNIX_EPOCH,
                 };
                 let input = NewMessage {
                     content: item.content.clone(),
