@@ -6,7 +6,7 @@
 //! says why (the cause is logged), never on a raw error.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::error::{ErrorBody, status_of};
-use super::extract::Json;
+use super::extract::{Json, Query};
 use crate::api::{LoginResponse, SsoExchangeRequest, SsoStartParams};
 use crate::domain::error::{Error, Result};
 use crate::domain::{RequestMeta, SsoCallback};
@@ -84,9 +84,9 @@ struct CallbackParams {
 async fn callback(
     State(state): State<AppState>,
     meta: RequestMeta,
-    params: Result<Query<CallbackParams>, axum::extract::rejection::QueryRejection>,
+    params: Result<axum::extract::Query<CallbackParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Ok(Query(params)) = params else {
+    let Ok(axum::extract::Query(params)) = params else {
         return failure_page(&Error::bad_request(
             "sso_failed",
             "the identity provider's answer is malformed; start signing in again",
