@@ -368,9 +368,20 @@ async fn recovery_of_an_account_with_two_factor_takes_a_code(#[case] backend: Ba
         }
         body
     };
-    s.post("/api/auth/recover", None, &recover(None))
+    let missing = s
+        .post("/api/auth/recover", None, &recover(None))
         .await
         .expect_error(StatusCode::UNAUTHORIZED, "two_factor_required");
+    assert_eq!(missing.body["field"], "two_factor_code");
+    let wrong = s
+        .post(
+            "/api/auth/recover",
+            None,
+            &recover(Some("000000-not-a-code")),
+        )
+        .await
+        .expect_error(StatusCode::UNAUTHORIZED, "invalid_code");
+    assert_eq!(wrong.body["field"], "two_factor_code");
     s.login_raw("dave", "dave-new-password")
         .await
         .expect_error(StatusCode::UNAUTHORIZED, "invalid_credentials");

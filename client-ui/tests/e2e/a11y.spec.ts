@@ -30,6 +30,7 @@ for (const theme of ['dark', 'light'] as const) {
 				['/settings/account', 'Account & security'],
 				['/settings/sessions', 'Sessions'],
 				['/settings/appearance', 'Appearance'],
+				['/admin/users', 'Users'],
 				['/admin/invites', 'Registration invites'],
 				['/admin/audit-log', 'Audit log']
 			] as const) {

@@ -20,6 +20,7 @@ pub enum LoginResponse {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TwoFactorChallenge {
     /// Always true.
+    #[schema(example = true)]
     pub two_factor_required: bool,
     pub challenge_token: String,
     pub expires_at: DateTime<Utc>,

@@ -56,7 +56,11 @@ fn check_recent_sign_in(actor: &Actor) -> Result<()> {
 }
 
 /// Refuses a username or email that another account has.
-async fn check_free(c: &mut Conn<'_>, username: &str, email: Option<&str>) -> Result<()> {
+pub(super) async fn check_free(
+    c: &mut Conn<'_>,
+    username: &str,
+    email: Option<&str>,
+) -> Result<()> {
     if c.username_taken(username).await? {
         return Err(
             Error::conflict("username_taken", "this username is taken").on_field("username")
@@ -471,7 +475,7 @@ impl Core {
             .await?;
         if user.two_factor_enabled {
             // The recovery code replaces the password, not the second factor.
-            self.check_second_factor(&claim, &user, two_factor_code, meta)
+            self.check_second_factor(&claim, &user, two_factor_code, "two_factor_code", meta)
                 .await?;
         }
 

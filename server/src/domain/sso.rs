@@ -295,17 +295,7 @@ impl Core {
         let now = store::now();
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
-        if c.username_taken(&username).await? {
-            return Err(
-                Error::conflict("username_taken", "this username is taken").on_field("username")
-            );
-        }
-        if c.email_taken(&email, None).await? {
-            return Err(
-                Error::conflict("email_taken", "this email address is already in use")
-                    .on_field("email"),
-            );
-        }
+        super::accounts::check_free(&mut c, &username, Some(&email)).await?;
         let id = store::new_id();
         c.insert_user(&NewUser {
             id,

@@ -319,7 +319,7 @@ impl Core {
             .claim_attempt(lockout_key(&user.username, Some(&user)))
             .await?;
         let factor = self
-            .check_second_factor(&claim, &user, Some(code), meta)
+            .check_second_factor(&claim, &user, Some(code), "code", meta)
             .await?;
         let now = store::now();
         let mut tx = self.db.begin().await?;
@@ -345,12 +345,13 @@ impl Core {
     }
 
     /// Checks and spends the second factor of a claimed attempt; a wrong or
-    /// missing code is a failed attempt.
+    /// missing code is a failed attempt, reported on the request's `field`.
     pub(super) async fn check_second_factor(
         &self,
         claim: &Claim,
         user: &User,
         code: Option<&str>,
+        field: &'static str,
         meta: &RequestMeta,
     ) -> Result<Factor> {
         let mut tx = self.db.begin().await?;
@@ -371,9 +372,9 @@ impl Core {
                 None => Error::unauthorized(
                     "two_factor_required",
                     "this account uses two-factor authentication: enter a code",
-                )
-                .on_field("two_factor_code"),
-            });
+                ),
+            }
+            .on_field(field));
         };
         if factor == Factor::BackupCode {
             self.audit(
@@ -447,7 +448,7 @@ impl Core {
         let claim = self
             .claim_attempt(lockout_key(&actor.user.username, Some(&actor.user)))
             .await?;
-        self.check_second_factor(&claim, &actor.user, Some(code), meta)
+        self.check_second_factor(&claim, &actor.user, Some(code), "code", meta)
             .await?;
         self.db
             .acquire()

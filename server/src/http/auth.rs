@@ -34,8 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// What is enabled on this server: registration mode, first-run setup, password
-/// login. The flags of features this version does not serve (SSO, push, GIFs,
-/// TURN) are always off, whatever is configured.
+/// login, single sign-on (configured, and its provider reachable). The flags of
+/// features this version does not serve (push, GIFs, TURN) are always off,
+/// whatever is configured.
 #[utoipa::path(get, path = "/auth/config", tag = "auth",
     responses((status = 200, body = AuthConfig)))]
 async fn auth_config(State(state): State<AppState>) -> Result<Json<AuthConfig>> {

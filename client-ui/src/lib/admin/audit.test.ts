@@ -15,6 +15,11 @@ describe('audit log helpers', () => {
 		expect(actionTone('login.failed')).toBe('danger');
 		expect(actionTone('session.revoked')).toBe('warning');
 		expect(actionTone('user.registered')).toBe('neutral');
+		expect(actionTone('two_factor.failed')).toBe('danger');
+		expect(actionTone('two_factor.reset')).toBe('warning');
+		expect(actionTone('two_factor.disabled')).toBe('warning');
+		expect(actionTone('two_factor.enabled')).toBe('neutral');
+		expect(actionLabel('sso.provisioned')).toBe('Account created by SSO');
 	});
 
 	it('flattens details', () => {

@@ -15,7 +15,15 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 	'session.refresh_token_reused': 'Refresh token reused (session ended)',
 	'registration_invite.created': 'Invite created',
 	'registration_invite.revoked': 'Invite revoked',
-	'admin.granted': 'Admin granted'
+	'admin.granted': 'Admin granted',
+	'two_factor.enabled': 'Two-factor authentication turned on',
+	'two_factor.disabled': 'Two-factor authentication turned off',
+	'two_factor.failed': 'Two-factor code refused',
+	'two_factor.backup_code_used': 'Backup code used',
+	'two_factor.backup_codes_regenerated': 'Backup codes regenerated',
+	'two_factor.reset': 'Two-factor authentication reset',
+	'sso.provisioned': 'Account created by SSO',
+	'sso.login': 'Signed in with SSO'
 };
 
 export function actionLabel(action: string): string {
@@ -25,7 +33,8 @@ export function actionLabel(action: string): string {
 /** How serious an action is, for its badge colour. */
 export function actionTone(action: string): 'danger' | 'warning' | 'neutral' {
 	if (/failed|locked|reused|deleted/.test(action)) return 'danger';
-	if (/revoked|changed|recovered|regenerated|granted/.test(action)) return 'warning';
+	if (/revoked|changed|recovered|regenerated|granted|disabled|reset|backup_code_used/.test(action))
+		return 'warning';
 	return 'neutral';
 }
 

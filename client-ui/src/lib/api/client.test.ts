@@ -50,6 +50,28 @@ describe('API client', () => {
 		expect(source.accessToken).not.toHaveBeenCalled();
 	});
 
+	it('keeps the second sign-in step and the SSO exchange away from the session', async () => {
+		// A wrong code or a spent ticket is the sign-in failing, not the session ending.
+		const fetch = vi.fn(async (request: Request) =>
+			new URL(request.url).pathname === '/api/auth/login/2fa'
+				? json(401, { code: 'invalid_code', message: 'wrong', field: 'code' })
+				: json(401, { code: 'sso_ticket_invalid', message: 'spent' })
+		);
+		const source = tokens();
+		const api = createApi({ baseUrl: BASE, fetch, tokens: source });
+		await expect(
+			unwrap(api.POST('/api/auth/login/2fa', { body: { challenge_token: 't', code: '123456' } }))
+		).rejects.toMatchObject({ code: 'invalid_code', field: 'code' });
+		await expect(
+			unwrap(api.POST('/api/auth/oidc/exchange', { body: { ticket: 'x' } }))
+		).rejects.toMatchObject({ code: 'sso_ticket_invalid', status: 401 });
+		for (const [request] of fetch.mock.calls) {
+			expect(request.headers.get('authorization')).toBeNull();
+		}
+		expect(source.accessToken).not.toHaveBeenCalled();
+		expect(source.sessionRejected).not.toHaveBeenCalled();
+	});
+
 	it('refreshes once after 401 invalid_token and retries with the body intact', async () => {
 		const seen: { auth: string | null; body: string }[] = [];
 		const fetch = vi.fn(async (request: Request) => {

@@ -11,6 +11,11 @@ export type Schemas = components['schemas'];
 export type UserProfile = Schemas['UserProfile'];
 export type AuthConfig = Schemas['AuthConfig'];
 export type AuthResponse = Schemas['AuthResponse'];
+/** The answer to a first factor (password or SSO): signed in, or a 2FA challenge. */
+export type LoginResponse = Schemas['LoginResponse'];
+export type TwoFactorChallenge = Schemas['TwoFactorChallenge'];
+export type TwoFactorStatus = Schemas['TwoFactorStatus'];
+export type TwoFactorSetup = Schemas['TwoFactorSetup'];
 export type Tokens = Schemas['Tokens'];
 export type SessionInfo = Schemas['SessionInfo'];
 export type RegistrationInvite = Schemas['RegistrationInviteView'];
@@ -36,6 +41,8 @@ const PUBLIC_PATHS = new Set([
 	'/api/health',
 	'/api/auth/config',
 	'/api/auth/login',
+	'/api/auth/login/2fa',
+	'/api/auth/oidc/exchange',
 	'/api/auth/register',
 	'/api/auth/refresh',
 	'/api/auth/recover'

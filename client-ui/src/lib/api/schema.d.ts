@@ -356,7 +356,12 @@ export interface paths {
         /** Accounts, searchable, by ID. */
         get: operations["list_users"];
         put?: never;
-        post?: never;
+        /**
+         * Creates an account for someone who will sign in with SSO: their first SSO
+         *     sign-in with this email (verified by the provider) claims it, also on an
+         *     invite-only or closed server.
+         */
+        post: operations["create_sso_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -473,8 +478,9 @@ export interface paths {
         };
         /**
          * What is enabled on this server: registration mode, first-run setup, password
-         *     login. The flags of features this version does not serve (SSO, push, GIFs,
-         *     TURN) are always off, whatever is configured.
+         *     login, single sign-on (configured, and its provider reachable). The flags of
+         *     features this version does not serve (push, GIFs, TURN) are always off,
+         *     whatever is configured.
          */
         get: operations["auth_config"];
         put?: never;
@@ -1645,7 +1651,10 @@ export interface components {
             password: string;
         };
         ChangePasswordRequest: {
-            /** @description Ignored for an account without a password (SSO), which sets its first one. */
+            /**
+             * @description Ignored for an account without a password (SSO), which sets its first one
+             *     within 10 minutes of signing in.
+             */
             current_password: string;
             /** @description 8–256 characters. */
             new_password: string;
@@ -1804,6 +1813,16 @@ export interface components {
             options: string[];
             /** @description 1–300 characters, one line, without text-direction controls. */
             question: string;
+        };
+        /**
+         * @description An account for someone who will sign in with SSO: their first SSO sign-in with
+         *     this email (verified by the provider) claims it, whatever the registration mode.
+         */
+        CreateSsoUserRequest: {
+            display_name?: string | null;
+            email: string;
+            /** @description 3–32 of letters, digits, `_`, `.`, `-`; unique regardless of case. */
+            username: string;
         };
         DmView: {
             /** Format: uuid */
@@ -2212,7 +2231,10 @@ export interface components {
             challenge_token: string;
             /** Format: date-time */
             expires_at: string;
-            /** @description Always true. */
+            /**
+             * @description Always true.
+             * @example true
+             */
             two_factor_required: boolean;
         };
         TwoFactorCode: {
@@ -3496,6 +3518,66 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    create_sso_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSsoUserRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Username or email taken, or SSO is not configured */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     get_user: {
         parameters: {
             query?: never;
@@ -4099,6 +4181,12 @@ export interface operations {
             query?: {
                 /** @description A registration invite for a first-time user on an invite-only server. */
                 invite_code?: string;
+                /**
+                 * @description The desktop app's own origin (`tauri://localhost`, or `http://tauri.localhost`
+                 *     on Windows), to come back into the app; nothing else is accepted. Without it
+                 *     the sign-in ends in this server's web client.
+                 */
+                return_to?: string;
             };
             header?: never;
             path?: never;
@@ -4113,7 +4201,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description `return_to` is not the desktop app's origin */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description SSO is not configured */
             404: {
                 headers: {

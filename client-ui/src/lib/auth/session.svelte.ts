@@ -8,10 +8,13 @@ import {
 	type Api,
 	type AuthConfig,
 	type AuthResponse,
+	type LoginResponse,
 	type Schemas,
+	type TwoFactorChallenge,
 	type UserProfile
 } from '$api/client';
 import { ApiError } from '$api/errors';
+import { signInStep } from './sign-in';
 import { TokenManager, tokenSetFrom, type SessionEndReason } from './token-manager';
 import type { TokenStore } from './token-store';
 
@@ -98,10 +101,36 @@ export class Session {
 		return config;
 	}
 
-	async login(username: string, password: string): Promise<void> {
-		await this.begin(
+	/**
+	 * Signs in with a password. Resolves to null once signed in, or to the challenge when
+	 * the account has two-factor authentication (then call {@link loginTwoFactor}).
+	 */
+	async login(username: string, password: string): Promise<TwoFactorChallenge | null> {
+		return this.firstFactor(
 			await unwrap(this.api.POST('/api/auth/login', { body: { username, password } }))
 		);
+	}
+
+	/** The second step: a code from the authenticator app, or a backup code. */
+	async loginTwoFactor(challenge: TwoFactorChallenge, code: string): Promise<void> {
+		await this.begin(
+			await unwrap(
+				this.api.POST('/api/auth/login/2fa', {
+					body: { challenge_token: challenge.challenge_token, code }
+				})
+			)
+		);
+	}
+
+	/**
+	 * Trades the ticket the SSO callback handed over for a session, like {@link login}:
+	 * null once signed in, or a two-factor challenge.
+	 */
+	async exchangeSsoTicket(ticket: string): Promise<TwoFactorChallenge | null> {
+		const answer = await unwrap(this.api.POST('/api/auth/oidc/exchange', { body: { ticket } }));
+		// A first SSO account may have ended first-run setup (with the setup code as invite).
+		if (this.config?.setup_required) await this.loadConfig().catch(() => {});
+		return this.firstFactor(answer);
 	}
 
 	async register(request: Schemas['RegisterRequest']): Promise<void> {
@@ -156,6 +185,13 @@ export class Session {
 
 	acknowledgeRecoveryCode(): void {
 		this.pendingRecoveryCode = null;
+	}
+
+	private async firstFactor(answer: LoginResponse): Promise<TwoFactorChallenge | null> {
+		const step = signInStep(answer);
+		if (step.kind === 'two-factor') return step.challenge;
+		await this.begin(step.auth);
+		return null;
 	}
 
 	private async begin(

@@ -69,6 +69,74 @@ describe('Session', () => {
 		session.tokens.dispose();
 	});
 
+	it('asks for a second factor after the password, then signs in with the code', async () => {
+		const fetch = server({
+			'POST /api/auth/login': () =>
+				json(200, {
+					two_factor_required: true,
+					challenge_token: 'challenge-1',
+					expires_at: '2026-01-01T00:05:00Z'
+				}),
+			'POST /api/auth/login/2fa': async (request) => {
+				expect(request.headers.get('authorization')).toBeNull();
+				const body = await request.json();
+				return body.code === '123456' && body.challenge_token === 'challenge-1'
+					? json(200, { ...tokens(2), user })
+					: json(401, { code: 'invalid_code', message: 'wrong', field: 'code' });
+			}
+		});
+		const store = new MemoryTokenStore();
+		const session = new Session({ store, baseUrl: BASE, fetch });
+		const challenge = await session.login('ada', 'secret-password');
+		expect(challenge?.challenge_token).toBe('challenge-1');
+		expect(session.status).not.toBe('signed-in');
+		expect(await store.load()).toBeNull();
+
+		await expect(session.loginTwoFactor(challenge!, '654321')).rejects.toMatchObject({
+			code: 'invalid_code',
+			field: 'code'
+		});
+		expect(session.status).not.toBe('signed-in');
+		await session.loginTwoFactor(challenge!, '123456');
+		expect(session.status).toBe('signed-in');
+		expect(session.pendingRecoveryCode).toBeNull();
+		expect((await store.load())?.refreshToken).toBe('refresh-2');
+		session.tokens.dispose();
+	});
+
+	it('trades an SSO ticket for a session, or for a two-factor challenge', async () => {
+		const tickets: string[] = [];
+		const fetch = server({
+			'POST /api/auth/oidc/exchange': async (request) => {
+				const { ticket } = await request.json();
+				tickets.push(ticket);
+				if (ticket === 'with-2fa') {
+					return json(200, {
+						two_factor_required: true,
+						challenge_token: 'challenge-2',
+						expires_at: ''
+					});
+				}
+				if (ticket === 'spent') {
+					return json(401, { code: 'sso_ticket_invalid', message: 'spent' });
+				}
+				return json(200, { ...tokens(3), user });
+			}
+		});
+		const store = new MemoryTokenStore();
+		const session = new Session({ store, baseUrl: BASE, fetch });
+		await expect(session.exchangeSsoTicket('spent')).rejects.toMatchObject({
+			code: 'sso_ticket_invalid'
+		});
+		expect((await session.exchangeSsoTicket('with-2fa'))?.challenge_token).toBe('challenge-2');
+		expect(session.status).not.toBe('signed-in');
+		expect(await session.exchangeSsoTicket('fresh')).toBeNull();
+		expect(session.status).toBe('signed-in');
+		expect((await store.load())?.accessToken).toBe('access-3');
+		expect(tickets).toEqual(['spent', 'with-2fa', 'fresh']);
+		session.tokens.dispose();
+	});
+
 	it('keeps the recovery code from registration in memory only', async () => {
 		const fetch = server({
 			'POST /api/auth/register': () =>
