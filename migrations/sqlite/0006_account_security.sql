@@ -58,8 +58,6 @@ CREATE TABLE oidc_logins (
     nonce          TEXT NOT NULL,
     pkce_verifier  TEXT NOT NULL,
     invite_code    TEXT,
-    -- the desktop app's origin to send the ticket to; NULL: this server's web client
-    return_to      TEXT,
     created_at     TEXT NOT NULL,
     expires_at     TEXT NOT NULL
 );

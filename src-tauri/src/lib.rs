@@ -16,6 +16,7 @@ pub mod desktop;
 pub mod host;
 pub mod secrets;
 pub mod servers;
+pub mod sso_return;
 mod tray;
 pub mod web_client;
 
@@ -40,7 +41,15 @@ pub fn run() {
             show_main_window(app);
         }))
         .plugin(tauri_plugin_notification::init())
+        .plugin(sso_return::plugin())
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                let mut origin = window.url()?;
+                origin.set_path("/");
+                origin.set_query(None);
+                origin.set_fragment(None);
+                app.manage(sso_return::AppOrigin(origin));
+            }
             let paths = app.path();
             let host_dir = paths.app_data_dir()?.join("host");
             install_web_client(app.handle(), &host_dir.join("web"));

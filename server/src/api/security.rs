@@ -99,11 +99,6 @@ pub struct SsoStartParams {
     /// A registration invite for a first-time user on an invite-only server.
     #[param(max_length = 128, pattern = r"^[^\u0000-\u001F\u007F]*$")]
     pub invite_code: Option<String>,
-    /// The desktop app's own origin (`tauri://localhost`, or `http://tauri.localhost`
-    /// on Windows), to come back into the app; nothing else is accepted. Without it
-    /// the sign-in ends in this server's web client.
-    #[param(max_length = 64)]
-    pub return_to: Option<String>,
 }
 
 /// The one-time ticket the SSO callback hands the web client (in the URL

@@ -26,7 +26,7 @@ pub use bootstrap::Bootstrap;
 pub use dms::{GROUP_DM_MAX_OTHERS, GROUP_DMS_PER_USER};
 pub use invites::NewInvite;
 pub use sessions::{SignedIn, TokenPair};
-pub use sso::{SsoCallback, SsoTicket};
+pub use sso::SsoCallback;
 pub use two_factor::{BACKUP_CODE_COUNT, SignIn, TotpSetup, TwoFactorState};
 
 use std::net::IpAddr;

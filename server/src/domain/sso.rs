@@ -19,22 +19,6 @@ pub const AUTHORIZATION_TTL: Duration = Duration::minutes(10);
 /// How long the client has to trade the callback's ticket.
 pub const TICKET_TTL: Duration = Duration::minutes(2);
 
-/// Origins of the desktop app's own pages (Linux and macOS, then Windows): the only
-/// places besides this server's web client where a sign-in may end.
-const APP_ORIGINS: [&str; 3] = [
-    "tauri://localhost",
-    "http://tauri.localhost",
-    "https://tauri.localhost",
-];
-
-/// A finished callback: the one-time ticket and where the client that takes it is.
-#[derive(Debug)]
-pub struct SsoTicket {
-    pub ticket: String,
-    /// An app origin, or `None` for this server's web client.
-    pub return_to: Option<String>,
-}
-
 /// What the provider sent back to the callback.
 #[derive(Debug, Default)]
 pub struct SsoCallback {
@@ -104,25 +88,10 @@ impl Core {
     }
 
     /// Starts signing in at the provider; returns where to send the browser.
-    pub async fn start_sso(
-        &self,
-        invite_code: Option<&str>,
-        return_to: Option<&str>,
-    ) -> Result<url::Url> {
+    pub async fn start_sso(&self, invite_code: Option<&str>) -> Result<url::Url> {
         if !self.sso.enabled() {
             return Err(sso_disabled());
         }
-        // A fixed list, so the callback can never be made to hand a ticket elsewhere.
-        let return_to = match return_to.map(|r| r.trim_end_matches('/')) {
-            None => None,
-            Some(origin) if APP_ORIGINS.contains(&origin) => Some(origin.to_owned()),
-            Some(_) => {
-                return Err(Error::invalid(
-                    "return_to",
-                    "return_to must be the desktop app's origin",
-                ));
-            }
-        };
         let start = self.sso.start().map_err(sso_error)?;
         let invite_code = invite_code
             .map(secrets::normalize_code)
@@ -132,7 +101,6 @@ impl Core {
             nonce: start.nonce,
             pkce_verifier: start.pkce_verifier,
             invite_code,
-            return_to,
         };
         self.db
             .acquire()
@@ -150,7 +118,7 @@ impl Core {
 
     /// The provider's answer: finds or provisions the account and returns a
     /// one-time ticket for the client.
-    pub async fn finish_sso(&self, callback: SsoCallback, meta: &RequestMeta) -> Result<SsoTicket> {
+    pub async fn finish_sso(&self, callback: SsoCallback, meta: &RequestMeta) -> Result<String> {
         if !self.sso.enabled() {
             return Err(sso_disabled());
         }
@@ -228,10 +196,7 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
-        Ok(SsoTicket {
-            ticket,
-            return_to: login.return_to,
-        })
+        Ok(ticket)
     }
 
     /// An account an administrator created for this person, found by the email

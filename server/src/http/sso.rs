@@ -40,7 +40,6 @@ pub fn callback_router(state: &AppState) -> Option<Router<AppState>> {
 #[utoipa::path(get, path = "/auth/oidc/start", tag = "auth", params(SsoStartParams),
     responses(
         (status = 303, description = "To the identity provider's sign-in page"),
-        (status = 400, body = ErrorBody, description = "`return_to` is not the desktop app's origin"),
         (status = 404, body = ErrorBody, description = "SSO is not configured"),
         (status = 503, body = ErrorBody, description = "The identity provider has not answered yet"),
     ))]
@@ -48,10 +47,7 @@ async fn start(
     State(state): State<AppState>,
     Query(params): Query<SsoStartParams>,
 ) -> Result<Redirect> {
-    let url = state
-        .core
-        .start_sso(params.invite_code.as_deref(), params.return_to.as_deref())
-        .await?;
+    let url = state.core.start_sso(params.invite_code.as_deref()).await?;
     Ok(Redirect::to(url.as_str()))
 }
 
@@ -99,10 +95,10 @@ async fn callback(
         error_description: params.error_description,
     };
     match state.core.finish_sso(callback, &meta).await {
-        Ok(done) => {
-            let origin = done.return_to.unwrap_or_default();
-            let to = format!("{origin}/sso#ticket={}", done.ticket);
-            let mut response = Redirect::to(&to).into_response();
+        Ok(ticket) => {
+            // The web client's page; the desktop app takes this navigation into its
+            // own window (docs/desktop.md).
+            let mut response = Redirect::to(&format!("/sso#ticket={ticket}")).into_response();
             // The ticket is in the fragment, which browsers never send on; keep
             // the callback URL (with its code) out of any Referer too.
             response.headers_mut().insert(

@@ -12,7 +12,6 @@ pub struct OidcLogin {
     pub nonce: String,
     pub pkce_verifier: String,
     pub invite_code: Option<String>,
-    pub return_to: Option<String>,
 }
 
 impl Conn<'_> {
@@ -26,14 +25,13 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query(
                 "INSERT INTO oidc_logins \
-                 (state_hash, nonce, pkce_verifier, invite_code, return_to, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 (state_hash, nonce, pkce_verifier, invite_code, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(state_hash)
             .bind(&login.nonce)
             .bind(&login.pkce_verifier)
             .bind(&login.invite_code)
-            .bind(&login.return_to)
             .bind(now)
             .bind(expires_at)
             .execute(e)
@@ -51,7 +49,7 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "DELETE FROM oidc_logins WHERE state_hash = $1 AND expires_at > $2 \
-                 RETURNING nonce, pkce_verifier, invite_code, return_to",
+                 RETURNING nonce, pkce_verifier, invite_code",
             )
             .bind(state_hash)
             .bind(now)

@@ -455,6 +455,8 @@ def test_sso_sign_in():
                     assert time.monotonic() < deadline, f"SSO never became available: {config}"
                     time.sleep(0.2)
                     config = ok("GET", f"{url}/api/auth/config")
+                # An owner exists already, so the app offers sign-in, not first-run setup.
+                ok("POST", f"{url}/api/auth/register", {"username": "erik", "password": "erik-password-123"})
                 w = Window()
                 try:
                     w.click(css="[data-testid=desktop-toggle]")

@@ -4181,12 +4181,6 @@ export interface operations {
             query?: {
                 /** @description A registration invite for a first-time user on an invite-only server. */
                 invite_code?: string;
-                /**
-                 * @description The desktop app's own origin (`tauri://localhost`, or `http://tauri.localhost`
-                 *     on Windows), to come back into the app; nothing else is accepted. Without it
-                 *     the sign-in ends in this server's web client.
-                 */
-                return_to?: string;
             };
             header?: never;
             path?: never;
@@ -4201,15 +4195,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `return_to` is not the desktop app's origin */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             /** @description SSO is not configured */
             404: {
                 headers: {

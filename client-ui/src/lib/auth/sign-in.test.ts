@@ -3,7 +3,6 @@ import {
 	checkSecondFactorCode,
 	cleanSecondFactorCode,
 	isTwoFactorChallenge,
-	pageOrigin,
 	rememberSsoNext,
 	signInStep,
 	ssoAccess,
@@ -77,18 +76,6 @@ describe('the SSO start link', () => {
 		expect(ssoStartUrl({ baseUrl: 'https://chat.example/', inviteCode: 'X1' })).toBe(
 			'https://chat.example/api/auth/oidc/start?invite_code=X1'
 		);
-	});
-
-	it('brings the desktop app’s sign-in back to the app', () => {
-		expect(ssoStartUrl({ baseUrl: 'https://chat.example', returnTo: 'tauri://localhost' })).toBe(
-			'https://chat.example/api/auth/oidc/start?return_to=tauri%3A%2F%2Flocalhost'
-		);
-		expect(pageOrigin({ origin: 'null', protocol: 'tauri:', host: 'localhost' })).toBe(
-			'tauri://localhost'
-		);
-		expect(
-			pageOrigin({ origin: 'http://tauri.localhost', protocol: 'http:', host: 'tauri.localhost' })
-		).toBe('http://tauri.localhost');
 	});
 
 	it('is offered when configured, disabled while the provider is unreachable', () => {

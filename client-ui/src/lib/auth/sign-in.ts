@@ -32,26 +32,16 @@ export const SSO_START_PATH = '/api/auth/oidc/start';
 /**
  * Where "Sign in with SSO" leads: the server's start endpoint (a page, not a fetch),
  * carrying a registration invite for a first-time user on an invite-only server. The
- * desktop app (whose pages are not the server's) passes `returnTo`, its own origin, to
- * get the ticket back at its own `/sso`.
+ * desktop app (whose pages are not the server's) passes the server's `baseUrl`; the app
+ * takes the server's redirect to `/sso#ticket=…` into its own window.
  */
-export function ssoStartUrl(
-	options: { baseUrl?: string; inviteCode?: string | null; returnTo?: string | null } = {}
-) {
+export function ssoStartUrl(options: { baseUrl?: string; inviteCode?: string | null } = {}) {
 	const base = (options.baseUrl ?? '').replace(/\/+$/, '');
 	const query = new URLSearchParams();
 	const code = options.inviteCode?.trim();
 	if (code) query.set('invite_code', code);
-	if (options.returnTo) query.set('return_to', options.returnTo);
 	const search = query.toString();
 	return `${base}${SSO_START_PATH}${search ? `?${search}` : ''}`;
-}
-
-/** This page's origin, also for the desktop app's own scheme (`tauri://localhost`). */
-export function pageOrigin(location: Pick<Location, 'origin' | 'protocol' | 'host'>): string {
-	return location.origin && location.origin !== 'null'
-		? location.origin
-		: `${location.protocol}//${location.host}`;
 }
 
 /** Whether to offer single sign-on, and whether it works right now. */
