@@ -75,7 +75,8 @@ async fn each_invalid_variable_stops_start_up_with_one_line_naming_it() {
         ("SMTP_TLS", Some("perhaps")),
         ("TURN_CREDENTIAL_TTL_SECS", Some("soon")),
     ];
-    // Password login off with all three SSO variables set, while SSO is not built.
+    // SSO on (all three variables) with nowhere to send people back: no
+    // OIDC_REDIRECT_URI and no PUBLIC_URL.
     let sso = [
         ("OIDC_ISSUER_URL", "https://auth.example.com/app"),
         ("OIDC_CLIENT_ID", "chatalot"),
@@ -84,7 +85,7 @@ async fn each_invalid_variable_stops_start_up_with_one_line_naming_it() {
     let cases = cases
         .iter()
         .map(|case| (case, &[][..]))
-        .chain([(&("OIDC_DISABLE_PASSWORD_LOGIN", Some("true")), &sso[..])]);
+        .chain([(&("OIDC_REDIRECT_URI", None), &sso[..])]);
     for ((name, value), extra) in cases {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = command(dir.path());
