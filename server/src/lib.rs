@@ -11,6 +11,7 @@ pub mod events;
 pub mod gateway;
 pub mod http;
 mod server;
+pub mod storage;
 pub mod store;
 
 pub use config::Config;

@@ -39,6 +39,9 @@ pub struct MessageView {
     /// `@everyone` or `@channel`.
     pub mentions_everyone: bool,
     pub reactions: Vec<ReactionSummary>,
+    /// Files sent with the message (none once it is deleted).
+    #[serde(default)]
+    pub attachments: Vec<crate::api::FileView>,
     /// The poll shown by this message (`GET /api/polls/{id}`).
     pub poll_id: Option<Uuid>,
     pub pinned: bool,
@@ -50,13 +53,18 @@ pub struct MessageView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
-    /// 1–4000 characters, not blank. `/shrug`, `/tableflip`, `/unflip`, `/me` are expanded.
+    /// Up to 4000 characters, not blank; empty only with attachments. `/shrug`,
+    /// `/tableflip`, `/unflip`, `/me` are expanded.
     #[schema(
-        min_length = 1,
         max_length = 4000,
-        pattern = r"^[^\u0000-\u0008\u000B-\u001F\u007F]*[^\s\u0000-\u001F\u007F][^\u0000-\u0008\u000B-\u001F\u007F]*$"
+        pattern = r"^([^\u0000-\u0008\u000B-\u001F\u007F]*[^\s\u0000-\u001F\u007F][^\u0000-\u0008\u000B-\u001F\u007F]*)?$"
     )]
+    #[serde(default)]
     pub content: String,
+    /// Files uploaded by the sender (`POST /api/files`) and not sent yet; at most 10.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub attachment_ids: Vec<Uuid>,
     #[serde(default)]
     pub reply_to_id: Option<Uuid>,
     /// Posts into this thread (the root message's ID).

@@ -44,7 +44,11 @@ pub enum ClientFrame {
     },
     SendMessage {
         channel_id: Uuid,
+        #[serde(default)]
         content: String,
+        /// Files uploaded by the sender and not sent yet; at most 10.
+        #[serde(default)]
+        attachment_ids: Vec<Uuid>,
         #[serde(default)]
         reply_to_id: Option<Uuid>,
         #[serde(default)]

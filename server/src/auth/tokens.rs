@@ -15,6 +15,12 @@ pub const REFRESH_TOKEN_TTL: Duration = Duration::days(30);
 
 const ISSUER: &str = "chatalot";
 const AUDIENCE: &str = "chatalot-api";
+/// Media tokens read files and nothing else (browsers cannot send a bearer header
+/// from an `<img>` or `<video>` element).
+const MEDIA_AUDIENCE: &str = "chatalot-media";
+/// Media tokens are issued per window of this length and live one window past it,
+/// so a client gets the same token (and so the same, cacheable file URLs) for hours.
+pub const MEDIA_TOKEN_WINDOW: Duration = Duration::hours(6);
 
 /// What an access token asserts: this user, through this session, until `exp`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -53,6 +59,7 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    media_validation: Validation,
     verified: Arc<Cache<Box<str>, AccessClaims>>,
 }
 
@@ -68,10 +75,13 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 5;
+        let mut media_validation = validation.clone();
+        media_validation.set_audience(&[MEDIA_AUDIENCE]);
         let keys = TokenKeys {
             encoding,
             decoding,
             validation,
+            media_validation,
             verified: Arc::new(Cache::new(VERIFIED_TOKENS)),
         };
         let probe = keys
@@ -105,11 +115,53 @@ impl TokenKeys {
     /// The claims of a valid token: right signature, algorithm, issuer, audience,
     /// and not expired.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, jsonwebtoken::errors::Error> {
-        if let Some(claims) = self.already_verified(token, Utc::now().timestamp()) {
+        self.verify_for(token, AUDIENCE, &self.validation)
+    }
+
+    /// A media token for a session: the same text for every request within one
+    /// window (no random ID, deterministic signature), valid until a window after it.
+    pub fn issue_media(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>), jsonwebtoken::errors::Error> {
+        let window = MEDIA_TOKEN_WINDOW.num_seconds();
+        let start = now.timestamp() - now.timestamp().rem_euclid(window);
+        let exp = start + 2 * window;
+        let claims = AccessClaims {
+            sub: user_id,
+            sid: session_id,
+            jti: Uuid::nil(),
+            iat: start,
+            exp,
+            iss: ISSUER.to_owned(),
+            aud: MEDIA_AUDIENCE.to_owned(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.encoding)?;
+        let expires_at = DateTime::from_timestamp(exp, 0).unwrap_or(now + MEDIA_TOKEN_WINDOW);
+        Ok((token, expires_at))
+    }
+
+    /// The claims of a valid media token (an access token is not one).
+    pub fn verify_media(&self, token: &str) -> Result<AccessClaims, jsonwebtoken::errors::Error> {
+        self.verify_for(token, MEDIA_AUDIENCE, &self.media_validation)
+    }
+
+    fn verify_for(
+        &self,
+        token: &str,
+        audience: &str,
+        validation: &Validation,
+    ) -> Result<AccessClaims, jsonwebtoken::errors::Error> {
+        if let Some(claims) = self
+            .already_verified(token, Utc::now().timestamp())
+            .filter(|c| c.aud == audience)
+        {
             return Ok(claims);
         }
         let claims =
-            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)?.claims;
+            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, validation)?.claims;
         self.verified.insert(token.into(), claims.clone());
         Ok(claims)
     }
@@ -139,6 +191,36 @@ mod tests {
         let claims = keys.verify(&token).unwrap();
         assert_eq!((claims.sub, claims.sid), (user, session));
         assert_eq!(claims.exp, expires.timestamp());
+    }
+
+    #[test]
+    fn media_tokens_are_stable_within_a_window_and_read_nothing_else() {
+        let (private, public) = generate_ed25519_pem();
+        let keys = TokenKeys::from_pem(&private, &public).unwrap();
+        let (user, session) = (Uuid::now_v7(), Uuid::now_v7());
+        let now = Utc::now();
+        let (first, expires) = keys.issue_media(user, session, now).unwrap();
+        let (again, _) = keys
+            .issue_media(user, session, now + Duration::seconds(1))
+            .unwrap();
+        assert!(expires > now + MEDIA_TOKEN_WINDOW - Duration::seconds(1));
+        let claims = keys.verify_media(&first).unwrap();
+        assert_eq!((claims.sub, claims.sid), (user, session));
+        assert!(
+            keys.verify(&first).is_err(),
+            "a media token is no access token"
+        );
+        let (access, _) = keys.issue(user, session, now).unwrap();
+        keys.verify(&access).unwrap();
+        assert!(
+            keys.verify_media(&access).is_err(),
+            "an access token is no media token"
+        );
+        // The same window gives the same text unless the window turned over.
+        let window = MEDIA_TOKEN_WINDOW.num_seconds();
+        if (now.timestamp() + 1).rem_euclid(window) != 0 {
+            assert_eq!(first, again);
+        }
     }
 
     #[test]

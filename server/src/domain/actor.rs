@@ -70,12 +70,17 @@ impl Core {
         let claims = self.tokens.verify(access_token).map_err(|_| {
             Error::unauthorized("invalid_token", "the access token is invalid or expired")
         })?;
+        self.actor_for_session(claims.sub, claims.sid).await
+    }
+
+    /// The user of a live session, unless suspended.
+    pub(crate) async fn actor_for_session(&self, user_id: Uuid, session_id: Uuid) -> Result<Actor> {
         let mut conn = self.db.acquire().await?;
         let found = conn
             .conn()
-            .live_session_with_user(claims.sid, store::now())
+            .live_session_with_user(session_id, store::now())
             .await?;
-        let Some(found) = found.filter(|f| f.user.id == claims.sub) else {
+        let Some(found) = found.filter(|f| f.user.id == user_id) else {
             return Err(Error::unauthorized(
                 "session_ended",
                 "this session has ended; sign in again",

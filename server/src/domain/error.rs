@@ -15,6 +15,7 @@ pub enum ErrorKind {
     Conflict,
     Gone,
     PayloadTooLarge,
+    RequestTimeout,
     UnsupportedMediaType,
     TooManyRequests,
     Unavailable,

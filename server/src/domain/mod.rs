@@ -9,6 +9,7 @@ mod bootstrap;
 pub mod community;
 mod dms;
 pub mod error;
+pub mod files;
 mod invites;
 mod lockout;
 pub mod messages;
@@ -53,6 +54,9 @@ pub struct Core {
     send_limiter: Arc<realtime::SendLimiter>,
     pub(crate) scheduler: messages::scheduled::SchedulerWake,
     newest_pages: Arc<messages::newest_pages::NewestPages>,
+    /// Where uploaded files' bytes live.
+    pub(crate) storage: crate::storage::Storage,
+    pub thumbnails: files::ThumbnailJobs,
 }
 
 impl Core {
@@ -68,7 +72,15 @@ impl Core {
         let events = Events::in_process(config.tuning.ws_queue_capacity);
         let send_limiter = Arc::new(realtime::SendLimiter::new(config.tuning.message_rate));
         let sso = crate::auth::oidc::Sso::new(config.oidc.clone())?;
+        let storage = crate::storage::Storage::local(&config.files.storage_path).map_err(|e| {
+            anyhow::anyhow!(
+                "FILE_STORAGE_PATH {}: cannot use this folder: {e}",
+                config.files.storage_path.display()
+            )
+        })?;
         Ok(Core {
+            storage,
+            thumbnails: Default::default(),
             sso,
             config,
             db,
@@ -119,6 +131,7 @@ impl Core {
         let attempts = c.prune_login_attempts(now - window, now).await?;
         let sign_in_state = c.prune_sign_in_state(now).await?;
         tracing::debug!(sessions, attempts, sign_in_state, "pruned expired rows");
-        Ok(())
+        drop(conn);
+        self.sweep_files(now).await
     }
 }

@@ -46,12 +46,14 @@ pub async fn handle(core: &Core, actor: &Actor, frame: ClientFrame) -> Option<Se
         ClientFrame::SendMessage {
             channel_id,
             content,
+            attachment_ids,
             reply_to_id,
             thread_id,
             nonce,
         } => {
             let input = NewMessage {
                 content,
+                attachment_ids,
                 reply_to_id,
                 thread_id,
             };

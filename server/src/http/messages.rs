@@ -99,6 +99,7 @@ async fn send_message(
 ) -> Result<(StatusCode, Json<MessageView>)> {
     let input = NewMessage {
         content: body.content,
+        attachment_ids: body.attachment_ids,
         reply_to_id: body.reply_to_id,
         thread_id: body.thread_id,
     };

@@ -8,6 +8,7 @@
 
 mod account;
 mod admin;
+mod admin_files;
 mod admin_users;
 mod auth;
 mod channels;
@@ -18,6 +19,7 @@ mod dms;
 pub mod error;
 mod extract;
 mod fallback;
+mod files;
 mod gateway;
 mod groups;
 mod message_extras;
@@ -35,12 +37,12 @@ mod two_factor;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{Extensions, HeaderMap, StatusCode, Version, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::CorsLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -98,6 +100,7 @@ impl Limiters {
         (name = "channels", description = "Channels inside groups"),
         (name = "messages", description = "Messages, reactions, pins, read state"),
         (name = "dms", description = "Direct messages, blocking, presence"),
+        (name = "files", description = "Uploads, downloads, thumbnails"),
         (name = "realtime", description = "The WebSocket gateway"),
         (name = "admin", description = "Instance administration"),
         (name = "system", description = "Health and API description"),
@@ -139,6 +142,7 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
     }
     OpenApiRouter::new()
         .merge(system::router())
+        .merge(files::upload_router().layer(DefaultBodyLimit::disable()))
         .merge(credentials)
         .merge(auth::router())
         .merge(account::router())
@@ -152,6 +156,8 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
         .merge(dms::router())
         .merge(admin::router())
         .merge(admin_users::router())
+        .merge(admin_files::router())
+        .merge(files::router())
         .merge(two_factor::router())
 }
 
@@ -194,9 +200,9 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
             limiters.general.clone(),
             rate_limit::limit_by_ip,
         ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
+        .layer(from_fn_with_state(
             config.tuning.request_timeout,
+            fallback::deadline_except_uploads,
         ))
         .layer(from_fn(fallback::json_errors))
         .with_state(state.clone());
@@ -219,7 +225,14 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
             client_ip::resolve_client_ip,
         ))
         .layer(CorsLayer::permissive())
-        .layer(CompressionLayer::new())
+        // Files are sent as stored: ranges and lengths refer to those bytes.
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+                    !headers.contains_key(header::ACCEPT_RANGES)
+                },
+            )),
+        )
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(fallback::panic_response));
     let csp = security_headers::content_security_policy(&static_files::inline_script_hashes(

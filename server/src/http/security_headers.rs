@@ -57,7 +57,8 @@ pub fn layers(csp: &str) -> anyhow::Result<Vec<SetResponseHeaderLayer<HeaderValu
             )
         })
         .collect();
-    layers.push(SetResponseHeaderLayer::overriding(
+    // Responses with a policy of their own (uploaded files) keep it.
+    layers.push(SetResponseHeaderLayer::if_not_present(
         HeaderName::from_static("content-security-policy"),
         HeaderValue::from_str(csp)?,
     ));

@@ -265,7 +265,7 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query(
                 "UPDATE messages SET content = '', forwarded_from = NULL, mentions = '[]', \
-                 mentions_everyone = FALSE, deleted_at = $2 WHERE id = $1",
+                 mentions_everyone = FALSE, has_file = FALSE, deleted_at = $2 WHERE id = $1",
             )
             .bind(id)
             .bind(now)

@@ -38,6 +38,8 @@ pub struct TestServer {
     pub db: Arc<TestDb>,
     /// The running server's domain handle (to look at live connections).
     pub core: chatalot_server::domain::Core,
+    /// The uploaded files' folder, removed with the server.
+    pub files_dir: Arc<tempfile::TempDir>,
     running: Option<(oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>)>,
 }
 
@@ -133,12 +135,18 @@ impl TestServer {
         adjust: impl FnOnce(&mut Config),
     ) -> Option<TestServer> {
         let db = Arc::new(TestDb::create(backend).await?);
+        let files_dir = Arc::new(tempfile::tempdir().expect("a folder for files"));
         let mut config = test_config(db.url.clone());
+        config.files.storage_path = files_dir.path().to_path_buf();
         adjust(&mut config);
-        Some(TestServer::launch(config, db).await)
+        Some(TestServer::launch(config, db, files_dir).await)
     }
 
-    async fn launch(config: Config, db: Arc<TestDb>) -> TestServer {
+    async fn launch(
+        config: Config,
+        db: Arc<TestDb>,
+        files_dir: Arc<tempfile::TempDir>,
+    ) -> TestServer {
         let listener = TcpListener::bind(config.listen_addr)
             .await
             .expect("bind test port");
@@ -159,6 +167,7 @@ impl TestServer {
             bootstrap,
             db,
             core,
+            files_dir,
             running: Some((stop, handle)),
         }
     }
@@ -179,7 +188,7 @@ impl TestServer {
         self.stop().await;
         let mut config = self.config.clone();
         adjust(&mut config);
-        TestServer::launch(config, self.db.clone()).await
+        TestServer::launch(config, self.db.clone(), self.files_dir.clone()).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use crate::api::{AuthorView, MessageView, ReactionSummary};
+use crate::api::{AuthorView, FileView, MessageView, ReactionSummary};
 use crate::domain::error::{Error, Result};
 use crate::store::{Conn, MessageRow};
 
@@ -62,11 +62,28 @@ pub(crate) async fn views(
             }),
         }
     }
+    let mut attachments: HashMap<Uuid, Vec<FileView>> = HashMap::new();
+    if rows.iter().any(|r| r.message.has_file) {
+        for file in c.files_in_range(channel_id, from, to).await? {
+            if let Some(message_id) = file.message_id
+                && file.quarantined_at.is_none()
+            {
+                attachments
+                    .entry(message_id)
+                    .or_default()
+                    .push(crate::domain::files::file_view(&file));
+            }
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|row| {
             let id = row.message.id;
-            view(row, reactions.remove(&id).unwrap_or_default())
+            let mut view = view(row, reactions.remove(&id).unwrap_or_default());
+            if !view.deleted {
+                view.attachments = attachments.remove(&id).unwrap_or_default();
+            }
+            view
         })
         .collect())
 }
@@ -106,6 +123,7 @@ fn view(row: MessageRow, reactions: Vec<ReactionSummary>) -> MessageView {
         mentions: m.mentions.0,
         mentions_everyone: m.mentions_everyone,
         reactions,
+        attachments: Vec::new(),
         poll_id: row.poll_id,
         pinned: row.pinned,
         edited_at: m.edited_at,

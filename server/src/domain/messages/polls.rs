@@ -71,6 +71,7 @@ impl Core {
                     content,
                     reply_to_id: None,
                     thread_id: None,
+                    ..Default::default()
                 },
             )
             .await?;

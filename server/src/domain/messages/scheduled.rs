@@ -136,6 +136,7 @@ impl Core {
                     content: item.content.clone(),
                     reply_to_id: None,
                     thread_id: None,
+                    ..Default::default()
                 };
                 self.post_message(&actor, item.channel_id, input)
                     .await

@@ -15,6 +15,9 @@ use crate::store::{self, Conn, Message, MessageRow};
 #[derive(Debug, Clone, Default)]
 pub struct NewMessage {
     pub content: String,
+    /// Uploads of the sender to attach (at most
+    /// [`ATTACHMENTS_MAX`](crate::domain::files::ATTACHMENTS_MAX)).
+    pub attachment_ids: Vec<Uuid>,
     pub reply_to_id: Option<Uuid>,
     pub thread_id: Option<Uuid>,
 }
@@ -87,7 +90,7 @@ impl Core {
         input: NewMessage,
     ) -> Result<Uuid> {
         let text = content::expand_slash_command(&input.content);
-        content::check(&text, false)?;
+        content::check(&text, !input.attachment_ids.is_empty())?;
         let now = store::now();
         let access = self.channel_access(c, actor, channel_id).await?;
         self.check_can_post(c, actor, &access, now).await?;
@@ -131,12 +134,14 @@ impl Core {
             forwarded_from: None,
             mentions: Json(notified.mentioned.clone()),
             mentions_everyone: notified.everyone,
-            has_file: false,
+            has_file: !input.attachment_ids.is_empty(),
             edited_at: None,
             deleted_at: None,
             created_at: now,
         };
         c.insert_message(&message).await?;
+        self.attach_files(c, actor, channel_id, message.id, &input.attachment_ids)
+            .await?;
         c.insert_mentions(message.id, channel_id, &notified.notify)
             .await?;
         if let Some(root) = input.thread_id {
@@ -215,7 +220,9 @@ impl Core {
                 .await?;
         }
         c.delete_message(message_id, store::now()).await?;
+        let files = self.detach_message_files(&mut c, message_id).await?;
         tx.commit().await?;
+        self.remove_stored(&files).await;
         let event = ServerEvent::MessageDeleted {
             channel_id: access.channel.id,
             message_id,
@@ -264,7 +271,8 @@ impl Core {
             forwarded_from: Some(Json(forwarded_from)),
             mentions: Json(Vec::new()),
             mentions_everyone: false,
-            has_file: original.message.has_file,
+            // The copy carries the text; files stay with the original.
+            has_file: false,
             edited_at: None,
             deleted_at: None,
             created_at: now,
