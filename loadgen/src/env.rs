@@ -297,6 +297,7 @@ async fn start_server(
         .env("TRUSTED_PROXIES", "127.0.0.1")
         .env("STATIC_FILES_PATH", dir.join("no-client"))
         .env("FILE_STORAGE_PATH", dir.join("files"))
+        .env("UPLOAD_QUOTA_MB", "0")
         .env("RUST_LOG", "warn")
         .current_dir(dir)
         .stdout(Stdio::piped())

@@ -12,6 +12,7 @@
 //! chatalot-loadgen --backend sqlite idle --connections 10000
 //! chatalot-loadgen --backend postgres history --messages 10000 --clients 32
 //! chatalot-loadgen --backend sqlite persist --senders 200 --rate 1000
+//! chatalot-loadgen --backend sqlite files --range-clients 32 --images 20
 //! ```
 //! Results are printed as text and as one JSON line (`RESULT {…}`).
 
@@ -98,6 +99,18 @@ enum Scenario {
         #[arg(long)]
         older: bool,
     },
+    /// Files: server RSS during a 100 MiB upload and download, download GB/s,
+    /// 1 MiB range requests from C clients, history latency during thumbnails.
+    Files {
+        #[arg(long, default_value_t = 32)]
+        range_clients: usize,
+        /// Measured seconds of range requests.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Large photos uploaded at once for thumbnails.
+        #[arg(long, default_value_t = 20)]
+        images: usize,
+    },
     /// Messages persisted per second: S senders over WebSocket, acknowledged writes.
     Persist {
         #[arg(long, default_value_t = 250)]
@@ -159,6 +172,17 @@ async fn main() -> anyhow::Result<()> {
             let bench = env::Bench::prepare(backend, &cli.server_bin, clients, messages).await?;
             let window = Duration::from_secs(seconds);
             let r = scenarios::history::run(&bench, clients, window, older).await?;
+            bench.finish().await?;
+            r
+        }
+        Scenario::Files {
+            range_clients,
+            seconds,
+            images,
+        } => {
+            let bench = env::Bench::prepare(backend, &cli.server_bin, range_clients, 200).await?;
+            let window = Duration::from_secs(seconds);
+            let r = scenarios::files::run(&bench, range_clients, window, images).await?;
             bench.finish().await?;
             r
         }

@@ -910,6 +910,12 @@ async fn quarantine_hides_a_file_from_all_but_admins(#[case] backend: Backend) {
         json!({"content": "see", "attachment_ids": [id]}),
     )
     .await;
+    // Read once, so the newest page is cached before the quarantine.
+    let before = s
+        .get(&format!("/api/channels/{}/messages", w.general), Some(bob))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(before.body[0]["attachments"][0]["id"], file["id"]);
     s.call(
         reqwest::Method::PUT,
         &format!("/api/admin/files/{id}/quarantine"),
@@ -967,4 +973,260 @@ async fn quarantine_hides_a_file_from_all_but_admins(#[case] backend: Backend) {
         .await
         .expect(StatusCode::OK);
     assert_eq!(listed.body[0]["id"], file["id"]);
+}
+
+async fn add_emoji(
+    s: &TestServer,
+    token: &str,
+    community: Uuid,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Resp {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("emoji.png");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let url = s.url(&format!("/api/communities/{community}/emoji?name={name}"));
+    send(s.client.post(url).bearer_auth(token).multipart(form)).await
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn custom_emoji_are_added_by_admins_and_used_in_reactions(#[case] backend: Backend) {
+    let Some(w) = world(backend).await else {
+        return;
+    };
+    let s = &w.s;
+    let (alice, bob) = (&w.alice.1, &w.bob.1);
+    let communities = s
+        .get("/api/communities", Some(alice))
+        .await
+        .expect(StatusCode::OK);
+    let community: Uuid = communities.body[0]["id"].as_str().unwrap().parse().unwrap();
+
+    add_emoji(s, bob, community, "party", png(32, 32))
+        .await
+        .expect_error(StatusCode::FORBIDDEN, "insufficient_role");
+    add_emoji(s, alice, community, "Party!", png(32, 32))
+        .await
+        .expect_error(StatusCode::BAD_REQUEST, "invalid_input");
+    add_emoji(s, alice, community, "notes", b"not an image".to_vec())
+        .await
+        .expect_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_file_type");
+    add_emoji(
+        s,
+        alice,
+        community,
+        "huge",
+        random_bytes(300 * KIB as usize),
+    )
+    .await
+    .expect_error(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large");
+    let party = add_emoji(s, alice, community, "party", png(32, 32))
+        .await
+        .expect(StatusCode::CREATED)
+        .body;
+    add_emoji(s, alice, community, "party", png(16, 16))
+        .await
+        .expect_error(StatusCode::CONFLICT, "emoji_name_taken");
+
+    // Members see the list and the image.
+    let listed = s
+        .get(&format!("/api/communities/{community}/emoji"), Some(bob))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(listed.body[0]["name"], "party");
+    let file_id = party["file_id"].as_str().unwrap();
+    let (status, headers, _) = get_raw(s, &format!("/api/files/{file_id}"), Some(bob), &[]).await;
+    assert_eq!(
+        (status, headers[header::CONTENT_TYPE].to_str().unwrap()),
+        (StatusCode::OK, "image/png")
+    );
+    let (_, stranger) = s.user("stranger").await;
+    s.get(
+        &format!("/api/communities/{community}/emoji"),
+        Some(&stranger),
+    )
+    .await
+    .expect_error(StatusCode::NOT_FOUND, "community_not_found");
+    // An emoji image is not an attachment: it cannot be sent or deleted as one.
+    s.post(
+        &format!("/api/channels/{}/messages", w.general),
+        Some(alice),
+        &json!({"content": "x", "attachment_ids": [file_id]}),
+    )
+    .await
+    .expect_error(StatusCode::BAD_REQUEST, "invalid_input");
+    s.call(
+        reqwest::Method::DELETE,
+        &format!("/api/files/{file_id}"),
+        Some(alice),
+        None,
+    )
+    .await
+    .expect_error(StatusCode::FORBIDDEN, "not_uploader");
+
+    // Used in a message and as a reaction; unknown names are refused.
+    let message = s
+        .message(bob, w.general, json!({"content": "we did it :party:"}))
+        .await;
+    let message_id = message["id"].as_str().unwrap();
+    s.call(
+        reqwest::Method::PUT,
+        &format!("/api/messages/{message_id}/reactions/:party:"),
+        Some(bob),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    s.call(
+        reqwest::Method::PUT,
+        &format!("/api/messages/{message_id}/reactions/:nope:"),
+        Some(bob),
+        None,
+    )
+    .await
+    .expect_error(StatusCode::BAD_REQUEST, "invalid_input");
+    let history = s
+        .get(
+            &format!("/api/channels/{}/messages", w.general),
+            Some(alice),
+        )
+        .await
+        .expect(StatusCode::OK);
+    let reacted = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == message["id"])
+        .unwrap();
+    assert_eq!(reacted["reactions"][0]["emoji"], ":party:");
+
+    // Deleting it removes the image, and the name is no longer a reaction.
+    let emoji_id = party["id"].as_str().unwrap();
+    s.call(
+        reqwest::Method::DELETE,
+        &format!("/api/communities/{community}/emoji/{emoji_id}"),
+        Some(bob),
+        None,
+    )
+    .await
+    .expect_error(StatusCode::FORBIDDEN, "insufficient_role");
+    s.call(
+        reqwest::Method::DELETE,
+        &format!("/api/communities/{community}/emoji/{emoji_id}"),
+        Some(alice),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    assert!(stored_objects(s.files_dir.path()).is_empty());
+    s.call(
+        reqwest::Method::PUT,
+        &format!("/api/messages/{message_id}/reactions/:party:"),
+        Some(alice),
+        None,
+    )
+    .await
+    .expect_error(StatusCode::BAD_REQUEST, "invalid_input");
+
+    // At most 50 per community.
+    for i in 0..50 {
+        add_emoji(s, alice, community, &format!("e{i}"), png(2, 2))
+            .await
+            .expect(StatusCode::CREATED);
+    }
+    add_emoji(s, alice, community, "one_more", png(2, 2))
+        .await
+        .expect_error(StatusCode::CONFLICT, "emoji_limit");
+    assert_eq!(
+        stored_objects(s.files_dir.path()).len(),
+        50,
+        "a refused emoji leaves no image"
+    );
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn the_sweep_removes_unsent_uploads_and_files_whose_place_is_gone(#[case] backend: Backend) {
+    let Some(w) = world(backend).await else {
+        return;
+    };
+    let s = &w.s;
+    let alice = &w.alice.1;
+    let communities = s
+        .get("/api/communities", Some(alice))
+        .await
+        .expect(StatusCode::OK);
+    let community: Uuid = communities.body[0]["id"].as_str().unwrap().parse().unwrap();
+
+    let unsent = uploaded(s, alice, "draft.txt", b"never sent".to_vec()).await;
+    let in_channel = uploaded(s, alice, "gone.txt", b"in a channel".to_vec()).await;
+    s.message(
+        alice,
+        w.general,
+        json!({"content": "x", "attachment_ids": [in_channel["id"]]}),
+    )
+    .await;
+    let dm: Uuid = s
+        .post("/api/dms", Some(alice), &json!({"user_ids": [w.bob.0]}))
+        .await
+        .expect(StatusCode::OK)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let kept = uploaded(s, alice, "kept.txt", b"in a DM".to_vec()).await;
+    s.message(
+        alice,
+        dm,
+        json!({"content": "x", "attachment_ids": [kept["id"]]}),
+    )
+    .await;
+    add_emoji(s, alice, community, "wave", png(8, 8))
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(stored_objects(s.files_dir.path()).len(), 4);
+
+    // Within a day nothing goes.
+    s.core.prune(chrono::Utc::now()).await.unwrap();
+    assert_eq!(stored_objects(s.files_dir.path()).len(), 4);
+    // The community (its channel, message and emoji) is deleted; a day later the
+    // sweep removes the unsent upload and what lost its place, and keeps the DM's file.
+    s.call(
+        reqwest::Method::DELETE,
+        &format!("/api/communities/{community}"),
+        Some(alice),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    s.core
+        .prune(chrono::Utc::now() + chrono::Duration::hours(25))
+        .await
+        .unwrap();
+    assert_eq!(stored_objects(s.files_dir.path()).len(), 1);
+    s.get(
+        &format!("/api/files/{}", kept["id"].as_str().unwrap()),
+        Some(&w.bob.1),
+    )
+    .await
+    .expect(StatusCode::OK);
+    for gone in [&unsent, &in_channel] {
+        s.get(
+            &format!("/api/files/{}/meta", gone["id"].as_str().unwrap()),
+            Some(alice),
+        )
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "file_not_found");
+    }
+    let usage = s
+        .get("/api/account/storage", Some(alice))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(usage.body["used_bytes"], kept["size"]);
 }

@@ -43,7 +43,7 @@ fn offending(dirs: &[&str], forbidden: &[&str]) -> Vec<String> {
 #[test]
 fn the_domain_and_below_know_nothing_of_axum() {
     let found = offending(
-        &["domain", "store", "events", "auth", "config"],
+        &["domain", "store", "storage", "events", "auth", "config"],
         &["axum::", "use axum", "tower_http::", "tungstenite::"],
     );
     assert!(found.is_empty(), "{found:#?}");
@@ -51,7 +51,10 @@ fn the_domain_and_below_know_nothing_of_axum() {
 
 #[test]
 fn the_edge_never_reaches_the_store() {
-    let found = offending(&["http", "gateway"], &["crate::store", "store::"]);
+    let found = offending(
+        &["http", "gateway"],
+        &["crate::store", "store::", "crate::storage", "storage::"],
+    );
     assert!(found.is_empty(), "{found:#?}");
 }
 
@@ -65,6 +68,22 @@ fn the_store_knows_nothing_above_it() {
             "crate::http",
             "crate::gateway",
             "crate::events",
+        ],
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn file_storage_knows_only_bytes() {
+    let found = offending(
+        &["storage"],
+        &[
+            "crate::domain",
+            "crate::api",
+            "crate::http",
+            "crate::gateway",
+            "crate::events",
+            "crate::store",
         ],
     );
     assert!(found.is_empty(), "{found:#?}");

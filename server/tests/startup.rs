@@ -115,7 +115,7 @@ async fn each_invalid_variable_stops_start_up_with_one_line_naming_it() {
 }
 
 #[tokio::test]
-async fn unreachable_database_and_taken_port_are_explained() {
+async fn unreachable_database_taken_port_and_unusable_storage_are_explained() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = command(dir.path());
     cmd.envs(valid_env(dir.path()));
@@ -134,6 +134,18 @@ async fn unreachable_database_and_taken_port_are_explained() {
     let (code, stderr) = run_to_exit(cmd).await;
     assert_eq!(code, Some(1));
     assert!(stderr.contains("LISTEN_ADDR"), "{stderr}");
+
+    // A storage folder that cannot be made (its parent is a file).
+    std::fs::write(dir.path().join("a-file"), b"").unwrap();
+    let mut cmd = command(dir.path());
+    cmd.envs(valid_env(dir.path()));
+    cmd.env(
+        "FILE_STORAGE_PATH",
+        dir.path().join("a-file/files").display().to_string(),
+    );
+    let (code, stderr) = run_to_exit(cmd).await;
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("FILE_STORAGE_PATH"), "{stderr}");
 }
 
 /// A running quick-start server and what it printed.

@@ -1,6 +1,7 @@
 //! The measured scenarios.
 
 pub mod fanout;
+pub mod files;
 pub mod history;
 pub mod idle;
 pub mod persist;

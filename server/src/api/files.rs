@@ -130,3 +130,22 @@ pub struct StorageStatsView {
     pub by_user: Vec<StorageTotalView>,
     pub by_community: Vec<StorageTotalView>,
 }
+
+/// A community's custom emoji, used as `:name:`; its image is
+/// `GET /api/files/{file_id}` (any signed-in user may fetch it).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CustomEmojiView {
+    pub id: Uuid,
+    pub name: String,
+    pub file_id: Uuid,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AddEmojiParams {
+    /// 2–32 lowercase letters, digits or underscores.
+    #[param(min_length = 2, max_length = 32, pattern = "^[a-z0-9_]{2,32}$")]
+    pub name: String,
+}

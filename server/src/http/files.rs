@@ -5,6 +5,8 @@ use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
@@ -57,6 +59,22 @@ async fn upload_file(
     Query(params): Query<UploadParams>,
     request: Request,
 ) -> Result<(StatusCode, Json<FileView>)> {
+    let view = read_upload(&state, request, params.name, async |upload, body| {
+        state.core.upload_file(&actor, upload, body).await
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Hands the file of an upload request to `store` as a byte stream: the part
+/// named `file` of a multipart body (its filename is the name), or the raw body
+/// (named by `fallback_name`).
+pub(super) async fn read_upload<T>(
+    state: &AppState,
+    request: Request,
+    fallback_name: Option<String>,
+    store: impl AsyncFnOnce(Upload, BoxStream<'_, std::io::Result<Bytes>>) -> Result<T>,
+) -> Result<T> {
     let declared_len = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -67,38 +85,9 @@ async fn upload_file(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    let view = if is_multipart {
-        let mut multipart = Multipart::from_request(request, &state)
-            .await
-            .map_err(|e| Error::bad_request("invalid_multipart", e.body_text()))?;
-        loop {
-            let field = multipart
-                .next_field()
-                .await
-                .map_err(|e| Error::bad_request("invalid_multipart", e.body_text()))?;
-            let Some(field) = field else {
-                return Err(Error::invalid(
-                    "file",
-                    "send the file in a part named `file`",
-                ));
-            };
-            if field.name() != Some("file") {
-                continue;
-            }
-            let upload = Upload {
-                name: field
-                    .file_name()
-                    .or(params.name.as_deref())
-                    .unwrap_or_default()
-                    .to_owned(),
-                declared_len,
-            };
-            let body = field.map_err(std::io::Error::other).boxed();
-            break state.core.upload_file(&actor, upload, body).await?;
-        }
-    } else {
+    if !is_multipart {
         let upload = Upload {
-            name: params.name.unwrap_or_default(),
+            name: fallback_name.unwrap_or_default(),
             declared_len,
         };
         let body = request
@@ -106,9 +95,35 @@ async fn upload_file(
             .into_data_stream()
             .map_err(std::io::Error::other)
             .boxed();
-        state.core.upload_file(&actor, upload, body).await?
-    };
-    Ok((StatusCode::CREATED, Json(view)))
+        return store(upload, body).await;
+    }
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| Error::bad_request("invalid_multipart", e.body_text()))?;
+    loop {
+        let field = multipart
+            .next_field()
+            .await
+            .map_err(|e| Error::bad_request("invalid_multipart", e.body_text()))?;
+        let Some(field) = field else {
+            return Err(Error::invalid(
+                "file",
+                "send the file in a part named `file`",
+            ));
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let upload = Upload {
+            name: field
+                .file_name()
+                .map(str::to_owned)
+                .or(fallback_name)
+                .unwrap_or_default(),
+            declared_len,
+        };
+        return store(upload, field.map_err(std::io::Error::other).boxed()).await;
+    }
 }
 
 /// The caller by bearer header, or by `?token=` (a media token).

@@ -16,6 +16,7 @@ mod client_ip;
 mod communities;
 mod community_invites;
 mod dms;
+mod emoji;
 pub mod error;
 mod extract;
 mod fallback;
@@ -158,6 +159,7 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
         .merge(admin_users::router())
         .merge(admin_files::router())
         .merge(files::router())
+        .merge(emoji::router())
         .merge(two_factor::router())
 }
 

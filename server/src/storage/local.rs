@@ -17,6 +17,8 @@ const TEMP_DIR: &str = "tmp";
 impl LocalFolder {
     pub fn at(root: &Path) -> io::Result<LocalFolder> {
         std::fs::create_dir_all(root.join(TEMP_DIR))?;
+        // Fail at start-up, not at the first upload, when the folder is read-only.
+        tempfile::tempfile_in(root.join(TEMP_DIR))?;
         // Uploads that never finished (a crash mid-stream) are not worth keeping.
         for entry in std::fs::read_dir(root.join(TEMP_DIR))?.flatten() {
             let _ = std::fs::remove_file(entry.path());

@@ -22,6 +22,8 @@ pub struct FileRow {
     pub channel_id: Option<Uuid>,
     pub message_id: Option<Uuid>,
     pub quarantined_at: Option<DateTime<Utc>>,
+    /// `attachment` or `emoji`.
+    pub purpose: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -29,7 +31,7 @@ macro_rules! file_columns {
     () => {
         "f.id, f.uploader_id, f.name, f.content_type, f.size, f.sha256, f.upload_sha256, \
          f.width, f.height, f.thumbnail_type, f.channel_id, f.message_id, f.quarantined_at, \
-         f.created_at"
+         f.purpose, f.created_at"
     };
 }
 
@@ -65,8 +67,8 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query(
                 "INSERT INTO files (id, uploader_id, name, content_type, size, sha256, upload_sha256, \
-                 width, height, thumbnail_type, channel_id, message_id, quarantined_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                 width, height, thumbnail_type, channel_id, message_id, quarantined_at, purpose, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             )
             .bind(f.id)
             .bind(f.uploader_id)
@@ -81,6 +83,7 @@ impl Conn<'_> {
             .bind(f.channel_id)
             .bind(f.message_id)
             .bind(f.quarantined_at)
+            .bind(&f.purpose)
             .bind(f.created_at)
             .execute(e)
             .await?;
@@ -168,7 +171,7 @@ impl Conn<'_> {
             sqlx::query(
                 "UPDATE files SET channel_id = $3, message_id = $4 \
                  WHERE id = $1 AND uploader_id = $2 AND message_id IS NULL \
-                 AND channel_id IS NULL AND quarantined_at IS NULL",
+                 AND channel_id IS NULL AND quarantined_at IS NULL AND purpose = 'attachment'",
             )
             .bind(file_id)
             .bind(uploader)
@@ -265,8 +268,8 @@ impl Conn<'_> {
         Ok(changed == 1)
     }
 
-    /// Files attached to nothing since before `before` (unsent uploads, and files
-    /// whose channel or message row was removed).
+    /// Files used by nothing since before `before`: unsent uploads, attachments
+    /// whose channel or message row was removed, emoji whose community went.
     pub async fn unattached_files(
         &mut self,
         before: DateTime<Utc>,
@@ -274,8 +277,10 @@ impl Conn<'_> {
     ) -> StoreResult<Vec<Uuid>> {
         Ok(db_run!(self, |e| {
             sqlx::query_scalar(
-                "SELECT id FROM files WHERE message_id IS NULL AND created_at < $1 \
-                 ORDER BY created_at LIMIT $2",
+                "SELECT f.id FROM files f WHERE f.created_at < $1 AND \
+                 ((f.purpose = 'attachment' AND f.message_id IS NULL) OR (f.purpose = 'emoji' \
+                 AND NOT EXISTS (SELECT 1 FROM custom_emoji e WHERE e.file_id = f.id))) \
+                 ORDER BY f.created_at LIMIT $2",
             )
             .bind(before)
             .bind(limit)

@@ -131,7 +131,19 @@ impl Core {
             .target(row.uploader_id)
             .details(serde_json::json!({ "file_id": row.id, "sha256": row.sha256 }));
         self.audit(&mut c, meta, entry).await?;
+        let message = match row.message_id {
+            Some(id) => Some(self.load_view(&mut c, id).await?),
+            None => None,
+        };
         tx.commit().await?;
+        // Readers' views (and the cached newest page) drop or regain the file.
+        if let Some(message) = message {
+            self.events.to_channel(
+                message.channel_id,
+                &ServerEvent::MessageUpdated { message },
+                None,
+            );
+        }
         Ok(admin_view(&row))
     }
 

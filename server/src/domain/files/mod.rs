@@ -4,6 +4,7 @@
 
 mod admin;
 pub mod detect;
+mod emoji;
 mod images;
 mod jobs;
 
@@ -62,11 +63,36 @@ fn file_not_found() -> Error {
     Error::not_found("file_not_found", "no such file")
 }
 
+/// What an upload may be, by what it is for.
+pub(crate) struct UploadPolicy {
+    /// Stored as the file's `purpose`.
+    pub purpose: &'static str,
+    /// A tighter limit than `MAX_FILE_SIZE_MB`.
+    pub max_bytes: Option<u64>,
+    /// Accepted content types (`None`: any).
+    pub types: Option<&'static [&'static str]>,
+}
+
+/// Files sent with messages: anything up to `MAX_FILE_SIZE_MB`.
+const ATTACHMENT: UploadPolicy = UploadPolicy {
+    purpose: "attachment",
+    max_bytes: None,
+    types: None,
+};
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KB", bytes / 1024)
+    }
+}
+
 fn too_large(max: u64) -> Error {
     Error::client(
         ErrorKind::PayloadTooLarge,
         "file_too_large",
-        format!("files are at most {} MB", max / (1024 * 1024)),
+        format!("this file may be at most {}", human_size(max)),
     )
     .on_field("file")
 }
@@ -110,17 +136,29 @@ impl Core {
     /// counted and hashed (cut off as soon as it passes `MAX_FILE_SIZE_MB`), then
     /// checked, cleaned of image metadata, and persisted with its row and the
     /// quota reservation — all of it or nothing.
-    pub async fn upload_file<S>(
+    pub async fn upload_file<S>(&self, actor: &Actor, upload: Upload, body: S) -> Result<FileView>
+    where
+        S: Stream<Item = std::io::Result<Bytes>> + Unpin + Send,
+    {
+        let row = self.store_upload(actor, upload, body, &ATTACHMENT).await?;
+        Ok(file_view(&row))
+    }
+
+    /// Stores an upload under a policy and returns its saved row.
+    pub(crate) async fn store_upload<S>(
         &self,
         actor: &Actor,
         upload: Upload,
         mut body: S,
-    ) -> Result<FileView>
+        policy: &UploadPolicy,
+    ) -> Result<FileRow>
     where
         S: Stream<Item = std::io::Result<Bytes>> + Unpin + Send,
     {
         let limits = &self.config.files;
-        let max = limits.max_file_size_bytes;
+        let max = policy.max_bytes.map_or(limits.max_file_size_bytes, |m| {
+            m.min(limits.max_file_size_bytes)
+        });
         let quota = limits.upload_quota_bytes;
         let name = detect::safe_name(&upload.name);
         // Cheap refusals first: a declared size already too large, a full quota.
@@ -184,6 +222,15 @@ impl Core {
         pending.finish().await.map_err(io_error)?;
         let upload_sha256 = hex::encode(hasher.finalize());
         let content_type = detect::content_type(&head);
+        if let Some(types) = policy.types
+            && !types.contains(&content_type.as_str())
+        {
+            return Err(Error::client(
+                ErrorKind::UnsupportedMediaType,
+                "unsupported_file_type",
+                format!("this must be one of: {}", types.join(", ")),
+            ));
+        }
 
         let mut stored = (upload_sha256.clone(), size);
         let mut dimensions = None;
@@ -248,6 +295,7 @@ impl Core {
             channel_id: None,
             message_id: None,
             quarantined_at: None,
+            purpose: policy.purpose.to_owned(),
             created_at: store::now(),
         };
         let key = file_key(row.id);
@@ -262,12 +310,13 @@ impl Core {
             tracing::warn!(error = %e, file = %row.id, "could not remove a refused upload");
         }
         saved?;
-        if let Some(format) = detect::processed_image(&row.content_type)
+        if policy.purpose == ATTACHMENT.purpose
+            && let Some(format) = detect::processed_image(&row.content_type)
             && format != image::ImageFormat::Gif
         {
             self.thumbnails.spawn(self.clone(), row.id, format);
         }
-        Ok(file_view(&row))
+        Ok(row)
     }
 
     /// Reserves the quota and writes the row in one transaction.
@@ -296,6 +345,10 @@ impl Core {
         let row = c.file(file_id).await?.ok_or_else(file_not_found)?;
         if row.quarantined_at.is_some() && actor.require_admin().is_err() {
             return Err(file_not_found());
+        }
+        // Custom emoji are seen by everyone signed in, wherever they are used.
+        if row.purpose != ATTACHMENT.purpose {
+            return Ok(row);
         }
         if let Some(message_id) = row.message_id {
             let (_, message) = self
@@ -377,10 +430,10 @@ impl Core {
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let row = self.readable_file(&mut c, actor, file_id).await?;
-        if row.uploader_id != Some(actor.id()) {
+        if row.uploader_id != Some(actor.id()) || row.purpose != ATTACHMENT.purpose {
             return Err(Error::forbidden(
                 "not_uploader",
-                "only the uploader may delete a file",
+                "only the uploader may delete a file (custom emoji go through their community)",
             ));
         }
         c.delete_file(file_id).await?;

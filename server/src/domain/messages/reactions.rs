@@ -57,6 +57,8 @@ impl Core {
         }
         access.require_post(now)?;
         self.check_not_blocked_in_dm(&mut c, actor, &access).await?;
+        self.check_custom_reaction(&mut c, access.channel.community_id, emoji)
+            .await?;
         let channel_id = access.channel.id;
         if !c
             .add_reaction(message_id, channel_id, actor.id(), emoji, now)
