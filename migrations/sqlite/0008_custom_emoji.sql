@@ -1,7 +1,7 @@
 -- What a stored file is for: 'attachment' (sent with a message, reaped when never
--- sent) or 'emoji' (a community's custom emoji, seen by everyone signed in).
-ALTER TABLE files ADD COLUMN purpose TEXT NOT NULL DEFAULT 'attachment'
-    CHECK (purpose IN ('attachment', 'emoji'));
+-- sent) or 'emoji' (a community's custom emoji, seen by everyone signed in). Checked
+-- by the server, not by a constraint, so later purposes need no table rebuild.
+ALTER TABLE files ADD COLUMN purpose TEXT NOT NULL DEFAULT 'attachment';
 
 -- Custom emoji per community (COM-7), used in messages and reactions as :name:.
 CREATE TABLE custom_emoji (

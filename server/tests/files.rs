@@ -1230,3 +1230,37 @@ async fn the_sweep_removes_unsent_uploads_and_files_whose_place_is_gone(#[case] 
         .expect(StatusCode::OK);
     assert_eq!(usage.body["used_bytes"], kept["size"]);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn file_reads_have_their_own_larger_allowance(#[case] backend: Backend) {
+    let Some(w) = world(backend).await else {
+        return;
+    };
+    let alice = w.alice.1.clone();
+    let picture = uploaded(&w.s, &alice, "a.png", png(2, 2)).await;
+    let s =
+        w.s.restart_with(|c| {
+            c.tuning.rate_limits.general = chatalot_server::config::RateLimit {
+                per_second: 1,
+                burst: 5,
+            }
+        })
+        .await;
+    // A channel full of images: 30 reads at once pass (ten times the general burst).
+    let path = format!("/api/files/{}/thumbnail", picture["id"].as_str().unwrap());
+    for _ in 0..30 {
+        s.get(&path, Some(&alice)).await.expect(StatusCode::OK);
+    }
+    // Everything else still counts against the general limit.
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        statuses.push(s.get("/api/account/storage", Some(&alice)).await.status);
+    }
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}

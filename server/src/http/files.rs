@@ -251,9 +251,7 @@ async fn serve(
         })
         .and_then(|v| v.to_str().ok());
     let Some(range) = range else {
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-        let body = Body::from_stream(ReaderStream::with_capacity(download.body, 64 * 1024));
-        return Ok((StatusCode::OK, headers, body).into_response());
+        return Ok(whole(download, headers));
     };
     let ranges = http_range_header::parse_range_header(range).and_then(|r| r.validate(len));
     let ranges = match ranges {
@@ -269,9 +267,7 @@ async fn serve(
     };
     // Several ranges would need a multipart answer: the whole file is as correct.
     if ranges.len() != 1 {
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-        let body = Body::from_stream(ReaderStream::with_capacity(download.body, 64 * 1024));
-        return Ok((StatusCode::OK, headers, body).into_response());
+        return Ok(whole(download, headers));
     }
     let (start, end) = (*ranges[0].start(), *ranges[0].end());
     download
@@ -288,6 +284,13 @@ async fn serve(
     let reader = download.body.take(part_len);
     let body = Body::from_stream(ReaderStream::with_capacity(reader, 64 * 1024));
     Ok((StatusCode::PARTIAL_CONTENT, headers, body).into_response())
+}
+
+/// The whole file, streamed.
+fn whole(download: Download, mut headers: HeaderMap) -> Response {
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(download.len));
+    let body = Body::from_stream(ReaderStream::with_capacity(download.body, 64 * 1024));
+    (StatusCode::OK, headers, body).into_response()
 }
 
 /// `inline` or `attachment` with the name twice: an ASCII fallback and the exact

@@ -69,6 +69,8 @@ pub struct AppState {
 pub struct Limiters {
     pub general: IpRateLimiter,
     pub auth: IpRateLimiter,
+    /// File reads: ten times the general allowance.
+    pub media: IpRateLimiter,
 }
 
 impl Limiters {
@@ -76,12 +78,22 @@ impl Limiters {
         Limiters {
             general: IpRateLimiter::new(config.tuning.rate_limits.general),
             auth: IpRateLimiter::new(config.tuning.rate_limits.auth),
+            media: IpRateLimiter::new(crate::config::RateLimit {
+                per_second: config
+                    .tuning
+                    .rate_limits
+                    .general
+                    .per_second
+                    .saturating_mul(10),
+                burst: config.tuning.rate_limits.general.burst.saturating_mul(10),
+            }),
         }
     }
 
     pub fn forget_idle(&self) {
         self.general.forget_idle();
         self.auth.forget_idle();
+        self.media.forget_idle();
     }
 }
 
@@ -141,9 +153,17 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
             rate_limit::limit_by_ip,
         ));
     }
+    let mut file_reads = files::router();
+    if let Some(limiters) = limiters {
+        file_reads = file_reads.layer(from_fn_with_state(
+            limiters.media.clone(),
+            rate_limit::limit_by_ip_except_non_media,
+        ));
+    }
     OpenApiRouter::new()
         .merge(system::router())
         .merge(files::upload_router().layer(DefaultBodyLimit::disable()))
+        .merge(file_reads)
         .merge(credentials)
         .merge(auth::router())
         .merge(account::router())
@@ -158,7 +178,6 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(admin_users::router())
         .merge(admin_files::router())
-        .merge(files::router())
         .merge(emoji::router())
         .merge(two_factor::router())
 }
@@ -200,7 +219,7 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
         .layer(DefaultBodyLimit::max(config.tuning.json_body_limit))
         .layer(from_fn_with_state(
             limiters.general.clone(),
-            rate_limit::limit_by_ip,
+            rate_limit::limit_by_ip_except_media,
         ))
         .layer(from_fn_with_state(
             config.tuning.request_timeout,

@@ -82,6 +82,40 @@ pub async fn limit_by_ip(
     }
 }
 
+/// Reads of file content, thumbnails and metadata: a channel full of images asks
+/// for many at once, so they have their own, larger allowance (the media limiter on
+/// the file routes) instead of the general one.
+pub fn is_media_read(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == axum::http::Method::GET
+        && (path.starts_with("/files/") || path.starts_with("/api/files/"))
+}
+
+/// The general limit, for everything but media reads.
+pub async fn limit_by_ip_except_media(
+    State(limiter): State<IpRateLimiter>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_media_read(&request) {
+        return next.run(request).await;
+    }
+    limit_by_ip(State(limiter), request, next).await
+}
+
+/// The media limit, for media reads only (the rest of the file routes count
+/// against the general limit).
+pub async fn limit_by_ip_except_non_media(
+    State(limiter): State<IpRateLimiter>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !is_media_read(&request) {
+        return next.run(request).await;
+    }
+    limit_by_ip(State(limiter), request, next).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

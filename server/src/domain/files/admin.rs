@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 use super::{file_not_found, file_view};
-use crate::api::{AdminFileView, BlockedHashView, ServerEvent, StorageStatsView, StorageTotalView};
+use crate::api::{AdminFileView, BlockedHashView, StorageStatsView, StorageTotalView};
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, RequestMeta};
 use crate::store::{self, BlockedHash, FileFilter, FileRow, NewAuditEntry, StorageTotal};
@@ -90,19 +90,10 @@ impl Core {
                 "file_id": row.id, "sha256": row.sha256, "name": row.name, "blocked": block,
             }));
         self.audit(&mut c, meta, entry).await?;
-        let message = match row.message_id {
-            Some(id) => Some(self.load_view(&mut c, id).await?),
-            None => None,
-        };
+        let message = self.file_message(&mut c, &row).await?;
         tx.commit().await?;
         self.remove_stored(&[row.id]).await;
-        if let Some(message) = message {
-            self.events.to_channel(
-                message.channel_id,
-                &ServerEvent::MessageUpdated { message },
-                None,
-            );
-        }
+        self.republish(message);
         Ok(())
     }
 
@@ -131,19 +122,10 @@ impl Core {
             .target(row.uploader_id)
             .details(serde_json::json!({ "file_id": row.id, "sha256": row.sha256 }));
         self.audit(&mut c, meta, entry).await?;
-        let message = match row.message_id {
-            Some(id) => Some(self.load_view(&mut c, id).await?),
-            None => None,
-        };
+        let message = self.file_message(&mut c, &row).await?;
         tx.commit().await?;
-        // Readers' views (and the cached newest page) drop or regain the file.
-        if let Some(message) = message {
-            self.events.to_channel(
-                message.channel_id,
-                &ServerEvent::MessageUpdated { message },
-                None,
-            );
-        }
+        // Readers' views drop or regain the file.
+        self.republish(message);
         Ok(admin_view(&row))
     }
 

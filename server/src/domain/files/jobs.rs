@@ -7,7 +7,6 @@ use tokio::sync::{Semaphore, watch};
 use uuid::Uuid;
 
 use super::{images, thumbnail_key};
-use crate::api::ServerEvent;
 use crate::domain::Core;
 
 #[derive(Clone)]
@@ -68,18 +67,9 @@ async fn make_thumbnail(
         return Ok(());
     };
     c.set_thumbnail(file_id, content_type).await?;
-    let message = match row.message_id {
-        Some(id) => Some(core.load_view(&mut c, id).await?),
-        None => None,
-    };
+    let message = core.file_message(&mut c, &row).await?;
     tx.commit().await?;
     // Clients showing the message swap the image for its thumbnail.
-    if let Some(message) = message {
-        core.events.to_channel(
-            message.channel_id,
-            &ServerEvent::MessageUpdated { message },
-            None,
-        );
-    }
+    core.republish(message);
     Ok(())
 }

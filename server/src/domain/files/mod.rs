@@ -16,7 +16,7 @@ use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::api::{FileView, MediaTokenView, StorageUsageView};
+use crate::api::{FileView, MediaTokenView, MessageView, ServerEvent, StorageUsageView};
 use crate::domain::error::{Error, ErrorKind, Result};
 use crate::domain::{Actor, Core};
 use crate::store::{self, Conn, FileRow};
@@ -169,14 +169,7 @@ impl Core {
             return Err(too_large(max));
         }
         if let Some(quota) = quota {
-            let used = self
-                .db
-                .acquire()
-                .await?
-                .conn()
-                .upload_usage(actor.id())
-                .await?;
-            let used = u64::try_from(used).unwrap_or(0);
+            let used = u64::try_from(self.used_bytes(actor).await?).unwrap_or(0);
             let declared = upload
                 .declared_len
                 .map_or(1, |l| l.saturating_sub(FRAMING_SLACK).max(1));
@@ -437,20 +430,34 @@ impl Core {
             ));
         }
         c.delete_file(file_id).await?;
-        let updated = match row.message_id {
-            Some(message_id) => Some(self.load_view(&mut c, message_id).await?),
-            None => None,
-        };
+        let message = self.file_message(&mut c, &row).await?;
         tx.commit().await?;
         self.remove_stored(&[row.id]).await;
-        if let Some(message) = updated {
+        self.republish(message);
+        Ok(())
+    }
+
+    /// The message a file is attached to, as its readers now see it.
+    pub(crate) async fn file_message(
+        &self,
+        c: &mut Conn<'_>,
+        file: &FileRow,
+    ) -> Result<Option<MessageView>> {
+        match file.message_id {
+            Some(id) => Ok(Some(self.load_view(c, id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Tells a message's readers (and the cached newest page) that its files changed.
+    pub(crate) fn republish(&self, message: Option<MessageView>) {
+        if let Some(message) = message {
             self.events.to_channel(
                 message.channel_id,
-                &crate::api::ServerEvent::MessageUpdated { message },
+                &ServerEvent::MessageUpdated { message },
                 None,
             );
         }
-        Ok(())
     }
 
     /// Attaches the sender's uploads to a new message inside its transaction.
@@ -527,14 +534,13 @@ impl Core {
         self.actor_for_session(claims.sub, claims.sid).await
     }
 
+    async fn used_bytes(&self, actor: &Actor) -> Result<i64> {
+        let mut conn = self.db.acquire().await?;
+        Ok(conn.conn().upload_usage(actor.id()).await?)
+    }
+
     pub async fn storage_usage(&self, actor: &Actor) -> Result<StorageUsageView> {
-        let used = self
-            .db
-            .acquire()
-            .await?
-            .conn()
-            .upload_usage(actor.id())
-            .await?;
+        let used = self.used_bytes(actor).await?;
         let files = &self.config.files;
         Ok(StorageUsageView {
             used_bytes: used,
