@@ -22,6 +22,11 @@ use crate::domain::Actor;
 use crate::domain::error::{Error, Result};
 use crate::domain::files::{Download, Upload};
 
+/// Bytes read from storage at a time: each read is one trip to the blocking pool,
+/// so larger reads carry ranges and whole files with fewer of them (measured in
+/// docs/performance.md).
+const READ_CHUNK: usize = 512 * 1024;
+
 /// The upload route: no body limit here (the domain enforces `MAX_FILE_SIZE_MB`
 /// while streaming) and no request deadline (the domain cuts off a stalled body).
 pub fn upload_router() -> OpenApiRouter<AppState> {
@@ -282,14 +287,14 @@ async fn serve(
         header_value(&format!("bytes {start}-{end}/{len}"))?,
     );
     let reader = download.body.take(part_len);
-    let body = Body::from_stream(ReaderStream::with_capacity(reader, 64 * 1024));
+    let body = Body::from_stream(ReaderStream::with_capacity(reader, READ_CHUNK));
     Ok((StatusCode::PARTIAL_CONTENT, headers, body).into_response())
 }
 
 /// The whole file, streamed.
 fn whole(download: Download, mut headers: HeaderMap) -> Response {
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(download.len));
-    let body = Body::from_stream(ReaderStream::with_capacity(download.body, 64 * 1024));
+    let body = Body::from_stream(ReaderStream::with_capacity(download.body, READ_CHUNK));
     (StatusCode::OK, headers, body).into_response()
 }
 
