@@ -60,13 +60,15 @@ async fn make_thumbnail(
         .await?;
     let mut tx = core.db.begin().await?;
     let mut c = tx.conn();
+    c.set_thumbnail(file_id, content_type).await?;
+    // Read after the update: a message attaching the file at the same moment either
+    // committed first (and is seen here) or reads the thumbnail when it commits.
     let Some(row) = c.file(file_id).await? else {
         // Deleted meanwhile: the thumbnail goes too.
         drop(tx);
         core.storage.remove(&thumbnail_key(file_id)).await?;
         return Ok(());
     };
-    c.set_thumbnail(file_id, content_type).await?;
     let message = core.file_message(&mut c, &row).await?;
     tx.commit().await?;
     // Clients showing the message swap the image for its thumbnail.
