@@ -34,7 +34,11 @@ export interface AccessTokenSource {
 }
 
 /** 401 codes that mean the session itself is gone, not that a password was wrong. */
-const SESSION_GONE = new Set(['session_ended', 'invalid_token', 'missing_token']);
+export const SESSION_GONE: ReadonlySet<string> = new Set([
+	'session_ended',
+	'invalid_token',
+	'missing_token'
+]);
 
 /** Endpoints that never take a bearer token. */
 const PUBLIC_PATHS = new Set([

@@ -7,6 +7,9 @@ import { SvelteMap } from 'svelte/reactivity';
 import { unwrap, type Api, type AccessTokenSource, type Schemas } from '$api/client';
 import { Bookmarks } from '$lib/bookmarks/bookmarks.svelte';
 import { CommunityDirectory } from '$lib/communities/directory.svelte';
+import { customEmojiName, customEmojiNamesIn } from '$lib/emoji/custom';
+import { CustomEmojiStore } from '$lib/emoji/custom.svelte';
+import { Files } from '$lib/files/files.svelte';
 import { type Message } from '$lib/messages/merge';
 import { ReadMarks } from '$lib/messages/read-marks';
 import { Thread } from '$lib/messages/thread.svelte';
@@ -24,6 +27,8 @@ export interface ChatOptions {
 	selfId: string;
 	/** The gateway address; by default that of the page's own server. */
 	socketUrl?: string;
+	/** The server's origin for file URLs and uploads; by default the page's own. */
+	baseUrl?: string;
 	createSocket?: (url: string) => SocketLike;
 }
 
@@ -36,6 +41,10 @@ export class Chat {
 	readonly presence = new PresenceState();
 	readonly typing = new TypingState();
 	readonly bookmarks: Bookmarks;
+	/** Uploads, file URLs (the media token) and storage usage. */
+	readonly files: Files;
+	/** Each community's custom emoji, loaded when one of its channels opens. */
+	readonly customEmoji: CustomEmojiStore;
 	/** Direct message conversations, newest first as the server lists them. */
 	dms = $state.raw<Schemas['DmView'][]>([]);
 	dmsLoaded = $state(false);
@@ -74,11 +83,17 @@ export class Chat {
 			);
 		});
 		this.bookmarks = new Bookmarks(this.api);
+		this.files = new Files({ api: this.api, tokens: options.tokens, baseUrl: options.baseUrl });
+		this.customEmoji = new CustomEmojiStore({
+			api: this.api,
+			fileUrl: (fileId) => this.files.fileUrl(fileId)
+		});
 	}
 
 	start(): void {
 		this.subscribe();
 		this.realtime.start();
+		this.files.start();
 		void this.loadCommunities();
 		void this.loadDms();
 		void this.unread.refresh().catch(() => {});
@@ -91,6 +106,7 @@ export class Chat {
 
 	stop(): void {
 		this.realtime.stop();
+		this.files.stop();
 		this.readMarks.stop();
 		for (const cleanup of this.cleanups.splice(0)) cleanup();
 	}
@@ -112,22 +128,32 @@ export class Chat {
 		this.threads.delete(rootId);
 	}
 
-	async sendInThread(root: Message, content: string): Promise<void> {
+	async sendInThread(root: Message, content: string, attachmentIds: string[] = []): Promise<void> {
+		const body: Schemas['SendMessageRequest'] = { content, thread_id: root.id };
+		if (attachmentIds.length) body.attachment_ids = attachmentIds;
 		const reply = await unwrap(
 			this.api.POST('/api/channels/{channel_id}/messages', {
 				params: { path: { channel_id: root.channel_id } },
-				body: { content, thread_id: root.id }
+				body
 			})
 		);
 		this.threads.get(root.id)?.add(reply);
 		this.lastTypingSent.delete(root.channel_id);
 	}
 
-	async send(channelId: string, content: string, replyToId?: string | null): Promise<Message> {
+	async send(
+		channelId: string,
+		content: string,
+		replyToId?: string | null,
+		attachmentIds: string[] = []
+	): Promise<Message> {
+		const body: Schemas['SendMessageRequest'] = { content, reply_to_id: replyToId ?? null };
+		// Files uploaded beforehand (`POST /api/files`); content may then be empty.
+		if (attachmentIds.length) body.attachment_ids = attachmentIds;
 		const message = await unwrap(
 			this.api.POST('/api/channels/{channel_id}/messages', {
 				params: { path: { channel_id: channelId } },
-				body: { content, reply_to_id: replyToId ?? null }
+				body
 			})
 		);
 		this.timelines.get(channelId)?.upsert(message);
@@ -280,6 +306,10 @@ export class Chat {
 
 	/** After a reconnect: fetch what was missed (docs/realtime.md, "Reconnecting without loss"). */
 	private async resume(): Promise<void> {
+		// Back from a long sleep: the media token may have expired meanwhile.
+		this.files.media.ensureFresh();
+		// Emoji added or deleted meanwhile (there is no event for them).
+		this.customEmoji.refreshAll();
 		const active = this.activeChannelId;
 		for (const id of [...this.timelines.keys()]) {
 			// Timelines not on screen are dropped and reloaded when opened again.
@@ -304,16 +334,19 @@ export class Chat {
 				this.presence.set(this.selfId, 'online');
 			}),
 			rt.on('message_created', ({ message }) => this.received(message)),
-			rt.on('message_updated', ({ message }) =>
-				this.timelines.get(message.channel_id)?.upsert(message)
-			),
+			rt.on('message_updated', ({ message }) => {
+				this.timelines.get(message.channel_id)?.upsert(message);
+				this.noticedEmoji(message.channel_id, customEmojiNamesIn(message.content));
+			}),
 			rt.on('message_deleted', (e) => {
 				this.timelines.get(e.channel_id)?.remove(e.message_id);
 				for (const thread of this.threads.values()) thread.remove(e.message_id);
 			}),
-			rt.on('reaction_added', (e) =>
-				this.timelines.get(e.channel_id)?.react(e.message_id, e.emoji, e.user_id, true)
-			),
+			rt.on('reaction_added', (e) => {
+				this.timelines.get(e.channel_id)?.react(e.message_id, e.emoji, e.user_id, true);
+				const name = customEmojiName(e.emoji);
+				if (name) this.noticedEmoji(e.channel_id, [name]);
+			}),
 			rt.on('reaction_removed', (e) =>
 				this.timelines.get(e.channel_id)?.react(e.message_id, e.emoji, e.user_id, false)
 			),
@@ -349,8 +382,16 @@ export class Chat {
 		);
 	}
 
+	/** `:name:`s used live in a channel: one added since the list was loaded is fetched. */
+	private noticedEmoji(channelId: string, names: string[]): void {
+		if (names.length === 0) return;
+		const communityId = this.communityOf(channelId);
+		if (communityId) this.customEmoji.noticed(communityId, names);
+	}
+
 	private received(message: Message): void {
 		this.timelines.get(message.channel_id)?.upsert(message);
+		this.noticedEmoji(message.channel_id, customEmojiNamesIn(message.content));
 		if (message.thread_id) {
 			this.threads.get(message.thread_id)?.add(message);
 			return;

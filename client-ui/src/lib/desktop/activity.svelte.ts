@@ -5,6 +5,7 @@
  * chat's own real-time connection and announces each item with an OS notification.
  */
 import type { Schemas } from '$api/client';
+import { messageSummary } from '$lib/files/types';
 
 type MessageView = Schemas['MessageView'];
 
@@ -37,7 +38,8 @@ export function activityFor(
 		id: message.id,
 		channelId: message.channel_id,
 		author: author.display_name || author.username,
-		content: message.content,
+		// A message of files alone reads "📎 photo.png".
+		content: messageSummary(message),
 		kind,
 		at: message.created_at
 	};

@@ -61,3 +61,63 @@ describe('renderMarkdown', () => {
 		expect(dom('one\ntwo').querySelector('br')).not.toBeNull();
 	});
 });
+
+describe('custom emoji in markdown', () => {
+	const urls: Record<string, string> = {
+		blob: 'https://chat.test/api/files/f1?token=t&x=1',
+		cat: 'https://chat.test/api/files/f2?token="><script>alert(1)</script>'
+	};
+	const asked: string[] = [];
+	const customEmoji = (name: string) => {
+		asked.push(name);
+		return urls[name] ?? null;
+	};
+	function render(source: string): HTMLElement {
+		const element = document.createElement('div');
+		element.innerHTML = renderMarkdown(source, { customEmoji });
+		return element;
+	}
+
+	it('draws a known :name: as an inline image named by its code', () => {
+		const element = render('hello :blob: **bold :blob:**');
+		const images = [...element.querySelectorAll('img.custom-emoji')];
+		expect(images).toHaveLength(2);
+		expect(images[0]?.getAttribute('alt')).toBe(':blob:');
+		expect(images[0]?.getAttribute('src')).toBe(urls.blob);
+		expect(element.querySelector('strong img')).not.toBeNull();
+		expect(element.textContent).toBe('hello  bold \n');
+	});
+
+	it('keeps unknown names, code and escaped colons as text', () => {
+		const element = render(':nope: `:blob:` \\:blob:\n\n```\n:blob:\n```');
+		expect(element.querySelector('img')).toBeNull();
+		expect(element.textContent).toContain(':nope:');
+		expect(element.querySelector('code')?.textContent).toBe(':blob:');
+		expect(element.querySelector('pre')?.textContent).toContain(':blob:');
+		expect(element.textContent).toContain(':blob:');
+	});
+
+	it('leaves the text of a bare link alone', () => {
+		const element = render('https://example.org/:blob:/x');
+		expect(element.querySelector('img')).toBeNull();
+		expect(element.querySelector('a')?.textContent).toBe('https://example.org/:blob:/x');
+	});
+
+	it('never puts a name or URL into markup unescaped', () => {
+		asked.length = 0;
+		const element = render(':cat: :<img src=x onerror=alert(1)>: :"onload=x": :Blob:');
+		expect(asked).toEqual(['cat']);
+		expect(element.querySelector('script')).toBeNull();
+		const images = element.querySelectorAll('img');
+		expect(images).toHaveLength(1);
+		expect(images[0]?.getAttribute('src')).toBe(urls.cat);
+		expect(images[0]?.getAttributeNames().sort()).toEqual(
+			['alt', 'class', 'draggable', 'src', 'title'].sort()
+		);
+		expect(element.textContent).toContain(':<img src=x onerror=alert(1)>:');
+	});
+
+	it('renders names as text without a lookup (direct messages)', () => {
+		expect(dom(':blob:').querySelector('img')).toBeNull();
+	});
+});

@@ -50,7 +50,10 @@ export type ClientAction =
 	| {
 			type: 'send_message';
 			channel_id: string;
+			/** May be empty when files go with it. */
 			content: string;
+			/** Files uploaded by the sender (`POST /api/files`), at most 10. */
+			attachment_ids?: string[];
 			reply_to_id?: string | null;
 			thread_id?: string | null;
 	  }
