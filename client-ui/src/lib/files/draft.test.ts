@@ -59,9 +59,6 @@ function fakeUploader(maxFileSize: number | null = null) {
 const file = (name: string, size = 10, type = 'text/plain') =>
 	new File([new Uint8Array(size)], name, { type });
 
-/** Lets promise callbacks run. */
-const settle = () => new Promise((done) => setTimeout(done, 0));
-
 describe('AttachmentDraft', () => {
 	it('uploads each added file at once and follows its progress', async () => {
 		const { uploader, pending } = fakeUploader();
@@ -79,15 +76,15 @@ describe('AttachmentDraft', () => {
 		expect(draft.items[0]!.progress).toBe(50);
 
 		pending[0]!.resolve(stored('f-a'));
-		await settle();
-		// The chip now names the file as the server stored it.
-		expect(draft.items[0]).toMatchObject({ status: 'uploaded', progress: 100, name: 'f-a.txt' });
+		await vi.waitFor(() =>
+			// The chip now names the file as the server stored it.
+			expect(draft.items[0]).toMatchObject({ status: 'uploaded', progress: 100, name: 'f-a.txt' })
+		);
 		expect(draft.ids).toEqual(['f-a']);
 		expect(draft.busy).toBe(true);
 
 		pending[1]!.resolve(stored('f-b'));
-		await settle();
-		expect(draft.busy).toBe(false);
+		await vi.waitFor(() => expect(draft.busy).toBe(false));
 		expect(draft.ids).toEqual(['f-a', 'f-b']);
 	});
 
@@ -98,11 +95,12 @@ describe('AttachmentDraft', () => {
 		pending[0]!.reject(
 			new ApiError(413, { code: 'quota_exceeded', message: 'storage quota exceeded' })
 		);
-		await settle();
-		expect(draft.items[0]).toMatchObject({
-			status: 'failed',
-			error: 'Not enough storage space left for this file.'
-		});
+		await vi.waitFor(() =>
+			expect(draft.items[0]).toMatchObject({
+				status: 'failed',
+				error: 'Not enough storage space left for this file.'
+			})
+		);
 		expect(draft.busy).toBe(false);
 		expect(draft.ids).toEqual([]);
 	});
@@ -138,8 +136,7 @@ describe('AttachmentDraft', () => {
 		draft.add([file('a.txt')]);
 		draft.remove(draft.items[0]!.key);
 		expect(pending[0]!.aborted).toBe(true);
-		await settle();
-		expect(draft.items).toEqual([]);
+		await vi.waitFor(() => expect(draft.items).toEqual([]));
 		expect(removed).toEqual([]);
 	});
 
@@ -148,7 +145,7 @@ describe('AttachmentDraft', () => {
 		const draft = new AttachmentDraft(uploader);
 		draft.add([file('a.txt')]);
 		pending[0]!.resolve(stored('f-a'));
-		await settle();
+		await vi.waitFor(() => expect(draft.items[0]!.status).toBe('uploaded'));
 		draft.remove(draft.items[0]!.key);
 		expect(removed).toEqual(['f-a']);
 		expect(uploader.remove).toHaveBeenCalledWith('f-a', 10);
@@ -162,8 +159,7 @@ describe('AttachmentDraft', () => {
 		// Gone from the draft (without an abort reaching the request), then the answer comes.
 		draft.items = [];
 		pending[0]!.resolve(stored('f-late'));
-		await settle();
-		expect(removed).toEqual(['f-late']);
+		await vi.waitFor(() => expect(removed).toEqual(['f-late']));
 	});
 
 	it('forgets the files once sent, without deleting them', async () => {
@@ -171,7 +167,7 @@ describe('AttachmentDraft', () => {
 		const draft = new AttachmentDraft(uploader);
 		draft.add([file('a.txt')]);
 		pending[0]!.resolve(stored('f-a'));
-		await settle();
+		await vi.waitFor(() => expect(draft.items[0]!.status).toBe('uploaded'));
 		draft.clear();
 		expect(draft.items).toEqual([]);
 		expect(removed).toEqual([]);
@@ -182,7 +178,7 @@ describe('AttachmentDraft', () => {
 		const draft = new AttachmentDraft(uploader);
 		draft.add([file('a.txt'), file('b.txt')]);
 		pending[0]!.resolve(stored('f-a'));
-		await settle();
+		await vi.waitFor(() => expect(draft.items[0]!.status).toBe('uploaded'));
 		draft.discard();
 		expect(pending[1]!.aborted).toBe(true);
 		expect(removed).toEqual(['f-a']);
