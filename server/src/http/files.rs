@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::error::ErrorBody;
-use super::extract::{Json, Path, Query};
+use super::extract::{Json, Path, Query, bearer_in};
 use crate::api::{FileContentParams, FileView, MediaTokenView, StorageUsageView, UploadParams};
 use crate::domain::Actor;
 use crate::domain::error::{Error, Result};
@@ -133,13 +133,7 @@ pub(super) async fn read_upload<T>(
 
 /// The caller by bearer header, or by `?token=` (a media token).
 async fn file_reader(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Result<Actor> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim());
-    match (bearer, token) {
+    match (bearer_in(headers), token) {
         (Some(bearer), _) => state.core.authenticate(bearer).await,
         (None, Some(token)) => state.core.authenticate_media(token).await,
         (None, None) => Err(Error::unauthorized(
