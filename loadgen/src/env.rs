@@ -38,10 +38,15 @@ pub struct Bench {
     pub backend_name: &'static str,
     server: Child,
     pg_cleanup: Option<(String, String)>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Bench {
+    /// The server's `FILE_STORAGE_PATH`.
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("files")
+    }
+
     /// `members` accounts in one community with one text channel holding `messages`.
     pub async fn prepare(
         backend: Backend,
@@ -146,6 +151,8 @@ impl Bench {
                 discoverable: false,
                 who_can_create_invites: "admin".into(),
                 owner_id: owner,
+                icon_file_id: None,
+                banner_file_id: None,
                 created_at: now,
                 updated_at: now,
             };
@@ -159,6 +166,8 @@ impl Bench {
                 assigned_to: None,
                 accent_color: None,
                 position: 0,
+                icon_file_id: None,
+                banner_file_id: None,
                 created_at: now,
                 updated_at: now,
             };
@@ -242,7 +251,7 @@ impl Bench {
             backend_name,
             server,
             pg_cleanup,
-            _dir: dir,
+            dir,
         })
     }
 

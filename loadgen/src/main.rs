@@ -19,6 +19,7 @@
 mod client;
 mod env;
 mod metrics;
+mod nginx;
 mod scenarios;
 
 use std::path::PathBuf;

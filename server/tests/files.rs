@@ -6,10 +6,9 @@
 mod common;
 
 use std::io::Cursor;
-use std::path::Path;
 
 use common::ws::Ws;
-use common::{Backend, Resp, TestServer, send};
+use common::{Backend, Resp, TestServer, png, send, send_file, stored_objects};
 use reqwest::{StatusCode, header};
 use rstest::rstest;
 use serde_json::{Value, json};
@@ -66,15 +65,7 @@ async fn world(backend: Backend) -> Option<World> {
 }
 
 async fn upload(s: &TestServer, token: &str, name: &str, bytes: Vec<u8>) -> Resp {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
-    let form = reqwest::multipart::Form::new().part("file", part);
-    send(
-        s.client
-            .post(s.url("/api/files"))
-            .bearer_auth(token)
-            .multipart(form),
-    )
-    .await
+    send_file(s, reqwest::Method::POST, "/api/files", token, name, bytes).await
 }
 
 async fn uploaded(s: &TestServer, token: &str, name: &str, bytes: Vec<u8>) -> Value {
@@ -105,23 +96,6 @@ async fn get_raw(
 
 fn random_bytes(len: usize) -> Vec<u8> {
     (0..len).map(|_| rand::random::<u8>()).collect()
-}
-
-/// Stored objects in the files folder (not counting unfinished uploads).
-fn stored_objects(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    for shard in std::fs::read_dir(dir).unwrap().flatten() {
-        if shard.path().is_dir() {
-            for entry in std::fs::read_dir(shard.path()).unwrap().flatten() {
-                found.push(format!(
-                    "{}/{}",
-                    shard.file_name().to_string_lossy(),
-                    entry.file_name().to_string_lossy()
-                ));
-            }
-        }
-    }
-    found
 }
 
 fn id_of(v: &Value) -> Uuid {
@@ -493,16 +467,6 @@ async fn ranges_and_etags_return_exact_bytes(#[case] backend: Backend) {
         (status, body),
         (StatusCode::PARTIAL_CONTENT, bytes[..10].to_vec())
     );
-}
-
-/// A small PNG of this size.
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x * 7) as u8, (y * 13) as u8, 99])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
 }
 
 /// A JPEG with an EXIF block: GPS coordinates and, optionally, an orientation.
@@ -985,10 +949,8 @@ async fn add_emoji(
     name: &str,
     bytes: Vec<u8>,
 ) -> Resp {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name("emoji.png");
-    let form = reqwest::multipart::Form::new().part("file", part);
-    let url = s.url(&format!("/api/communities/{community}/emoji?name={name}"));
-    send(s.client.post(url).bearer_auth(token).multipart(form)).await
+    let path = format!("/api/communities/{community}/emoji?name={name}");
+    send_file(s, reqwest::Method::POST, &path, token, "emoji.png", bytes).await
 }
 
 #[rstest]

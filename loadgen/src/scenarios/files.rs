@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::{histogram, latency_json, random_ip};
 use crate::env::Bench;
 use crate::metrics::rss_bytes;
+use crate::nginx::Nginx;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -132,64 +133,30 @@ pub async fn run(
     };
     eprintln!("files: downloads {speeds:.2?} GB/s");
 
-    // 3. Random 1 MiB ranges from many clients.
-    let stop = Arc::new(AtomicBool::new(false));
-    let measuring = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for _ in 0..range_clients {
-        let (http, url, token, stop, measuring) = (
-            http.clone(),
-            url.clone(),
-            token.clone(),
-            stop.clone(),
-            measuring.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = histogram();
-            let (mut ok, mut failed) = (0u64, 0u64);
-            while !stop.load(Ordering::Relaxed) {
-                let start = rand::random::<u64>() % (size - MIB);
-                let started = Instant::now();
-                let response = http
-                    .get(&url)
-                    .bearer_auth(&token)
-                    .header("x-forwarded-for", random_ip())
-                    .header("range", format!("bytes={start}-{}", start + MIB - 1))
-                    .send()
-                    .await;
-                let good = match response {
-                    Ok(r) if r.status() == reqwest::StatusCode::PARTIAL_CONTENT => {
-                        matches!(drain(r).await, Ok(n) if n == MIB)
-                    }
-                    _ => false,
-                };
-                if measuring.load(Ordering::Relaxed) {
-                    if good {
-                        ok += 1;
-                        let _ = latencies.record(started.elapsed().as_micros() as u64);
-                    } else {
-                        failed += 1;
-                    }
-                }
-            }
-            (ok, failed, latencies)
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    measuring.store(true, Ordering::Relaxed);
-    let started = Instant::now();
-    tokio::time::sleep(window).await;
-    measuring.store(false, Ordering::Relaxed);
-    let range_wall = started.elapsed().as_secs_f64();
-    stop.store(true, Ordering::Relaxed);
-    let mut range_latency = histogram();
-    let (mut range_ok, mut range_failed) = (0u64, 0u64);
-    for task in tasks {
-        let (o, f, h) = task.await?;
-        range_ok += o;
-        range_failed += f;
-        range_latency.add(&h).ok();
-    }
+    // 3. Random 1 MiB ranges from many clients; then the same against nginx
+    // serving the same stored file, as the machine's reference.
+    let (range_rate, range_failed, range_latency) =
+        range_load(&http, &url, Some(token), size, range_clients, window).await?;
+    let reference = match Nginx::start(&bench.files_dir()).await? {
+        Some(nginx) => {
+            let stored = stored_path(&bench.files_dir(), &id)?;
+            let url = format!("{}/{stored}", nginx.base);
+            let measured = range_load(&http, &url, None, size, range_clients, window).await;
+            nginx.stop().await;
+            let (rate, failed, latency) = measured?;
+            json!({
+                "server": "nginx (sendfile)",
+                "range_requests_per_s": rate,
+                "range_failed": failed,
+                "range_latency": latency_json(&latency),
+                "ratio": range_rate / rate,
+            })
+        }
+        None => {
+            eprintln!("files: SKIPPED the reference: no nginx on the PATH");
+            Value::Null
+        }
+    };
 
     // 4. History latency alone, then while large images become thumbnails.
     let history_url = format!(
@@ -260,9 +227,10 @@ pub async fn run(
         "download_cached_median_gb_per_s": median,
         "download_rss_growth_mib": (download_peak.saturating_sub(before_downloads)) as f64 / MIB as f64,
         "range_clients": range_clients,
-        "range_requests_per_s": range_ok as f64 / range_wall,
+        "range_requests_per_s": range_rate,
         "range_failed": range_failed,
         "range_latency": latency_json(&range_latency),
+        "range_reference": reference,
         "history_quiet": latency_json(&quiet),
         "images": images,
         "thumbnails_s": thumbnails_s,
@@ -270,6 +238,86 @@ pub async fn run(
     });
     eprintln!("{}", serde_json::to_string_pretty(&result)?);
     Ok(result)
+}
+
+/// Random 1 MiB ranges of `url` from `clients` loops for `window` (after a
+/// second of warm-up): requests per second, failures, latencies.
+async fn range_load(
+    http: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    size: u64,
+    clients: usize,
+    window: Duration,
+) -> anyhow::Result<(f64, u64, hdrhistogram::Histogram<u64>)> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let measuring = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, url, token, stop, measuring) = (
+            http.clone(),
+            url.to_owned(),
+            token.map(str::to_owned),
+            stop.clone(),
+            measuring.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = histogram();
+            let (mut ok, mut failed) = (0u64, 0u64);
+            while !stop.load(Ordering::Relaxed) {
+                let start = rand::random::<u64>() % (size - MIB);
+                let started = Instant::now();
+                let mut request = http
+                    .get(&url)
+                    .header("x-forwarded-for", random_ip())
+                    .header("range", format!("bytes={start}-{}", start + MIB - 1));
+                if let Some(token) = &token {
+                    request = request.bearer_auth(token);
+                }
+                let good = match request.send().await {
+                    Ok(r) if r.status() == reqwest::StatusCode::PARTIAL_CONTENT => {
+                        matches!(drain(r).await, Ok(n) if n == MIB)
+                    }
+                    _ => false,
+                };
+                if measuring.load(Ordering::Relaxed) {
+                    if good {
+                        ok += 1;
+                        let _ = latencies.record(started.elapsed().as_micros() as u64);
+                    } else {
+                        failed += 1;
+                    }
+                }
+            }
+            (ok, failed, latencies)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    measuring.store(true, Ordering::Relaxed);
+    let started = Instant::now();
+    tokio::time::sleep(window).await;
+    measuring.store(false, Ordering::Relaxed);
+    let wall = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let mut all = histogram();
+    let (mut ok, mut failed) = (0u64, 0u64);
+    for task in tasks {
+        let (o, f, h) = task.await?;
+        ok += o;
+        failed += f;
+        all.add(&h).ok();
+    }
+    Ok((ok as f64 / wall, failed, all))
+}
+
+/// Where the server stored a file, relative to its files folder.
+fn stored_path(root: &std::path::Path, id: &str) -> anyhow::Result<String> {
+    for shard in std::fs::read_dir(root)?.flatten() {
+        if shard.path().join(id).is_file() {
+            return Ok(format!("{}/{id}", shard.file_name().to_string_lossy()));
+        }
+    }
+    anyhow::bail!("file {id} not found under {}", root.display())
 }
 
 /// History fetches by 8 clients for `limit` or until `done()`.

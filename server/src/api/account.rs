@@ -17,12 +17,28 @@ pub struct UserProfile {
     pub bio: Option<String>,
     pub pronouns: Option<String>,
     pub custom_status: Option<String>,
+    pub avatar_file_id: Option<Uuid>,
+    pub banner_file_id: Option<Uuid>,
     /// Whether DM partners see when this user has read their messages.
     pub read_receipts: bool,
     /// Whether signing in asks for a TOTP code after the password.
     pub two_factor_enabled: bool,
     /// Whether the account has a local password (SSO accounts may have none).
     pub has_password: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Another user's profile card, for those who share a community or a DM with them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserCardView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub avatar_file_id: Option<Uuid>,
+    pub banner_file_id: Option<Uuid>,
+    pub bio: Option<String>,
+    pub pronouns: Option<String>,
+    pub custom_status: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

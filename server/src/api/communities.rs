@@ -18,6 +18,8 @@ pub struct CommunityView {
     /// Lowest role that may create invites: `member`, `moderator` or `admin`.
     pub who_can_create_invites: String,
     pub owner_id: Uuid,
+    pub icon_file_id: Option<Uuid>,
+    pub banner_file_id: Option<Uuid>,
     pub member_count: i64,
     /// The caller's role, when they are a member.
     pub my_role: Option<CommunityRole>,
@@ -119,6 +121,7 @@ pub struct MemberView {
     pub user_id: Uuid,
     pub username: String,
     pub display_name: String,
+    pub avatar_file_id: Option<Uuid>,
     pub nickname: Option<String>,
     pub role: CommunityRole,
     /// Set while a timeout lasts (it may already have passed).
@@ -174,6 +177,7 @@ pub struct InvitePreview {
     pub community_id: Uuid,
     pub name: String,
     pub description: Option<String>,
+    pub icon_file_id: Option<Uuid>,
     pub member_count: i64,
     pub expires_at: Option<DateTime<Utc>>,
 }

@@ -16,6 +16,8 @@ pub struct GroupView {
     /// The member a personal group belongs to.
     pub assigned_to: Option<Uuid>,
     pub accent_color: Option<String>,
+    pub icon_file_id: Option<Uuid>,
+    pub banner_file_id: Option<Uuid>,
     pub position: i32,
     /// The caller's role in the group, when they are in it.
     pub my_role: Option<GroupRole>,
@@ -90,6 +92,7 @@ pub struct GroupMemberView {
     pub user_id: Uuid,
     pub username: String,
     pub display_name: String,
+    pub avatar_file_id: Option<Uuid>,
     pub role: GroupRole,
     pub joined_at: DateTime<Utc>,
 }

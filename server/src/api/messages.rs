@@ -8,6 +8,8 @@ pub struct AuthorView {
     pub id: Uuid,
     pub username: String,
     pub display_name: String,
+    /// The avatar's file: `/api/files/{id}` (or `/thumbnail` for small sizes).
+    pub avatar_file_id: Option<Uuid>,
 }
 
 /// One emoji on a message: how many reacted and who (the first 100).

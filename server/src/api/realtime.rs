@@ -14,7 +14,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    ChannelView, MemberView, MessageView, PollView, PresenceStatus, PresenceView, UserProfile,
+    AuthorView, ChannelView, CommunityView, MemberView, MessageView, PollView, PresenceStatus,
+    PresenceView, UserProfile,
 };
 
 /// Close codes of the gateway (besides 1000 and 1012 "server restarting").
@@ -218,6 +219,14 @@ pub enum ServerEvent {
     CommunityRemoved {
         community_id: Uuid,
         reason: String,
+    },
+    /// A user's name or avatar changed (sent where they are shown).
+    UserUpdated {
+        user: AuthorView,
+    },
+    /// A community's settings or images changed; `my_role` is not set.
+    CommunityUpdated {
+        community: CommunityView,
     },
     /// The caller's access changed (joined a community or group, role change): refetch lists.
     AccessChanged,

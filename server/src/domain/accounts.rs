@@ -265,6 +265,11 @@ impl Core {
         Ok(actor.user.clone())
     }
 
+    /// The account as stored now (after a change made in this request).
+    pub async fn reload_me(&self, actor: &Actor) -> Result<User> {
+        Ok(self.db.acquire().await?.conn().user(actor.id()).await?)
+    }
+
     pub async fn update_profile(&self, actor: &Actor, changes: ProfileChanges) -> Result<User> {
         let update = ProfileUpdate {
             display_name: changes
@@ -298,7 +303,9 @@ impl Core {
         let user = c.user(actor.id()).await?;
         tx.commit().await?;
         // Their display name is on their messages in every channel.
-        self.events.revisions.bump_all();
+        if update.display_name.is_some() {
+            self.publish_user_updated(actor.id()).await?;
+        }
         Ok(user)
     }
 

@@ -124,6 +124,7 @@ impl Core {
                         id: m.user_id,
                         username: m.username.clone(),
                         display_name: m.display_name.clone(),
+                        avatar_file_id: m.avatar_file_id,
                     })
                     .collect(),
                 created_at: ch.created_at,

@@ -11,6 +11,7 @@ use super::{Actor, Core};
 use crate::api::{PresenceStatus, PresenceView, ServerEvent, UserProfile};
 use crate::domain::error::{Error, Result};
 use crate::events::{CloseReason, Connection, Privacy, Registered, Topic, user_topics};
+use crate::store::Conn;
 
 /// At most one typing event per user and channel in this interval.
 const TYPING_INTERVAL: Duration = Duration::from_secs(3);
@@ -191,21 +192,7 @@ impl Core {
     }
 
     async fn broadcast_presence(&self, user_id: Uuid, status: PresenceStatus) -> Result<()> {
-        let mut conn = self.db.acquire().await?;
-        let mut c = conn.conn();
-        let mut topics: Vec<Topic> = c
-            .community_ids_of_user(user_id)
-            .await?
-            .into_iter()
-            .map(Topic::Community)
-            .collect();
-        topics.extend(
-            c.dm_channel_ids(user_id)
-                .await?
-                .into_iter()
-                .map(Topic::Channel),
-        );
-        topics.push(Topic::User(user_id));
+        let topics = user_audience(&mut self.db.acquire().await?.conn(), user_id).await?;
         self.events.publish(
             topics,
             &ServerEvent::Presence { user_id, status },
@@ -341,4 +328,22 @@ impl Core {
         );
         Ok(())
     }
+}
+
+/// Where a user is shown: their communities, their DMs and their own devices.
+pub(crate) async fn user_audience(c: &mut Conn<'_>, user_id: Uuid) -> Result<Vec<Topic>> {
+    let mut topics: Vec<Topic> = c
+        .community_ids_of_user(user_id)
+        .await?
+        .into_iter()
+        .map(Topic::Community)
+        .collect();
+    topics.extend(
+        c.dm_channel_ids(user_id)
+            .await?
+            .into_iter()
+            .map(Topic::Channel),
+    );
+    topics.push(Topic::User(user_id));
+    Ok(topics)
 }

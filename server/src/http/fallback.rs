@@ -81,19 +81,13 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     .into_response()
 }
 
-/// The request deadline, for every API request but uploads: a large file on a
-/// slow link takes its time (the upload itself stops when data stops arriving).
-pub async fn deadline_except_uploads(
+/// The request deadline (30 s, `Tuning::request_timeout`): past it, the
+/// request is dropped with 503.
+pub async fn deadline(
     axum::extract::State(limit): axum::extract::State<std::time::Duration>,
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    let upload =
-        request.method() == axum::http::Method::POST && (path == "/files" || path == "/api/files");
-    if upload {
-        return next.run(request).await;
-    }
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),

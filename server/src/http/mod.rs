@@ -23,6 +23,7 @@ mod fallback;
 mod files;
 mod gateway;
 mod groups;
+mod images;
 mod message_extras;
 mod messages;
 mod moderation;
@@ -141,7 +142,10 @@ impl Modify for BearerAuth {
 /// The `/api` routes with their documentation; the auth limiter wraps every
 /// endpoint that checks or hashes a password (register, login, refresh, recover,
 /// the account's password confirmations, an admin's password reset).
-fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
+fn api_routes(
+    limiters: Option<&Limiters>,
+    deadline: Option<std::time::Duration>,
+) -> OpenApiRouter<AppState> {
     let mut credentials = auth::credential_router()
         .merge(account::password_router())
         .merge(admin_users::password_router())
@@ -160,9 +164,13 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
             rate_limit::limit_by_ip_except_non_media,
         ));
     }
-    OpenApiRouter::new()
+    // Uploads have no body limit and no overall deadline: a large file on a slow
+    // link takes its time (an upload stops when its data stops arriving).
+    let uploads = files::upload_router()
+        .merge(images::upload_router())
+        .layer(DefaultBodyLimit::disable());
+    let mut timed = OpenApiRouter::new()
         .merge(system::router())
-        .merge(files::upload_router().layer(DefaultBodyLimit::disable()))
         .merge(file_reads)
         .merge(credentials)
         .merge(auth::router())
@@ -179,14 +187,19 @@ fn api_routes(limiters: Option<&Limiters>) -> OpenApiRouter<AppState> {
         .merge(admin_users::router())
         .merge(admin_files::router())
         .merge(emoji::router())
-        .merge(two_factor::router())
+        .merge(images::router())
+        .merge(two_factor::router());
+    if let Some(limit) = deadline {
+        timed = timed.layer(from_fn_with_state(limit, fallback::deadline));
+    }
+    uploads.merge(timed)
 }
 
 /// The OpenAPI document of every `/api` route, with the error answers that
 /// extractors and middleware give on every operation.
 pub fn openapi() -> OpenApiDoc {
     let mut doc = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .nest("/api", api_routes(None))
+        .nest("/api", api_routes(None, None))
         .merge(gateway::router())
         .into_openapi();
     shared_responses::document(&mut doc);
@@ -207,7 +220,10 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
         .with_state(state.clone());
 
     let (api, _) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(api_routes(Some(limiters)))
+        .merge(api_routes(
+            Some(limiters),
+            Some(config.tuning.request_timeout),
+        ))
         .split_for_parts();
     let api = api
         .fallback(fallback::api_not_found)
@@ -220,10 +236,6 @@ pub fn app(core: Core, limiters: &Limiters) -> anyhow::Result<Router> {
         .layer(from_fn_with_state(
             limiters.general.clone(),
             rate_limit::limit_by_ip_except_media,
-        ))
-        .layer(from_fn_with_state(
-            config.tuning.request_timeout,
-            fallback::deadline_except_uploads,
         ))
         .layer(from_fn(fallback::json_errors))
         .with_state(state.clone());

@@ -29,6 +29,8 @@ struct Row {
     g_assigned_to: Option<Uuid>,
     g_accent_color: Option<String>,
     g_position: Option<i32>,
+    g_icon_file_id: Option<Uuid>,
+    g_banner_file_id: Option<Uuid>,
     g_created_at: Option<DateTime<Utc>>,
     g_updated_at: Option<DateTime<Utc>>,
     c_name: Option<String>,
@@ -38,6 +40,8 @@ struct Row {
     c_discoverable: Option<bool>,
     c_who_can_create_invites: Option<String>,
     c_owner_id: Option<Uuid>,
+    c_icon_file_id: Option<Uuid>,
+    c_banner_file_id: Option<Uuid>,
     c_created_at: Option<DateTime<Utc>>,
     c_updated_at: Option<DateTime<Utc>>,
     cm_role: Option<String>,
@@ -62,10 +66,12 @@ impl Conn<'_> {
                  ch.slow_mode_secs, ch.read_only, ch.archived, ch.created_at, ch.updated_at, \
                  g.name AS g_name, g.description AS g_description, g.visibility AS g_visibility, \
                  g.assigned_to AS g_assigned_to, g.accent_color AS g_accent_color, g.position AS g_position, \
+                 g.icon_file_id AS g_icon_file_id, g.banner_file_id AS g_banner_file_id, \
                  g.created_at AS g_created_at, g.updated_at AS g_updated_at, \
                  c.name AS c_name, c.description AS c_description, c.welcome_message AS c_welcome_message, \
                  c.visibility AS c_visibility, c.discoverable AS c_discoverable, \
                  c.who_can_create_invites AS c_who_can_create_invites, c.owner_id AS c_owner_id, \
+                 c.icon_file_id AS c_icon_file_id, c.banner_file_id AS c_banner_file_id, \
                  c.created_at AS c_created_at, c.updated_at AS c_updated_at, \
                  cm.role AS cm_role, cm.nickname AS cm_nickname, cm.timed_out_until AS cm_timed_out_until, \
                  cm.joined_at AS cm_joined_at, gm.role AS gm_role, gm.joined_at AS gm_joined_at, \
@@ -95,6 +101,8 @@ impl Conn<'_> {
                     assigned_to: r.g_assigned_to,
                     accent_color: r.g_accent_color,
                     position: r.g_position.unwrap_or_default(),
+                    icon_file_id: r.g_icon_file_id,
+                    banner_file_id: r.g_banner_file_id,
                     created_at: r.g_created_at.unwrap_or_default(),
                     updated_at: r.g_updated_at.unwrap_or_default(),
                 }),
@@ -110,6 +118,8 @@ impl Conn<'_> {
                     discoverable: r.c_discoverable.unwrap_or_default(),
                     who_can_create_invites: r.c_who_can_create_invites.unwrap_or_default(),
                     owner_id,
+                    icon_file_id: r.c_icon_file_id,
+                    banner_file_id: r.c_banner_file_id,
                     created_at: r.c_created_at.unwrap_or_default(),
                     updated_at: r.c_updated_at.unwrap_or_default(),
                 }),

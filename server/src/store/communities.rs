@@ -15,6 +15,8 @@ pub struct Community {
     pub discoverable: bool,
     pub who_can_create_invites: String,
     pub owner_id: Uuid,
+    pub icon_file_id: Option<Uuid>,
+    pub banner_file_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -52,13 +54,14 @@ pub struct MemberProfile {
     pub member: CommunityMember,
     pub username: String,
     pub display_name: String,
+    pub avatar_file_id: Option<Uuid>,
 }
 
 macro_rules! select_communities {
     ($rest:literal) => {
         concat!(
             "SELECT c.id, c.name, c.description, c.welcome_message, c.visibility, c.discoverable, \
-             c.who_can_create_invites, c.owner_id, c.created_at, c.updated_at, \
+             c.who_can_create_invites, c.owner_id, c.icon_file_id, c.banner_file_id, c.created_at, c.updated_at, \
              (SELECT COUNT(*) FROM community_members m WHERE m.community_id = c.id) AS member_count \
              FROM communities c ",
             $rest
@@ -94,7 +97,8 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT id, name, description, welcome_message, visibility, discoverable, \
-                 who_can_create_invites, owner_id, created_at, updated_at FROM communities WHERE id = $1",
+                 who_can_create_invites, owner_id, icon_file_id, banner_file_id, created_at, updated_at \
+                 FROM communities WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(e)
@@ -116,7 +120,7 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT c.id, c.name, c.description, c.welcome_message, c.visibility, c.discoverable, \
-                 c.who_can_create_invites, c.owner_id, c.created_at, c.updated_at, \
+                 c.who_can_create_invites, c.owner_id, c.icon_file_id, c.banner_file_id, c.created_at, c.updated_at, \
                  (SELECT COUNT(*) FROM community_members m WHERE m.community_id = c.id) AS member_count, \
                  me.role AS my_role \
                  FROM communities c JOIN community_members me ON me.community_id = c.id AND me.user_id = $1 \
@@ -238,7 +242,7 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT m.community_id, m.user_id, m.role, m.nickname, m.timed_out_until, m.joined_at, \
-                 u.username, u.display_name \
+                 u.username, u.display_name, u.avatar_file_id \
                  FROM community_members m JOIN users u ON u.id = m.user_id \
                  WHERE m.community_id = $1 AND ($2 IS NULL OR m.user_id > $2) \
                  ORDER BY m.user_id LIMIT $3",
@@ -259,7 +263,7 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT m.community_id, m.user_id, m.role, m.nickname, m.timed_out_until, m.joined_at, \
-                 u.username, u.display_name \
+                 u.username, u.display_name, u.avatar_file_id \
                  FROM community_members m JOIN users u ON u.id = m.user_id \
                  WHERE m.community_id = $1 AND m.user_id = $2",
             )

@@ -278,8 +278,14 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_scalar(
                 "SELECT f.id FROM files f WHERE f.created_at < $1 AND \
-                 ((f.purpose = 'attachment' AND f.message_id IS NULL) OR (f.purpose = 'emoji' \
-                 AND NOT EXISTS (SELECT 1 FROM custom_emoji e WHERE e.file_id = f.id))) \
+                 ((f.purpose = 'attachment' AND f.message_id IS NULL) \
+                 OR (f.purpose = 'emoji' AND NOT EXISTS (SELECT 1 FROM custom_emoji e WHERE e.file_id = f.id)) \
+                 OR (f.purpose IN ('avatar', 'profile_banner') AND NOT EXISTS (SELECT 1 FROM users u \
+                    WHERE u.avatar_file_id = f.id OR u.banner_file_id = f.id)) \
+                 OR (f.purpose IN ('community_icon', 'community_banner') AND NOT EXISTS (SELECT 1 FROM communities c \
+                    WHERE c.icon_file_id = f.id OR c.banner_file_id = f.id)) \
+                 OR (f.purpose IN ('group_icon', 'group_banner') AND NOT EXISTS (SELECT 1 FROM community_groups g \
+                    WHERE g.icon_file_id = f.id OR g.banner_file_id = f.id))) \
                  ORDER BY f.created_at LIMIT $2",
             )
             .bind(before)

@@ -15,6 +15,8 @@ pub struct Group {
     pub assigned_to: Option<Uuid>,
     pub accent_color: Option<String>,
     pub position: i32,
+    pub icon_file_id: Option<Uuid>,
+    pub banner_file_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -34,6 +36,7 @@ pub struct GroupMemberProfile {
     pub member: GroupMember,
     pub username: String,
     pub display_name: String,
+    pub avatar_file_id: Option<Uuid>,
 }
 
 /// A group seen by one user: whether they belong to it and with what role.
@@ -48,7 +51,7 @@ macro_rules! select_groups {
     ($rest:literal) => {
         concat!(
             "SELECT g.id, g.community_id, g.name, g.description, g.visibility, g.assigned_to, g.accent_color, \
-             g.position, g.created_at, g.updated_at FROM community_groups g ",
+             g.position, g.icon_file_id, g.banner_file_id, g.created_at, g.updated_at FROM community_groups g ",
             $rest
         )
     };
@@ -105,7 +108,7 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT g.id, g.community_id, g.name, g.description, g.visibility, g.assigned_to, g.accent_color, \
-                 g.position, g.created_at, g.updated_at, gm.role AS my_role \
+                 g.position, g.icon_file_id, g.banner_file_id, g.created_at, g.updated_at, gm.role AS my_role \
                  FROM community_groups g LEFT JOIN group_members gm ON gm.group_id = g.id AND gm.user_id = $2 \
                  WHERE g.community_id = $1 ORDER BY g.position, g.id",
             )
@@ -162,7 +165,7 @@ impl Conn<'_> {
     pub async fn group_members(&mut self, group_id: Uuid) -> StoreResult<Vec<GroupMemberProfile>> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
-                "SELECT gm.group_id, gm.user_id, gm.role, gm.joined_at, u.username, u.display_name \
+                "SELECT gm.group_id, gm.user_id, gm.role, gm.joined_at, u.username, u.display_name, u.avatar_file_id \
                  FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $1 ORDER BY gm.user_id",
             )
             .bind(group_id)

@@ -18,6 +18,8 @@ pub struct User {
     pub bio: Option<String>,
     pub pronouns: Option<String>,
     pub custom_status: Option<String>,
+    pub avatar_file_id: Option<Uuid>,
+    pub banner_file_id: Option<Uuid>,
     pub suspended_at: Option<DateTime<Utc>>,
     pub suspended_reason: Option<String>,
     /// Whether DM partners see when this user has read their messages.
@@ -72,7 +74,7 @@ macro_rules! select_users {
     ($rest:literal) => {
         concat!(
             "SELECT id, username, display_name, email, password_hash, recovery_code_hash, \
-             instance_role, bio, pronouns, custom_status, suspended_at, suspended_reason, \
+             instance_role, bio, pronouns, custom_status, avatar_file_id, banner_file_id, suspended_at, suspended_reason, \
              read_receipts, created_at, updated_at, ",
             user_flags!(),
             " FROM users u ",

@@ -297,6 +297,54 @@ pub fn body<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap()
 }
 
+/// A small PNG of this size.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 13) as u8, 99])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Stored objects in the files folder (not counting unfinished uploads).
+pub fn stored_objects(dir: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for shard in std::fs::read_dir(dir).unwrap().flatten() {
+        if shard.path().is_dir() && shard.file_name() != "tmp" {
+            for entry in std::fs::read_dir(shard.path()).unwrap().flatten() {
+                found.push(format!(
+                    "{}/{}",
+                    shard.file_name().to_string_lossy(),
+                    entry.file_name().to_string_lossy()
+                ));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Sends a file as a multipart part named `file` with this method.
+pub async fn send_file(
+    s: &TestServer,
+    method: Method,
+    path: &str,
+    token: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Resp {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    send(
+        s.client
+            .request(method, s.url(path))
+            .bearer_auth(token)
+            .multipart(form),
+    )
+    .await
+}
+
 /// Test-side helpers for the community API.
 impl TestServer {
     /// Registers a user (open registration) and returns (user id, access token).

@@ -89,6 +89,8 @@ impl Core {
             )?
             .to_owned(),
             owner_id: actor.id(),
+            icon_file_id: None,
+            banner_file_id: None,
             created_at: now,
             updated_at: now,
         };
@@ -209,6 +211,7 @@ impl Core {
             .await?
             .ok_or_else(community_not_found)?;
         tx.commit().await?;
+        self.publish_community_updated(id).await?;
         Ok(summary)
     }
 

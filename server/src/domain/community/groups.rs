@@ -93,6 +93,8 @@ impl Core {
                 .map(|c| validate::color("accent_color", c))
                 .transpose()?,
             position: count as i32,
+            icon_file_id: None,
+            banner_file_id: None,
             created_at: now,
             updated_at: now,
         };

@@ -19,6 +19,7 @@ const EMOJI: UploadPolicy = UploadPolicy {
     purpose: "emoji",
     max_bytes: Some(256 * 1024),
     types: Some(&["image/png", "image/gif", "image/webp"]),
+    thumbnail: false,
 };
 
 fn view(e: CustomEmoji) -> CustomEmojiView {

@@ -7,8 +7,10 @@ pub mod detect;
 mod emoji;
 mod images;
 mod jobs;
+mod profile_images;
 
 pub use jobs::ThumbnailJobs;
+pub use profile_images::ImageSlot;
 
 use bytes::Bytes;
 use chrono::Duration;
@@ -71,6 +73,8 @@ pub(crate) struct UploadPolicy {
     pub max_bytes: Option<u64>,
     /// Accepted content types (`None`: any).
     pub types: Option<&'static [&'static str]>,
+    /// Whether still images get a thumbnail (shown at small sizes).
+    pub thumbnail: bool,
 }
 
 /// Files sent with messages: anything up to `MAX_FILE_SIZE_MB`.
@@ -78,6 +82,7 @@ const ATTACHMENT: UploadPolicy = UploadPolicy {
     purpose: "attachment",
     max_bytes: None,
     types: None,
+    thumbnail: true,
 };
 
 fn human_size(bytes: u64) -> String {
@@ -303,7 +308,7 @@ impl Core {
             tracing::warn!(error = %e, file = %row.id, "could not remove a refused upload");
         }
         saved?;
-        if policy.purpose == ATTACHMENT.purpose
+        if policy.thumbnail
             && let Some(format) = detect::processed_image(&row.content_type)
             && format != image::ImageFormat::Gif
         {

@@ -103,6 +103,7 @@ fn view(row: MessageRow, reactions: Vec<ReactionSummary>) -> MessageView {
             id,
             username,
             display_name,
+            avatar_file_id: row.author_avatar_file_id,
         }),
         _ => None,
     };

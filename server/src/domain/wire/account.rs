@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::api::*;
 use crate::domain::{InstanceRole, ProfileChanges};
-use crate::store::{Session, User};
+use crate::store::{ProfileCard, Session, User};
 
 impl From<User> for UserProfile {
     fn from(u: User) -> Self {
@@ -18,10 +18,28 @@ impl From<User> for UserProfile {
             bio: u.bio,
             pronouns: u.pronouns,
             custom_status: u.custom_status,
+            avatar_file_id: u.avatar_file_id,
+            banner_file_id: u.banner_file_id,
             read_receipts: u.read_receipts,
             two_factor_enabled: u.two_factor_enabled,
             has_password: u.password_hash.is_some(),
             created_at: u.created_at,
+        }
+    }
+}
+
+impl From<ProfileCard> for UserCardView {
+    fn from(p: ProfileCard) -> Self {
+        UserCardView {
+            id: p.id,
+            username: p.username,
+            display_name: p.display_name,
+            avatar_file_id: p.avatar_file_id,
+            banner_file_id: p.banner_file_id,
+            bio: p.bio,
+            pronouns: p.pronouns,
+            custom_status: p.custom_status,
+            created_at: p.created_at,
         }
     }
 }

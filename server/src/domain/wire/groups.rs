@@ -15,6 +15,8 @@ impl GroupView {
             visibility: g.visibility,
             assigned_to: g.assigned_to,
             accent_color: g.accent_color,
+            icon_file_id: g.icon_file_id,
+            banner_file_id: g.banner_file_id,
             position: g.position,
             my_role,
             created_at: g.created_at,
@@ -59,6 +61,7 @@ impl From<GroupMemberProfile> for GroupMemberView {
             user_id: p.member.user_id,
             username: p.username,
             display_name: p.display_name,
+            avatar_file_id: p.avatar_file_id,
             role: GroupRole::parse(&p.member.role),
             joined_at: p.member.joined_at,
         }
