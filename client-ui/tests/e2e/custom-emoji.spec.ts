@@ -5,8 +5,7 @@
  * "This community" tab, and both see the reaction's image. Deleting it turns `:name:`
  * back into text. At phone width the settings panel works by keyboard alone.
  */
-import { deflateSync } from 'node:zlib';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, expectAccessible, httpStatusMessage, test } from './fixtures';
 import {
 	acceptInvite,
@@ -16,48 +15,7 @@ import {
 	message,
 	person
 } from './chat-support';
-
-function crc32(bytes: Uint8Array): number {
-	let crc = ~0;
-	for (const byte of bytes) {
-		crc ^= byte;
-		for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-	}
-	return ~crc >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-	const head = Buffer.alloc(8);
-	head.writeUInt32BE(data.length, 0);
-	head.write(type, 4, 'ascii');
-	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])));
-	return Buffer.concat([head, data, crc]);
-}
-
-/** A `size`×`size` RGBA PNG: a filled circle of `rgb` on transparency. */
-function circlePng(size: number, rgb: [number, number, number]): Buffer {
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(size, 0);
-	header.writeUInt32BE(size, 4);
-	header[8] = 8; // bit depth
-	header[9] = 6; // RGBA
-	const rows: number[] = [];
-	const r = size / 2;
-	for (let y = 0; y < size; y++) {
-		rows.push(0); // no filter
-		for (let x = 0; x < size; x++) {
-			const inside = (x + 0.5 - r) ** 2 + (y + 0.5 - r) ** 2 <= r * r;
-			rows.push(...rgb, inside ? 255 : 0);
-		}
-	}
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(Buffer.from(rows))),
-		chunk('IEND', new Uint8Array())
-	]);
-}
+import { circlePng, naturalWidth } from './pictures';
 
 /** A 2×2 24-bit BMP: an image the browser reads but the server does not take. */
 function bmp(): Buffer {
@@ -73,14 +31,6 @@ function bmp(): Buffer {
 	file.writeUInt32LE(16, 34); // pixel data size: two rows of 6 bytes, padded to 8
 	file.fill(0x80, 54);
 	return file;
-}
-
-/** Whether an image element finished loading real pixels. */
-function naturalWidth(image: Locator) {
-	return image.evaluate((element) => {
-		const img = element as HTMLImageElement;
-		return img.complete ? img.naturalWidth : 0;
-	});
 }
 
 async function openCommunitySettings(page: Page) {

@@ -65,6 +65,15 @@ pub struct FileContentParams {
     pub download: Option<bool>,
 }
 
+/// An upload as `multipart/form-data` (documentation only: the body is streamed,
+/// never parsed into this).
+#[derive(Debug, Clone, ToSchema)]
+pub struct FileUploadForm {
+    /// The file's bytes; the part's filename is kept as the file's name.
+    #[schema(format = Binary)]
+    pub file: String,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {

@@ -10,7 +10,7 @@ use super::AppState;
 use super::error::ErrorBody;
 use super::extract::{Json, Path, Query};
 use super::files::read_upload;
-use crate::api::{AddEmojiParams, CustomEmojiView};
+use crate::api::{AddEmojiParams, CustomEmojiView, FileUploadForm};
 use crate::domain::Actor;
 use crate::domain::error::Result;
 
@@ -38,7 +38,7 @@ async fn list_custom_emoji(
 /// as a multipart part named `file` or as the raw body. At most 50 per community.
 #[utoipa::path(post, path = "/communities/{community_id}/emoji", tag = "communities", security(("bearer" = [])),
     params(("community_id" = Uuid, Path), AddEmojiParams),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "A part named `file`, or the raw image"),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The image in a part named `file`; a raw image body is accepted too"),
     responses(
         (status = 201, body = CustomEmojiView),
         (status = 400, body = ErrorBody),

@@ -17,7 +17,9 @@ use uuid::Uuid;
 use super::AppState;
 use super::error::ErrorBody;
 use super::extract::{Json, Path, Query, bearer_in};
-use crate::api::{FileContentParams, FileView, MediaTokenView, StorageUsageView, UploadParams};
+use crate::api::{
+    FileContentParams, FileUploadForm, FileView, MediaTokenView, StorageUsageView, UploadParams,
+};
 use crate::domain::Actor;
 use crate::domain::error::{Error, Result};
 use crate::domain::files::{Download, Upload};
@@ -49,7 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// after a day.
 #[utoipa::path(post, path = "/files", tag = "files", security(("bearer" = [])),
     params(UploadParams),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "A part named `file`, or the raw bytes with any other content type"),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The file in a part named `file`; raw bytes with any other content type (and `?name=`) are accepted too"),
     responses(
         (status = 201, body = FileView),
         (status = 400, body = ErrorBody, description = "Empty file, unreadable image, or no `file` part"),

@@ -10,7 +10,7 @@ use super::AppState;
 use super::error::ErrorBody;
 use super::extract::{Json, Path};
 use super::files::read_upload;
-use crate::api::{CommunityView, GroupView, UserCardView, UserProfile};
+use crate::api::{CommunityView, FileUploadForm, GroupView, UserCardView, UserProfile};
 use crate::domain::error::Result;
 use crate::domain::files::ImageSlot;
 use crate::domain::{Actor, RequestMeta};
@@ -68,7 +68,7 @@ async fn group(state: &AppState, actor: &Actor, id: Uuid) -> Result<Json<GroupVi
 /// Sets the avatar: a PNG, JPEG, GIF or WebP of at most 5 MB (clients crop it
 /// square), as a multipart part named `file` or as the raw body.
 #[utoipa::path(put, path = "/account/avatar", tag = "account", security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "A part named `file`, or the raw image"),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The image in a part named `file`; a raw image body is accepted too"),
     responses((status = 200, body = UserProfile), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "More than 5 MB, or over the quota"),
         (status = 415, body = ErrorBody, description = "Not PNG, JPEG, GIF or WebP")))]
@@ -99,7 +99,7 @@ async fn remove_avatar(
 
 /// Sets the profile banner: a PNG, JPEG, GIF or WebP of at most 10 MB.
 #[utoipa::path(put, path = "/account/banner", tag = "account", security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "A part named `file`, or the raw image"),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The image in a part named `file`; a raw image body is accepted too"),
     responses((status = 200, body = UserProfile), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "More than 10 MB, or over the quota"),
         (status = 415, body = ErrorBody, description = "Not PNG, JPEG, GIF or WebP")))]
@@ -131,7 +131,7 @@ async fn remove_profile_banner(
 /// Sets the community's icon (community admins): PNG, JPEG, GIF or WebP, at most 5 MB.
 #[utoipa::path(put, path = "/communities/{community_id}/icon", tag = "communities", security(("bearer" = [])),
     params(("community_id" = Uuid, Path)),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "A part named `file`, or the raw image"),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The image in a part named `file`; a raw image body is accepted too"),
     responses((status = 200, body = CommunityView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
 async fn set_community_icon(
@@ -164,7 +164,7 @@ async fn remove_community_icon(
 /// Sets the community's banner (community admins): PNG, JPEG, GIF or WebP, at most 10 MB.
 #[utoipa::path(put, path = "/communities/{community_id}/banner", tag = "communities", security(("bearer" = [])),
     params(("community_id" = Uuid, Path)),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "A part named `file`, or the raw image"),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The image in a part named `file`; a raw image body is accepted too"),
     responses((status = 200, body = CommunityView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
 async fn set_community_banner(
@@ -197,7 +197,7 @@ async fn remove_community_banner(
 /// Sets the group's icon (the group's admins, community admins): at most 5 MB.
 #[utoipa::path(put, path = "/groups/{group_id}/icon", tag = "groups", security(("bearer" = [])),
     params(("group_id" = Uuid, Path)),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "A part named `file`, or the raw image"),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The image in a part named `file`; a raw image body is accepted too"),
     responses((status = 200, body = GroupView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
 async fn set_group_icon(
@@ -236,7 +236,7 @@ async fn remove_group_icon(
 /// Sets the group's banner (the group's admins, community admins): at most 10 MB.
 #[utoipa::path(put, path = "/groups/{group_id}/banner", tag = "groups", security(("bearer" = [])),
     params(("group_id" = Uuid, Path)),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "A part named `file`, or the raw image"),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The image in a part named `file`; a raw image body is accepted too"),
     responses((status = 200, body = GroupView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
 async fn set_group_banner(

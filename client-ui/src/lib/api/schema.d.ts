@@ -2298,6 +2298,17 @@ export interface components {
          */
         FileKind: "image" | "video" | "audio" | "file";
         /**
+         * @description An upload as `multipart/form-data` (documentation only: the body is streamed,
+         *     never parsed into this).
+         */
+        FileUploadForm: {
+            /**
+             * Format: binary
+             * @description The file's bytes; the part's filename is kept as the file's name.
+             */
+            file: string;
+        };
+        /**
          * @description An uploaded file. The content is `GET /api/files/{id}`; images also have
          *     `GET /api/files/{id}/thumbnail`.
          */
@@ -3314,10 +3325,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description A part named `file`, or the raw image */
+        /** @description The image in a part named `file`; a raw image body is accepted too */
         requestBody: {
             content: {
-                "multipart/form-data": number[];
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
             };
         };
         responses: {
@@ -3404,10 +3415,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description A part named `file`, or the raw image */
+        /** @description The image in a part named `file`; a raw image body is accepted too */
         requestBody: {
             content: {
-                "multipart/form-data": number[];
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
             };
         };
         responses: {
@@ -6495,10 +6506,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description A part named `file`, or the raw image */
+        /** @description The image in a part named `file`; a raw image body is accepted too */
         requestBody: {
             content: {
-                "multipart/form-data": number[];
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
             };
         };
         responses: {
@@ -6825,10 +6836,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description A part named `file`, or the raw image */
+        /** @description The image in a part named `file`; a raw image body is accepted too */
         requestBody: {
             content: {
-                "multipart/form-data": number[];
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
             };
         };
         responses: {
@@ -7078,10 +7089,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description A part named `file`, or the raw image */
+        /** @description The image in a part named `file`; a raw image body is accepted too */
         requestBody: {
             content: {
-                "multipart/form-data": number[];
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
             };
         };
         responses: {
@@ -8001,10 +8012,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description A part named `file`, or the raw bytes with any other content type */
+        /** @description The file in a part named `file`; raw bytes with any other content type (and `?name=`) are accepted too */
         requestBody: {
             content: {
-                "multipart/form-data": number[];
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
             };
         };
         responses: {
@@ -8436,10 +8447,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description A part named `file`, or the raw image */
+        /** @description The image in a part named `file`; a raw image body is accepted too */
         requestBody: {
             content: {
-                "multipart/form-data": number[];
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
             };
         };
         responses: {
@@ -8678,10 +8689,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description A part named `file`, or the raw image */
+        /** @description The image in a part named `file`; a raw image body is accepted too */
         requestBody: {
             content: {
-                "multipart/form-data": number[];
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
             };
         };
         responses: {

@@ -15,6 +15,8 @@ import { ReadMarks } from '$lib/messages/read-marks';
 import { Thread } from '$lib/messages/thread.svelte';
 import { Timeline } from '$lib/messages/timeline.svelte';
 import { UnreadCounts } from '$lib/messages/unread.svelte';
+import { ProfileCards } from '$lib/people/profile-cards.svelte';
+import { withDmMember, type Author } from '$lib/people/updates';
 import { PresenceState, TypingState } from '$lib/presence/presence.svelte';
 import { Realtime, type SocketLike } from '$lib/realtime/realtime.svelte';
 
@@ -45,6 +47,8 @@ export class Chat {
 	readonly files: Files;
 	/** Each community's custom emoji, loaded when one of its channels opens. */
 	readonly customEmoji: CustomEmojiStore;
+	/** People's profile cards, fetched when opened. */
+	readonly profiles: ProfileCards;
 	/** Direct message conversations, newest first as the server lists them. */
 	dms = $state.raw<Schemas['DmView'][]>([]);
 	dmsLoaded = $state(false);
@@ -83,6 +87,7 @@ export class Chat {
 			);
 		});
 		this.bookmarks = new Bookmarks(this.api);
+		this.profiles = new ProfileCards(this.api);
 		this.files = new Files({ api: this.api, tokens: options.tokens, baseUrl: options.baseUrl });
 		this.customEmoji = new CustomEmojiStore({
 			api: this.api,
@@ -372,6 +377,8 @@ export class Chat {
 			rt.on('member_updated', (e) => this.directory.memberChanged(e.community_id, e.member)),
 			rt.on('member_left', (e) => this.directory.memberLeft(e.community_id, e.user_id)),
 			rt.on('community_removed', (e) => this.directory.removeCommunity(e.community_id)),
+			rt.on('community_updated', (e) => this.directory.communityChanged(e.community)),
+			rt.on('user_updated', (e) => this.userUpdated(e.user)),
 			rt.on('access_changed', () => {
 				void this.directory.load().catch(() => {});
 				void this.loadDms().catch(() => {});
@@ -380,6 +387,16 @@ export class Chat {
 				}
 			})
 		);
+	}
+
+	/** Someone's new name or avatar, wherever they are shown. */
+	private userUpdated(user: Author): void {
+		for (const timeline of this.timelines.values()) timeline.authorUpdated(user);
+		for (const thread of this.threads.values()) thread.authorUpdated(user);
+		this.directory.userUpdated(user);
+		const dms = withDmMember(this.dms, user);
+		if (dms !== this.dms) this.dms = dms;
+		this.profiles.userUpdated(user);
 	}
 
 	/** `:name:`s used live in a channel: one added since the list was loaded is fetched. */

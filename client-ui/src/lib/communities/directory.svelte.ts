@@ -4,6 +4,8 @@
  */
 import { SvelteMap } from 'svelte/reactivity';
 import { unwrap, type Api, type Schemas } from '$api/client';
+import { withMemberProfile, type Author } from '$lib/people/updates';
+import { mergeCommunity, mergeGroup } from './updates';
 
 export type Community = Schemas['CommunityView'];
 export type Group = Schemas['GroupView'];
@@ -165,6 +167,28 @@ export class CommunityDirectory {
 
 	private addCommunity(community: Community): void {
 		this.communities = [...this.communities.filter((c) => c.id !== community.id), community];
+	}
+
+	/** A community's new settings or pictures (an answer, or `community_updated`). */
+	communityChanged(community: Community): void {
+		const next = mergeCommunity(this.communities, community);
+		if (next !== this.communities) this.communities = next;
+	}
+
+	/** A group's new settings or pictures, in its community's loaded structure. */
+	groupChanged(group: Group): void {
+		const groups = this.structure.get(group.community_id);
+		if (!groups) return;
+		const next = mergeGroup(groups, group);
+		if (next !== groups) this.structure.set(group.community_id, next);
+	}
+
+	/** Someone's new name or avatar (`user_updated`), in every loaded member list. */
+	userUpdated(user: Author): void {
+		for (const [communityId, list] of this.members) {
+			const next = withMemberProfile(list, user);
+			if (next !== list) this.members.set(communityId, next);
+		}
 	}
 
 	removeCommunity(id: string): void {

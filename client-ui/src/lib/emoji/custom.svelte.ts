@@ -127,8 +127,8 @@ export class CustomEmojiStore {
 		const added = await unwrap(
 			this.api.POST('/api/communities/{community_id}/emoji', {
 				params: { path: { community_id: communityId }, query: { name } },
-				// The schema describes the part as bytes; FormData goes out as it is.
-				body: [],
+				// The schema names the `file` part; the FormData carrying it goes out as it is.
+				body: { file: fileName },
 				bodySerializer: () => form
 			})
 		);

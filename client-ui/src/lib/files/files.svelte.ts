@@ -7,7 +7,7 @@ import { unwrap, type AccessTokenSource, type Api } from '$api/client';
 import type { Uploader } from './draft.svelte';
 import { MediaTokens } from './media-token.svelte';
 import type { StorageUsage } from './types';
-import { uploadFile, type UploadHandle, type UploadProgress } from './upload';
+import { sendFile, uploadFile, type UploadHandle, type UploadProgress } from './upload';
 
 export interface FilesOptions {
 	api: Api;
@@ -77,6 +77,32 @@ export class Files implements Uploader {
 		// Usage follows without asking the server again (uploads come in bursts).
 		handle.done.then(
 			(stored) => this.used(stored.size),
+			() => {}
+		);
+		return handle;
+	}
+
+	/**
+	 * `PUT`s an image into a slot (`/api/account/avatar`, `/api/communities/{id}/icon`…),
+	 * with progress. The slot's old image is freed: usage is read again afterwards.
+	 */
+	putImage<T>(
+		path: string,
+		file: File,
+		accept: (body: unknown) => body is T,
+		onprogress: (progress: UploadProgress) => void
+	): UploadHandle<T> {
+		const handle = sendFile({
+			url: `${this.baseUrl}${path}`,
+			method: 'PUT',
+			file,
+			accept,
+			tokens: this.tokens,
+			onprogress,
+			createXhr: this.createXhr
+		});
+		handle.done.then(
+			() => void this.loadUsage().catch(() => {}),
 			() => {}
 		);
 		return handle;

@@ -1,8 +1,9 @@
 /**
- * One file upload (`POST /api/files`, multipart with a `file` part) over
- * XMLHttpRequest, which fetch cannot replace yet: it reports upload progress and can be
- * aborted. Authentication follows the API client: the bearer token, one retry with a
- * refreshed token after `401 invalid_token`, and the session ends on `session_ended`.
+ * One file upload (`POST /api/files`, or `PUT` of an image slot such as
+ * `/api/account/avatar`; multipart with a `file` part) over XMLHttpRequest, which fetch
+ * cannot replace yet: it reports upload progress and can be aborted. Authentication
+ * follows the API client: the bearer token, one retry with a refreshed token after
+ * `401 invalid_token`, and the session ends on `session_ended`.
  */
 import { SESSION_GONE, type AccessTokenSource } from '$api/client';
 import { ApiError } from '$api/errors';
@@ -14,9 +15,9 @@ export interface UploadProgress {
 	total: number;
 }
 
-export interface UploadHandle {
-	/** The stored file; rejects with {@link ApiError} or {@link UploadAborted}. */
-	done: Promise<FileView>;
+export interface UploadHandle<T = FileView> {
+	/** The server's answer (the stored file); rejects with {@link ApiError} or {@link UploadAborted}. */
+	done: Promise<T>;
 	abort(): void;
 }
 
@@ -29,7 +30,7 @@ export class UploadAborted extends Error {
 }
 
 export interface UploadOptions {
-	/** Absolute URL of `/api/files` on the server. */
+	/** Absolute URL of `/api/files` (or of an image slot) on the server. */
 	url: string;
 	file: File;
 	tokens: AccessTokenSource;
@@ -44,7 +45,18 @@ interface RawResponse {
 	retryAfter: string | null;
 }
 
+export interface SendFileOptions<T> extends UploadOptions {
+	method: 'POST' | 'PUT';
+	/** Whether the success answer has the expected shape. */
+	accept: (body: unknown) => body is T;
+}
+
+/** `POST /api/files`: a file for a message. */
 export function uploadFile(options: UploadOptions): UploadHandle {
+	return sendFile({ ...options, method: 'POST', accept: isFileView });
+}
+
+export function sendFile<T>(options: SendFileOptions<T>): UploadHandle<T> {
 	const createXhr = options.createXhr ?? (() => new XMLHttpRequest());
 	let current: XMLHttpRequest | null = null;
 	let aborted = false;
@@ -56,7 +68,7 @@ export function uploadFile(options: UploadOptions): UploadHandle {
 			const xhr = createXhr();
 			current = xhr;
 			cancel = () => reject(new UploadAborted());
-			xhr.open('POST', options.url);
+			xhr.open(options.method, options.url);
 			if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
 			xhr.setRequestHeader('Accept', 'application/json');
 			xhr.upload.onprogress = (event) => {
@@ -78,7 +90,7 @@ export function uploadFile(options: UploadOptions): UploadHandle {
 		});
 	}
 
-	async function run(): Promise<FileView> {
+	async function run(): Promise<T> {
 		const token = await options.tokens.accessToken();
 		let response = await send(token);
 		let code = unauthorizedCode(response);
@@ -95,7 +107,7 @@ export function uploadFile(options: UploadOptions): UploadHandle {
 		if (response.status < 200 || response.status >= 300) {
 			throw ApiError.fromBody(response.status, body, response.retryAfter);
 		}
-		if (!isFileView(body)) throw ApiError.fromBody(502, null);
+		if (!options.accept(body)) throw ApiError.fromBody(502, null);
 		return body;
 	}
 

@@ -4,6 +4,7 @@
  * messages whose `thread_id` is the root (merged and de-duplicated like a timeline).
  */
 import { unwrap, type Api } from '$api/client';
+import { withAuthor, type Author } from '$lib/people/updates';
 import { mergeMessages, type Message } from './merge';
 
 const PAGE = 100;
@@ -45,6 +46,12 @@ export class Thread {
 	add(message: Message): void {
 		if (message.thread_id !== this.rootId) return;
 		this.replies = mergeMessages(this.replies, [message]);
+	}
+
+	/** Someone's new name or avatar on the loaded replies (`user_updated`). */
+	authorUpdated(user: Author): void {
+		const next = withAuthor(this.replies, user);
+		if (next !== this.replies) this.replies = next;
 	}
 
 	remove(messageId: string): void {

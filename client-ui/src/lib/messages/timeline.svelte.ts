@@ -11,6 +11,7 @@
  * window joins the present again.
  */
 import { unwrap, type Api } from '$api/client';
+import { withAuthor, type Author } from '$lib/people/updates';
 import { compareIds, mergeMessages, withReaction, type Message } from './merge';
 
 export const PAGE_SIZE = 50;
@@ -235,6 +236,12 @@ export class Timeline {
 		const next = this.messages.slice();
 		next[index] = change(next[index]!);
 		this.messages = next;
+	}
+
+	/** Someone's new name or avatar on their loaded messages (`user_updated`). */
+	authorUpdated(user: Author): void {
+		const next = withAuthor(this.messages, user);
+		if (next !== this.messages) this.messages = next;
 	}
 
 	react(messageId: string, emoji: string, userId: string, added: boolean): void {

@@ -37,6 +37,10 @@ export interface ServerEventMap {
 	member_updated: { community_id: string; member: Schemas['MemberView'] };
 	member_left: { community_id: string; user_id: string };
 	community_removed: { community_id: string; reason: string };
+	/** A person's name or avatar changed (everyone who shows them, and their own devices). */
+	user_updated: { user: Schemas['AuthorView'] };
+	/** A community's settings or pictures changed; `my_role` is not set (keep your own). */
+	community_updated: { community: Schemas['CommunityView'] };
 	access_changed: Record<string, never>;
 }
 
