@@ -28,6 +28,8 @@ use crate::domain::files::{Download, Upload};
 /// so larger reads carry ranges and whole files with fewer of them (measured in
 /// docs/performance.md).
 const READ_CHUNK: usize = 512 * 1024;
+/// Longest range sent from a memory mapping rather than streamed.
+const MAPPED_PART_MAX: u64 = 8 * 1024 * 1024;
 
 /// The upload route: no body limit here (the domain enforces `MAX_FILE_SIZE_MB`
 /// while streaming) and no request deadline (the domain cuts off a stalled body).
@@ -271,19 +273,25 @@ async fn serve(
         return Ok(whole(download, headers));
     }
     let (start, end) = (*ranges[0].start(), *ranges[0].end());
-    download
-        .body
-        .seek(std::io::SeekFrom::Start(start))
-        .await
-        .map_err(|e| Error::Internal(e.into()))?;
     let part_len = end - start + 1;
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(part_len));
     headers.insert(
         header::CONTENT_RANGE,
         header_value(&format!("bytes {start}-{end}/{len}"))?,
     );
-    let reader = download.body.take(part_len);
-    let body = Body::from_stream(ReaderStream::with_capacity(reader, READ_CHUNK));
+    // Media players ask for parts of a few MB at most: those go out mapped, in one
+    // piece; a longer part is streamed like a whole file.
+    let body = if part_len <= MAPPED_PART_MAX {
+        Body::from(download.part(start, part_len).await?)
+    } else {
+        download
+            .body
+            .seek(std::io::SeekFrom::Start(start))
+            .await
+            .map_err(|e| Error::Internal(e.into()))?;
+        let reader = download.body.take(part_len);
+        Body::from_stream(ReaderStream::with_capacity(reader, READ_CHUNK))
+    };
     Ok((StatusCode::PARTIAL_CONTENT, headers, body).into_response())
 }
 

@@ -1,6 +1,7 @@
 //! Files in a local folder: `<root>/<two hex digits>/<key>`, with temporary
 //! uploads under `<root>/tmp` (same file system, so persisting is a rename).
 
+use bytes::Bytes;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -109,4 +110,24 @@ impl LocalFolder {
         let shard = if shard.len() == 2 { shard } else { "00" };
         self.root.join(shard).join(safe)
     }
+}
+
+/// Maps `len` bytes from `start` of a stored file. Stored objects are written
+/// once through a temporary file and renamed into place; nothing writes or
+/// truncates them afterwards, and removing one only unlinks it (a mapping stays
+/// valid), so the mapped bytes cannot change or vanish under a reader.
+pub(super) fn map_part(file: &std::fs::File, start: u64, len: u64) -> io::Result<Bytes> {
+    if len == 0 {
+        return Ok(Bytes::new());
+    }
+    let len = usize::try_from(len).map_err(io::Error::other)?;
+    // SAFETY: see above — the file is never modified while mapped.
+    let map = unsafe {
+        memmap2::MmapOptions::new()
+            .offset(start)
+            .len(len)
+            .populate()
+            .map(file)?
+    };
+    Ok(Bytes::from_owner(map))
 }

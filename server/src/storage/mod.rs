@@ -1,6 +1,6 @@
 //! Where the bytes of uploaded files live. One small interface — stream an upload
-//! into a temporary object, persist it under a key, open, write and remove by
-//! key, list keys — so an object store can take the local folder's place later.
+//! into a temporary object, persist it under a key, open, read a part, write and
+//! remove by key, list keys — so an object store can take the local folder's place.
 //! Rows about files are the store's; this module knows only bytes and keys.
 
 mod local;
@@ -52,6 +52,24 @@ impl Storage {
     pub async fn open(&self, key: &str) -> io::Result<(tokio::fs::File, u64)> {
         match self {
             Storage::Local(folder) => folder.open(key).await,
+        }
+    }
+
+    /// `len` bytes from `start` of an object opened with [`Storage::open`], in
+    /// memory without copying them (mapped from the page cache).
+    pub async fn read_part(
+        &self,
+        file: tokio::fs::File,
+        start: u64,
+        len: u64,
+    ) -> io::Result<Bytes> {
+        match self {
+            Storage::Local(_) => {
+                let file = file.into_std().await;
+                tokio::task::spawn_blocking(move || local::map_part(&file, start, len))
+                    .await
+                    .map_err(io::Error::other)?
+            }
         }
     }
 

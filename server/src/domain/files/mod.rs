@@ -21,6 +21,7 @@ use uuid::Uuid;
 use crate::api::{FileView, MediaTokenView, MessageView, ServerEvent, StorageUsageView};
 use crate::domain::error::{Error, ErrorKind, Result};
 use crate::domain::{Actor, Core};
+use crate::storage::Storage;
 use crate::store::{self, Conn, FileRow};
 
 /// Files one message may carry.
@@ -51,6 +52,17 @@ pub struct Download {
     pub len: u64,
     /// Whether browsers may show it inline (passive media only).
     pub inline: bool,
+    storage: Storage,
+}
+
+impl Download {
+    /// `len` bytes from `start`, in memory without copying (a range request).
+    pub async fn part(self, start: u64, len: u64) -> Result<Bytes> {
+        self.storage
+            .read_part(self.body, start, len)
+            .await
+            .map_err(io_error)
+    }
 }
 
 pub(crate) fn file_key(id: Uuid) -> String {
@@ -390,6 +402,7 @@ impl Core {
             content_type: row.content_type,
             body,
             len,
+            storage: self.storage.clone(),
         })
     }
 
@@ -419,6 +432,7 @@ impl Core {
             inline: true,
             body,
             len,
+            storage: self.storage.clone(),
         })
     }
 
