@@ -40,9 +40,21 @@ use crate::events::Events;
 use crate::store::Db;
 
 /// The domain layer's handle: configuration, store, identity primitives and the
-/// event bus with its live connections.
+/// event bus with its live connections. Every request clones it (each extractor
+/// and middleware holding the state does), so a clone is one reference count.
 #[derive(Clone)]
-pub struct Core {
+pub struct Core(Arc<CoreParts>);
+
+impl std::ops::Deref for Core {
+    type Target = CoreParts;
+
+    fn deref(&self) -> &CoreParts {
+        &self.0
+    }
+}
+
+/// What a [`Core`] shares.
+pub struct CoreParts {
     pub config: Arc<Config>,
     pub db: Db,
     pub events: Events,
@@ -78,7 +90,7 @@ impl Core {
                 config.files.storage_path.display()
             )
         })?;
-        Ok(Core {
+        Ok(Core(Arc::new(CoreParts {
             storage,
             thumbnails: Default::default(),
             sso,
@@ -91,7 +103,7 @@ impl Core {
             send_limiter,
             scheduler: Default::default(),
             newest_pages: Default::default(),
-        })
+        })))
     }
 }
 
