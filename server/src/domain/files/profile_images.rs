@@ -106,15 +106,18 @@ impl Core {
         let file = self
             .store_upload(actor, upload, body, &slot.policy())
             .await?;
-        let replaced = self.point_slot(actor, slot, Some(file.id), meta).await;
-        if replaced.is_err() {
-            // The new image goes again, with its quota.
-            let mut tx = self.db.begin().await?;
-            tx.conn().delete_file(file.id).await?;
-            tx.commit().await?;
-            self.remove_stored(&[file.id]).await;
-        }
-        replaced
+        let owner = match self.point_slot(actor, slot, Some(file.id), meta).await {
+            Ok(owner) => owner,
+            Err(e) => {
+                // The new image goes again, with its quota.
+                let mut tx = self.db.begin().await?;
+                tx.conn().delete_file(file.id).await?;
+                tx.commit().await?;
+                self.remove_stored(&[file.id]).await;
+                return Err(e);
+            }
+        };
+        self.publish_image_change(owner).await
     }
 
     /// Empties an image slot; its file goes.
@@ -124,18 +127,19 @@ impl Core {
         slot: ImageSlot,
         meta: &RequestMeta,
     ) -> Result<()> {
-        self.point_slot(actor, slot, None, meta).await
+        let owner = self.point_slot(actor, slot, None, meta).await?;
+        self.publish_image_change(owner).await
     }
 
-    /// Points a slot at a file (or none) in one transaction, removes the image it
-    /// held, and tells those who show it.
+    /// Points a slot at a file (or none) in one transaction and removes the image
+    /// it held; returns whose slot it is, to tell those who show it.
     async fn point_slot(
         &self,
         actor: &Actor,
         slot: ImageSlot,
         file: Option<Uuid>,
         meta: &RequestMeta,
-    ) -> Result<()> {
+    ) -> Result<Owner> {
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         // Checked again: a role may have changed while the image arrived.
@@ -169,7 +173,7 @@ impl Core {
         }
         tx.commit().await?;
         self.remove_stored(&removed).await;
-        self.publish_image_change(owner).await
+        Ok(owner)
     }
 
     async fn image_owner(&self, c: &mut Conn<'_>, actor: &Actor, slot: ImageSlot) -> Result<Owner> {
