@@ -154,8 +154,8 @@ async fn file_reader(state: &AppState, headers: &HeaderMap, token: Option<&str>)
 #[utoipa::path(get, path = "/files/{id}", tag = "files", security(("bearer" = [])),
     params(("id" = Uuid, Path), FileContentParams),
     responses(
-        (status = 200, description = "The whole file", content_type = "application/octet-stream"),
-        (status = 206, description = "The requested range"),
+        (status = 200, description = "The whole file: passive media with their type (`image/png`, `video/mp4`, …), anything else as `application/octet-stream`", content_type = "*/*"),
+        (status = 206, description = "The requested range", content_type = "*/*"),
         (status = 304, description = "Not modified (ETag)"),
         (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "No such file, or not yours to see"),
@@ -178,7 +178,7 @@ async fn file_content(
 #[utoipa::path(get, path = "/files/{id}/thumbnail", tag = "files", security(("bearer" = [])),
     params(("id" = Uuid, Path), FileContentParams),
     responses(
-        (status = 200, description = "The thumbnail", content_type = "image/jpeg"),
+        (status = 200, description = "The thumbnail (JPEG, or PNG with transparency), or the image itself until it is made", content_type = "image/*"),
         (status = 304, description = "Not modified (ETag)"),
         (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "No such file, or not an image"),

@@ -70,6 +70,7 @@ async fn group(state: &AppState, actor: &Actor, id: Uuid) -> Result<Json<GroupVi
 #[utoipa::path(put, path = "/account/avatar", tag = "account", security(("bearer" = [])),
     request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The image in a part named `file`; a raw image body is accepted too"),
     responses((status = 200, body = UserProfile), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "`file_blocked`: an administrator blocked this image"),
         (status = 413, body = ErrorBody, description = "More than 5 MB, or over the quota"),
         (status = 415, body = ErrorBody, description = "Not PNG, JPEG, GIF or WebP")))]
 async fn set_avatar(
@@ -101,6 +102,7 @@ async fn remove_avatar(
 #[utoipa::path(put, path = "/account/banner", tag = "account", security(("bearer" = [])),
     request_body(content = FileUploadForm, content_type = "multipart/form-data", description = "The image in a part named `file`; a raw image body is accepted too"),
     responses((status = 200, body = UserProfile), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "`file_blocked`: an administrator blocked this image"),
         (status = 413, body = ErrorBody, description = "More than 10 MB, or over the quota"),
         (status = 415, body = ErrorBody, description = "Not PNG, JPEG, GIF or WebP")))]
 async fn set_profile_banner(

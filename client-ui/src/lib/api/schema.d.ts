@@ -3356,6 +3356,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `file_blocked`: an administrator blocked this image */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description More than 5 MB, or over the quota */
             413: {
                 headers: {
@@ -3439,6 +3448,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `file_blocked`: an administrator blocked this image */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8095,13 +8113,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The whole file */
+            /** @description The whole file: passive media with their type (`image/png`, `video/mp4`, …), anything else as `application/octet-stream` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": unknown;
+                    "*/*": unknown;
                 };
             };
             /** @description The requested range */
@@ -8109,7 +8127,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "*/*": unknown;
+                };
             };
             /** @description Not modified (ETag) */
             304: {
@@ -8253,13 +8273,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The thumbnail */
+            /** @description The thumbnail (JPEG, or PNG with transparency), or the image itself until it is made */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "image/jpeg": unknown;
+                    "image/*": unknown;
                 };
             };
             /** @description Not modified (ETag) */
