@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::AsyncReadExt;
 use tokio_util::io::ReaderStream;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -200,7 +200,7 @@ async fn file_thumbnail(
 }
 
 async fn serve(
-    mut download: Download,
+    download: Download,
     etag: String,
     request: &HeaderMap,
     force_download: bool,
@@ -254,7 +254,7 @@ async fn serve(
         })
         .and_then(|v| v.to_str().ok());
     let Some(range) = range else {
-        return Ok(whole(download, headers));
+        return whole(download, headers).await;
     };
     let ranges = http_range_header::parse_range_header(range).and_then(|r| r.validate(len));
     let ranges = match ranges {
@@ -270,7 +270,7 @@ async fn serve(
     };
     // Several ranges would need a multipart answer: the whole file is as correct.
     if ranges.len() != 1 {
-        return Ok(whole(download, headers));
+        return whole(download, headers).await;
     }
     let (start, end) = (*ranges[0].start(), *ranges[0].end());
     let part_len = end - start + 1;
@@ -284,22 +284,18 @@ async fn serve(
     let body = if part_len <= MAPPED_PART_MAX {
         Body::from(download.part(start, part_len).await?)
     } else {
-        download
-            .body
-            .seek(std::io::SeekFrom::Start(start))
-            .await
-            .map_err(|e| Error::Internal(e.into()))?;
-        let reader = download.body.take(part_len);
+        let reader = download.reader_from(start).await?.take(part_len);
         Body::from_stream(ReaderStream::with_capacity(reader, READ_CHUNK))
     };
     Ok((StatusCode::PARTIAL_CONTENT, headers, body).into_response())
 }
 
 /// The whole file, streamed.
-fn whole(download: Download, mut headers: HeaderMap) -> Response {
+async fn whole(download: Download, mut headers: HeaderMap) -> Result<Response> {
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(download.len));
-    let body = Body::from_stream(ReaderStream::with_capacity(download.body, READ_CHUNK));
-    (StatusCode::OK, headers, body).into_response()
+    let reader = download.reader_from(0).await?;
+    let body = Body::from_stream(ReaderStream::with_capacity(reader, READ_CHUNK));
+    Ok((StatusCode::OK, headers, body).into_response())
 }
 
 /// `inline` or `attachment` with the name twice: an ASCII fallback and the exact

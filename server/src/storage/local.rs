@@ -1,16 +1,18 @@
 //! Files in a local folder: `<root>/<two hex digits>/<key>`, with temporary
 //! uploads under `<root>/tmp` (same file system, so persisting is a rename).
 
-use bytes::Bytes;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::PendingObject;
+use super::mapped::{Mapping, Mappings};
 
 #[derive(Clone)]
 pub struct LocalFolder {
     root: PathBuf,
+    mappings: Arc<Mappings>,
 }
 
 const TEMP_DIR: &str = "tmp";
@@ -26,6 +28,7 @@ impl LocalFolder {
         }
         Ok(LocalFolder {
             root: root.to_path_buf(),
+            mappings: Arc::new(Mappings::new()),
         })
     }
 
@@ -55,13 +58,25 @@ impl LocalFolder {
             .map_err(io::Error::other)?
     }
 
-    pub async fn open(&self, key: &str) -> io::Result<(tokio::fs::File, u64)> {
-        let file = tokio::fs::File::open(self.path_of(key)).await?;
-        let len = file.metadata().await?.len();
-        Ok((file, len))
+    pub async fn open(&self, key: &str) -> io::Result<(std::fs::File, u64)> {
+        let path = self.path_of(key);
+        // Opening and measuring in one trip to the blocking pool.
+        tokio::task::spawn_blocking(move || {
+            let file = std::fs::File::open(path)?;
+            let len = file.metadata()?.len();
+            Ok((file, len))
+        })
+        .await
+        .map_err(io::Error::other)?
+    }
+
+    /// The file under `key` mapped for reading parts (shared while recently used).
+    pub async fn mapping(&self, key: &str) -> io::Result<Arc<Mapping>> {
+        self.mappings.get(key, self.path_of(key)).await
     }
 
     pub async fn remove(&self, key: &str) -> io::Result<()> {
+        self.mappings.forget(key);
         match tokio::fs::remove_file(self.path_of(key)).await {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
@@ -110,24 +125,4 @@ impl LocalFolder {
         let shard = if shard.len() == 2 { shard } else { "00" };
         self.root.join(shard).join(safe)
     }
-}
-
-/// Maps `len` bytes from `start` of a stored file. Stored objects are written
-/// once through a temporary file and renamed into place; nothing writes or
-/// truncates them afterwards, and removing one only unlinks it (a mapping stays
-/// valid), so the mapped bytes cannot change or vanish under a reader.
-pub(super) fn map_part(file: &std::fs::File, start: u64, len: u64) -> io::Result<Bytes> {
-    if len == 0 {
-        return Ok(Bytes::new());
-    }
-    let len = usize::try_from(len).map_err(io::Error::other)?;
-    // SAFETY: see above — the file is never modified while mapped.
-    let map = unsafe {
-        memmap2::MmapOptions::new()
-            .offset(start)
-            .len(len)
-            .populate()
-            .map(file)?
-    };
-    Ok(Bytes::from_owner(map))
 }

@@ -4,6 +4,7 @@
 //! Rows about files are the store's; this module knows only bytes and keys.
 
 mod local;
+mod mapped;
 
 pub use local::LocalFolder;
 
@@ -49,27 +50,17 @@ impl Storage {
     }
 
     /// Opens the object under `key` for reading, with its length.
-    pub async fn open(&self, key: &str) -> io::Result<(tokio::fs::File, u64)> {
+    pub async fn open(&self, key: &str) -> io::Result<(std::fs::File, u64)> {
         match self {
             Storage::Local(folder) => folder.open(key).await,
         }
     }
 
-    /// `len` bytes from `start` of an object opened with [`Storage::open`], in
-    /// memory without copying them (mapped from the page cache).
-    pub async fn read_part(
-        &self,
-        file: tokio::fs::File,
-        start: u64,
-        len: u64,
-    ) -> io::Result<Bytes> {
+    /// The object under `key`, ready to hand out parts (range requests) without
+    /// copying them.
+    pub async fn parts(&self, key: &str) -> io::Result<Parts> {
         match self {
-            Storage::Local(_) => {
-                let file = file.into_std().await;
-                tokio::task::spawn_blocking(move || local::map_part(&file, start, len))
-                    .await
-                    .map_err(io::Error::other)?
-            }
+            Storage::Local(folder) => Ok(Parts(folder.mapping(key).await?)),
         }
     }
 
@@ -92,6 +83,21 @@ impl Storage {
         match self {
             Storage::Local(folder) => folder.keys().await,
         }
+    }
+}
+
+/// A stored object whose parts are read as shared bytes.
+pub struct Parts(std::sync::Arc<mapped::Mapping>);
+
+impl Parts {
+    /// The object's length in bytes.
+    pub fn size(&self) -> u64 {
+        self.0.len()
+    }
+
+    /// `len` bytes from `start` (an error past the end).
+    pub async fn read(&self, start: u64, len: u64) -> io::Result<Bytes> {
+        mapped::part(self.0.clone(), start, len).await
     }
 }
 

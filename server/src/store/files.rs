@@ -35,6 +35,17 @@ macro_rules! file_columns {
     };
 }
 
+/// A file with what decides who may read it: the channel and deletion of the
+/// message that carries it (both `None` while unsent or once the message row is
+/// gone).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FileToRead {
+    #[sqlx(flatten)]
+    pub file: FileRow,
+    pub message_channel_id: Option<Uuid>,
+    pub message_deleted_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BlockedHash {
     pub sha256: String,
@@ -97,6 +108,22 @@ impl Conn<'_> {
                 "SELECT ",
                 file_columns!(),
                 " FROM files f WHERE f.id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(e)
+            .await?
+        }))
+    }
+
+    /// A file and its message's channel and deletion, in one query (file reads
+    /// are frequent: media players fetch ranges).
+    pub async fn file_to_read(&mut self, id: Uuid) -> StoreResult<Option<FileToRead>> {
+        Ok(db_run!(self, |e| {
+            sqlx::query_as(concat!(
+                "SELECT ",
+                file_columns!(),
+                ", m.channel_id AS message_channel_id, m.deleted_at AS message_deleted_at \
+                 FROM files f LEFT JOIN messages m ON m.id = f.message_id WHERE f.id = $1"
             ))
             .bind(id)
             .fetch_optional(e)

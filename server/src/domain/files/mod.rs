@@ -16,12 +16,13 @@ use bytes::Bytes;
 use chrono::Duration;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
+use tokio::io::AsyncSeekExt;
 use uuid::Uuid;
 
 use crate::api::{FileView, MediaTokenView, MessageView, ServerEvent, StorageUsageView};
 use crate::domain::error::{Error, ErrorKind, Result};
 use crate::domain::{Actor, Core};
-use crate::storage::Storage;
+use crate::storage::{Parts, Storage};
 use crate::store::{self, Conn, FileRow};
 
 /// Files one message may carry.
@@ -44,24 +45,34 @@ pub struct Upload {
     pub declared_len: Option<u64>,
 }
 
-/// A file to send: its row and the opened bytes.
+/// A file to send: its row and its stored bytes.
 pub struct Download {
     pub file: FileView,
     pub content_type: String,
-    pub body: tokio::fs::File,
     pub len: u64,
     /// Whether browsers may show it inline (passive media only).
     pub inline: bool,
+    key: String,
+    parts: Parts,
     storage: Storage,
 }
 
 impl Download {
     /// `len` bytes from `start`, in memory without copying (a range request).
-    pub async fn part(self, start: u64, len: u64) -> Result<Bytes> {
-        self.storage
-            .read_part(self.body, start, len)
-            .await
-            .map_err(io_error)
+    pub async fn part(&self, start: u64, len: u64) -> Result<Bytes> {
+        self.parts.read(start, len).await.map_err(io_error)
+    }
+
+    /// The bytes from `start` on, to stream.
+    pub async fn reader_from(&self, start: u64) -> Result<tokio::fs::File> {
+        let (file, _) = self.storage.open(&self.key).await.map_err(io_error)?;
+        let mut file = tokio::fs::File::from_std(file);
+        if start > 0 {
+            file.seek(std::io::SeekFrom::Start(start))
+                .await
+                .map_err(io_error)?;
+        }
+        Ok(file)
     }
 }
 
@@ -352,7 +363,8 @@ impl Core {
         actor: &Actor,
         file_id: Uuid,
     ) -> Result<FileRow> {
-        let row = c.file(file_id).await?.ok_or_else(file_not_found)?;
+        let found = c.file_to_read(file_id).await?.ok_or_else(file_not_found)?;
+        let row = found.file;
         if row.quarantined_at.is_some() && actor.require_admin().is_err() {
             return Err(file_not_found());
         }
@@ -360,14 +372,15 @@ impl Core {
         if row.purpose != ATTACHMENT.purpose {
             return Ok(row);
         }
-        if let Some(message_id) = row.message_id {
-            let (_, message) = self
-                .readable_message(c, actor, message_id)
-                .await
-                .map_err(|_| file_not_found())?;
-            if message.message.deleted_at.is_some() {
+        // A sent file is read by whoever may read its message.
+        if row.message_id.is_some() {
+            let channel_id = found.message_channel_id.ok_or_else(file_not_found)?;
+            if found.message_deleted_at.is_some() {
                 return Err(file_not_found());
             }
+            self.channel_access(c, actor, channel_id)
+                .await
+                .map_err(|_| file_not_found())?;
             return Ok(row);
         }
         if row.uploader_id == Some(actor.id()) {
@@ -388,20 +401,18 @@ impl Core {
             let mut conn = self.db.acquire().await?;
             self.readable_file(&mut conn.conn(), actor, file_id).await?
         };
-        let (body, len) =
-            self.storage
-                .open(&file_key(row.id))
-                .await
-                .map_err(|e| match e.kind() {
-                    std::io::ErrorKind::NotFound => file_not_found(),
-                    _ => io_error(e),
-                })?;
+        let key = file_key(row.id);
+        let parts = self.storage.parts(&key).await.map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => file_not_found(),
+            _ => io_error(e),
+        })?;
         Ok(Download {
             file: file_view(&row),
             inline: detect::inline_safe(&row.content_type),
             content_type: row.content_type,
-            body,
-            len,
+            len: parts.size(),
+            key,
+            parts,
             storage: self.storage.clone(),
         })
     }
@@ -421,17 +432,15 @@ impl Core {
         let Some(thumbnail_type) = row.thumbnail_type.clone() else {
             return self.download_file(actor, file_id).await;
         };
-        let (body, len) = self
-            .storage
-            .open(&thumbnail_key(row.id))
-            .await
-            .map_err(io_error)?;
+        let key = thumbnail_key(row.id);
+        let parts = self.storage.parts(&key).await.map_err(io_error)?;
         Ok(Download {
             file: file_view(&row),
             content_type: thumbnail_type,
             inline: true,
-            body,
-            len,
+            len: parts.size(),
+            key,
+            parts,
             storage: self.storage.clone(),
         })
     }
