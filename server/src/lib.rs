@@ -13,6 +13,7 @@ pub mod http;
 mod server;
 pub mod storage;
 pub mod store;
+pub mod turn;
 
 pub use config::Config;
 pub use server::{Server, serve};

@@ -1,6 +1,6 @@
 /** Pictures made in the tests (no image library needed): PNGs (RGBA, unfiltered rows), GIFs. */
 import { deflateSync } from 'node:zlib';
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 function crc32(bytes: Uint8Array): number {
 	let crc = ~0;
@@ -92,4 +92,20 @@ export function naturalWidth(image: Locator) {
 		const img = element as HTMLImageElement;
 		return img.complete ? img.naturalWidth : 0;
 	});
+}
+
+/**
+ * The pixel size of the picture at `url` (a file's content URL), as `page` decodes it. A
+ * file's `/thumbnail` URL is no measure of what was uploaded: it serves the upload until the
+ * server's background thumbnail (up to 400×400, small pictures enlarged) is ready.
+ */
+export function pictureSize(page: Page, url: string) {
+	return page.evaluate(async (url) => {
+		const response = await fetch(url);
+		if (!response.ok) throw new Error(`${url}: ${response.status}`);
+		const bitmap = await createImageBitmap(await response.blob());
+		const size = { width: bitmap.width, height: bitmap.height };
+		bitmap.close();
+		return size;
+	}, url);
 }

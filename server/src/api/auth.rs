@@ -130,7 +130,7 @@ pub struct AuthConfig {
     pub vapid_public_key: Option<String>,
     /// GIF search (not in this version: always false).
     pub gifs_enabled: bool,
-    /// TURN relays for calls (not in this version: always false).
+    /// Whether calls get a TURN relay (`GET /api/account/turn-credentials`).
     pub turn_enabled: bool,
     pub max_file_size_bytes: u64,
     pub server_version: String,

@@ -14,6 +14,7 @@ pub mod realtime;
 mod roles;
 mod security;
 mod system;
+mod voice;
 
 pub use account::*;
 pub use admin::*;
@@ -26,6 +27,7 @@ pub use realtime::{ClientFrame, ServerEvent};
 pub use roles::{CommunityRole, GroupRole, InstanceRole};
 pub use security::*;
 pub use system::*;
+pub use voice::*;
 
 /// Deserializes a field that distinguishes "absent" (`None`) from `null`
 /// (`Some(None)`), for partial updates.

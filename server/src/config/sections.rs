@@ -434,6 +434,11 @@ impl Default for TurnConfig {
 }
 
 impl TurnConfig {
+    /// The TURN variables alone, read through `lookup` (as [`super::Config::from_lookup`] does).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<TurnConfig, ConfigError> {
+        TurnConfig::from_env(&Env::new(lookup))
+    }
+
     pub(super) fn from_env(env: &Env) -> Result<TurnConfig, ConfigError> {
         let urls = env.list("TURN_URLS");
         if let Some(bad) = urls.iter().find(|u| !is_ice_url(u)) {
@@ -471,8 +476,18 @@ impl TurnConfig {
                 Some(servers)
             }
         };
+        let auth_secret = env.get("TURN_AUTH_SECRET").map(Secret::new);
+        match (&auth_secret, urls.is_empty()) {
+            (Some(_), true) => tracing::warn!(
+                "TURN_AUTH_SECRET is set but TURN_URLS is empty; calls get no TURN relay"
+            ),
+            (None, false) => tracing::warn!(
+                "TURN_URLS is set but TURN_AUTH_SECRET is not; calls get no TURN relay"
+            ),
+            _ => {}
+        }
         Ok(TurnConfig {
-            auth_secret: env.get("TURN_AUTH_SECRET").map(Secret::new),
+            auth_secret,
             urls,
             credential_ttl_secs: ttl.clamp(60, 86_400),
             external_ip: env.parse_opt("TURN_EXTERNAL_IP", "an IP address")?,
@@ -485,6 +500,18 @@ impl TurnConfig {
     /// Short-lived TURN credentials are issued only with both a secret and URLs.
     pub fn ephemeral_enabled(&self) -> bool {
         self.auth_secret.is_some() && !self.urls.is_empty()
+    }
+
+    /// Whether calls get a TURN relay: short-lived credentials, or a `turn:`/`turns:`
+    /// server in the deprecated `ICE_SERVERS`.
+    pub fn relays(&self) -> bool {
+        self.ephemeral_enabled()
+            || self
+                .ice_servers
+                .iter()
+                .flatten()
+                .flat_map(|s| &s.urls)
+                .any(|u| u.starts_with("turn:") || u.starts_with("turns:"))
     }
 }
 

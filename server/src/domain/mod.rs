@@ -18,6 +18,7 @@ mod sessions;
 mod sso;
 mod two_factor;
 pub mod validate;
+mod voice;
 mod wire;
 
 pub use accounts::{ProfileChanges, Registration};

@@ -35,6 +35,7 @@ mod static_files;
 mod system;
 mod text_rule;
 mod two_factor;
+mod voice;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -115,6 +116,7 @@ impl Limiters {
         (name = "messages", description = "Messages, reactions, pins, read state"),
         (name = "dms", description = "Direct messages, blocking, presence"),
         (name = "files", description = "Uploads, downloads, thumbnails"),
+        (name = "voice", description = "Calls: ICE servers and TURN credentials"),
         (name = "realtime", description = "The WebSocket gateway"),
         (name = "admin", description = "Instance administration"),
         (name = "system", description = "Health and API description"),
@@ -188,7 +190,8 @@ fn api_routes(
         .merge(admin_files::router())
         .merge(emoji::router())
         .merge(images::router())
-        .merge(two_factor::router());
+        .merge(two_factor::router())
+        .merge(voice::router());
     if let Some(limit) = deadline {
         timed = timed.layer(from_fn_with_state(limit, fallback::deadline));
     }

@@ -443,3 +443,13 @@ impl TestServer {
         .await
     }
 }
+
+/// coturn's REST-API password for `username`: base64 of HMAC-SHA1 keyed with the
+/// shared secret, computed here independently of the server.
+pub fn coturn_credential(secret: &str, username: &str) -> String {
+    use base64::Engine;
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(username.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}

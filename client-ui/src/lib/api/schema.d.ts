@@ -353,6 +353,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/turn-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * ICE servers for a call: short-lived TURN credentials (coturn's REST-API scheme)
+         *     when the server has a TURN secret and URLs, otherwise the configured
+         *     `ICE_SERVERS` or public STUN. Fetch them at the start of each call.
+         */
+        get: operations["turn_credentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/audit-log": {
         parameters: {
             query?: never;
@@ -1998,7 +2019,7 @@ export interface components {
             sso_available: boolean;
             /** @description Single sign-on is configured: show "Sign in with SSO" (`GET /api/auth/oidc/start`). */
             sso_enabled: boolean;
-            /** @description TURN relays for calls (not in this version: always false). */
+            /** @description Whether calls get a TURN relay (`GET /api/account/turn-credentials`). */
             turn_enabled: boolean;
             /** @description VAPID public key for web push (not in this version: always null). */
             vapid_public_key?: string | null;
@@ -2388,6 +2409,28 @@ export interface components {
             /** @description `ok` when the server and its database answer. */
             status: string;
             version: string;
+        };
+        /**
+         * @description The ICE servers for a call. TURN credentials are short-lived: fetch them again
+         *     for each call (or before `expires_at`).
+         */
+        IceConfigView: {
+            /**
+             * Format: date-time
+             * @description When the TURN credential stops working; absent without one.
+             */
+            expires_at?: string | null;
+            ice_servers: components["schemas"]["IceServerView"][];
+        };
+        /**
+         * @description One ICE server, shaped like WebRTC's `RTCIceServer` (pass it to
+         *     `RTCPeerConnection` as it is).
+         */
+        IceServerView: {
+            credential?: string | null;
+            /** @description `stun:`, `turn:` or `turns:` URLs. */
+            urls: string[];
+            username?: string | null;
         };
         /** @enum {string} */
         InstanceRole: "user" | "admin" | "owner";
@@ -4018,6 +4061,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StorageUsageView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    turn_credentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IceConfigView"];
                 };
             };
             400: components["responses"]["BadRequest"];
