@@ -759,6 +759,38 @@ async fn attachments_travel_with_messages_and_leave_with_them(#[case] backend: B
     assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
     let thumb = image::load_from_memory(&thumb).unwrap();
     assert_eq!((thumb.width(), thumb.height()), (400, 267));
+    assert_eq!(headers[header::CACHE_CONTROL], "private, max-age=86400");
+
+    // A picture that already fits is never enlarged for its thumbnail.
+    let small = uploaded(s, alice, "small.png", png(120, 80)).await;
+    let small_thumbnail = format!("/api/files/{}/thumbnail", small["id"].as_str().unwrap());
+    s.core.thumbnails.settled().await;
+    let (_, _, thumb) = get_raw(s, &small_thumbnail, Some(alice), &[]).await;
+    let thumb = image::load_from_memory(&thumb).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (120, 80));
+    // Until its thumbnail is made, an image stands in for it and is not to be kept:
+    // a cache asks again and gets the thumbnail once it exists.
+    let small_id: uuid::Uuid = small["id"].as_str().unwrap().parse().unwrap();
+    let db = s.db.connect().await;
+    assert_eq!(
+        db_exec!(
+            db,
+            "UPDATE files SET thumbnail_type = NULL WHERE id = $1",
+            small_id
+        ),
+        1
+    );
+    let (status, headers, _) = get_raw(s, &small_thumbnail, Some(alice), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "private, no-cache");
+    s.call(
+        reqwest::Method::DELETE,
+        &format!("/api/files/{small_id}"),
+        Some(alice),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
     s.get(
         &format!("/api/files/{}/thumbnail", notes["id"].as_str().unwrap()),
         Some(bob),

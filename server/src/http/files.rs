@@ -210,9 +210,15 @@ async fn serve(
     let header_value = |v: &str| HeaderValue::from_str(v).map_err(|e| Error::Internal(e.into()));
     headers.insert(header::ETAG, header_value(&etag)?);
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    // A stand-in for a thumbnail still being made is checked again on each use (its
+    // ETag answers 304 until the thumbnail replaces it).
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=86400"),
+        HeaderValue::from_static(if download.provisional {
+            "private, no-cache"
+        } else {
+            "private, max-age=86400"
+        }),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -15,7 +15,7 @@ use crate::store::{self, Conn, CustomEmoji};
 
 pub const EMOJI_PER_COMMUNITY: i64 = 50;
 
-const EMOJI: UploadPolicy = UploadPolicy {
+pub(super) const EMOJI: UploadPolicy = UploadPolicy {
     purpose: "emoji",
     max_bytes: Some(256 * 1024),
     types: Some(&["image/png", "image/gif", "image/webp"]),

@@ -129,7 +129,12 @@ pub fn thumbnail(path: &Path, format: ImageFormat) -> Result<(Vec<u8>, &'static 
     reader.set_format(format);
     reader.limits(limits());
     let image = reader.decode().map_err(unreadable)?;
-    let small = image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    // Never enlarged: a picture that already fits is its own size.
+    let small = if image.width() <= THUMBNAIL_SIDE && image.height() <= THUMBNAIL_SIDE {
+        image
+    } else {
+        image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+    };
     let mut out = Cursor::new(Vec::new());
     if small.color().has_alpha() {
         small

@@ -52,6 +52,9 @@ pub struct Download {
     pub len: u64,
     /// Whether browsers may show it inline (passive media only).
     pub inline: bool,
+    /// A stand-in that will change: an image sent in place of its thumbnail until
+    /// the thumbnail is made (caches must ask again).
+    pub provisional: bool,
     key: String,
     parts: Parts,
     storage: Storage,
@@ -409,6 +412,7 @@ impl Core {
         Ok(Download {
             file: file_view(&row),
             inline: detect::inline_safe(&row.content_type),
+            provisional: false,
             content_type: row.content_type,
             len: parts.size(),
             key,
@@ -430,7 +434,11 @@ impl Core {
             ));
         }
         let Some(thumbnail_type) = row.thumbnail_type.clone() else {
-            return self.download_file(actor, file_id).await;
+            let mut download = self.download_file(actor, file_id).await?;
+            download.provisional = row.purpose != emoji::EMOJI.purpose
+                && detect::processed_image(&row.content_type)
+                    .is_some_and(|format| format != image::ImageFormat::Gif);
+            return Ok(download);
         };
         let key = thumbnail_key(row.id);
         let parts = self.storage.parts(&key).await.map_err(io_error)?;
@@ -438,6 +446,7 @@ impl Core {
             file: file_view(&row),
             content_type: thumbnail_type,
             inline: true,
+            provisional: false,
             len: parts.size(),
             key,
             parts,
