@@ -87,6 +87,11 @@ pub(crate) fn thumbnail_key(id: Uuid) -> String {
     format!("{id}.thumb")
 }
 
+/// The format of an image that gets a thumbnail: a still picture (not a GIF).
+fn thumbnail_format(content_type: &str) -> Option<image::ImageFormat> {
+    detect::processed_image(content_type).filter(|format| *format != image::ImageFormat::Gif)
+}
+
 fn file_not_found() -> Error {
     Error::not_found("file_not_found", "no such file")
 }
@@ -335,8 +340,7 @@ impl Core {
         }
         saved?;
         if policy.thumbnail
-            && let Some(format) = detect::processed_image(&row.content_type)
-            && format != image::ImageFormat::Gif
+            && let Some(format) = thumbnail_format(&row.content_type)
         {
             self.thumbnails.spawn(self.clone(), row.id, format);
         }
@@ -393,17 +397,22 @@ impl Core {
     }
 
     pub async fn file_meta(&self, actor: &Actor, file_id: Uuid) -> Result<FileView> {
-        let mut conn = self.db.acquire().await?;
-        let row = self.readable_file(&mut conn.conn(), actor, file_id).await?;
-        Ok(file_view(&row))
+        Ok(file_view(&self.readable_row(actor, file_id).await?))
     }
 
     /// The bytes of a file the actor may see.
     pub async fn download_file(&self, actor: &Actor, file_id: Uuid) -> Result<Download> {
-        let row = {
-            let mut conn = self.db.acquire().await?;
-            self.readable_file(&mut conn.conn(), actor, file_id).await?
-        };
+        let row = self.readable_row(actor, file_id).await?;
+        self.original(row, false).await
+    }
+
+    async fn readable_row(&self, actor: &Actor, file_id: Uuid) -> Result<FileRow> {
+        let mut conn = self.db.acquire().await?;
+        self.readable_file(&mut conn.conn(), actor, file_id).await
+    }
+
+    /// The stored bytes of a file already checked readable.
+    async fn original(&self, row: FileRow, provisional: bool) -> Result<Download> {
         let key = file_key(row.id);
         let parts = self.storage.parts(&key).await.map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => file_not_found(),
@@ -412,7 +421,7 @@ impl Core {
         Ok(Download {
             file: file_view(&row),
             inline: detect::inline_safe(&row.content_type),
-            provisional: false,
+            provisional,
             content_type: row.content_type,
             len: parts.size(),
             key,
@@ -423,10 +432,7 @@ impl Core {
 
     /// An image's thumbnail, or the image itself until the thumbnail is made.
     pub async fn download_thumbnail(&self, actor: &Actor, file_id: Uuid) -> Result<Download> {
-        let row = {
-            let mut conn = self.db.acquire().await?;
-            self.readable_file(&mut conn.conn(), actor, file_id).await?
-        };
+        let row = self.readable_row(actor, file_id).await?;
         if detect::kind(&row.content_type) != crate::api::FileKind::Image {
             return Err(Error::not_found(
                 "no_thumbnail",
@@ -434,11 +440,10 @@ impl Core {
             ));
         }
         let Some(thumbnail_type) = row.thumbnail_type.clone() else {
-            let mut download = self.download_file(actor, file_id).await?;
-            download.provisional = row.purpose != emoji::EMOJI.purpose
-                && detect::processed_image(&row.content_type)
-                    .is_some_and(|format| format != image::ImageFormat::Gif);
-            return Ok(download);
+            // A stand-in only while a thumbnail is still to come (GIFs and emoji get none).
+            let coming = row.purpose != emoji::EMOJI.purpose
+                && thumbnail_format(&row.content_type).is_some();
+            return self.original(row, coming).await;
         };
         let key = thumbnail_key(row.id);
         let parts = self.storage.parts(&key).await.map_err(io_error)?;
