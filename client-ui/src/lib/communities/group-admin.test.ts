@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Group, GroupWithChannels } from './directory.svelte';
 import { manageableGroups, managesCommunity, managesGroup } from './group-admin';
+import { testGroup } from './test-groups';
 
 const group = (id: string, my_role: Group['my_role']): GroupWithChannels => ({
-	group: {
-		id,
-		community_id: 'c1',
-		name: `Group ${id}`,
-		created_at: '2026-01-01T00:00:00Z',
-		position: 0,
-		visibility: 'public',
-		my_role
-	},
+	group: testGroup(id, { my_role }),
 	channels: []
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Channel, Community, Group } from './directory.svelte';
+import type { Channel, Community } from './directory.svelte';
+import { testGroup } from './test-groups';
 import { mergeCommunity, mergeGroup } from './updates';
 
 const community = (id: string, extra: Partial<Community> = {}): Community => ({
@@ -15,16 +16,7 @@ const community = (id: string, extra: Partial<Community> = {}): Community => ({
 	...extra
 });
 
-const group = (id: string, extra: Partial<Group> = {}): Group => ({
-	id,
-	community_id: 'c1',
-	name: `Group ${id}`,
-	created_at: '2026-01-01T00:00:00Z',
-	position: 0,
-	visibility: 'public',
-	my_role: 'member',
-	...extra
-});
+const group = testGroup;
 
 describe('mergeCommunity', () => {
 	it('takes the new settings and pictures and keeps our role', () => {
