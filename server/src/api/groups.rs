@@ -120,6 +120,10 @@ pub struct ChannelView {
     pub read_only: bool,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
+    /// Who is in the call, for voice channels in channel lists; absent elsewhere
+    /// (absent means unknown, not empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_participants: Option<Vec<super::VoiceParticipantView>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

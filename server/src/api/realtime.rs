@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{
     AuthorView, ChannelView, CommunityView, MemberView, MessageView, PollView, PresenceStatus,
-    PresenceView, UserProfile,
+    PresenceView, UserProfile, VoiceCallView, VoiceLeaveReason, VoiceParticipantView, VoiceSignal,
 };
 
 /// Close codes of the gateway (besides 1000 and 1012 "server restarting").
@@ -94,6 +94,46 @@ pub enum ClientFrame {
         #[serde(default)]
         nonce: Option<String>,
     },
+    /// Joins a voice channel's call from this connection (leaving any other call
+    /// first; joining the same call again from another device moves it there). The
+    /// ack carries the call.
+    VoiceJoin {
+        channel_id: Uuid,
+        #[serde(default)]
+        self_mute: bool,
+        #[serde(default)]
+        self_deaf: bool,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    /// Leaves the caller's call (from any of their connections).
+    VoiceLeave {
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    /// Changes the caller's flags in the call joined from this connection.
+    /// Absent flags stay as they are.
+    VoiceUpdate {
+        #[serde(default)]
+        self_mute: Option<bool>,
+        #[serde(default)]
+        self_deaf: Option<bool>,
+        #[serde(default)]
+        camera: Option<bool>,
+        #[serde(default)]
+        screen_share: Option<bool>,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
+    /// Sends a negotiation message to one other participant of the same call,
+    /// from the connection that joined it.
+    VoiceSignal {
+        channel_id: Uuid,
+        to_user_id: Uuid,
+        signal: VoiceSignal,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
     Ping,
 }
 
@@ -107,7 +147,11 @@ impl ClientFrame {
             | ClientFrame::AddReaction { nonce, .. }
             | ClientFrame::RemoveReaction { nonce, .. }
             | ClientFrame::SetPresence { nonce, .. }
-            | ClientFrame::MarkRead { nonce, .. } => nonce.as_deref(),
+            | ClientFrame::MarkRead { nonce, .. }
+            | ClientFrame::VoiceJoin { nonce, .. }
+            | ClientFrame::VoiceLeave { nonce }
+            | ClientFrame::VoiceUpdate { nonce, .. }
+            | ClientFrame::VoiceSignal { nonce, .. } => nonce.as_deref(),
             ClientFrame::Authenticate { .. } | ClientFrame::Typing { .. } | ClientFrame::Ping => {
                 None
             }
@@ -125,11 +169,16 @@ pub enum ServerEvent {
         heartbeat_interval_ms: u64,
         /// Users sharing a community or DM who are not offline.
         presences: Vec<PresenceView>,
+        /// The calls going on in channels the user may read.
+        voice: Vec<VoiceCallView>,
     },
     Ack {
         nonce: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<MessageView>,
+        /// The call, after `voice_join`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        call: Option<VoiceCallView>,
     },
     Error {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,4 +279,23 @@ pub enum ServerEvent {
     },
     /// The caller's access changed (joined a community or group, role change): refetch lists.
     AccessChanged,
+    /// Someone joined a call, changed their flags (`participant` set) or left it
+    /// (`participant` absent, with the reason). Sent to the channel's readers.
+    VoiceState {
+        channel_id: Uuid,
+        user_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        participant: Option<VoiceParticipantView>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<VoiceLeaveReason>,
+    },
+    /// A negotiation message from another participant of the caller's call, to the
+    /// connection that joined it.
+    VoiceSignal {
+        channel_id: Uuid,
+        from_user_id: Uuid,
+        /// The sender's current `call_session_id`.
+        from_call_session_id: Uuid,
+        signal: VoiceSignal,
+    },
 }

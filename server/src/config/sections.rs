@@ -539,6 +539,8 @@ pub struct Tuning {
     pub ws_max_connections_per_user: usize,
     /// Messages one user may send (all channels, all connections).
     pub message_rate: RateLimit,
+    /// How long a call participant whose connection dropped keeps their place.
+    pub voice_reconnect_grace: Duration,
 }
 
 impl Default for Tuning {
@@ -556,6 +558,7 @@ impl Default for Tuning {
                 per_second: 5,
                 burst: 20,
             },
+            voice_reconnect_grace: Duration::from_secs(15),
         }
     }
 }

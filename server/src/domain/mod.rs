@@ -30,6 +30,7 @@ pub use invites::NewInvite;
 pub use sessions::{SignedIn, TokenPair};
 pub use sso::SsoCallback;
 pub use two_factor::{BACKUP_CODE_COUNT, SignIn, TotpSetup, TwoFactorState};
+pub use voice::VoiceFlagChanges;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -70,6 +71,8 @@ pub struct CoreParts {
     /// Where uploaded files' bytes live.
     pub(crate) storage: crate::storage::Storage,
     pub thumbnails: files::ThumbnailJobs,
+    /// Who is in which voice channel's call.
+    pub(crate) calls: voice::Calls,
 }
 
 impl Core {
@@ -94,6 +97,7 @@ impl Core {
         Ok(Core(Arc::new(CoreParts {
             storage,
             thumbnails: Default::default(),
+            calls: Default::default(),
             sso,
             config,
             db,

@@ -105,12 +105,14 @@ impl Core {
             session_id: actor.session_id,
             heartbeat_interval_ms: self.config.tuning.ws_heartbeat.as_millis() as u64,
             presences: self.dm_presences(actor.id()).await?,
+            voice: self.visible_calls(&registered.connection),
         };
         Ok((registered, ready))
     }
 
     /// Unregisters a connection; the user's last one makes them offline.
     pub async fn close_connection(&self, connection: &Connection) {
+        self.voice_connection_closed(connection);
         if self.events.hub.unregister(connection) {
             let was_visible =
                 self.events.presences.visible(connection.user_id) != PresenceStatus::Offline;
@@ -137,6 +139,7 @@ impl Core {
         let mut c = conn.conn();
         let communities = c.community_ids_of_user(user_id).await?;
         let channels = c.readable_channel_ids(user_id).await?;
+        self.remove_from_voice(user_id, |channel, _| !channels.contains(&channel));
         let blocked: HashSet<Uuid> = c.blocked_by(user_id).await?.into_iter().collect();
         let mut estranged = blocked.clone();
         estranged.extend(c.blockers_of(user_id).await?);
@@ -159,6 +162,7 @@ impl Core {
     /// Closes the live connections of ended sessions.
     pub(crate) fn end_sessions(&self, session_ids: &[Uuid]) {
         if !session_ids.is_empty() {
+            self.remove_sessions_from_voice(session_ids);
             self.events
                 .hub
                 .close_sessions(session_ids, CloseReason::SESSION_ENDED);
@@ -292,6 +296,7 @@ impl Core {
         user_id: Uuid,
         reason: &str,
     ) -> Result<()> {
+        self.remove_from_voice(user_id, |_, community| community == Some(community_id));
         self.refresh_subscriptions(user_id).await?;
         self.events.to_user(
             user_id,

@@ -121,6 +121,11 @@ impl Connection {
         }
     }
 
+    /// Whether the connection receives the events of `topic`.
+    pub fn subscribed(&self, topic: Topic) -> bool {
+        self.topics.lock().expect("topics lock").contains(&topic)
+    }
+
     pub fn set_privacy(&self, privacy: Privacy) {
         *self.privacy.write().expect("privacy lock") = privacy;
     }

@@ -89,10 +89,12 @@ impl Events {
     /// Serializes `event` once and publishes it to `topics` (after the change it
     /// reports is committed: channel revisions move here).
     pub fn publish(&self, topics: Vec<Topic>, event: &ServerEvent, author: Option<Uuid>) {
-        // Typing and read receipts change nothing a channel's history shows.
+        // Typing, read receipts and calls change nothing a channel's history shows.
         let ephemeral = matches!(
             event,
-            ServerEvent::Typing { .. } | ServerEvent::ReadReceipt { .. }
+            ServerEvent::Typing { .. }
+                | ServerEvent::ReadReceipt { .. }
+                | ServerEvent::VoiceState { .. }
         );
         let personal = ephemeral || matches!(event, ServerEvent::Presence { .. });
         for topic in &topics {

@@ -5,13 +5,22 @@ use super::session::error;
 use crate::api::{ClientFrame, ServerEvent};
 use crate::domain::error::Error;
 use crate::domain::messages::NewMessage;
-use crate::domain::{Actor, Core, validate};
+use crate::domain::{Actor, Core, VoiceFlagChanges, validate};
+use crate::events::ConnectionId;
 
 /// Parses a text frame; a malformed one gets an error answer.
 pub fn parse(text: &str) -> Result<ClientFrame, Box<ServerEvent>> {
     if validate::json_has_forbidden_text(text.as_bytes())
-        && let Ok(value) = serde_json::from_str::<serde_json::Value>(text)
-        && let Some(field) = validate::json_field_with_forbidden_text(&value)
+        && let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text)
+        && let Some(field) = {
+            // SDP lines end in CRLF: the domain checks that field itself.
+            if value["type"] == "voice_signal"
+                && let Some(sdp) = value.pointer_mut("/signal/sdp")
+            {
+                *sdp = serde_json::Value::Null;
+            }
+            validate::json_field_with_forbidden_text(&value)
+        }
     {
         let nonce = value["nonce"].as_str().map(str::to_owned);
         return Err(Box::new(ServerEvent::Error {
@@ -30,8 +39,14 @@ pub fn parse(text: &str) -> Result<ClientFrame, Box<ServerEvent>> {
     })
 }
 
-/// Handles one client frame; returns the answer to send back, if any.
-pub async fn handle(core: &Core, actor: &Actor, frame: ClientFrame) -> Option<ServerEvent> {
+/// Handles one client frame from `connection`; returns the answer to send back, if any.
+pub async fn handle(
+    core: &Core,
+    actor: &Actor,
+    connection: ConnectionId,
+    frame: ClientFrame,
+) -> Option<ServerEvent> {
+    let mut call = None;
     let (nonce, result) = match frame {
         ClientFrame::Authenticate { .. } => {
             return Some(error(
@@ -109,9 +124,59 @@ pub async fn handle(core: &Core, actor: &Actor, frame: ClientFrame) -> Option<Se
                 .await
                 .map(|()| None),
         ),
+        ClientFrame::VoiceJoin {
+            channel_id,
+            self_mute,
+            self_deaf,
+            nonce,
+        } => {
+            let joined = core
+                .join_voice(actor, connection, channel_id, self_mute, self_deaf)
+                .await;
+            (
+                nonce,
+                joined.map(|joined| {
+                    call = Some(joined);
+                    None
+                }),
+            )
+        }
+        ClientFrame::VoiceLeave { nonce } => (nonce, core.leave_voice(actor).map(|()| None)),
+        ClientFrame::VoiceUpdate {
+            self_mute,
+            self_deaf,
+            camera,
+            screen_share,
+            nonce,
+        } => {
+            let changes = VoiceFlagChanges {
+                self_mute,
+                self_deaf,
+                camera,
+                screen_share,
+            };
+            (
+                nonce,
+                core.update_voice(actor, connection, changes).map(|()| None),
+            )
+        }
+        ClientFrame::VoiceSignal {
+            channel_id,
+            to_user_id,
+            signal,
+            nonce,
+        } => (
+            nonce,
+            core.voice_signal(actor, connection, channel_id, to_user_id, signal)
+                .map(|()| None),
+        ),
     };
     match (result, nonce) {
-        (Ok(message), Some(nonce)) => Some(ServerEvent::Ack { nonce, message }),
+        (Ok(message), Some(nonce)) => Some(ServerEvent::Ack {
+            nonce,
+            message,
+            call,
+        }),
         (Ok(_), None) => None,
         (Err(err), nonce) => Some(error(nonce, &err)),
     }

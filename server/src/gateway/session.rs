@@ -220,19 +220,27 @@ async fn read_loop(
         Quota::per_second(NonZeroU32::new(5).expect("5"))
             .allow_burst(NonZeroU32::new(10).expect("10")),
     );
+    // Joining a call trickles many ICE candidates to every peer at once.
+    let signal_limiter: DefaultDirectRateLimiter = RateLimiter::direct(
+        Quota::per_second(NonZeroU32::new(50).expect("50"))
+            .allow_burst(NonZeroU32::new(250).expect("250")),
+    );
     let mut actor = actor;
     loop {
         tokio::select! {
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { return false };
                 last_seen = Instant::now();
-                // Every data frame counts against the limit, junk and binary too.
-                let over_limit = matches!(frame, Message::Text(_) | Message::Binary(_))
-                    && limiter.check().is_err();
                 match frame {
                     Message::Text(text) => {
                         let parsed = actions::parse(&text);
-                        if over_limit {
+                        // Every data frame counts against a limit, junk and binary too;
+                        // negotiation messages against their own.
+                        let budget = match parsed {
+                            Ok(crate::api::ClientFrame::VoiceSignal { .. }) => &signal_limiter,
+                            _ => &limiter,
+                        };
+                        if budget.check().is_err() {
                             let nonce = parsed.as_ref().ok().and_then(|f| f.nonce()).map(str::to_owned);
                             reply(connection, &rate_limited(nonce));
                             continue;
@@ -251,12 +259,12 @@ async fn read_loop(
                                 return true;
                             }
                         }
-                        if let Some(answer) = Box::pin(actions::handle(core, &actor, frame)).await {
+                        if let Some(answer) = Box::pin(actions::handle(core, &actor, connection.id, frame)).await {
                             reply(connection, &answer);
                         }
                     }
                     Message::Close(_) => return false,
-                    Message::Binary(_) if over_limit => reply(connection, &rate_limited(None)),
+                    Message::Binary(_) if limiter.check().is_err() => reply(connection, &rate_limited(None)),
                     Message::Binary(_) => reply(connection, &error(None, &Error::bad_request("binary_frame", "send JSON text frames"))),
                     Message::Ping(_) | Message::Pong(_) => {}
                 }

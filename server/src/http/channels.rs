@@ -30,7 +30,7 @@ async fn list_channels(
     Path(group_id): Path<Uuid>,
 ) -> Result<Json<Vec<ChannelView>>> {
     let channels = state.core.group_channels(&actor, group_id).await?;
-    Ok(Json(channels.into_iter().map(Into::into).collect()))
+    Ok(Json(state.core.channel_list(channels)))
 }
 
 /// Creates a text or voice channel (group admins, community admins).

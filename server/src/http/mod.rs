@@ -116,7 +116,7 @@ impl Limiters {
         (name = "messages", description = "Messages, reactions, pins, read state"),
         (name = "dms", description = "Direct messages, blocking, presence"),
         (name = "files", description = "Uploads, downloads, thumbnails"),
-        (name = "voice", description = "Calls: ICE servers and TURN credentials"),
+        (name = "voice", description = "Calls: ICE servers, TURN credentials, who is in a call"),
         (name = "realtime", description = "The WebSocket gateway"),
         (name = "admin", description = "Instance administration"),
         (name = "system", description = "Health and API description"),

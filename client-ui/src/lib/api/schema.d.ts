@@ -1000,6 +1000,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channels/{channel_id}/voice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is in a voice channel's call (readers of the channel). */
+        get: operations["voice_call"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/{channel_id}/voice/participants/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Disconnects someone from a voice channel's call (moderators and up, acting on
+         *     people below them; audited).
+         */
+        delete: operations["disconnect_participant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/communities": {
         parameters: {
             query?: never;
@@ -2088,6 +2125,13 @@ export interface components {
             message: components["schemas"]["MessageView"];
             note?: string | null;
         };
+        /**
+         * @description How a call's media flows. Today every call is a full mesh: each participant
+         *     keeps one peer connection to every other. A selective forwarding unit would be
+         *     another topology, with the same signalling frames addressed to it.
+         * @enum {string}
+         */
+        CallTopology: "mesh";
         ChangeEmailRequest: {
             /** @description The new address, or `null` to remove it. */
             email?: string | null;
@@ -2134,6 +2178,11 @@ export interface components {
              */
             slow_mode_secs: number;
             topic?: string | null;
+            /**
+             * @description Who is in the call, for voice channels in channel lists; absent elsewhere
+             *     (absent means unknown, not empty).
+             */
+            voice_participants?: components["schemas"]["VoiceParticipantView"][] | null;
         };
         /**
          * @description The presence states a user may choose (`offline` is only what others see).
@@ -2977,6 +3026,40 @@ export interface components {
             /** @description Whether signing in asks for a TOTP code after the password. */
             two_factor_enabled: boolean;
             username: string;
+        };
+        /** @description A voice channel's call: who is in it, in the order they joined. */
+        VoiceCallView: {
+            /** Format: uuid */
+            channel_id: string;
+            /** Format: uuid */
+            community_id?: string | null;
+            /**
+             * Format: int32
+             * @description At most 25 in a mesh call.
+             */
+            max_participants: number;
+            participants: components["schemas"]["VoiceParticipantView"][];
+            topology: components["schemas"]["CallTopology"];
+        };
+        /** @description What a participant shows the others (set by the participant). */
+        VoiceFlags: {
+            camera: boolean;
+            screen_share: boolean;
+            self_deaf: boolean;
+            self_mute: boolean;
+        };
+        /** @description One person in a call. */
+        VoiceParticipantView: components["schemas"]["VoiceFlags"] & {
+            /**
+             * Format: uuid
+             * @description Changes every time the user (re)joins, from whichever device: a peer that
+             *     sees a new value drops its old peer connection to them and starts anew.
+             */
+            call_session_id: string;
+            /** Format: date-time */
+            joined_at: string;
+            /** Format: uuid */
+            user_id: string;
         };
         VoteRequest: {
             /** @description Option indexes (one unless the poll is multi-select), each once; empty withdraws. */
@@ -6303,6 +6386,102 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    voice_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoiceCallView"];
+                };
+            };
+            /** @description not a voice channel */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    disconnect_participant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such channel, or the person is not in its call */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -270,9 +270,32 @@ impl ChannelAccess {
                 "only admins post in this channel",
             ));
         }
-        if let Some(until) = community
-            .membership
+        self.require_not_timed_out(now)
+    }
+
+    /// Taking part in a voice channel's call: a voice channel, not archived, and
+    /// not timed out (timeouts silence voice as they do text).
+    pub fn require_voice(&self, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        if self.channel.kind != "voice" {
+            return Err(Error::bad_request(
+                "not_a_voice_channel",
+                "this is not a voice channel",
+            ));
+        }
+        if self.channel.archived {
+            return Err(Error::forbidden(
+                "channel_archived",
+                "this channel is archived",
+            ));
+        }
+        self.require_not_timed_out(now)
+    }
+
+    fn require_not_timed_out(&self, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        if let Some(until) = self
+            .group
             .as_ref()
+            .and_then(|g| g.community.membership.as_ref())
             .and_then(|m| m.timed_out_until)
             && until > now
         {

@@ -167,6 +167,7 @@ impl Core {
                 },
             )
             .await?;
+        self.remove_from_voice(user_id, |_, community| community == Some(id));
         self.announce_member(id, user_id).await?;
         Ok(member)
     }

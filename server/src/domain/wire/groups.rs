@@ -82,7 +82,25 @@ impl From<Channel> for ChannelView {
             read_only: c.read_only,
             archived: c.archived,
             created_at: c.created_at,
+            voice_participants: None,
         }
+    }
+}
+
+impl crate::domain::Core {
+    /// Channels for a list, voice channels with who is in their call.
+    pub fn channel_list(&self, channels: Vec<Channel>) -> Vec<ChannelView> {
+        channels
+            .into_iter()
+            .map(|channel| {
+                let voice = channel.kind == "voice";
+                let mut view = ChannelView::from(channel);
+                if voice {
+                    view.voice_participants = Some(self.voice_participants(view.id));
+                }
+                view
+            })
+            .collect()
     }
 }
 
