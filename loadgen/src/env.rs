@@ -34,6 +34,8 @@ pub struct Bench {
     pub ws_url: String,
     pub server_pid: u32,
     pub channel_id: Uuid,
+    /// Voice channels beside the text channel (the voice scenario's calls).
+    pub voice_channel_ids: Vec<Uuid>,
     pub accounts: Vec<Account>,
     pub backend_name: &'static str,
     server: Child,
@@ -54,7 +56,17 @@ impl Bench {
         members: usize,
         messages: usize,
     ) -> anyhow::Result<Bench> {
-        Bench::build(backend, server_bin, members, true, messages).await
+        Bench::build(backend, server_bin, members, true, messages, 0).await
+    }
+
+    /// `members` accounts in one community with `calls` voice channels.
+    pub async fn prepare_voice(
+        backend: Backend,
+        server_bin: &Path,
+        members: usize,
+        calls: usize,
+    ) -> anyhow::Result<Bench> {
+        Bench::build(backend, server_bin, members, true, 0, calls).await
     }
 
     /// `users` accounts in no community (idle connections).
@@ -63,7 +75,7 @@ impl Bench {
         server_bin: &Path,
         users: usize,
     ) -> anyhow::Result<Bench> {
-        Bench::build(backend, server_bin, users, false, 0).await
+        Bench::build(backend, server_bin, users, false, 0, 0).await
     }
 
     async fn build(
@@ -72,6 +84,7 @@ impl Bench {
         users: usize,
         community: bool,
         messages: usize,
+        voice_channels: usize,
     ) -> anyhow::Result<Bench> {
         let dir = tempfile::tempdir()?;
         let (private, public) = generate_ed25519_pem();
@@ -140,6 +153,7 @@ impl Bench {
             accounts.push(Account { id, token });
         }
         let mut channel_id = Uuid::nil();
+        let mut voice_channel_ids = Vec::with_capacity(voice_channels);
         if community {
             let owner = accounts.first().context("at least one account")?.id;
             let community = Community {
@@ -189,6 +203,17 @@ impl Bench {
             };
             c.insert_channel(&channel).await?;
             channel_id = channel.id;
+            for i in 0..voice_channels {
+                let voice = Channel {
+                    id: store::new_id(),
+                    name: format!("call {i}"),
+                    kind: "voice".into(),
+                    position: 1 + i as i32,
+                    ..channel.clone()
+                };
+                c.insert_channel(&voice).await?;
+                voice_channel_ids.push(voice.id);
+            }
             for (i, account) in accounts.iter().enumerate() {
                 let role = if i == 0 { "owner" } else { "member" };
                 c.insert_community_member(&CommunityMember {
@@ -247,6 +272,7 @@ impl Bench {
             ws_url,
             server_pid,
             channel_id,
+            voice_channel_ids,
             accounts,
             backend_name,
             server,

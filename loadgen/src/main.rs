@@ -122,6 +122,23 @@ enum Scenario {
         #[arg(long, default_value_t = 15)]
         seconds: u64,
     },
+    /// Calls: negotiation messages in C concurrent 4-person calls (latency through
+    /// the server), then voice state changes reaching every one of M members.
+    Voice {
+        #[arg(long, default_value_t = 1000)]
+        members: usize,
+        #[arg(long, default_value_t = 100)]
+        calls: usize,
+        /// Candidates each participant sends per second (to its peers in turn).
+        #[arg(long, default_value_t = 5)]
+        signal_rate: u32,
+        /// Measured seconds of signalling (after 2 s of warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Flag changes, each awaited until every member saw it.
+        #[arg(long, default_value_t = 40)]
+        changes: usize,
+    },
 }
 
 #[tokio::main]
@@ -194,6 +211,19 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let bench = env::Bench::prepare(backend, &cli.server_bin, senders, 0).await?;
             let r = scenarios::persist::run(&bench, rate, Duration::from_secs(seconds)).await?;
+            bench.finish().await?;
+            r
+        }
+        Scenario::Voice {
+            members,
+            calls,
+            signal_rate,
+            seconds,
+            changes,
+        } => {
+            let bench = env::Bench::prepare_voice(backend, &cli.server_bin, members, calls).await?;
+            let window = Duration::from_secs(seconds);
+            let r = scenarios::voice::run(&bench, signal_rate, window, changes).await?;
             bench.finish().await?;
             r
         }

@@ -45,8 +45,17 @@ impl CloseReason {
 pub enum Outgoing {
     /// A JSON document (UTF-8).
     Text(Bytes),
+    /// A JSON document written at once, without waiting for the connection's write
+    /// interval (negotiation messages: every millisecond delays a call's setup).
+    Urgent(Bytes),
     /// A keep-alive ping.
     Ping,
+}
+
+impl Outgoing {
+    pub fn is_urgent(&self) -> bool {
+        matches!(self, Outgoing::Urgent(_))
+    }
 }
 
 /// One authenticated WebSocket.

@@ -169,12 +169,35 @@ async fn write_loop(
             },
         };
         let write = async {
+            // Wait out the write interval, gathering what arrives meanwhile, unless
+            // a frame that must not wait comes.
+            let mut waiting = vec![];
             let due = last_write + WRITE_INTERVAL;
-            if due > tokio::time::Instant::now() {
-                tokio::time::sleep_until(due).await;
+            if !first.is_urgent() && due > tokio::time::Instant::now() {
+                let sleep = tokio::time::sleep_until(due);
+                tokio::pin!(sleep);
+                while waiting.len() + 1 < WRITE_BATCH {
+                    tokio::select! {
+                        () = &mut sleep => break,
+                        frame = outgoing.recv() => match frame {
+                            Some(frame) => {
+                                let urgent = frame.is_urgent();
+                                waiting.push(frame);
+                                if urgent {
+                                    break;
+                                }
+                            }
+                            None => break,
+                        },
+                    }
+                }
             }
+            let batched = waiting.len();
             sink.feed(ws_frame(first)).await?;
-            for _ in 1..WRITE_BATCH {
+            for frame in waiting {
+                sink.feed(ws_frame(frame)).await?;
+            }
+            for _ in (1 + batched)..WRITE_BATCH {
                 match outgoing.try_recv() {
                     Ok(frame) => sink.feed(ws_frame(frame)).await?,
                     Err(_) => break,
@@ -252,11 +275,17 @@ async fn read_loop(
                                 continue;
                             }
                         };
-                        match Box::pin(core.reload_actor(&actor)).await {
-                            Ok(fresh) => actor = fresh,
-                            Err(_) => {
-                                connection.close(CloseReason::SESSION_ENDED);
-                                return true;
+                        // Negotiation messages only move between two live call
+                        // connections, and ending a session takes its connection out
+                        // of the call first: they need no session lookup.
+                        let in_memory_only = matches!(frame, crate::api::ClientFrame::VoiceSignal { .. });
+                        if !in_memory_only {
+                            match Box::pin(core.reload_actor(&actor)).await {
+                                Ok(fresh) => actor = fresh,
+                                Err(_) => {
+                                    connection.close(CloseReason::SESSION_ENDED);
+                                    return true;
+                                }
                             }
                         }
                         if let Some(answer) = Box::pin(actions::handle(core, &actor, connection.id, frame)).await {
@@ -285,7 +314,9 @@ async fn read_loop(
 /// so the UTF-8 check never fails (it would send an empty frame if it did).
 fn ws_frame(frame: Outgoing) -> Message {
     match frame {
-        Outgoing::Text(bytes) => Message::Text(Utf8Bytes::try_from(bytes).unwrap_or_default()),
+        Outgoing::Text(bytes) | Outgoing::Urgent(bytes) => {
+            Message::Text(Utf8Bytes::try_from(bytes).unwrap_or_default())
+        }
         Outgoing::Ping => Message::Ping(Default::default()),
     }
 }

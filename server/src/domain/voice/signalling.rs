@@ -101,7 +101,7 @@ impl Core {
             .connections_of(to_user_id)
             .into_iter()
             .find(|c| c.id == route.to_connection)
-            .is_some_and(|c| c.send(Outgoing::Text(json.into())));
+            .is_some_and(|c| c.send(Outgoing::Urgent(json.into())));
         if !delivered {
             return Err(Error::not_found(
                 "participant_not_found",
