@@ -7,6 +7,8 @@
  *
  * Single sign-on goes to a real OpenID provider (tests/oidc-provider, started first): its
  * client's redirect URI names the server's port, so the port is chosen before either starts.
+ * Calls go through a real TURN relay, coturn (tests/e2e/turn.ts), whose secret the
+ * server signs credentials with.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +24,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { startTurn } from './turn';
 
 const root = resolve(import.meta.dirname, '../..');
 const providerDir = resolve(root, '../tests/oidc-provider');
@@ -53,7 +56,11 @@ export default async function globalSetup() {
 	const origin = `http://127.0.0.1:${port}`;
 	const redirectUri = `${origin}/auth/oidc/callback`;
 	const clientSecret = randomBytes(24).toString('hex');
-	const provider = await startProvider(redirectUri, clientSecret);
+	const turn = await startTurn(join(root, 'test-results/turnserver.log'));
+	const provider = await startProvider(redirectUri, clientSecret).catch(async (error) => {
+		await turn?.stop();
+		throw error;
+	});
 
 	// An empty environment (plus PATH) so nothing from the developer's shell leaks in.
 	const child = spawn(bin, ['quickstart', '--data-dir', dataDir], {
@@ -66,7 +73,8 @@ export default async function globalSetup() {
 			OIDC_ISSUER_URL: provider.issuer,
 			OIDC_CLIENT_ID: OIDC_CLIENT_ID,
 			OIDC_CLIENT_SECRET: clientSecret,
-			OIDC_REDIRECT_URI: redirectUri
+			OIDC_REDIRECT_URI: redirectUri,
+			...(turn ? { TURN_AUTH_SECRET: turn.secret, TURN_URLS: turn.url } : {})
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
@@ -75,6 +83,7 @@ export default async function globalSetup() {
 		await stop(child);
 		await stop(provider.process);
 		provider.log.end();
+		await turn?.stop();
 	};
 
 	const banner = await new Promise<{ url: string; setupCode: string | null }>(
@@ -91,6 +100,7 @@ export default async function globalSetup() {
 			child.once('exit', (code) => {
 				clearTimeout(timer);
 				void stop(provider.process);
+				void turn?.stop();
 				reject(
 					new Error(`the server exited with ${code} during start-up; see test-results/server.log`)
 				);
@@ -112,6 +122,8 @@ export default async function globalSetup() {
 	process.env.CHATALOT_E2E_URL = banner.url;
 	process.env.CHATALOT_E2E_SETUP_CODE = banner.setupCode ?? '';
 	process.env.CHATALOT_E2E_OIDC_ISSUER = provider.issuer;
+	// Empty without coturn: the call tests skip (outside CI) and say why.
+	process.env.CHATALOT_E2E_TURN_URL = turn?.url ?? '';
 
 	try {
 		await waitForSso(banner.url);

@@ -19,6 +19,7 @@ import { ProfileCards } from '$lib/people/profile-cards.svelte';
 import { withDmMember, type Author } from '$lib/people/updates';
 import { PresenceState, TypingState } from '$lib/presence/presence.svelte';
 import { Realtime, type SocketLike } from '$lib/realtime/realtime.svelte';
+import { Voice } from '$lib/voice/voice.svelte';
 
 /** The server accepts one typing event per 3 s per channel. */
 const TYPING_THROTTLE_MS = 3000;
@@ -49,6 +50,8 @@ export class Chat {
 	readonly customEmoji: CustomEmojiStore;
 	/** People's profile cards, fetched when opened. */
 	readonly profiles: ProfileCards;
+	/** Who is in which call, and this device's call. */
+	readonly voice: Voice;
 	/** Direct message conversations, newest first as the server lists them. */
 	dms = $state.raw<Schemas['DmView'][]>([]);
 	dmsLoaded = $state(false);
@@ -76,7 +79,12 @@ export class Chat {
 			url: options.socketUrl,
 			createSocket: options.createSocket
 		});
-		this.directory = new CommunityDirectory(this.api);
+		this.voice = new Voice({ api: this.api, realtime: this.realtime, selfId: this.selfId });
+		const roster = this.voice.roster;
+		this.directory = new CommunityDirectory(this.api, {
+			stamp: () => roster.mark(),
+			loaded: (channels, stamp) => roster.seedChannels(channels, stamp)
+		});
 		this.unread = new UnreadCounts(this.api);
 		this.readMarks = new ReadMarks(async (channelId, messageId) => {
 			await unwrap(
@@ -97,6 +105,7 @@ export class Chat {
 
 	start(): void {
 		this.subscribe();
+		this.cleanups.push(this.voice.start());
 		this.realtime.start();
 		this.files.start();
 		void this.loadCommunities();

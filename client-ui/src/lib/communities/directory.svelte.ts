@@ -19,6 +19,13 @@ export interface GroupWithChannels {
 
 const MEMBER_PAGE = 200;
 
+/** Told about every channel list fetched (voice channels carry who is in their call). */
+export interface ChannelListObserver {
+	/** A stamp taken before the request. */
+	stamp(): number;
+	loaded(channels: Channel[], stamp: number): void;
+}
+
 export class CommunityDirectory {
 	communities = $state.raw<Community[]>([]);
 	loaded = $state(false);
@@ -27,9 +34,11 @@ export class CommunityDirectory {
 	readonly members = new SvelteMap<string, Member[]>();
 
 	private readonly api: Api;
+	private readonly observer: ChannelListObserver | null;
 
-	constructor(api: Api) {
+	constructor(api: Api, observer: ChannelListObserver | null = null) {
 		this.api = api;
+		this.observer = observer;
 	}
 
 	async load(): Promise<void> {
@@ -63,18 +72,24 @@ export class CommunityDirectory {
 				.toSorted((a, b) => a.position - b.position)
 				.map(async (group) => ({
 					group,
-					channels: await unwrap(
-						this.api.GET('/api/groups/{group_id}/channels', {
-							params: { path: { group_id: group.id } }
-						})
-					)
-						.then((list) => list.toSorted((a, b) => a.position - b.position))
+					channels: await this.loadChannels(group.id)
 						// A private group the user is not in: shown without channels.
 						.catch(() => [] as Channel[])
 				}))
 		);
 		this.structure.set(communityId, structure);
 		return structure;
+	}
+
+	private async loadChannels(groupId: string): Promise<Channel[]> {
+		const stamp = this.observer?.stamp() ?? 0;
+		const list = await unwrap(
+			this.api.GET('/api/groups/{group_id}/channels', {
+				params: { path: { group_id: groupId } }
+			})
+		);
+		this.observer?.loaded(list, stamp);
+		return list.toSorted((a, b) => a.position - b.position);
 	}
 
 	async loadMembers(communityId: string): Promise<Member[]> {

@@ -4,6 +4,7 @@
  * the event bus in {@link Realtime}.
  */
 import type { Schemas } from '$api/client';
+import type { VoiceCall, VoiceLeaveReason, VoiceParticipant, VoiceSignal } from '$lib/voice/types';
 
 type MessageView = Schemas['MessageView'];
 type PresenceStatus = Schemas['PresenceStatus'];
@@ -14,8 +15,11 @@ export interface ServerEventMap {
 		session_id: string;
 		heartbeat_interval_ms: number;
 		presences: Schemas['PresenceView'][];
+		/** The calls going on in channels the user may read. */
+		voice?: VoiceCall[];
 	};
-	ack: { nonce: string; message?: MessageView };
+	/** `call` answers `voice_join`. */
+	ack: { nonce: string; message?: MessageView; call?: VoiceCall };
 	error: { nonce?: string; code: string; message: string };
 	pong: Record<string, never>;
 	message_created: { message: MessageView };
@@ -42,6 +46,20 @@ export interface ServerEventMap {
 	/** A community's settings or pictures changed; `my_role` is not set (keep your own). */
 	community_updated: { community: Schemas['CommunityView'] };
 	access_changed: Record<string, never>;
+	/** Someone joined a call or changed flags (`participant`), or left (`reason`). */
+	voice_state: {
+		channel_id: string;
+		user_id: string;
+		participant?: VoiceParticipant;
+		reason?: VoiceLeaveReason;
+	};
+	/** A negotiation message from another participant of our call. */
+	voice_signal: {
+		channel_id: string;
+		from_user_id: string;
+		from_call_session_id: string;
+		signal: VoiceSignal;
+	};
 }
 
 export type ServerEventType = keyof ServerEventMap;
@@ -66,10 +84,22 @@ export type ClientAction =
 	| { type: 'add_reaction'; message_id: string; emoji: string }
 	| { type: 'remove_reaction'; message_id: string; emoji: string }
 	| { type: 'set_presence'; status: PresenceStatus }
-	| { type: 'mark_read'; channel_id: string; message_id: string };
+	| { type: 'mark_read'; channel_id: string; message_id: string }
+	| { type: 'voice_join'; channel_id: string; self_mute: boolean; self_deaf: boolean }
+	| { type: 'voice_leave' }
+	| {
+			type: 'voice_update';
+			self_mute?: boolean;
+			self_deaf?: boolean;
+			camera?: boolean;
+			screen_share?: boolean;
+	  };
 
 /** Frames without an answer. */
-export type ClientSignal = { type: 'typing'; channel_id: string } | { type: 'ping' };
+export type ClientSignal =
+	| { type: 'typing'; channel_id: string }
+	| { type: 'ping' }
+	| { type: 'voice_signal'; channel_id: string; to_user_id: string; signal: VoiceSignal };
 
 /** Close codes of the gateway (docs/realtime.md). */
 export const CloseCode = {

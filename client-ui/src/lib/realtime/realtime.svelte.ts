@@ -9,8 +9,10 @@
 import type { AccessTokenSource } from '$api/client';
 import { socketUrl } from './socket-url';
 import { backoffDelay } from './backoff';
+import { ActionError, NO_ANSWER, PendingRequests, type Ack } from './requests';
 import {
 	CloseCode,
+	type ClientAction,
 	type ClientSignal,
 	type ServerEvent,
 	type ServerEventMap,
@@ -40,6 +42,8 @@ export interface RealtimeOptions {
 type Handler<K extends ServerEventType> = (event: ServerEventMap[K]) => void;
 
 const OPEN = 1;
+/** How long an action waits for its answer. */
+const ACTION_TIMEOUT_MS = 15_000;
 /** Close code the client uses when it gives up on a silent connection. */
 const CLIENT_HEARTBEAT_TIMEOUT = 4900;
 
@@ -59,6 +63,7 @@ export class Realtime {
 	private lastFrameAt = 0;
 	private everReady = false;
 	private lastToken: string | null = null;
+	private readonly requests = new PendingRequests();
 
 	constructor(options: RealtimeOptions) {
 		this.options = options;
@@ -86,6 +91,20 @@ export class Realtime {
 		return true;
 	}
 
+	/**
+	 * Sends an action with a nonce and resolves to its `ack`; rejects with
+	 * {@link ActionError} on the server's `error`, or when no answer can come.
+	 */
+	request(frame: ClientAction): Promise<Ack> {
+		if (this.status !== 'open' || this.socket?.readyState !== OPEN) {
+			return Promise.reject(new ActionError(NO_ANSWER, 'Not connected to the server.'));
+		}
+		const nonce = this.requests.nonce();
+		const answer = this.requests.wait(nonce, ACTION_TIMEOUT_MS);
+		this.socket.send(JSON.stringify({ ...frame, nonce }));
+		return answer;
+	}
+
 	start(): void {
 		if (this.status !== 'idle' && this.status !== 'stopped') return;
 		this.status = 'connecting';
@@ -95,6 +114,7 @@ export class Realtime {
 	stop(): void {
 		this.status = 'stopped';
 		this.clearTimers();
+		this.requests.failAll();
 		const socket = this.socket;
 		this.socket = null;
 		if (socket) {
@@ -148,6 +168,7 @@ export class Realtime {
 			if (resumed) for (const handler of this.resumeHandlers) handler();
 			return;
 		}
+		if ((event.type === 'ack' || event.type === 'error') && this.requests.settle(event)) return;
 		this.emit(event);
 	}
 
@@ -167,6 +188,7 @@ export class Realtime {
 		if (socket !== this.socket) return;
 		this.socket = null;
 		this.clearTimers();
+		this.requests.failAll();
 		if (this.status === 'stopped') return;
 		if (code === CloseCode.sessionEnded) {
 			// The server has stopped delivering to this session. The tab signs out at its

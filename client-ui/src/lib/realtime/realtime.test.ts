@@ -148,6 +148,34 @@ describe('Realtime', () => {
 		expect(sockets).toHaveLength(1);
 	});
 
+	it('answers actions by nonce and keeps their answers off the bus', async () => {
+		const { realtime, sockets } = setup();
+		const acks = vi.fn();
+		realtime.on('ack', acks);
+		realtime.start();
+		await flush();
+		sockets[0]!.open();
+		sockets[0]!.push(READY);
+		const joined = realtime.request({
+			type: 'voice_join',
+			channel_id: 'v',
+			self_mute: false,
+			self_deaf: false
+		});
+		const sent = sockets[0]!.sent.at(-1) as { type: string; nonce: string };
+		expect(sent).toMatchObject({ type: 'voice_join', channel_id: 'v' });
+		sockets[0]!.push({ type: 'ack', nonce: sent.nonce, call: { channel_id: 'v' } });
+		await expect(joined).resolves.toMatchObject({ call: { channel_id: 'v' } });
+		expect(acks).not.toHaveBeenCalled();
+
+		const left = realtime.request({ type: 'voice_leave' });
+		sockets[0]!.drop(1006);
+		await expect(left).rejects.toMatchObject({ code: 'no_answer' });
+		await expect(realtime.request({ type: 'voice_leave' })).rejects.toMatchObject({
+			code: 'no_answer'
+		});
+	});
+
 	it('does not send signals before ready', async () => {
 		const { realtime, sockets } = setup();
 		realtime.start();
