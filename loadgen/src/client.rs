@@ -42,6 +42,21 @@ pub async fn connect(url: &str, token: &str) -> anyhow::Result<(Sink, Stream)> {
     Ok(socket.split())
 }
 
+/// Connects every account, 100 at a time; the sockets in the accounts' order.
+pub async fn connect_all(
+    url: &str,
+    accounts: &[crate::env::Account],
+) -> anyhow::Result<Vec<(Sink, Stream)>> {
+    let mut sockets = Vec::with_capacity(accounts.len());
+    for chunk in accounts.chunks(100) {
+        let connects = chunk.iter().map(|a| connect(url, &a.token));
+        for result in futures_util::future::join_all(connects).await {
+            sockets.push(result?);
+        }
+    }
+    Ok(sockets)
+}
+
 /// The marker a bench message carries: `bench <sequence> <send time in µs>`.
 pub fn bench_content(seq: u64, sent_micros: u64) -> String {
     format!("bench {seq} {sent_micros}")

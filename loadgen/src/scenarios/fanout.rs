@@ -38,15 +38,7 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
 
     // Connect everyone (bounded concurrency), then start readers.
-    let mut sockets = Vec::with_capacity(subscribers);
-    for chunk in bench.accounts.chunks(100) {
-        let connects = chunk
-            .iter()
-            .map(|a| client::connect(&bench.ws_url, &a.token));
-        for result in futures_util::future::join_all(connects).await {
-            sockets.push(result?);
-        }
-    }
+    let sockets = client::connect_all(&bench.ws_url, &bench.accounts).await?;
     let mut readers = Vec::with_capacity(subscribers);
     let mut sender_channels = Vec::with_capacity(senders);
     let mut idle_sinks = Vec::with_capacity(subscribers);

@@ -21,15 +21,7 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
         "{rate} msg/s over {senders} senders exceeds the per-user limit; add senders"
     );
     eprintln!("persist: {senders} senders, {rate} msg/s offered, {window:?}");
-    let mut sockets = Vec::with_capacity(senders);
-    for chunk in bench.accounts.chunks(100) {
-        let connects = chunk
-            .iter()
-            .map(|a| client::connect(&bench.ws_url, &a.token));
-        for result in futures_util::future::join_all(connects).await {
-            sockets.push(result?);
-        }
-    }
+    let sockets = client::connect_all(&bench.ws_url, &bench.accounts).await?;
     let cpu = CpuWindow::start(bench.server_pid);
     let deadline = Instant::now() + window;
     let mut tasks = Vec::new();

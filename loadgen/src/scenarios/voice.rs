@@ -75,15 +75,7 @@ pub async fn run(
     });
     let (stop_tx, stop_rx) = watch::channel(false);
 
-    let mut sockets = Vec::with_capacity(members);
-    for chunk in bench.accounts.chunks(100) {
-        let connects = chunk
-            .iter()
-            .map(|a| client::connect(&bench.ws_url, &a.token));
-        for result in futures_util::future::join_all(connects).await {
-            sockets.push(result?);
-        }
-    }
+    let sockets = client::connect_all(&bench.ws_url, &bench.accounts).await?;
     let mut readers = Vec::with_capacity(members);
     let mut writers = Vec::with_capacity(members);
     for (sink, stream) in sockets {

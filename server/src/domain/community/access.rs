@@ -276,12 +276,7 @@ impl ChannelAccess {
     /// Taking part in a voice channel's call: a voice channel, not archived, and
     /// not timed out (timeouts silence voice as they do text).
     pub fn require_voice(&self, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
-        if self.channel.kind != "voice" {
-            return Err(Error::bad_request(
-                "not_a_voice_channel",
-                "this is not a voice channel",
-            ));
-        }
+        self.require_voice_channel()?;
         if self.channel.archived {
             return Err(Error::forbidden(
                 "channel_archived",
@@ -289,6 +284,18 @@ impl ChannelAccess {
             ));
         }
         self.require_not_timed_out(now)
+    }
+
+    /// The channel is a voice channel (it has a call).
+    pub fn require_voice_channel(&self) -> Result<()> {
+        if self.channel.kind == "voice" {
+            Ok(())
+        } else {
+            Err(Error::bad_request(
+                "not_a_voice_channel",
+                "this is not a voice channel",
+            ))
+        }
     }
 
     fn require_not_timed_out(&self, now: chrono::DateTime<chrono::Utc>) -> Result<()> {

@@ -124,12 +124,7 @@ impl Core {
         let access = self
             .channel_access(&mut conn.conn(), actor, channel_id)
             .await?;
-        if access.channel.kind != "voice" {
-            return Err(Error::bad_request(
-                "not_a_voice_channel",
-                "this is not a voice channel",
-            ));
-        }
+        access.require_voice_channel()?;
         Ok(self
             .calls
             .call(channel_id)
