@@ -10,72 +10,13 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Stdio;
-
+use common::coturn::{Coturn, coturn_available};
 use common::{Backend, TestServer, coturn_credential};
 use reqwest::StatusCode;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::UdpSocket;
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 const SECRET: &str = "coturn-test-secret";
-
-fn installed(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
-}
-
-fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// coturn in the foreground on loopback, ready once its servers and database are up.
-async fn start_coturn(dir: &std::path::Path, port: u16, relay: u16) -> Child {
-    let config = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docker/coturn/turnserver.conf");
-    let mut child = Command::new("turnserver")
-        .arg("-c")
-        .arg(&config)
-        .args([
-            "--listening-ip=127.0.0.1",
-            "--relay-ip=127.0.0.1",
-            &format!("--listening-port={port}"),
-            &format!("--min-port={relay}"),
-            &format!("--max-port={}", relay + 3),
-            &format!("--static-auth-secret={SECRET}"),
-            "--allow-loopback-peers",
-            "--no-tls",
-            "--no-dtls",
-        ])
-        .arg(format!(
-            "--pidfile={}",
-            dir.join("turnserver.pid").display()
-        ))
-        .arg(format!("--userdb={}", dir.join("turndb").display()))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("turnserver starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let (mut servers, mut database) = (false, false);
-    while !(servers && database) {
-        let line = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line())
-            .await
-            .expect("coturn starts within 20 s")
-            .unwrap()
-            .expect("coturn keeps running");
-        servers |= line.contains("Total General servers");
-        database |= line.contains("DB connection success");
-    }
-    // Keep reading so coturn never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    child
-}
 
 /// A UDP peer that echoes what the relay sends it.
 async fn echo_peer() -> u16 {
@@ -107,22 +48,16 @@ async fn relay_through(port: u16, peer: u16, username: &str, credential: &str) -
 
 #[tokio::test]
 async fn coturn_relays_for_issued_credentials_and_refuses_forged_and_expired_ones() {
-    if !installed("turnserver") || !installed("turnutils_uclient") {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "coturn is not installed (apt-get install coturn) and CI=true"
-        );
-        eprintln!("SKIPPED: coturn relay test, coturn is not installed (apt-get install coturn)");
+    if !coturn_available("coturn relay test") {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let (port, relay) = (free_udp_port(), free_udp_port());
-    let _coturn = start_coturn(dir.path(), port, relay).await;
+    let coturn = Coturn::start(SECRET).await;
+    let port = coturn.port;
     let peer = echo_peer().await;
 
     let Some(s) = TestServer::start_with(Backend::Sqlite, |c| {
         c.turn.auth_secret = Some(chatalot_server::config::Secret::new(SECRET.into()));
-        c.turn.urls = vec![format!("turn:127.0.0.1:{port}?transport=udp")];
+        c.turn.urls = vec![coturn.url()];
     })
     .await
     else {

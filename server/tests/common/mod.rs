@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+pub mod coturn;
 pub mod db;
 pub mod oidc;
 pub mod ws;

@@ -1,0 +1,177 @@
+//! Two native engines call each other through the real server and a real coturn
+//! with relay-only ICE: each plays a different tone, and each recognises the
+//! other's by frequency analysis of what it played; muting stops the tone (and
+//! shows on the other side), leaving updates the voice state for everyone (VOICE-4).
+
+use std::time::Duration;
+
+use chatalot_native_voice_tests::{CallWorld, dominant_frequency, rms, wait_for};
+use chatalot_voice::audio::synthetic::{Recorder, Recording, ToneSource};
+use chatalot_voice::{Call, CallEvent, Media, PeerState};
+use reqwest::StatusCode;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+const CONNECT: Duration = Duration::from_secs(20);
+/// Half a second at 48 kHz.
+const HALF_SECOND: usize = 24_000;
+
+async fn join(
+    world: &CallWorld,
+    token: &str,
+    tone: f32,
+) -> (Call, mpsc::UnboundedReceiver<CallEvent>, Recording) {
+    let (recorder, recording) = Recorder::new();
+    let media = Media {
+        source: Box::new(ToneSource::new(tone, 0.4)),
+        sink: Box::new(recorder),
+    };
+    let (call, events) = Call::join(world.options(token), media)
+        .await
+        .expect("joins the call");
+    (call, events, recording)
+}
+
+async fn connected(events: &mut mpsc::UnboundedReceiver<CallEvent>, to: Uuid) {
+    wait_for(events, CONNECT, "a connected peer", |event| match event {
+        CallEvent::Peer { user_id, state } if *user_id == to => match state {
+            PeerState::Connected => Some(()),
+            PeerState::Failed => panic!("the connection to {to} failed"),
+            _ => None,
+        },
+        _ => None,
+    })
+    .await
+}
+
+/// Whether `user` starts (or stops) speaking, as heard on this side.
+async fn speaking(events: &mut mpsc::UnboundedReceiver<CallEvent>, user: Uuid, now: bool) {
+    let what = if now { "speaking" } else { "silence" };
+    wait_for(events, CONNECT, what, |event| {
+        (*event
+            == CallEvent::Speaking {
+                user_id: user,
+                speaking: now,
+            })
+        .then_some(())
+    })
+    .await
+}
+
+/// The next half second played, from now on.
+async fn next_half_second(recording: &Recording) -> Vec<f32> {
+    let start = recording.len();
+    recording.reaches(start + HALF_SECOND).await;
+    recording.since(start)[..HALF_SECOND].to_vec()
+}
+
+#[track_caller]
+fn assert_tone(samples: &[f32], hz: f32, who: &str) {
+    let (found, purity) = dominant_frequency(samples);
+    assert!(
+        (found - hz).abs() < 5.0 && purity > 0.8,
+        "{who} should hear {hz} Hz; the strongest frequency is {found:.1} Hz with {:.0} % of the energy (RMS {:.3})",
+        purity * 100.0,
+        rms(samples)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_engines_hear_each_others_tone_mute_stops_it_and_leaving_updates_everyone() {
+    let Some(world) = CallWorld::start("two native engines calling").await else {
+        return;
+    };
+    let alice = world.member("alice").await;
+    let bob = world.member("bob").await;
+
+    let (alice_call, mut alice_events, alice_hears) = join(&world, &alice.1, 440.0).await;
+    let (bob_call, mut bob_events, bob_hears) = join(&world, &bob.1, 660.0).await;
+    connected(&mut alice_events, bob.0).await;
+    connected(&mut bob_events, alice.0).await;
+
+    // Each hears the other's tone, not its own.
+    speaking(&mut alice_events, bob.0, true).await;
+    speaking(&mut bob_events, alice.0, true).await;
+    assert_tone(&next_half_second(&alice_hears).await, 660.0, "alice");
+    assert_tone(&next_half_second(&bob_hears).await, 440.0, "bob");
+
+    // Alice mutes: Bob sees the flag, her tone stops, his still reaches her.
+    alice_call.set_mute(true);
+    wait_for(
+        &mut bob_events,
+        CONNECT,
+        "alice shown muted",
+        |event| match event {
+            CallEvent::Participants(people) => people
+                .iter()
+                .any(|p| p.user_id == alice.0 && p.flags.self_mute)
+                .then_some(()),
+            _ => None,
+        },
+    )
+    .await;
+    speaking(&mut bob_events, alice.0, false).await;
+    let muted = next_half_second(&bob_hears).await;
+    assert!(
+        rms(&muted) < 0.01,
+        "alice is muted, yet bob hears RMS {}",
+        rms(&muted)
+    );
+    assert_tone(
+        &next_half_second(&alice_hears).await,
+        660.0,
+        "alice (muted)",
+    );
+
+    // Unmuted, she is heard again.
+    alice_call.set_mute(false);
+    speaking(&mut bob_events, alice.0, true).await;
+    assert_tone(
+        &next_half_second(&bob_hears).await,
+        440.0,
+        "bob (alice unmuted)",
+    );
+
+    // Alice leaves: Bob's call shows only him, and so does the server for everyone.
+    alice_call.leave().await;
+    let reason = wait_for(
+        &mut alice_events,
+        CONNECT,
+        "alice's call to end",
+        |event| match event {
+            CallEvent::Ended { reason } => Some(reason.clone()),
+            _ => None,
+        },
+    )
+    .await;
+    assert_eq!(reason, "left");
+    wait_for(
+        &mut bob_events,
+        CONNECT,
+        "alice gone from bob's call",
+        |event| match event {
+            CallEvent::Participants(people) => {
+                (people.len() == 1 && people[0].user_id == bob.0).then_some(())
+            }
+            _ => None,
+        },
+    )
+    .await;
+    let call = world
+        .server
+        .get(
+            &format!("/api/channels/{}/voice", world.voice),
+            Some(&world.owner.1),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let present: Vec<&str> = call["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["user_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(present, vec![bob.0.to_string().as_str()]);
+    bob_call.leave().await;
+}

@@ -1,0 +1,163 @@
+//! A peer's media as the call's audio clock sees it: the local track it sends on,
+//! and the remote audio (jitter buffer, Opus decoder, speaking detector, volume).
+
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use bytes::Bytes;
+use rtc::media::Sample;
+use rtc::media_stream::MediaStreamTrack;
+use rtc::peer_connection::configuration::media_engine::MIME_TYPE_OPUS;
+use rtc::rtp_transceiver::rtp_sender::{
+    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
+};
+use uuid::Uuid;
+use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
+
+use crate::audio::codec::Decoder;
+use crate::audio::jitter::{JitterBuffer, Playout};
+use crate::audio::level::SpeakingDetector;
+use crate::audio::{FRAME_DURATION, SAMPLE_RATE};
+
+/// Frames buffered before playing: 40 ms absorbs the usual jitter on a relay.
+const JITTER_TARGET_FRAMES: usize = 2;
+/// Frames held at most (200 ms) before the oldest are skipped.
+const JITTER_LIMIT_FRAMES: usize = 10;
+/// No payload type is 0 for Opus: it marks "not negotiated yet".
+const NO_PAYLOAD_TYPE: u8 = 0;
+
+pub(crate) struct PeerMedia {
+    pub user_id: Uuid,
+    track: Arc<TrackLocalStaticSample>,
+    ssrc: u32,
+    payload_type: AtomicU8,
+    connected: AtomicBool,
+    remote: Mutex<RemoteAudio>,
+    /// Linear gain as `f32` bits (1.0 by default).
+    volume: AtomicU32,
+}
+
+struct RemoteAudio {
+    jitter: JitterBuffer,
+    decoder: Decoder,
+    speaking: SpeakingDetector,
+}
+
+impl PeerMedia {
+    pub fn new(user_id: Uuid) -> Result<PeerMedia, webrtc::error::Error> {
+        let ssrc = rand::random::<u32>();
+        let track = MediaStreamTrack::new(
+            format!("chatalot-{user_id}"),
+            format!("audio-{ssrc}"),
+            "microphone".to_owned(),
+            RtpCodecKind::Audio,
+            vec![RTCRtpEncodingParameters {
+                rtp_coding_parameters: RTCRtpCodingParameters {
+                    ssrc: Some(ssrc),
+                    ..Default::default()
+                },
+                codec: RTCRtpCodec {
+                    mime_type: MIME_TYPE_OPUS.to_owned(),
+                    clock_rate: SAMPLE_RATE,
+                    channels: 2,
+                    sdp_fmtp_line: "minptime=10;useinbandfec=1".to_owned(),
+                    rtcp_feedback: vec![],
+                },
+                ..Default::default()
+            }],
+        );
+        let decoder = Decoder::new()
+            .map_err(|e| webrtc::error::Error::Other(format!("Opus decoder: {e}")))?;
+        Ok(PeerMedia {
+            user_id,
+            track: Arc::new(TrackLocalStaticSample::new(Instant::now(), track)?),
+            ssrc,
+            payload_type: AtomicU8::new(NO_PAYLOAD_TYPE),
+            connected: AtomicBool::new(false),
+            remote: Mutex::new(RemoteAudio {
+                jitter: JitterBuffer::new(JITTER_TARGET_FRAMES, JITTER_LIMIT_FRAMES),
+                decoder,
+                speaking: SpeakingDetector::default(),
+            }),
+            volume: AtomicU32::new(1.0f32.to_bits()),
+        })
+    }
+
+    pub fn local_track(&self) -> Arc<TrackLocalStaticSample> {
+        self.track.clone()
+    }
+
+    pub fn set_payload_type(&self, payload_type: u8) {
+        self.payload_type.store(payload_type, Ordering::Relaxed);
+    }
+
+    pub fn set_connected(&self, connected: bool) {
+        self.connected.store(connected, Ordering::Relaxed);
+    }
+
+    pub fn set_volume(&self, volume: f32) {
+        self.volume
+            .store(volume.clamp(0.0, 2.0).to_bits(), Ordering::Relaxed);
+    }
+
+    /// Sends one encoded frame, once connected and negotiated.
+    pub async fn send_audio(&self, packet: &Bytes) {
+        let payload_type = self.payload_type.load(Ordering::Relaxed);
+        if payload_type == NO_PAYLOAD_TYPE || !self.connected.load(Ordering::Relaxed) {
+            return;
+        }
+        let sample = Sample {
+            data: packet.clone(),
+            duration: FRAME_DURATION,
+            ..Sample::new(Instant::now())
+        };
+        if let Err(error) = self
+            .track
+            .sample_writer(self.ssrc, payload_type)
+            .write_sample(&sample)
+            .await
+        {
+            tracing::debug!(peer = %self.user_id, "voice: audio not sent: {error}");
+        }
+    }
+
+    pub fn received_audio(&self, sequence: u16, payload: Bytes) {
+        lock(&self.remote).jitter.push(sequence, payload);
+    }
+
+    /// The next 20 ms of this peer's audio, added into `mix` at its volume; `Some`
+    /// when they started or stopped speaking.
+    pub fn play_into(&self, mix: &mut [f32], scratch: &mut [f32]) -> Option<bool> {
+        let mut remote = lock(&self.remote);
+        let RemoteAudio {
+            jitter,
+            decoder,
+            speaking,
+        } = &mut *remote;
+        let decoded = match jitter.pop() {
+            Playout::Packet(packet) => decoder.decode(&packet, scratch),
+            Playout::Lost { next } => decoder.conceal(next.as_deref(), scratch),
+            Playout::Empty => {
+                scratch.fill(0.0);
+                Ok(())
+            }
+        };
+        if let Err(error) = decoded {
+            tracing::debug!(peer = %self.user_id, "voice: undecodable audio: {error}");
+            scratch.fill(0.0);
+        }
+        let change = speaking.update(scratch);
+        let volume = f32::from_bits(self.volume.load(Ordering::Relaxed));
+        for (out, sample) in mix.iter_mut().zip(scratch.iter()) {
+            *out += sample * volume;
+        }
+        change
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

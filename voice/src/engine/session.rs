@@ -1,0 +1,309 @@
+//! The call's control loop: follows the gateway's voice events (who is in the call,
+//! negotiation messages), keeps one peer per other participant, applies the user's
+//! switches, and fetches fresh TURN credentials before the current ones expire.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use super::clock::Peers;
+use super::peer::{self, PeerContext, PeerHandle, PeerInput, PeerState};
+use super::{CallEvent, CallOptions, Command, Switches};
+use crate::signalling::wire::{CallView, ClientFrame, Participant, ServerFrame};
+use crate::signalling::{Gateway, IceConfig, fetch_ice_config};
+
+/// Fetch new TURN credentials this long before the current ones expire (at most).
+const REFRESH_LEAD: Duration = Duration::from_secs(60);
+/// After a failed fetch, try again this much later.
+const REFRESH_RETRY: Duration = Duration::from_secs(10);
+
+pub(crate) struct Session {
+    options: CallOptions,
+    http: reqwest::Client,
+    gateway: Gateway,
+    ice: IceConfig,
+    refresh_at: Option<Instant>,
+    context: PeerContext,
+    states: Option<mpsc::UnboundedReceiver<(Uuid, Uuid, PeerState)>>,
+    peers: Peers,
+    handles: HashMap<Uuid, PeerHandle>,
+    volumes: HashMap<Uuid, f32>,
+    roster: Vec<Participant>,
+    /// This device's place in the call.
+    call_session_id: Option<Uuid>,
+    mute: bool,
+    deaf: bool,
+    switches: Arc<Switches>,
+    events: mpsc::UnboundedSender<CallEvent>,
+    clock: JoinHandle<()>,
+}
+
+impl Session {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        options: CallOptions,
+        http: reqwest::Client,
+        gateway: Gateway,
+        ice: IceConfig,
+        peers: Peers,
+        switches: Arc<Switches>,
+        events: mpsc::UnboundedSender<CallEvent>,
+        clock: JoinHandle<()>,
+    ) -> Session {
+        let (state_sender, states) = mpsc::unbounded_channel();
+        let context = PeerContext {
+            self_id: gateway.user_id(),
+            channel_id: options.channel_id,
+            signals: gateway.sender(),
+            states: state_sender,
+            bind: options.bind,
+            relay_only: options.relay_only,
+        };
+        Session {
+            refresh_at: refresh_time(&ice),
+            mute: options.self_mute,
+            deaf: options.self_deaf,
+            options,
+            http,
+            gateway,
+            ice,
+            context,
+            states: Some(states),
+            peers,
+            handles: HashMap::new(),
+            volumes: HashMap::new(),
+            roster: Vec::new(),
+            call_session_id: None,
+            switches,
+            events,
+            clock,
+        }
+    }
+
+    pub async fn run(
+        mut self,
+        call: CallView,
+        mut frames: mpsc::UnboundedReceiver<ServerFrame>,
+        mut commands: mpsc::UnboundedReceiver<Command>,
+    ) {
+        let me = self.context.self_id;
+        self.roster = call.participants;
+        self.call_session_id = self
+            .roster
+            .iter()
+            .find(|p| p.user_id == me)
+            .map(|p| p.call_session_id);
+        self.roster_changed();
+        // The newcomer offers to everyone already there.
+        let others: Vec<Participant> = self
+            .roster
+            .iter()
+            .filter(|p| p.user_id != me)
+            .cloned()
+            .collect();
+        for participant in others {
+            self.connect(participant.user_id, participant.call_session_id, true)
+                .await;
+        }
+
+        let mut states = self.states.take().expect("run once");
+        let reason = loop {
+            let refresh = sleep_until(self.refresh_at);
+            tokio::select! {
+                frame = frames.recv() => match frame {
+                    Some(frame) => {
+                        if let Some(reason) = self.on_frame(frame).await {
+                            break reason;
+                        }
+                    }
+                    None => break "connection_lost".to_owned(),
+                },
+                command = commands.recv() => match command {
+                    Some(Command::Leave) | None => {
+                        let _ = self
+                            .gateway
+                            .request(|nonce| ClientFrame::VoiceLeave { nonce })
+                            .await;
+                        break "left".to_owned();
+                    }
+                    Some(command) => self.on_command(command),
+                },
+                Some((user_id, session, state)) = states.recv() => {
+                    if self.handles.get(&user_id).is_some_and(|h| h.call_session_id == session) {
+                        let _ = self.events.send(CallEvent::Peer { user_id, state });
+                    }
+                }
+                () = refresh => self.refresh_ice().await,
+            }
+        };
+        self.handles.clear();
+        self.peers.clear();
+        self.clock.abort();
+        let _ = self.events.send(CallEvent::Ended { reason });
+    }
+
+    /// One gateway event; `Some(reason)` when the call is over for this device.
+    async fn on_frame(&mut self, frame: ServerFrame) -> Option<String> {
+        let me = self.context.self_id;
+        match frame {
+            ServerFrame::VoiceState {
+                channel_id,
+                user_id,
+                participant,
+                reason,
+            } if channel_id == self.options.channel_id => match participant {
+                Some(participant) if user_id == me => {
+                    if Some(participant.call_session_id) != self.call_session_id {
+                        // The user joined this call from another device.
+                        return Some("joined_elsewhere".to_owned());
+                    }
+                    self.upsert(participant);
+                }
+                Some(participant) => {
+                    let stale = self
+                        .handles
+                        .get(&user_id)
+                        .is_none_or(|h| h.call_session_id != participant.call_session_id);
+                    if stale {
+                        // They (re)joined: they offer, this side answers.
+                        self.connect(user_id, participant.call_session_id, false)
+                            .await;
+                    }
+                    self.upsert(participant);
+                }
+                None if user_id == me => return Some(reason.unwrap_or_else(|| "left".into())),
+                None => {
+                    self.handles.remove(&user_id);
+                    self.peers.remove(user_id);
+                    self.roster.retain(|p| p.user_id != user_id);
+                    self.roster_changed();
+                }
+            },
+            ServerFrame::VoiceSignal {
+                channel_id,
+                from_user_id,
+                from_call_session_id,
+                signal,
+            } if channel_id == self.options.channel_id => {
+                let known = self
+                    .handles
+                    .get(&from_user_id)
+                    .is_some_and(|h| h.call_session_id == from_call_session_id);
+                if !known {
+                    // Their offer overtook their voice_state.
+                    self.connect(from_user_id, from_call_session_id, false)
+                        .await;
+                }
+                if let Some(handle) = self.handles.get(&from_user_id) {
+                    handle.send(PeerInput::Remote(signal));
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn on_command(&mut self, command: Command) {
+        match command {
+            Command::SetMute(mute) => self.mute = mute,
+            Command::SetDeaf(deaf) => self.deaf = deaf,
+            Command::SetVolume(user_id, volume) => {
+                self.volumes.insert(user_id, volume);
+                if let Some(handle) = self.handles.get(&user_id) {
+                    handle.media.set_volume(volume);
+                }
+                return;
+            }
+            Command::Leave => unreachable!("handled by the loop"),
+        }
+        self.switches.mute.store(self.mute, Ordering::Relaxed);
+        self.switches.deaf.store(self.deaf, Ordering::Relaxed);
+        // The answer does not matter here: the voice_state that follows shows the flags.
+        self.gateway.send(ClientFrame::VoiceUpdate {
+            self_mute: self.mute,
+            self_deaf: self.deaf,
+            nonce: Uuid::new_v4().to_string(),
+        });
+    }
+
+    async fn connect(&mut self, user_id: Uuid, call_session_id: Uuid, offer: bool) {
+        self.handles.remove(&user_id);
+        match peer::start(&self.context, user_id, call_session_id, &self.ice, offer).await {
+            Ok(handle) => {
+                if let Some(volume) = self.volumes.get(&user_id) {
+                    handle.media.set_volume(*volume);
+                }
+                self.peers.insert(handle.media.clone());
+                self.handles.insert(user_id, handle);
+                let _ = self.events.send(CallEvent::Peer {
+                    user_id,
+                    state: PeerState::Connecting,
+                });
+            }
+            Err(error) => {
+                tracing::warn!(peer = %user_id, "voice: cannot start a peer connection: {error}");
+                let _ = self.events.send(CallEvent::Peer {
+                    user_id,
+                    state: PeerState::Failed,
+                });
+            }
+        }
+    }
+
+    fn upsert(&mut self, participant: Participant) {
+        match self
+            .roster
+            .iter_mut()
+            .find(|p| p.user_id == participant.user_id)
+        {
+            Some(known) => *known = participant,
+            None => self.roster.push(participant),
+        }
+        self.roster_changed();
+    }
+
+    fn roster_changed(&self) {
+        let _ = self
+            .events
+            .send(CallEvent::Participants(self.roster.clone()));
+    }
+
+    async fn refresh_ice(&mut self) {
+        match fetch_ice_config(&self.http, &self.options.server, &self.options.token).await {
+            Ok(ice) => {
+                self.refresh_at = refresh_time(&ice);
+                for handle in self.handles.values() {
+                    handle.send(PeerInput::IceServers(ice.clone()));
+                }
+                self.ice = ice;
+            }
+            Err(error) => {
+                tracing::warn!("voice: cannot refresh the TURN credentials: {error}");
+                self.refresh_at = Some(Instant::now() + REFRESH_RETRY);
+            }
+        }
+    }
+}
+
+/// When to fetch new credentials: a little before these expire.
+fn refresh_time(ice: &IceConfig) -> Option<Instant> {
+    let expires_at = ice.expires_at?;
+    let left = (expires_at - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    let lead = REFRESH_LEAD.min(left / 5);
+    Some(Instant::now() + left.saturating_sub(lead))
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
