@@ -6,6 +6,8 @@
 #
 #   CHATALOT_SERVER_BIN  server binary (default: ${CARGO_TARGET_DIR:-~/.cache/chatalot/target}/debug/chatalot-server)
 #   CHROMIUM_PATH        browser for Playwright (default: /usr/bin/chromium)
+#   CHATALOT_VOICE_PROBE_BIN  the native call engine as a process, for the interop test
+#                        (default: ${CARGO_TARGET_DIR:-~/.cache/chatalot/target}/debug/voice-probe)
 #   CI=true              a missing server binary or Chromium fails instead of being skipped
 #
 # Idempotent and non-interactive. It never runs cargo: build the server first

@@ -47,6 +47,8 @@ fi
 
 banner "cargo test"
 cargo test --workspace --locked
+# The native call engine as a process, for the browser interop test (scripts/test-web.sh).
+cargo build --locked -p chatalot-native-voice-tests --bin voice-probe
 
 banner "desktop: OS keyring"
 ./scripts/test-keyring.sh

@@ -11,16 +11,20 @@ import { apiClient, apiLogin, registerUser, signIn, type Account } from './suppo
 import { registerAdmin } from './chat-support';
 
 /** Chromium with fake media, launched with the project's own flags plus these. */
-export async function launchCallBrowser(launchOptions: {
-	executablePath?: string;
-	args?: string[];
-}): Promise<Browser> {
+export async function launchCallBrowser(
+	launchOptions: {
+		executablePath?: string;
+		args?: string[];
+	},
+	extraArgs: string[] = []
+): Promise<Browser> {
 	return chromium.launch({
 		executablePath: launchOptions.executablePath,
 		args: [
 			...(launchOptions.args ?? []),
 			'--use-fake-ui-for-media-stream',
-			'--use-fake-device-for-media-stream'
+			'--use-fake-device-for-media-stream',
+			...extraArgs
 		]
 	});
 }
@@ -207,4 +211,21 @@ export async function hangUp(page: Page) {
 			message: 'peer connections are closed'
 		})
 		.toBe(0);
+}
+
+/** Opens a voice channel through the sidebar. */
+export async function openVoiceChannel(page: Page, name: string) {
+	await page
+		.getByRole('navigation', { name: /channels$/ })
+		.getByRole('link', { name: new RegExp(`^${name} \\(voice channel\\)`) })
+		.click();
+	await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+}
+
+/** Joins the open voice channel's call and waits until it is connected. */
+export async function joinVoice(person: Caller) {
+	await person.page.getByRole('button', { name: 'Join voice' }).click();
+	await expect(
+		person.page.getByRole('region', { name: 'Voice connection' }).getByText('Voice connected')
+	).toBeVisible();
 }

@@ -6,7 +6,7 @@
  * phone width.
  */
 import { createSocket } from 'node:dgram';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import {
 	acceptInvite,
 	controllableSocket,
@@ -20,6 +20,8 @@ import {
 	caller,
 	callStats,
 	createVoiceChannel,
+	joinVoice,
+	openVoiceChannel,
 	expectRelayedAudio,
 	hangUp,
 	launchCallBrowser,
@@ -34,15 +36,6 @@ test.skip(
 	'coturn (turnserver) is not installed: the call tests need a real TURN relay'
 );
 
-/** Opens a voice channel through the sidebar. */
-async function openVoiceChannel(page: Page, name: string) {
-	await page
-		.getByRole('navigation', { name: /channels$/ })
-		.getByRole('link', { name: new RegExp(`^${name} \\(voice channel\\)`) })
-		.click();
-	await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-}
-
 /** A UDP port where nothing listens. */
 function freeUdpPort(): Promise<number> {
 	return new Promise((done) => {
@@ -52,13 +45,6 @@ function freeUdpPort(): Promise<number> {
 			probe.close(() => done(port));
 		});
 	});
-}
-
-async function join(person: Caller) {
-	await person.page.getByRole('button', { name: 'Join voice' }).click();
-	await expect(
-		person.page.getByRole('region', { name: 'Voice connection' }).getByText('Voice connected')
-	).toBeVisible();
 }
 
 test('two people call each other through the TURN relay', async ({}, testInfo) => {
@@ -88,13 +74,13 @@ test('two people call each other through the TURN relay', async ({}, testInfo) =
 		await expect(bob.page.getByRole('heading', { name: 'No one is here yet' })).toBeVisible();
 
 		// Alice joins; Bob, not in the call, sees her in the sidebar and in the lobby.
-		await join(alice);
+		await joinVoice(alice);
 		const bobSidebar = bob.page.getByRole('list', { name: 'In the call in Lounge' });
 		await expect(bobSidebar.getByText(aliceName)).toBeVisible();
 		await expect(bob.page.getByRole('heading', { name: '1 in the call' })).toBeVisible();
 
 		// Bob joins: he offers to Alice, both connect through the relay only.
-		await join(bob);
+		await joinVoice(bob);
 		await expect(tile(alice.page, bobName)).toBeVisible();
 		await expect(tile(bob.page, aliceName)).toBeVisible();
 		await expectRelayedAudio(alice.page, 'Alice');
@@ -180,7 +166,7 @@ test('two people call each other through the TURN relay', async ({}, testInfo) =
 		await expect.poll(async () => (await callStats(bob.page)).length).toBe(0);
 
 		// Bob comes back; then Alice leaves and Bob sees her go.
-		await join(bob);
+		await joinVoice(bob);
 		await expect(tile(bob.page, aliceName)).toBeVisible();
 		await expectRelayedAudio(bob.page, 'Bob, after joining again');
 		await callControls(alice.page).getByRole('button', { name: 'Leave call' }).click();
@@ -228,8 +214,8 @@ test('a relay that cannot be reached is named on the tile', async ({}, testInfo)
 		await acceptInvite(bob.page, await invitePath(alice.page));
 		const channelId = await createVoiceChannel(alice.account, communityId, 'Far away');
 		for (const { page } of people) await page.goto(`/c/${communityId}/${channelId}`);
-		await join(alice);
-		await join(bob);
+		await joinVoice(alice);
+		await joinVoice(bob);
 		await expect(
 			tile(bob.page, alice.account.username).getByText(
 				`Can't connect to ${alice.account.username}: the relay (TURN) server is unreachable.`

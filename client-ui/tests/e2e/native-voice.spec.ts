@@ -1,0 +1,127 @@
+/**
+ * Interop between the web client and the native call engine (VOICE-4): a Chromium
+ * whose fake microphone plays a 660 Hz tone and the engine (`voice-probe`) playing
+ * 440 Hz join one voice channel on the real server, through the real coturn with
+ * relay-only ICE on both sides. The engine's frequency analysis proves it hears the
+ * browser's tone; the browser's `getStats()` shows the engine's audio arriving over
+ * relay candidates and playing, and its call view shows the engine speaking. Both
+ * directions of negotiation: the engine offers when it joins, the browser when it
+ * joins after the engine.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Browser } from '@playwright/test';
+import { createCommunity } from './chat-support';
+import { expect, serverUrl, test } from './fixtures';
+import { Probe, probeAvailable, probeBinary, toneWav, type ProbeReport } from './native-probe';
+import { apiClient, apiLogin, registerUser } from './support';
+import {
+	caller,
+	createVoiceChannel,
+	expectRelayedAudio,
+	hangUp,
+	joinVoice,
+	launchCallBrowser,
+	openVoiceChannel,
+	tile,
+	type Caller
+} from './voice-support';
+
+test.skip(
+	!process.env.CHATALOT_E2E_TURN_URL,
+	'coturn (turnserver) is not installed: the call tests need a real TURN relay'
+);
+if (!probeAvailable() && process.env.CI === 'true') {
+	throw new Error(`the native engine's probe is missing at ${probeBinary()} (and CI=true)`);
+}
+test.skip(!probeAvailable(), `the native engine's probe is not built (${probeBinary()})`);
+
+const BROWSER_TONE = 660;
+const ENGINE_TONE = 440;
+
+/** A new member of the community, signed in through the API: (user name, access token). */
+async function apiMember(communityId: string, owner: Caller) {
+	const api = await apiClient();
+	const ownerToken = await apiLogin(owner.account.username, owner.account.password);
+	const invite = await api.post(`/api/communities/${communityId}/invites`, {
+		headers: { authorization: `Bearer ${ownerToken}` },
+		data: { max_uses: 1, expires_in_hours: 1 }
+	});
+	expect(invite.status(), await invite.text()).toBe(201);
+	const account = await registerUser('native');
+	const token = await apiLogin(account.username, account.password);
+	const joined = await api.post(`/api/invites/${(await invite.json()).code}/accept`, {
+		headers: { authorization: `Bearer ${token}` }
+	});
+	expect(joined.status(), await joined.text()).toBe(200);
+	await api.dispose();
+	return { name: account.username, token };
+}
+
+/** The engine hears the browser's tone: the strongest frequency, and nearly all the energy. */
+function hearsBrowser(report: ProbeReport): report is Extract<ProbeReport, { type: 'heard' }> {
+	return report.type === 'heard' && Math.abs(report.hz - BROWSER_TONE) < 5 && report.purity > 0.8;
+}
+
+test('the web client and the native engine call each other through the TURN relay', async ({}, testInfo) => {
+	test.setTimeout(180_000);
+	const wav = testInfo.outputPath(`tone-${BROWSER_TONE}.wav`);
+	writeFileSync(wav, toneWav(BROWSER_TONE, 2));
+	const launchOptions = testInfo.project.use.launchOptions ?? {};
+	let browser: Browser | undefined;
+	let probe: Probe | undefined;
+	let alice: Caller | undefined;
+	try {
+		browser = await launchCallBrowser(launchOptions, [`--use-file-for-fake-audio-capture=${wav}`]);
+		alice = await caller(browser, 'admin');
+		await createCommunity(alice.page);
+		const communityId = new URL(alice.page.url()).pathname.split('/')[2]!;
+		const channelId = await createVoiceChannel(alice.account, communityId, 'Lounge');
+		const native = await apiMember(communityId, alice);
+		await openVoiceChannel(alice.page, 'Lounge');
+		await joinVoice(alice);
+
+		// The engine joins second: it offers to the browser.
+		probe = new Probe({
+			server: serverUrl(),
+			token: native.token,
+			channel: channelId,
+			tone: ENGINE_TONE
+		});
+		await probe.waitFor(
+			'a connection to the browser',
+			(r): r is ProbeReport => r.type === 'peer' && r.state === 'connected'
+		);
+		await probe.waitFor("the browser's tone", hearsBrowser);
+		await expect(tile(alice.page, native.name)).toBeVisible();
+		await expectRelayedAudio(alice.page, 'the browser');
+		await expect(tile(alice.page, native.name)).toHaveAttribute('data-speaking', 'true');
+
+		// The engine mutes: the browser shows it quiet and marked muted.
+		probe.send('mute');
+		await expect(tile(alice.page, native.name)).toHaveAttribute('data-speaking', 'false');
+		await expect(tile(alice.page, native.name).getByRole('img', { name: 'Muted' })).toBeVisible();
+		probe.send('unmute');
+		await expect(tile(alice.page, native.name)).toHaveAttribute('data-speaking', 'true');
+
+		// The browser leaves and joins again: now the browser offers, the engine answers.
+		await hangUp(alice.page);
+		const mark = probe.reports.length;
+		await joinVoice(alice);
+		await probe.waitFor(
+			'a new connection to the browser',
+			(r): r is ProbeReport => r.type === 'peer' && r.state === 'connected',
+			{ from: mark }
+		);
+		await probe.waitFor("the browser's tone again", hearsBrowser, { from: mark });
+		await expectRelayedAudio(alice.page, 'the browser (rejoined)');
+
+		// The engine leaves: its tile goes.
+		await probe.stop();
+		await expect(tile(alice.page, native.name)).toHaveCount(0);
+		expect(alice.problems).toEqual([]);
+	} finally {
+		await probe?.stop();
+		if (alice) await hangUp(alice.page).catch(() => {});
+		await browser?.close();
+	}
+});
