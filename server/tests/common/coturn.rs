@@ -38,75 +38,85 @@ pub fn free_udp_port() -> u16 {
 /// A running coturn; killed when dropped.
 pub struct Coturn {
     pub port: u16,
+    relay: u16,
+    secret: String,
     child: Child,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Coturn {
-    /// Starts coturn with `secret` on a free port, relaying on four ports from a free one;
+    /// Starts coturn with `secret` on a free port, relaying on sixteen ports from a free one;
     /// ready once its servers and database are up.
     pub async fn start(secret: &str) -> Coturn {
         let (port, relay) = (free_udp_port(), free_udp_port());
         let dir = tempfile::tempdir().unwrap();
-        let config =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docker/coturn/turnserver.conf");
-        let config = if config.exists() {
-            config
-        } else {
-            // Crates outside server/ include this harness too.
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docker/coturn/turnserver.conf")
-        };
-        let mut child = Command::new("turnserver")
-            .arg("-c")
-            .arg(&config)
-            .args([
-                "--listening-ip=127.0.0.1",
-                "--relay-ip=127.0.0.1",
-                &format!("--listening-port={port}"),
-                &format!("--min-port={relay}"),
-                &format!("--max-port={}", relay + 3),
-                &format!("--static-auth-secret={secret}"),
-                "--allow-loopback-peers",
-                "--no-tls",
-                "--no-dtls",
-            ])
-            .arg(format!(
-                "--pidfile={}",
-                dir.path().join("turnserver.pid").display()
-            ))
-            .arg(format!("--userdb={}", dir.path().join("turndb").display()))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("turnserver starts");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let (mut servers, mut database) = (false, false);
-        while !(servers && database) {
-            let line = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line())
-                .await
-                .expect("coturn starts within 20 s")
-                .unwrap()
-                .expect("coturn keeps running");
-            servers |= line.contains("Total General servers");
-            database |= line.contains("DB connection success");
-        }
-        // Keep reading so coturn never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let child = spawn(secret, port, relay, dir.path()).await;
         Coturn {
             port,
+            relay,
+            secret: secret.to_owned(),
             child,
-            _dir: dir,
+            dir,
         }
+    }
+
+    /// Stops the relay and starts a fresh one on the same ports: every allocation is
+    /// gone, as when a relay restarts or the path to it breaks.
+    pub async fn restart(&mut self) {
+        let _ = self.child.kill().await;
+        self.child = spawn(&self.secret, self.port, self.relay, self.dir.path()).await;
     }
 
     /// The `turn:` URL of this relay.
     pub fn url(&self) -> String {
         format!("turn:127.0.0.1:{}?transport=udp", self.port)
     }
+}
 
-    /// Stops the relay at once (a dropped network path).
-    pub async fn kill(&mut self) {
-        let _ = self.child.kill().await;
+async fn spawn(secret: &str, port: u16, relay: u16, dir: &std::path::Path) -> Child {
+    let config = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docker/coturn/turnserver.conf");
+    let config = if config.exists() {
+        config
+    } else {
+        // Crates outside server/ include this harness too.
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docker/coturn/turnserver.conf")
+    };
+    let mut child = Command::new("turnserver")
+        .arg("-c")
+        .arg(&config)
+        .args([
+            "--listening-ip=127.0.0.1",
+            "--relay-ip=127.0.0.1",
+            &format!("--listening-port={port}"),
+            &format!("--min-port={relay}"),
+            &format!("--max-port={}", relay + 15),
+            &format!("--static-auth-secret={secret}"),
+            "--allow-loopback-peers",
+            "--no-tls",
+            "--no-dtls",
+        ])
+        .arg(format!(
+            "--pidfile={}",
+            dir.join("turnserver.pid").display()
+        ))
+        .arg(format!("--userdb={}", dir.join("turndb").display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("turnserver starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut servers, mut database) = (false, false);
+    while !(servers && database) {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("coturn starts within 20 s")
+            .unwrap()
+            .expect("coturn keeps running");
+        servers |= line.contains("Total General servers");
+        database |= line.contains("DB connection success");
     }
+    // Keep reading so coturn never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    child
 }

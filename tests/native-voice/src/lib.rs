@@ -5,6 +5,7 @@
 
 #[path = "../../../server/tests/common/mod.rs"]
 pub mod common;
+pub mod engines;
 
 use std::time::Duration;
 
@@ -33,6 +34,14 @@ pub struct CallWorld {
 impl CallWorld {
     /// `None` (after saying so) when coturn is missing outside CI.
     pub async fn start(test: &str) -> Option<CallWorld> {
+        CallWorld::start_with(test, |_| {}).await
+    }
+
+    /// Like [`CallWorld::start`], with the server's configuration changed by `adjust`.
+    pub async fn start_with(
+        test: &str,
+        adjust: impl FnOnce(&mut chatalot_server::config::Config),
+    ) -> Option<CallWorld> {
         // RUST_LOG=chatalot_voice=debug,webrtc=debug shows the calls' negotiation.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -47,6 +56,7 @@ impl CallWorld {
             c.community_creation_mode = CommunityCreationMode::Anyone;
             c.turn.auth_secret = Some(Secret::new(TURN_SECRET.into()));
             c.turn.urls = vec![url];
+            adjust(c);
         })
         .await?;
         let owner = server.user("owner").await;

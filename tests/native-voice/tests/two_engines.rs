@@ -3,78 +3,12 @@
 //! other's by frequency analysis of what it played; muting stops the tone (and
 //! shows on the other side), leaving updates the voice state for everyone (VOICE-4).
 
-use std::time::Duration;
-
-use chatalot_native_voice_tests::{CallWorld, dominant_frequency, rms, wait_for};
-use chatalot_voice::audio::synthetic::{Recorder, Recording, ToneSource};
-use chatalot_voice::{Call, CallEvent, Media, PeerState};
+use chatalot_native_voice_tests::engines::{
+    CONNECT, assert_tone, connected, join, next_half_second, speaking,
+};
+use chatalot_native_voice_tests::{CallWorld, rms, wait_for};
+use chatalot_voice::CallEvent;
 use reqwest::StatusCode;
-use tokio::sync::mpsc;
-use uuid::Uuid;
-
-const CONNECT: Duration = Duration::from_secs(20);
-/// Half a second at 48 kHz.
-const HALF_SECOND: usize = 24_000;
-
-async fn join(
-    world: &CallWorld,
-    token: &str,
-    tone: f32,
-) -> (Call, mpsc::UnboundedReceiver<CallEvent>, Recording) {
-    let (recorder, recording) = Recorder::new();
-    let media = Media {
-        source: Box::new(ToneSource::new(tone, 0.4)),
-        sink: Box::new(recorder),
-    };
-    let (call, events) = Call::join(world.options(token), media)
-        .await
-        .expect("joins the call");
-    (call, events, recording)
-}
-
-async fn connected(events: &mut mpsc::UnboundedReceiver<CallEvent>, to: Uuid) {
-    wait_for(events, CONNECT, "a connected peer", |event| match event {
-        CallEvent::Peer { user_id, state } if *user_id == to => match state {
-            PeerState::Connected => Some(()),
-            PeerState::Failed => panic!("the connection to {to} failed"),
-            _ => None,
-        },
-        _ => None,
-    })
-    .await
-}
-
-/// Whether `user` starts (or stops) speaking, as heard on this side.
-async fn speaking(events: &mut mpsc::UnboundedReceiver<CallEvent>, user: Uuid, now: bool) {
-    let what = if now { "speaking" } else { "silence" };
-    wait_for(events, CONNECT, what, |event| {
-        (*event
-            == CallEvent::Speaking {
-                user_id: user,
-                speaking: now,
-            })
-        .then_some(())
-    })
-    .await
-}
-
-/// The next half second played, from now on.
-async fn next_half_second(recording: &Recording) -> Vec<f32> {
-    let start = recording.len();
-    recording.reaches(start + HALF_SECOND).await;
-    recording.since(start)[..HALF_SECOND].to_vec()
-}
-
-#[track_caller]
-fn assert_tone(samples: &[f32], hz: f32, who: &str) {
-    let (found, purity) = dominant_frequency(samples);
-    assert!(
-        (found - hz).abs() < 5.0 && purity > 0.8,
-        "{who} should hear {hz} Hz; the strongest frequency is {found:.1} Hz with {:.0} % of the energy (RMS {:.3})",
-        purity * 100.0,
-        rms(samples)
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_engines_hear_each_others_tone_mute_stops_it_and_leaving_updates_everyone() {

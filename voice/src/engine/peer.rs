@@ -24,8 +24,13 @@ use super::media::PeerMedia;
 use crate::signalling::wire::{ClientFrame, Signal};
 use crate::signalling::{IceConfig, IceServer};
 
+/// Without a packet for this long the path counts as disconnected (media flows every
+/// 20 ms, so this is no idle link)...
+const DISCONNECTED_AFTER: Duration = Duration::from_secs(3);
+/// ...and as failed this much later.
+const FAILED_AFTER: Duration = Duration::from_secs(10);
 /// How long "disconnected" may last before the ICE path is searched again.
-const DISCONNECTED_RESTART: Duration = Duration::from_secs(4);
+const DISCONNECTED_RESTART: Duration = Duration::from_secs(2);
 /// At most one ICE restart in this time.
 const RESTART_INTERVAL: Duration = Duration::from_secs(5);
 
@@ -121,6 +126,14 @@ pub(crate) async fn start(
     let settings = SettingEngineBuilder::new()
         // Offer a relay pair as soon as it is checked instead of waiting for better ones.
         .with_relay_acceptance_min_wait(Some(Duration::ZERO))
+        // An ICE restart gathers anew on fresh sockets: a new relay allocation (with the
+        // current credentials) instead of the one a restarted relay no longer knows.
+        .with_discard_local_candidates_during_ice_restart(true)
+        .with_ice_timeouts(
+            Some(DISCONNECTED_AFTER),
+            Some(FAILED_AFTER),
+            Some(Duration::from_secs(1)),
+        )
         .build();
     let pc: Arc<dyn PeerConnection> = Arc::new(
         PeerConnectionBuilder::new()

@@ -1,0 +1,87 @@
+//! Native engines in a test: joining with a tone and a recorder, waiting for their
+//! events, and checking what they heard.
+
+use std::time::Duration;
+
+use chatalot_voice::audio::synthetic::{Recorder, Recording, ToneSource};
+use chatalot_voice::{Call, CallEvent, Media, PeerState};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::{CallWorld, dominant_frequency, rms, wait_for};
+
+/// Hang guard for connecting through the relay (it takes a few seconds).
+pub const CONNECT: Duration = Duration::from_secs(20);
+/// Half a second at 48 kHz.
+pub const HALF_SECOND: usize = 24_000;
+
+/// Joins the world's voice channel as the token's user, sending `tone` and recording
+/// what it hears.
+pub async fn join(
+    world: &CallWorld,
+    token: &str,
+    tone: f32,
+) -> (Call, mpsc::UnboundedReceiver<CallEvent>, Recording) {
+    let (recorder, recording) = Recorder::new();
+    let media = Media {
+        source: Box::new(ToneSource::new(tone, 0.4)),
+        sink: Box::new(recorder),
+    };
+    let (call, events) = Call::join(world.options(token), media)
+        .await
+        .expect("joins the call");
+    (call, events, recording)
+}
+
+/// Waits until the connection to `to` is up.
+pub async fn connected(events: &mut mpsc::UnboundedReceiver<CallEvent>, to: Uuid) {
+    connected_within(events, to, CONNECT).await
+}
+
+pub async fn connected_within(
+    events: &mut mpsc::UnboundedReceiver<CallEvent>,
+    to: Uuid,
+    within: Duration,
+) {
+    wait_for(events, within, "a connected peer", |event| match event {
+        CallEvent::Peer { user_id, state } if *user_id == to => match state {
+            PeerState::Connected => Some(()),
+            PeerState::Failed => panic!("the connection to {to} failed"),
+            _ => None,
+        },
+        _ => None,
+    })
+    .await
+}
+
+/// Whether `user` starts (or stops) speaking, as heard on this side.
+pub async fn speaking(events: &mut mpsc::UnboundedReceiver<CallEvent>, user: Uuid, now: bool) {
+    let what = if now { "speaking" } else { "silence" };
+    wait_for(events, CONNECT, what, |event| {
+        (*event
+            == CallEvent::Speaking {
+                user_id: user,
+                speaking: now,
+            })
+        .then_some(())
+    })
+    .await
+}
+
+/// The next half second played, from now on.
+pub async fn next_half_second(recording: &Recording) -> Vec<f32> {
+    let start = recording.len();
+    recording.reaches(start + HALF_SECOND).await;
+    recording.since(start)[..HALF_SECOND].to_vec()
+}
+
+#[track_caller]
+pub fn assert_tone(samples: &[f32], hz: f32, who: &str) {
+    let (found, purity) = dominant_frequency(samples);
+    assert!(
+        (found - hz).abs() < 5.0 && purity > 0.8,
+        "{who} should hear {hz} Hz; the strongest frequency is {found:.1} Hz with {:.0} % of the energy (RMS {:.3})",
+        purity * 100.0,
+        rms(samples)
+    );
+}
