@@ -45,7 +45,8 @@ pub struct Coturn {
 }
 
 impl Coturn {
-    /// Starts coturn with `secret` on a free port, relaying on sixteen ports from a free one;
+    /// Starts coturn with `secret` on a free port, relaying on 200 ports from a free one
+    /// (room for a few dozen peer connections);
     /// ready once its servers and database are up.
     pub async fn start(secret: &str) -> Coturn {
         let (port, relay) = (free_udp_port(), free_udp_port());
@@ -89,7 +90,7 @@ async fn spawn(secret: &str, port: u16, relay: u16, dir: &std::path::Path) -> Ch
             "--relay-ip=127.0.0.1",
             &format!("--listening-port={port}"),
             &format!("--min-port={relay}"),
-            &format!("--max-port={}", relay + 15),
+            &format!("--max-port={}", relay + 199),
             &format!("--static-auth-secret={secret}"),
             "--allow-loopback-peers",
             "--no-tls",

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chatalot_voice::audio::synthetic::{Recorder, Recording, ToneSource};
-use chatalot_voice::{Call, CallEvent, Media, PeerState};
+use chatalot_voice::{Call, CallEvent, CallOptions, Media, PeerState};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -22,14 +22,20 @@ pub async fn join(
     token: &str,
     tone: f32,
 ) -> (Call, mpsc::UnboundedReceiver<CallEvent>, Recording) {
+    join_with(world.options(token), tone).await
+}
+
+/// Like [`join`], with the engine's options as given.
+pub async fn join_with(
+    options: CallOptions,
+    tone: f32,
+) -> (Call, mpsc::UnboundedReceiver<CallEvent>, Recording) {
     let (recorder, recording) = Recorder::new();
     let media = Media {
         source: Box::new(ToneSource::new(tone, 0.4)),
         sink: Box::new(recorder),
     };
-    let (call, events) = Call::join(world.options(token), media)
-        .await
-        .expect("joins the call");
+    let (call, events) = Call::join(options, media).await.expect("joins the call");
     (call, events, recording)
 }
 

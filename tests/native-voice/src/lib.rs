@@ -6,6 +6,7 @@
 #[path = "../../../server/tests/common/mod.rs"]
 pub mod common;
 pub mod engines;
+pub mod proxy;
 
 use std::time::Duration;
 

@@ -3,10 +3,11 @@
 
 use std::f32::consts::TAU;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use tokio::sync::watch;
 
-use super::{AudioSink, AudioSource, SAMPLE_RATE};
+use super::{AudioSink, AudioSource, SAMPLE_RATE, level};
 
 /// A continuous sine tone.
 pub struct ToneSource {
@@ -42,6 +43,13 @@ impl AudioSource for Silence {
     fn read(&mut self, frame: &mut [f32]) {
         frame.fill(0.0);
     }
+}
+
+/// Plays nowhere.
+pub struct Discard;
+
+impl AudioSink for Discard {
+    fn write(&mut self, _frame: &[f32]) {}
 }
 
 /// Keeps everything played; [`Recording`] reads it from elsewhere.
@@ -100,7 +108,71 @@ impl Recording {
     }
 }
 
-fn lock(samples: &Mutex<Vec<f32>>) -> std::sync::MutexGuard<'_, Vec<f32>> {
+/// Short tone bursts at a steady interval, each stamped with the moment it was read:
+/// with an [`OnsetDetector`] at the far end, the time from "mouth" to "ear".
+pub struct PulseSource {
+    tone: ToneSource,
+    every: usize,
+    frame: usize,
+    sent: Arc<Mutex<Vec<Instant>>>,
+}
+
+impl PulseSource {
+    /// One 20 ms burst of `frequency` every `every` frames; the returned list fills
+    /// with when each was read.
+    pub fn new(frequency: f32, every: usize) -> (PulseSource, Arc<Mutex<Vec<Instant>>>) {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let source = PulseSource {
+            tone: ToneSource::new(frequency, 0.5),
+            every: every.max(2),
+            frame: 0,
+            sent: sent.clone(),
+        };
+        (source, sent)
+    }
+}
+
+impl AudioSource for PulseSource {
+    fn read(&mut self, frame: &mut [f32]) {
+        if self.frame.is_multiple_of(self.every) {
+            self.tone.read(frame);
+            lock(&self.sent).push(Instant::now());
+        } else {
+            frame.fill(0.0);
+        }
+        self.frame += 1;
+    }
+}
+
+/// Notes when sound starts after silence, for a [`PulseSource`] at the far end.
+pub struct OnsetDetector {
+    sounding: bool,
+    heard: Arc<Mutex<Vec<Instant>>>,
+}
+
+impl OnsetDetector {
+    pub fn new() -> (OnsetDetector, Arc<Mutex<Vec<Instant>>>) {
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let detector = OnsetDetector {
+            sounding: false,
+            heard: heard.clone(),
+        };
+        (detector, heard)
+    }
+}
+
+impl AudioSink for OnsetDetector {
+    fn write(&mut self, frame: &[f32]) {
+        // A burst plays at about -9 dBFS; codec noise after it stays far below -30.
+        let sounding = level::dbfs(frame) > -30.0;
+        if sounding && !self.sounding {
+            lock(&self.heard).push(Instant::now());
+        }
+        self.sounding = sounding;
+    }
+}
+
+fn lock<T>(samples: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     samples
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -123,6 +195,20 @@ mod tests {
         // 1 kHz at 48 kHz: 48 samples per period, so frame b starts where a's phase left off.
         let step = TAU * 1000.0 / 48_000.0;
         assert!((b[0] - 0.5 * (FRAME_SAMPLES as f32 * step).sin()).abs() < 1e-3);
+    }
+
+    #[test]
+    fn pulses_are_stamped_when_read_and_onsets_when_heard() {
+        let (mut pulses, sent) = PulseSource::new(1000.0, 3);
+        let (mut onsets, heard) = OnsetDetector::new();
+        let mut frame = vec![0.0; FRAME_SAMPLES];
+        for _ in 0..7 {
+            pulses.read(&mut frame);
+            onsets.write(&frame);
+        }
+        // Frames 0, 3 and 6 carry a burst; each is one onset.
+        assert_eq!(sent.lock().unwrap().len(), 3);
+        assert_eq!(heard.lock().unwrap().len(), 3);
     }
 
     #[test]

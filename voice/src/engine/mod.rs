@@ -67,6 +67,10 @@ pub enum CallEvent {
     Speaking { user_id: Uuid, speaking: bool },
     /// The connection to another participant changed.
     Peer { user_id: Uuid, state: PeerState },
+    /// The connection to the server dropped: the engine is joining again (within the
+    /// server's grace period, which keeps this place); `Participants` follows when it is
+    /// back, `Ended` with `connection_lost` when it gives up.
+    Reconnecting,
     /// The call is over for this device: `left`, or the server's reason
     /// (`moved`, `disconnected`, `removed`, `connection_lost`).
     Ended { reason: String },

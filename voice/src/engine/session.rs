@@ -16,17 +16,31 @@ use super::clock::Peers;
 use super::peer::{self, PeerContext, PeerHandle, PeerInput, PeerState};
 use super::{CallEvent, CallOptions, Command, Switches};
 use crate::signalling::wire::{CallView, ClientFrame, Participant, ServerFrame};
-use crate::signalling::{Gateway, IceConfig, fetch_ice_config};
+use crate::signalling::{Gateway, GatewayError, IceConfig, fetch_ice_config};
 
 /// Fetch new TURN credentials this long before the current ones expire (at most).
 const REFRESH_LEAD: Duration = Duration::from_secs(60);
 /// After a failed fetch, try again this much later.
 const REFRESH_RETRY: Duration = Duration::from_secs(10);
+/// How long to keep trying to join again after losing the server: its grace period
+/// (`tuning.voice_reconnect_grace`, 15 s) keeps the place that long.
+const REJOIN_WITHIN: Duration = Duration::from_secs(15);
+const REJOIN_FIRST_WAIT: Duration = Duration::from_millis(250);
+const REJOIN_MAX_WAIT: Duration = Duration::from_secs(2);
+
+struct Rejoin {
+    at: Instant,
+    until: Instant,
+    wait: Duration,
+}
 
 pub(crate) struct Session {
     options: CallOptions,
     http: reqwest::Client,
-    gateway: Gateway,
+    /// `None` while the connection to the server is being made again.
+    gateway: Option<Gateway>,
+    /// When to try joining again, and until when it is worth trying.
+    rejoin: Option<Rejoin>,
     ice: IceConfig,
     refresh_at: Option<Instant>,
     context: PeerContext,
@@ -71,7 +85,8 @@ impl Session {
             deaf: options.self_deaf,
             options,
             http,
-            gateway,
+            gateway: Some(gateway),
+            rejoin: None,
             ice,
             context,
             states: Some(states),
@@ -89,47 +104,39 @@ impl Session {
     pub async fn run(
         mut self,
         call: CallView,
-        mut frames: mpsc::UnboundedReceiver<ServerFrame>,
+        frames: mpsc::UnboundedReceiver<ServerFrame>,
         mut commands: mpsc::UnboundedReceiver<Command>,
     ) {
-        let me = self.context.self_id;
-        self.roster = call.participants;
-        self.call_session_id = self
-            .roster
-            .iter()
-            .find(|p| p.user_id == me)
-            .map(|p| p.call_session_id);
-        self.roster_changed();
-        // The newcomer offers to everyone already there.
-        let others: Vec<Participant> = self
-            .roster
-            .iter()
-            .filter(|p| p.user_id != me)
-            .cloned()
-            .collect();
-        for participant in others {
-            self.connect(participant.user_id, participant.call_session_id, true)
-                .await;
-        }
-
+        self.start(call).await;
+        let mut frames = Some(frames);
         let mut states = self.states.take().expect("run once");
         let reason = loop {
             let refresh = sleep_until(self.refresh_at);
+            let rejoin = sleep_until(self.rejoin.as_ref().map(|r| r.at));
             tokio::select! {
-                frame = frames.recv() => match frame {
+                frame = next_frame(&mut frames) => match frame {
                     Some(frame) => {
                         if let Some(reason) = self.on_frame(frame).await {
                             break reason;
                         }
                     }
-                    None => break "connection_lost".to_owned(),
+                    None => {
+                        frames = None;
+                        self.lost_server();
+                    }
+                },
+                () = rejoin => match self.try_rejoin().await {
+                    Ok(Some(received)) => frames = Some(received),
+                    Ok(None) => {}
+                    Err(reason) => break reason,
                 },
                 command = commands.recv() => match command {
                     Some(Command::Leave) | None => {
-                        let _ = self
-                            .gateway
-                            .request(|nonce| ClientFrame::VoiceLeave { nonce })
-                            .await;
+                        if let Some(gateway) = &self.gateway {
+                            let _ = gateway
+                                .request(|nonce| ClientFrame::VoiceLeave { nonce })
+                                .await;
+                        }
                         break "left".to_owned();
                     }
                     Some(command) => self.on_command(command),
@@ -146,6 +153,91 @@ impl Session {
         self.peers.clear();
         self.clock.abort();
         let _ = self.events.send(CallEvent::Ended { reason });
+    }
+
+    /// Takes this device's place in `call`: the roster, and an offer to everyone already
+    /// there (the newcomer offers).
+    async fn start(&mut self, call: CallView) {
+        let me = self.context.self_id;
+        self.roster = call.participants;
+        self.call_session_id = self
+            .roster
+            .iter()
+            .find(|p| p.user_id == me)
+            .map(|p| p.call_session_id);
+        self.roster_changed();
+        let others: Vec<Participant> = self
+            .roster
+            .iter()
+            .filter(|p| p.user_id != me)
+            .cloned()
+            .collect();
+        for participant in others {
+            self.connect(participant.user_id, participant.call_session_id, true)
+                .await;
+        }
+    }
+
+    /// The WebSocket closed: the server keeps this place for its grace period, so
+    /// connect and join again before it ends. Peer connections are made anew then (a
+    /// new join is a new `call_session_id` for the others).
+    fn lost_server(&mut self) {
+        tracing::info!("voice: lost the server; joining again");
+        self.gateway = None;
+        self.handles.clear();
+        self.peers.clear();
+        self.rejoin = Some(Rejoin {
+            at: Instant::now(),
+            until: Instant::now() + REJOIN_WITHIN,
+            wait: REJOIN_FIRST_WAIT,
+        });
+        let _ = self.events.send(CallEvent::Reconnecting);
+    }
+
+    /// One attempt: the new events when joined, `None` to try again later, or why the
+    /// call is over.
+    async fn try_rejoin(&mut self) -> Result<Option<mpsc::UnboundedReceiver<ServerFrame>>, String> {
+        let Some(mut rejoin) = self.rejoin.take() else {
+            return Err("connection_lost".into());
+        };
+        let attempt = async {
+            let (gateway, frames) =
+                Gateway::connect(&self.options.server, &self.options.token).await?;
+            let call = gateway
+                .request(|nonce| ClientFrame::VoiceJoin {
+                    channel_id: self.options.channel_id,
+                    self_mute: self.mute,
+                    self_deaf: self.deaf,
+                    nonce,
+                })
+                .await?
+                .ok_or(GatewayError::Closed)?;
+            Ok::<_, GatewayError>((gateway, frames, call))
+        };
+        match attempt.await {
+            Ok((gateway, frames, call)) => {
+                self.context.signals = gateway.sender();
+                self.gateway = Some(gateway);
+                self.start(call).await;
+                Ok(Some(frames))
+            }
+            // The server answered, and said no (no longer allowed in the channel…).
+            Err(GatewayError::Rejected { code, .. }) => {
+                tracing::info!("voice: joining again was refused ({code})");
+                Err("removed".into())
+            }
+            Err(error) => {
+                let next = Instant::now() + rejoin.wait;
+                if next > rejoin.until {
+                    tracing::info!("voice: could not reach the server again: {error}");
+                    return Err("connection_lost".into());
+                }
+                rejoin.at = next;
+                rejoin.wait = (rejoin.wait * 2).min(REJOIN_MAX_WAIT);
+                self.rejoin = Some(rejoin);
+                Ok(None)
+            }
+        }
     }
 
     /// One gateway event; `Some(reason)` when the call is over for this device.
@@ -225,11 +317,14 @@ impl Session {
         self.switches.mute.store(self.mute, Ordering::Relaxed);
         self.switches.deaf.store(self.deaf, Ordering::Relaxed);
         // The answer does not matter here: the voice_state that follows shows the flags.
-        self.gateway.send(ClientFrame::VoiceUpdate {
-            self_mute: self.mute,
-            self_deaf: self.deaf,
-            nonce: Uuid::new_v4().to_string(),
-        });
+        // Without a connection, joining again carries them.
+        if let Some(gateway) = &self.gateway {
+            gateway.send(ClientFrame::VoiceUpdate {
+                self_mute: self.mute,
+                self_deaf: self.deaf,
+                nonce: Uuid::new_v4().to_string(),
+            });
+        }
     }
 
     async fn connect(&mut self, user_id: Uuid, call_session_id: Uuid, offer: bool) {
@@ -299,6 +394,15 @@ fn refresh_time(ice: &IceConfig) -> Option<Instant> {
         .unwrap_or_default();
     let lead = REFRESH_LEAD.min(left / 5);
     Some(Instant::now() + left.saturating_sub(lead))
+}
+
+async fn next_frame(
+    frames: &mut Option<mpsc::UnboundedReceiver<ServerFrame>>,
+) -> Option<ServerFrame> {
+    match frames {
+        Some(frames) => frames.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 async fn sleep_until(at: Option<Instant>) {

@@ -92,6 +92,7 @@ async fn main() -> anyhow::Result<()> {
                 Some(CallEvent::Peer { user_id, state }) => report(json!({
                     "type": "peer", "user_id": user_id, "state": format!("{state:?}").to_lowercase(),
                 })),
+                Some(CallEvent::Reconnecting) => report(json!({"type": "reconnecting"})),
                 Some(CallEvent::Speaking { user_id, speaking }) => report(json!({
                     "type": "speaking", "user_id": user_id, "speaking": speaking,
                 })),
