@@ -15,3 +15,11 @@ pub mod engine;
 pub mod signalling;
 
 pub use engine::{Call, CallError, CallEvent, CallOptions, Media, PeerState};
+
+/// A mutex's guard, also after a panic elsewhere poisoned it: the engine's shared
+/// state (buffers, lists, pending requests) stays usable, never half-written.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

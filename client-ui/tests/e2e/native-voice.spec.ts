@@ -23,13 +23,12 @@ import {
 	launchCallBrowser,
 	openVoiceChannel,
 	tile,
-	type Caller
+	type Caller,
+	turnRelayRunning,
+	TURN_MISSING
 } from './voice-support';
 
-test.skip(
-	!process.env.CHATALOT_E2E_TURN_URL,
-	'coturn (turnserver) is not installed: the call tests need a real TURN relay'
-);
+test.skip(!turnRelayRunning(), TURN_MISSING);
 if (!probeAvailable() && process.env.CI === 'true') {
 	throw new Error(`the native engine's probe is missing at ${probeBinary()} (and CI=true)`);
 }

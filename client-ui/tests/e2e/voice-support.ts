@@ -229,3 +229,11 @@ export async function joinVoice(person: Caller) {
 		person.page.getByRole('region', { name: 'Voice connection' }).getByText('Voice connected')
 	).toBeVisible();
 }
+
+/** The global setup started coturn (it is installed): call tests can run. */
+export function turnRelayRunning(): boolean {
+	return !!process.env.CHATALOT_E2E_TURN_URL;
+}
+
+export const TURN_MISSING =
+	'coturn (turnserver) is not installed: the call tests need a real TURN relay';

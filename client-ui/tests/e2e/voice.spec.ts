@@ -28,13 +28,12 @@ import {
 	onlyPeer,
 	peerConnectionsMade,
 	tile,
-	type Caller
+	type Caller,
+	turnRelayRunning,
+	TURN_MISSING
 } from './voice-support';
 
-test.skip(
-	!process.env.CHATALOT_E2E_TURN_URL,
-	'coturn (turnserver) is not installed: the call tests need a real TURN relay'
-);
+test.skip(!turnRelayRunning(), TURN_MISSING);
 
 /** A UDP port where nothing listens. */
 function freeUdpPort(): Promise<number> {

@@ -8,6 +8,7 @@ use std::time::Instant;
 use tokio::sync::watch;
 
 use super::{AudioSink, AudioSource, SAMPLE_RATE, level};
+use crate::lock;
 
 /// A continuous sine tone.
 pub struct ToneSource {
@@ -170,12 +171,6 @@ impl AudioSink for OnsetDetector {
         }
         self.sounding = sounding;
     }
-}
-
-fn lock<T>(samples: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    samples
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

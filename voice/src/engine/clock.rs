@@ -40,9 +40,7 @@ impl Peers {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Arc<PeerMedia>>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock(&self.0)
     }
 }
 

@@ -19,6 +19,7 @@ use crate::audio::codec::Decoder;
 use crate::audio::jitter::{JitterBuffer, Playout};
 use crate::audio::level::SpeakingDetector;
 use crate::audio::{FRAME_DURATION, SAMPLE_RATE};
+use crate::lock;
 
 /// Frames buffered before playing: 40 ms absorbs the usual jitter on a relay.
 const JITTER_TARGET_FRAMES: usize = 2;
@@ -154,10 +155,4 @@ impl PeerMedia {
         }
         change
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

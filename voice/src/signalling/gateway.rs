@@ -14,6 +14,7 @@ use url::Url;
 use uuid::Uuid;
 
 use super::wire::{CallView, ClientFrame, ServerFrame};
+use crate::lock;
 
 /// How long the server may take to answer a request (or the handshake).
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -213,12 +214,6 @@ fn answer_of(frame: &ServerFrame) -> Option<(String, Answer)> {
 
 fn json(frame: &ClientFrame) -> String {
     serde_json::to_string(frame).expect("frames serialise")
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
