@@ -32,6 +32,7 @@ with open("tauri.conf.json") as f:
     config = json.load(f)
 config["build"]["frontendDist"] = "../" + config["build"]["frontendDist"]
 config["bundle"]["icon"] = ["../" + icon for icon in config["bundle"]["icon"]]
+config["bundle"]["macOS"]["infoPlist"] = "Info.plist"
 with open("src-tauri/tauri.conf.json", "w") as f:
     json.dump(config, f, indent=2)
 PY

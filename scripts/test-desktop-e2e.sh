@@ -25,11 +25,12 @@ skip() {
 
 if [[ "${1:-}" != "--inside" ]]; then
   missing=()
-  for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon secret-tool python3 gdbus; do
+  for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon secret-tool python3 gdbus \
+    chromedriver turnserver; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
   /usr/bin/python3 -c 'import gi' 2>/dev/null || missing+=("python3-gi")
-  ((${#missing[@]} == 0)) || skip "missing ${missing[*]} (see docs/desktop.md for the packages)"
+  ((${#missing[@]} == 0)) || skip "missing ${missing[*]} (see docs/desktop.md for the packages; chromedriver: chromium-driver, turnserver: coturn)"
   if ! command -v tauri-driver >/dev/null; then
     echo "installing tauri-driver"
     cargo install tauri-driver --locked --quiet || skip "tauri-driver could not be installed"
@@ -87,6 +88,9 @@ while [[ -e "/tmp/.X11-unix/X$display" || -e "/tmp/.X$display-lock" ]]; do displ
 Xvfb ":$display" -screen 0 1280x1024x24 -nolisten tcp >"$results/xvfb.log" 2>&1 &
 pids+=($!)
 export DISPLAY=":$display"
+# The app's call engine plays a 440 Hz test tone instead of a microphone and plays
+# nothing: no sound card here (docs/desktop.md, "Calls").
+export CHATALOT_FAKE_AUDIO=tone:440
 tauri-driver >"$results/tauri-driver.log" 2>&1 &
 pids+=($!)
 # Wait (up to 30 s) until tauri-driver answers; stop with a clear error otherwise.

@@ -15,4 +15,12 @@ pub const COMMANDS: &[&str] = &[
     "host_status",
     "host_start",
     "host_stop",
+    "voice_join",
+    "voice_leave",
+    "voice_set_mute",
+    "voice_set_deaf",
+    "voice_set_volume",
+    "voice_set_token",
+    "voice_devices",
+    "voice_select_devices",
 ];

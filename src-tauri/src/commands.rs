@@ -1,8 +1,9 @@
 //! The Tauri commands: the whole surface the UI can reach. Each one delegates to
 //! [`Desktop`]; each is granted in `capabilities/default.json`.
 
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Emitter, Runtime, State};
 
+use crate::call::{DeviceSettings, JoinRequest, Joined, NativeCalls, VOICE_EVENT};
 use crate::credentials::TokenSet;
 use crate::desktop::{CommandResult, Desktop, HostStatus};
 use crate::host::HostSettings;
@@ -94,6 +95,99 @@ pub async fn host_stop<R: Runtime>(
     let status = desktop.host_stop().await?;
     tray::show_host_status(&app, &status);
     Ok(status)
+}
+
+/// Joins a voice channel's call in the native engine; the call's events follow as
+/// `voice://event`, tagged with `call`, until it ends.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)] // the command's arguments, as the UI names them
+pub async fn voice_join<R: Runtime>(
+    app: AppHandle<R>,
+    calls: State<'_, NativeCalls>,
+    server: String,
+    token: String,
+    channel_id: String,
+    self_mute: bool,
+    self_deaf: bool,
+    call: String,
+) -> CommandResult<Joined> {
+    let request = JoinRequest {
+        server,
+        token,
+        channel_id,
+        self_mute,
+        self_deaf,
+        call,
+    };
+    let events = app.clone();
+    let joined = calls
+        .join(request, move |event, summary| {
+            tray::show_call_status(&events, summary);
+            let _ = events.emit(VOICE_EVENT, event);
+        })
+        .await?;
+    tray::show_call_status(&app, &calls.summary());
+    Ok(joined)
+}
+
+#[tauri::command]
+pub async fn voice_leave<R: Runtime>(
+    app: AppHandle<R>,
+    calls: State<'_, NativeCalls>,
+) -> CommandResult<()> {
+    calls.leave().await;
+    tray::show_call_status(&app, &calls.summary());
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn voice_set_mute<R: Runtime>(
+    app: AppHandle<R>,
+    calls: State<'_, NativeCalls>,
+    muted: bool,
+) -> CommandResult<()> {
+    calls.set_mute(muted).await?;
+    tray::show_call_status(&app, &calls.summary());
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn voice_set_deaf<R: Runtime>(
+    app: AppHandle<R>,
+    calls: State<'_, NativeCalls>,
+    deaf: bool,
+) -> CommandResult<()> {
+    calls.set_deaf(deaf).await?;
+    tray::show_call_status(&app, &calls.summary());
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn voice_set_volume(
+    calls: State<'_, NativeCalls>,
+    user_id: String,
+    volume: f32,
+) -> CommandResult<()> {
+    calls.set_volume(&user_id, volume).await
+}
+
+#[tauri::command]
+pub async fn voice_set_token(calls: State<'_, NativeCalls>, token: String) -> CommandResult<()> {
+    calls.set_token(token).await
+}
+
+#[tauri::command]
+pub async fn voice_devices(calls: State<'_, NativeCalls>) -> CommandResult<DeviceSettings> {
+    Ok(calls.devices().await)
+}
+
+#[tauri::command]
+pub async fn voice_select_devices(
+    calls: State<'_, NativeCalls>,
+    input: Option<String>,
+    output: Option<String>,
+) -> CommandResult<DeviceSettings> {
+    calls.select_devices(input, output).await
 }
 
 #[cfg(test)]

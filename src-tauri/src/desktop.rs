@@ -23,7 +23,7 @@ pub struct CommandError {
 }
 
 impl CommandError {
-    fn new(code: &str, message: impl Into<String>) -> CommandError {
+    pub(crate) fn new(code: &str, message: impl Into<String>) -> CommandError {
         CommandError {
             code: code.to_owned(),
             message: message.into(),

@@ -6,10 +6,12 @@
 //! - [`secrets`]: the keyring behind the [`secrets::SecretStore`] trait.
 //! - [`credentials`], [`servers`]: sessions per server, the saved-server list.
 //! - [`desktop`]: the operations the UI may ask for; [`commands`] exposes them to Tauri.
+//! - [`call`]: calls in the native engine (`chatalot-voice`) with the sound devices.
 //! - [`web_client`]: the embedded web client, written out for host mode's browser guests.
 //!
 //! Build and run: `cargo run -p chatalot-desktop` (see `docs/desktop.md`).
 
+pub mod call;
 pub mod commands;
 pub mod credentials;
 pub mod desktop;
@@ -26,6 +28,7 @@ use std::sync::Arc;
 
 use tauri::{AppHandle, Manager, RunEvent, Runtime};
 
+use crate::call::NativeCalls;
 use crate::desktop::Desktop;
 use crate::secrets::KeyringStore;
 
@@ -59,6 +62,7 @@ pub fn run() {
                 &host_dir,
             );
             app.manage(desktop);
+            app.manage(NativeCalls::from_env());
             exit_on_terminate(app.handle().clone());
             if let Err(err) = tray::create(app.handle()) {
                 // A desktop without a tray (or a headless test) still gets the window.
@@ -70,6 +74,8 @@ pub fn run() {
         .expect("the Tauri app builds");
     app.run(|app, event| {
         if let RunEvent::Exit = event {
+            // The others see us leave at once (not after the server's grace period).
+            tauri::async_runtime::block_on(app.state::<NativeCalls>().leave());
             // Closing the app stops the embedded server gracefully.
             let desktop = app.state::<Desktop>();
             if let Err(err) = tauri::async_runtime::block_on(desktop.host_stop()) {
@@ -97,6 +103,14 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::host_status,
         commands::host_start,
         commands::host_stop,
+        commands::voice_join,
+        commands::voice_leave,
+        commands::voice_set_mute,
+        commands::voice_set_deaf,
+        commands::voice_set_volume,
+        commands::voice_set_token,
+        commands::voice_devices,
+        commands::voice_select_devices,
     ])
 }
 

@@ -1,21 +1,27 @@
-//! The tray icon: shows whether this computer hosts a server and where, and offers
-//! to show the window or quit (which stops the server gracefully).
+//! The tray icon: shows whether this computer hosts a server and where, the call in
+//! progress, and offers to show the window or quit (which stops the server gracefully).
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime, Wry};
 
+use crate::call::CallSummary;
 use crate::desktop::HostStatus;
 
 /// The menu line that shows the host-mode state.
 pub struct TrayStatus(MenuItem<Wry>);
 
+/// The menu line that shows the call.
+pub struct TrayCall(MenuItem<Wry>);
+
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
     let status = MenuItem::with_id(app, "status", NOT_HOSTING, false, None::<&str>)?;
+    let call_text = CallSummary::default().text();
+    let call = MenuItem::with_id(app, "call", call_text, false, None::<&str>)?;
     let show = MenuItem::with_id(app, "show", "Show Chatalot", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
-    let menu = Menu::with_items(app, &[&status, &separator, &show, &quit])?;
+    let menu = Menu::with_items(app, &[&status, &call, &separator, &show, &quit])?;
     let mut tray = TrayIconBuilder::with_id("main")
         .tooltip("Chatalot")
         .menu(&menu)
@@ -29,7 +35,15 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
     }
     tray.build(app)?;
     app.manage(TrayStatus(status));
+    app.manage(TrayCall(call));
     Ok(())
+}
+
+/// Updates the call line after the call changed (nothing to do without a tray).
+pub fn show_call_status<R: Runtime>(app: &AppHandle<R>, summary: &CallSummary) {
+    if let Some(item) = app.try_state::<TrayCall>() {
+        let _ = item.0.set_text(summary.text());
+    }
 }
 
 /// The status line for a host state.

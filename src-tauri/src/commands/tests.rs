@@ -10,6 +10,7 @@ use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
+use crate::call::{FakeAudio, NativeCalls};
 use crate::desktop::Desktop;
 use crate::secrets::{KeyringStore, SecretStore, mock_store};
 
@@ -32,6 +33,7 @@ fn fixture_with(store: KeyringStore) -> Fixture {
         &dir.path().join("config"),
         &dir.path().join("data/host"),
     ));
+    app.manage(NativeCalls::new(Ok(Some(FakeAudio::Tone(440.0)))));
     let main = window(&app, "main");
     Fixture {
         app,
@@ -258,4 +260,78 @@ fn every_command_is_registered_and_granted_to_the_main_window() {
     assert_eq!(status["running"], false, "host_stop ran after host_start");
     let unknown = invoke(&main, "no_such_command", json!({})).unwrap_err();
     assert!(unknown.to_string().contains("not"), "{unknown}");
+}
+
+#[test]
+fn call_commands_validate_before_connecting_and_answer_in_the_ui_shapes() {
+    let f = fixture();
+    let main = f.main();
+
+    // With CHATALOT_FAKE_AUDIO the lists offer the test tone and no playback.
+    let devices = invoke(&main, "voice_devices", json!({})).unwrap();
+    assert_eq!(
+        devices,
+        json!({
+            "inputs": [{ "id": "fake", "name": "Test tone (440 Hz)" }],
+            "outputs": [{ "id": "fake", "name": "No playback (test)" }],
+            "input": null,
+            "output": null,
+        })
+    );
+    let chosen = invoke(
+        &main,
+        "voice_select_devices",
+        json!({ "input": "fake", "output": null }),
+    )
+    .unwrap();
+    assert_eq!(chosen["input"], "fake", "{chosen}");
+    let err = invoke(
+        &main,
+        "voice_select_devices",
+        json!({ "input": "unplugged", "output": null }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "audio_device", "{err}");
+    assert_eq!(
+        invoke(&main, "voice_devices", json!({})).unwrap()["input"],
+        "fake",
+        "a refused choice changes nothing"
+    );
+
+    // Bad arguments are refused before any connection is tried.
+    let channel = "0190a0a0-0000-7000-8000-000000000002";
+    for (server, channel_id, token, call, what) in [
+        ("file:///etc/passwd", channel, "t", "c1", "server"),
+        ("not a url", channel, "t", "c1", "server"),
+        ("http://127.0.0.1:9", "general", "t", "c1", "channel_id"),
+        ("http://127.0.0.1:9", channel, "", "c1", "token"),
+        ("http://127.0.0.1:9", channel, "t", "", "call"),
+    ] {
+        let args = json!({
+            "server": server, "token": token, "channelId": channel_id,
+            "selfMute": false, "selfDeaf": false, "call": call,
+        });
+        let err = invoke(&main, "voice_join", args).unwrap_err();
+        assert_eq!(err["code"], "invalid_argument", "{what}: {err}");
+        assert!(err["message"].as_str().unwrap().contains(what), "{err}");
+    }
+    // A server that does not answer: a clear failure, and no call left behind.
+    let args = json!({
+        "server": "http://127.0.0.1:9", "token": "t", "channelId": channel,
+        "selfMute": false, "selfDeaf": false, "call": "c1",
+    });
+    let err = invoke(&main, "voice_join", args).unwrap_err();
+    assert_eq!(err["code"], "voice_join_failed", "{err}");
+
+    // Outside a call the switches say so; leaving is always fine.
+    let err = invoke(&main, "voice_set_mute", json!({ "muted": true })).unwrap_err();
+    assert_eq!(err["code"], "not_in_call", "{err}");
+    let err = invoke(
+        &main,
+        "voice_set_volume",
+        json!({ "userId": channel, "volume": 3.0 }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_argument", "{err}");
+    assert_eq!(invoke(&main, "voice_leave", json!({})), Ok(Value::Null));
 }

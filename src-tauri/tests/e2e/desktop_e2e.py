@@ -21,6 +21,10 @@ session with an unlocked GNOME Keyring, tauri-driver and temporary XDG folders.
    the app's window, comes back into the app signed in, and the session is in the
    keyring.
 
+4. Native call (VOICE-4, DESK-4), in native_call.py: the app joins a voice channel
+   from its window with its engine on a test tone; a browser participant's speaking
+   shows in the app's call view.
+
 Environment: CHATALOT_DESKTOP_BIN (the app), CHATALOT_SERVER_BIN (the server binary),
 RESULTS_DIR (screenshots and logs). Every wait polls for a condition with a deadline.
 """
@@ -34,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.request
 import uuid
@@ -99,7 +104,16 @@ def app_running():
 
 
 class Window:
-    """One WebDriver session = one run of the app."""
+    """One WebDriver session = one run of the app (or, through `attach`, a browser)."""
+
+    base = DRIVER
+
+    @classmethod
+    def attach(cls, base, session_id):
+        """A session of another WebDriver server (e.g. chromedriver at `base`)."""
+        window = cls.__new__(cls)
+        window.base, window.id = base, session_id
+        return window
 
     def __init__(self):
         # The app is single-instance: a new run starts only after the last one ended.
@@ -112,7 +126,7 @@ class Window:
         self.id = answer["value"]["sessionId"]
 
     def cmd(self, method, path, body=None):
-        status, answer = http(method, f"{DRIVER}/session/{self.id}{path}", body)
+        status, answer = http(method, f"{self.base}/session/{self.id}{path}", body)
         if status >= 300:
             raise RuntimeError(f"WebDriver {method} {path}: {status} {answer}")
         return answer["value"] if isinstance(answer, dict) else answer
@@ -137,7 +151,7 @@ class Window:
 
     def find(self, css=None, xpath=None):
         using, value = ("css selector", css) if css else ("xpath", xpath)
-        status, answer = http("POST", f"{DRIVER}/session/{self.id}/elements", {"using": using, "value": value})
+        status, answer = http("POST", f"{self.base}/session/{self.id}/elements", {"using": using, "value": value})
         found = answer.get("value", []) if isinstance(answer, dict) and status == 200 else []
         return found[0][ELEMENT] if found else None
 
@@ -176,7 +190,7 @@ class Window:
     def quit(self):
         # The app may close the connection while it exits; the session is over either way.
         try:
-            http("DELETE", f"{DRIVER}/session/{self.id}")
+            http("DELETE", f"{self.base}/session/{self.id}")
         except OSError as err:
             print(f"(session end: {err})")
 
@@ -367,6 +381,26 @@ def signed_in(w, username):
     )
 
 
+def connect_to(w, url):
+    """Points the app at the server `url` (from its first launch or from another server)."""
+    w.wait("the app's first screen", lambda: w.find(css="[data-testid=desktop-welcome]")
+           or w.find(css="[data-testid=desktop-toggle]"))
+    if not w.find(css="[data-testid=desktop-welcome]"):
+        w.click(css="[data-testid=desktop-toggle]")
+        w.click(xpath=button("Switch server"))
+    w.click(xpath=button("Connect to a server"))
+    w.type("input[name=server_url]", url)
+    w.click(xpath=button("Connect"))
+
+
+def connect_and_sign_in(w, url, username, password):
+    connect_to(w, url)
+    w.type("input[name=username]", username)
+    w.type("input[name=password]", password)
+    w.click(xpath=button("Sign in"))
+    w.wait(f"{username} signed in", lambda: signed_in(w, username))
+
+
 def test_connect_mode():
     with tempfile.TemporaryDirectory() as data:
         server, url = start_server(data)
@@ -375,15 +409,7 @@ def test_connect_mode():
             w = Window()
             try:
                 # Saved from the host test: the app reopens on this computer's server.
-                w.click(css="[data-testid=desktop-toggle]")
-                w.click(xpath=button("Switch server"))
-                w.click(xpath=button("Connect to a server"))
-                w.type("input[name=server_url]", url)
-                w.click(xpath=button("Connect"))
-                w.type("input[name=username]", "carol")
-                w.type("input[name=password]", "carol-password-123")
-                w.click(xpath=button("Sign in"))
-                w.wait("carol signed in", lambda: signed_in(w, "carol"))
+                connect_and_sign_in(w, url, "carol", "carol-password-123")
             finally:
                 w.quit()
 
@@ -459,11 +485,7 @@ def test_sso_sign_in():
                 ok("POST", f"{url}/api/auth/register", {"username": "erik", "password": "erik-password-123"})
                 w = Window()
                 try:
-                    w.click(css="[data-testid=desktop-toggle]")
-                    w.click(xpath=button("Switch server"))
-                    w.click(xpath=button("Connect to a server"))
-                    w.type("input[name=server_url]", url)
-                    w.click(xpath=button("Connect"))
+                    connect_to(w, url)
                     w.click(xpath="//a[contains(normalize-space(.), 'Sign in with SSO')]")
                     # The provider's own sign-in page, in the app's window.
                     w.type("input[name=login]", "dora")
@@ -498,12 +520,18 @@ def test_sso_sign_in():
 if __name__ == "__main__":
     os.makedirs(RESULTS, exist_ok=True)
     failures = 0
-    tests = (test_host_mode, test_connect_mode, test_sso_sign_in)
+    from native_call import test_native_call
+
+    tests = (test_host_mode, test_connect_mode, test_sso_sign_in, test_native_call)
+    # DESKTOP_E2E_ONLY=test_native_call runs one test (while working on it).
+    only = os.environ.get("DESKTOP_E2E_ONLY")
+    tests = tuple(t for t in tests if not only or t.__name__ == only)
     for test in tests:
         try:
             test()
         except Exception as err:  # report every test, fail at the end
             failures += 1
+            traceback.print_exc()
             print(f"FAIL {test.__name__}: {err}", file=sys.stderr)
     print(f"desktop e2e: {len(tests) - failures} passed, {failures} failed")
     sys.exit(1 if failures else 0)

@@ -90,6 +90,7 @@ enum Command {
     SetMute(bool),
     SetDeaf(bool),
     SetVolume(Uuid, f32),
+    SetToken(String),
     Leave,
 }
 
@@ -174,6 +175,12 @@ impl Call {
     /// One participant's loudness here: 0.0 (silent) to 2.0 (twice), 1.0 by default.
     pub fn set_volume(&self, user_id: Uuid, volume: f32) {
         let _ = self.commands.send(Command::SetVolume(user_id, volume));
+    }
+
+    /// A fresh access token, for joining again after a dropped connection and for
+    /// fetching new TURN credentials once the first token has expired.
+    pub fn set_token(&self, token: String) {
+        let _ = self.commands.send(Command::SetToken(token));
     }
 
     /// Leaves the call and waits until the server knows.

@@ -305,6 +305,11 @@ impl Session {
         match command {
             Command::SetMute(mute) => self.mute = mute,
             Command::SetDeaf(deaf) => self.deaf = deaf,
+            Command::SetToken(token) => {
+                // Used from the next reconnect and credential refresh on.
+                self.options.token = token;
+                return;
+            }
             Command::SetVolume(user_id, volume) => {
                 self.volumes.insert(user_id, volume);
                 if let Some(handle) = self.handles.get(&user_id) {

@@ -79,7 +79,13 @@ export class Chat {
 			url: options.socketUrl,
 			createSocket: options.createSocket
 		});
-		this.voice = new Voice({ api: this.api, realtime: this.realtime, selfId: this.selfId });
+		this.voice = new Voice({
+			api: this.api,
+			realtime: this.realtime,
+			selfId: this.selfId,
+			tokens: options.tokens,
+			baseUrl: options.baseUrl
+		});
 		const roster = this.voice.roster;
 		this.directory = new CommunityDirectory(this.api, {
 			stamp: () => roster.mark(),

@@ -51,7 +51,8 @@ export class DesktopError extends Error {
 	}
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Invokes a command; its `{code, message}` error becomes a {@link DesktopError}. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
 	try {
 		return await invoke<T>(command, args);
 	} catch (error) {

@@ -13,12 +13,12 @@ import type { Api } from '$api/client';
 import type { Realtime } from '$lib/realtime/realtime.svelte';
 import { ActionError } from '$lib/realtime/requests';
 import type { ServerEventMap } from '$lib/realtime/events';
+import type { CallController, CallNotice, CallStatus, PeerView } from './controller';
 import {
 	leftReasonMessage,
 	mediaErrorMessage,
 	REPLACED_MESSAGE,
-	voiceErrorMessage,
-	type PeerProblem
+	voiceErrorMessage
 } from './errors';
 import { rtcIceServers, usesRelay } from './ice';
 import { IceServers } from './ice-servers';
@@ -27,25 +27,9 @@ import { peersToOffer, type MediaSlot } from './negotiation';
 import { Peer } from './peer';
 import type { VoiceRoster } from './roster.svelte';
 import type { VoiceSettings } from './settings.svelte';
+import { withDeaf, withMute, type Switches } from './switches';
 import { SpeakingMonitor } from './speaking-monitor.svelte';
 import type { VoiceCall } from './types';
-
-export type CallStatus = 'idle' | 'joining' | 'connected' | 'rejoining';
-
-/** What the UI shows of one other participant's connection. */
-export interface PeerView {
-	userId: string;
-	connection: RTCPeerConnectionState;
-	problem: PeerProblem | null;
-	audio: MediaStream | null;
-	camera: MediaStream | null;
-	screen: MediaStream | null;
-}
-
-export interface CallNotice {
-	tone: 'error' | 'info';
-	text: string;
-}
 
 export interface CallEngineOptions {
 	api: Api;
@@ -55,12 +39,17 @@ export interface CallEngineOptions {
 	settings: VoiceSettings;
 }
 
-export class CallEngine {
+export class CallEngine implements CallController {
+	/** The page records and plays everything itself, video included. */
+	readonly supportsVideo = true;
+	readonly pageMedia = true;
+	readonly audioDevices = null;
 	status = $state<CallStatus>('idle');
 	/** The voice channel of the call (also while joining). */
 	channelId = $state<string | null>(null);
 	selfMute = $state(false);
 	selfDeaf = $state(false);
+	private mutedBeforeDeaf = false;
 	camera = $state(false);
 	screen = $state(false);
 	/** Why the call ended or an action failed, until dismissed or the next join. */
@@ -75,7 +64,6 @@ export class CallEngine {
 	private readonly media: LocalMedia;
 	private readonly ice: IceServers;
 	private callSessionId: string | null = null;
-	private mutedBeforeDeaf = false;
 	/** Bumped by every join and teardown: an answer for an older attempt is dropped. */
 	private attempt = 0;
 
@@ -117,6 +105,16 @@ export class CallEngine {
 
 	get inCall(): boolean {
 		return this.status !== 'idle';
+	}
+
+	/** The desktop app's Linux webview has no WebRTC. */
+	get available(): boolean {
+		return typeof RTCPeerConnection !== 'undefined';
+	}
+
+	/** Everything here follows the realtime connection (see `Voice`). */
+	start(): () => void {
+		return () => {};
 	}
 
 	/** Joins a voice channel's call (leaving the one we are in, if another). */
@@ -162,24 +160,12 @@ export class CallEngine {
 
 	setMuted(muted: boolean): void {
 		if (!this.inCall) return;
-		// Speaking again means hearing again.
-		if (!muted && this.selfDeaf) this.selfDeaf = false;
-		this.selfMute = muted;
-		this.applyMute();
-		this.update({ self_mute: this.selfMute, self_deaf: this.selfDeaf });
+		this.switch(withMute(this.switches, muted));
 	}
 
 	setDeafened(deaf: boolean): void {
 		if (!this.inCall || deaf === this.selfDeaf) return;
-		if (deaf) {
-			this.mutedBeforeDeaf = this.selfMute;
-			this.selfMute = true;
-		} else {
-			this.selfMute = this.mutedBeforeDeaf;
-		}
-		this.selfDeaf = deaf;
-		this.applyMute();
-		this.update({ self_mute: this.selfMute, self_deaf: this.selfDeaf });
+		this.switch(withDeaf(this.switches, deaf));
 	}
 
 	async setCamera(on: boolean): Promise<void> {
@@ -196,6 +182,11 @@ export class CallEngine {
 		else if (!(await this.openMedia('screen'))) return;
 		this.screen = on;
 		this.update({ screen_share: on });
+	}
+
+	/** The audio elements (`CallAudio.svelte`) play at the volume in the settings. */
+	setVolume(userId: string, volume: number): void {
+		this.options.settings.setVolume(userId, volume);
 	}
 
 	/** The microphone settings changed: reopen it with them. */
@@ -389,6 +380,19 @@ export class CallEngine {
 	private fail(attempt: number, text: string): void {
 		if (attempt !== this.attempt) return;
 		this.teardown({ tone: 'error', text });
+	}
+
+	private get switches(): Switches {
+		return { mute: this.selfMute, deaf: this.selfDeaf, mutedBeforeDeaf: this.mutedBeforeDeaf };
+	}
+
+	/** Takes the new switches, and tells the others (and the engine). */
+	private switch(next: Switches): void {
+		this.selfMute = next.mute;
+		this.selfDeaf = next.deaf;
+		this.mutedBeforeDeaf = next.mutedBeforeDeaf;
+		this.applyMute();
+		this.update({ self_mute: this.selfMute, self_deaf: this.selfDeaf });
 	}
 
 	/** Ends the call on this device (nothing is sent). */

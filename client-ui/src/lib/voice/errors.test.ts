@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+	audioDeviceErrorMessage,
 	leftReasonMessage,
 	mediaErrorMessage,
+	nativeJoinErrorMessage,
 	peerProblemMessage,
 	voiceErrorMessage
 } from './errors';
@@ -37,6 +39,26 @@ describe('voice messages', () => {
 		);
 		expect(mediaErrorMessage(new TypeError('x'), 'microphone')).toMatch(/secure \(HTTPS\)/);
 		expect(mediaErrorMessage(denied, 'screen')).toMatch(/cancelled or not allowed/);
+	});
+
+	it("explains the desktop engine's failures in sentences", () => {
+		expect(nativeJoinErrorMessage('audio_device', 'the microphone is busy')).toBe(
+			'Chatalot could not open your microphone: the microphone is busy.'
+		);
+		expect(nativeJoinErrorMessage('audio_device', '')).toBe(
+			'Chatalot could not open your microphone.'
+		);
+		// The server's refusal, passed on by the engine.
+		expect(
+			nativeJoinErrorMessage('voice_join_failed', 'channel is archived (channel_archived)')
+		).toBe(voiceErrorMessage('channel_archived'));
+		expect(nativeJoinErrorMessage('voice_join_failed', 'the server did not answer in time')).toBe(
+			'The server did not answer in time.'
+		);
+		expect(nativeJoinErrorMessage('internal', '')).toBe(voiceErrorMessage(''));
+		expect(audioDeviceErrorMessage('that microphone is not connected')).toBe(
+			'That microphone is not connected.'
+		);
 	});
 
 	it('names the person a connection problem is about', () => {

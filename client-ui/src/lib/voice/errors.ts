@@ -21,6 +21,27 @@ export function voiceErrorMessage(code: string, serverMessage?: string): string 
 	}
 }
 
+/**
+ * The desktop's native engine could not join (`voice_join`'s `{code, message}`). The
+ * server's refusals arrive inside the message as "<message> (<code>)".
+ */
+export function nativeJoinErrorMessage(code: string, message: string): string {
+	if (code === 'audio_device')
+		return message.trim()
+			? `Chatalot could not open your microphone: ${sentence(message)}`
+			: 'Chatalot could not open your microphone.';
+	const refused = /^(.*) \(([a-z_]+)\)$/.exec(message);
+	if (code === 'voice_join_failed' && refused) return voiceErrorMessage(refused[2]!, refused[1]);
+	return voiceErrorMessage('', sentence(message));
+}
+
+/** The native engine's microphones and speakers could not be listed or chosen. */
+export function audioDeviceErrorMessage(message: string): string {
+	return message.trim()
+		? sentence(capitalise(message.trim()))
+		: 'Chatalot could not reach your microphones and speakers.';
+}
+
 /** We are out of the call without having left from this device (`voice_state` for us). */
 export function leftReasonMessage(reason: VoiceLeaveReason | undefined): string {
 	switch (reason) {
@@ -76,6 +97,12 @@ export function peerProblemMessage(problem: PeerProblem, name: string): string {
 	if (problem === 'relay_unreachable')
 		return `Can't connect to ${name}: the relay (TURN) server is unreachable.`;
 	return `Can't connect to ${name}: the connection failed. Retrying…`;
+}
+
+/** Ends the text with a full stop, unless it has one. */
+function sentence(text: string): string {
+	const trimmed = text.trim();
+	return !trimmed || /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 function capitalise(text: string): string {

@@ -1,11 +1,15 @@
 /**
  * Voice for the signed-in user: who is in which call ({@link VoiceRoster}), this
- * device's call ({@link CallEngine}) and the voice settings, fed by the realtime
- * connection. One instance per chat session (`chat.voice`).
+ * device's call and the voice settings, fed by the realtime connection. The call runs
+ * in the page ({@link CallEngine}), or in the desktop app's native engine
+ * ({@link NativeCallEngine}). One instance per chat session (`chat.voice`).
  */
-import { unwrap, type Api } from '$api/client';
+import { unwrap, type AccessTokenSource, type Api } from '$api/client';
+import { isDesktop } from '$lib/desktop/commands';
 import type { Realtime } from '$lib/realtime/realtime.svelte';
 import { CallEngine } from './call.svelte';
+import type { CallController } from './controller';
+import { NativeCallEngine } from './native-call.svelte';
 import { VoiceRoster } from './roster.svelte';
 import { VoiceSettings } from './settings.svelte';
 import type { VoiceCall } from './types';
@@ -14,13 +18,17 @@ export interface VoiceOptions {
 	api: Api;
 	realtime: Realtime;
 	selfId: string;
+	/** Access tokens for the native engine, which talks to the server itself. */
+	tokens: Pick<AccessTokenSource, 'accessToken'>;
+	/** The server's origin; by default the page's own. */
+	baseUrl?: string;
 	settings?: VoiceSettings;
 }
 
 export class Voice {
 	readonly roster = new VoiceRoster();
 	readonly settings: VoiceSettings;
-	readonly call: CallEngine;
+	readonly call: CallController;
 	private readonly api: Api;
 	private readonly realtime: Realtime;
 
@@ -28,16 +36,23 @@ export class Voice {
 		this.api = options.api;
 		this.realtime = options.realtime;
 		this.settings = options.settings ?? new VoiceSettings();
-		this.call = new CallEngine({
-			api: options.api,
-			realtime: options.realtime,
-			selfId: options.selfId,
-			roster: this.roster,
-			settings: this.settings
-		});
+		this.call = isDesktop()
+			? new NativeCallEngine({
+					selfId: options.selfId,
+					settings: this.settings,
+					tokens: options.tokens,
+					server: options.baseUrl ?? location.origin
+				})
+			: new CallEngine({
+					api: options.api,
+					realtime: options.realtime,
+					selfId: options.selfId,
+					roster: this.roster,
+					settings: this.settings
+				});
 	}
 
-	/** Subscribes to the realtime events; returns the function that stops it all. */
+	/** Subscribes to the realtime events (and the call engine's own); returns the function that stops it all. */
 	start(): () => void {
 		const rt = this.realtime;
 		const unsubscribe = [
@@ -48,7 +63,8 @@ export class Voice {
 			}),
 			rt.on('voice_signal', (e) => this.call.onSignal(e)),
 			rt.on('channel_deleted', (e) => this.roster.channelGone(e.channel_id)),
-			rt.onResume(() => this.call.rejoin())
+			rt.onResume(() => this.call.rejoin()),
+			this.call.start()
 		];
 		const online = () => this.call.restartIce();
 		// Closing the tab ends the call at once (and frees the relay's allocations).

@@ -1,0 +1,298 @@
+//! Calls in native code (VOICE-4): the app's side of the [`chatalot_voice`] engine.
+//! The webview asks through commands (join, leave, mute, deafen, volumes, devices)
+//! and follows the call through [`VoiceEvent`]s; sound goes straight between the
+//! devices and the engine, never through the webview.
+
+mod convert;
+pub mod devices;
+pub mod events;
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chatalot_voice::{Call, CallOptions, Media};
+use serde::Serialize;
+use tokio::task::JoinHandle;
+use url::Url;
+use uuid::Uuid;
+
+pub use devices::{AudioDevice, DeviceError, DeviceLists, FakeAudio};
+pub use events::{CallSummary, TaggedEvent, VOICE_EVENT, VoiceEvent};
+
+use crate::desktop::{CommandError, CommandResult};
+
+/// What the webview asks for when the user joins a voice channel.
+#[derive(Debug, Clone)]
+pub struct JoinRequest {
+    /// The chat server's `http(s)://` base.
+    pub server: String,
+    /// The user's access token (the webview holds the session).
+    pub token: String,
+    pub channel_id: String,
+    pub self_mute: bool,
+    pub self_deaf: bool,
+    /// The webview's tag for this call, repeated in each of its events.
+    pub call: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Joined {
+    pub user_id: Uuid,
+}
+
+/// The device lists and the current choice (`None`: the system's default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceSettings {
+    #[serde(flatten)]
+    pub lists: DeviceLists,
+    pub input: Option<String>,
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct DeviceChoice {
+    input: Option<String>,
+    output: Option<String>,
+}
+
+struct Active {
+    call: Call,
+    forward: JoinHandle<()>,
+}
+
+/// This app's call (at most one at a time), held as Tauri state.
+pub struct NativeCalls {
+    /// `CHATALOT_FAKE_AUDIO`, read at start; an invalid value fails every join.
+    fake: Result<Option<FakeAudio>, DeviceError>,
+    choice: Mutex<DeviceChoice>,
+    active: tokio::sync::Mutex<Option<Active>>,
+    summary: Arc<Mutex<CallSummary>>,
+}
+
+impl NativeCalls {
+    pub fn new(fake: Result<Option<FakeAudio>, DeviceError>) -> NativeCalls {
+        NativeCalls {
+            fake,
+            choice: Mutex::default(),
+            active: tokio::sync::Mutex::default(),
+            summary: Arc::default(),
+        }
+    }
+
+    /// Real devices, unless `CHATALOT_FAKE_AUDIO` says otherwise.
+    pub fn from_env() -> NativeCalls {
+        let fake = FakeAudio::from_env();
+        if let Err(err) = &fake {
+            tracing::error!("{err}");
+        }
+        NativeCalls::new(fake)
+    }
+
+    /// Joins a voice channel (leaving the call in progress, if any). `on_event` hears
+    /// every event of the call, tagged, with the tray's summary after it, until it ends.
+    pub async fn join(
+        &self,
+        request: JoinRequest,
+        on_event: impl Fn(TaggedEvent, &CallSummary) + Send + 'static,
+    ) -> CommandResult<Joined> {
+        // Validate before opening devices or the network.
+        let server = Url::parse(&request.server)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https"))
+            .ok_or_else(|| invalid("server must be an http(s) URL"))?;
+        let channel_id =
+            Uuid::parse_str(&request.channel_id).map_err(|_| invalid("channel_id is not an ID"))?;
+        if request.token.is_empty() {
+            return Err(invalid("token is empty"));
+        }
+        if request.call.is_empty() || request.call.len() > 64 {
+            return Err(invalid("call must be a tag of 1 to 64 characters"));
+        }
+
+        let mut active = self.active.lock().await;
+        if let Some(previous) = active.take() {
+            previous.leave().await;
+        }
+        let media = self.open_media().await?;
+        let mut options = CallOptions::new(server, request.token, channel_id);
+        options.self_mute = request.self_mute;
+        options.self_deaf = request.self_deaf;
+        let (call, mut events) = Call::join(options, media)
+            .await
+            .map_err(|err| CommandError::new("voice_join_failed", err.to_string()))?;
+        let user_id = call.user_id();
+        *lock(&self.summary) = CallSummary {
+            in_call: true,
+            participants: 1,
+            muted: request.self_mute || request.self_deaf,
+            deafened: request.self_deaf,
+            reconnecting: false,
+        };
+        let summary = self.summary.clone();
+        let tag = request.call;
+        let forward = tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                let event = VoiceEvent::from(event);
+                let now = {
+                    let mut summary = lock(&summary);
+                    summary.apply(&event);
+                    summary.clone()
+                };
+                let event = TaggedEvent {
+                    call: tag.clone(),
+                    event,
+                };
+                on_event(event, &now);
+            }
+        });
+        *active = Some(Active { call, forward });
+        Ok(Joined { user_id })
+    }
+
+    /// Leaves the call (nothing to do outside one); returns once the server knows.
+    pub async fn leave(&self) {
+        if let Some(active) = self.active.lock().await.take() {
+            active.leave().await;
+        }
+        *lock(&self.summary) = CallSummary::default();
+    }
+
+    pub async fn set_mute(&self, muted: bool) -> CommandResult<()> {
+        self.with_call(|call| call.set_mute(muted)).await?;
+        lock(&self.summary).muted = muted;
+        Ok(())
+    }
+
+    pub async fn set_deaf(&self, deaf: bool) -> CommandResult<()> {
+        self.with_call(|call| call.set_deaf(deaf)).await?;
+        lock(&self.summary).deafened = deaf;
+        Ok(())
+    }
+
+    pub async fn set_volume(&self, user_id: &str, volume: f32) -> CommandResult<()> {
+        let user_id = Uuid::parse_str(user_id).map_err(|_| invalid("user_id is not an ID"))?;
+        if !(0.0..=2.0).contains(&volume) {
+            return Err(invalid("volume must be between 0 and 2"));
+        }
+        self.with_call(|call| call.set_volume(user_id, volume))
+            .await
+    }
+
+    pub async fn set_token(&self, token: String) -> CommandResult<()> {
+        if token.is_empty() {
+            return Err(invalid("token is empty"));
+        }
+        self.with_call(|call| call.set_token(token)).await
+    }
+
+    /// The microphones and speakers, and which are chosen.
+    pub async fn devices(&self) -> DeviceSettings {
+        let lists = match self.fake {
+            Ok(Some(fake)) => fake.lists(),
+            Err(_) => DeviceLists::default(),
+            // Enumerating can block on the sound server.
+            Ok(None) => tokio::task::spawn_blocking(devices::list)
+                .await
+                .unwrap_or_default(),
+        };
+        let choice = lock(&self.choice).clone();
+        DeviceSettings {
+            lists,
+            input: choice.input,
+            output: choice.output,
+        }
+    }
+
+    /// Chooses the devices of the next call (`None`: the system's default).
+    pub async fn select_devices(
+        &self,
+        input: Option<String>,
+        output: Option<String>,
+    ) -> CommandResult<DeviceSettings> {
+        let settings = self.devices().await;
+        let known = |id: &Option<String>, list: &[AudioDevice]| {
+            id.as_ref()
+                .is_none_or(|id| list.iter().any(|device| &device.id == id))
+        };
+        if !known(&input, &settings.lists.inputs) {
+            return Err(CommandError::new(
+                "audio_device",
+                "that microphone is not connected",
+            ));
+        }
+        if !known(&output, &settings.lists.outputs) {
+            return Err(CommandError::new(
+                "audio_device",
+                "those speakers are not connected",
+            ));
+        }
+        *lock(&self.choice) = DeviceChoice {
+            input: input.clone(),
+            output: output.clone(),
+        };
+        Ok(DeviceSettings {
+            input,
+            output,
+            ..settings
+        })
+    }
+
+    /// The call as the tray shows it.
+    pub fn summary(&self) -> CallSummary {
+        lock(&self.summary).clone()
+    }
+
+    async fn open_media(&self) -> CommandResult<Media> {
+        let audio_error = |err: DeviceError| CommandError::new("audio_device", err.to_string());
+        match &self.fake {
+            Ok(Some(fake)) => Ok(fake.media()),
+            Err(err) => Err(audio_error(err.clone())),
+            Ok(None) => {
+                let choice = lock(&self.choice).clone();
+                tokio::task::spawn_blocking(move || {
+                    devices::open(choice.input.as_deref(), choice.output.as_deref())
+                })
+                .await
+                .map_err(|err| CommandError::new("internal", err.to_string()))?
+                .map_err(audio_error)
+            }
+        }
+    }
+
+    async fn with_call(&self, act: impl FnOnce(&Call)) -> CommandResult<()> {
+        match self.active.lock().await.as_ref() {
+            Some(active) => {
+                act(&active.call);
+                Ok(())
+            }
+            None => Err(CommandError::new(
+                "not_in_call",
+                "there is no call in progress",
+            )),
+        }
+    }
+}
+
+impl Active {
+    async fn leave(self) {
+        let mut forward = self.forward;
+        self.call.leave().await;
+        // The last events (`Ended { left }`) reach the webview before this returns.
+        if tokio::time::timeout(FORWARD_DRAIN, &mut forward)
+            .await
+            .is_err()
+        {
+            forward.abort();
+        }
+    }
+}
+
+/// How long leaving waits for the call's last events.
+const FORWARD_DRAIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn invalid(message: &str) -> CommandError {
+    CommandError::new("invalid_argument", message)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
