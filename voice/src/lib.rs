@@ -8,11 +8,13 @@
 //!   does them, Opus audio with FEC, a jitter buffer per participant, mute, deafen,
 //!   volumes and speaking detection;
 //! - [`audio`]: the media traits and their synthetic implementations (tones,
-//!   recordings), the codec, the jitter buffer and the level meter.
+//!   recordings), the codec, the jitter buffer and the level meter;
+//! - [`video`]: the camera and video-sink traits, VP8 (libvpx), a test pattern.
 
 pub mod audio;
 pub mod engine;
 pub mod signalling;
+pub mod video;
 
 pub use engine::{Call, CallError, CallEvent, CallOptions, Media, PeerState};
 

@@ -1,8 +1,8 @@
 /**
  * The native call engine as a process (`voice-probe`, built from tests/native-voice):
  * it joins a voice channel playing a tone and reports, one JSON object per line,
- * its peers, who speaks, and what it hears (strongest frequency, its share of the
- * energy). Lines on its stdin mute, unmute or leave.
+ * its peers, who speaks, what it hears (strongest frequency, its share of the
+ * energy) and the video it decodes. Lines on its stdin mute, unmute or leave.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +16,18 @@ export type ProbeReport =
 	| { type: 'peer'; user_id: string; state: string }
 	| { type: 'speaking'; user_id: string; speaking: boolean }
 	| { type: 'heard'; hz: number; purity: number; rms: number }
+	/** Decoded video from one participant's slot: frames so far, the last one's size and mean colour. */
+	| {
+			type: 'video';
+			user_id: string;
+			slot: 'camera' | 'screen';
+			frames: number;
+			width: number;
+			height: number;
+			y: number;
+			u: number;
+			v: number;
+	  }
 	| { type: 'ended'; reason: string };
 
 /** Where the probe is: $CHATALOT_VOICE_PROBE_BIN, or the debug build. */
@@ -35,7 +47,14 @@ export class Probe {
 	private readonly child: ChildProcess;
 	private waiters: (() => void)[] = [];
 
-	constructor(options: { server: string; token: string; channel: string; tone: number }) {
+	constructor(options: {
+		server: string;
+		token: string;
+		channel: string;
+		tone: number;
+		/** Send a test pattern as its camera (320×240, blue). */
+		camera?: boolean;
+	}) {
 		this.child = spawn(
 			probeBinary(),
 			[
@@ -47,7 +66,8 @@ export class Probe {
 				String(options.tone),
 				'--relay-only',
 				'--bind',
-				'127.0.0.1:0'
+				'127.0.0.1:0',
+				...(options.camera ? ['--camera'] : [])
 			],
 			{
 				env: { ...process.env, VOICE_PROBE_TOKEN: options.token },

@@ -6,15 +6,18 @@
  * browser's tone; the browser's `getStats()` shows the engine's audio arriving over
  * relay candidates and playing, and its call view shows the engine speaking. Both
  * directions of negotiation: the engine offers when it joins, the browser when it
- * joins after the engine.
+ * joins after the engine. A second test does the same with cameras: the browser's fake
+ * camera decoded by the engine, the engine's test pattern decoded by the browser.
  */
 import { writeFileSync } from 'node:fs';
-import type { Browser } from '@playwright/test';
+import type { Browser, TestInfo } from '@playwright/test';
 import { createCommunity } from './chat-support';
 import { expect, serverUrl, test } from './fixtures';
 import { Probe, probeAvailable, probeBinary, toneWav, type ProbeReport } from './native-probe';
 import { apiClient, apiLogin, registerUser } from './support';
 import {
+	callControls,
+	callStats,
 	caller,
 	createVoiceChannel,
 	expectRelayedAudio,
@@ -56,6 +59,27 @@ async function apiMember(communityId: string, owner: Caller) {
 	return { name: account.username, token };
 }
 
+/**
+ * Chromium (fake microphone at {@link BROWSER_TONE}) signed in as a community's admin,
+ * in the call of a new voice channel `name`, and a member for the engine.
+ */
+async function browserInCall(testInfo: TestInfo, name: string) {
+	const wav = testInfo.outputPath(`tone-${BROWSER_TONE}.wav`);
+	writeFileSync(wav, toneWav(BROWSER_TONE, 2));
+	const launchOptions = testInfo.project.use.launchOptions ?? {};
+	const browser = await launchCallBrowser(launchOptions, [
+		`--use-file-for-fake-audio-capture=${wav}`
+	]);
+	const admin = await caller(browser, 'admin');
+	await createCommunity(admin.page);
+	const communityId = new URL(admin.page.url()).pathname.split('/')[2]!;
+	const channelId = await createVoiceChannel(admin.account, communityId, name);
+	const native = await apiMember(communityId, admin);
+	await openVoiceChannel(admin.page, name);
+	await joinVoice(admin);
+	return { browser, alice: admin, channelId, native };
+}
+
 /** The engine hears the browser's tone: the strongest frequency, and nearly all the energy. */
 function hearsBrowser(report: ProbeReport): report is Extract<ProbeReport, { type: 'heard' }> {
 	return report.type === 'heard' && Math.abs(report.hz - BROWSER_TONE) < 5 && report.purity > 0.8;
@@ -63,21 +87,13 @@ function hearsBrowser(report: ProbeReport): report is Extract<ProbeReport, { typ
 
 test('the web client and the native engine call each other through the TURN relay', async ({}, testInfo) => {
 	test.setTimeout(180_000);
-	const wav = testInfo.outputPath(`tone-${BROWSER_TONE}.wav`);
-	writeFileSync(wav, toneWav(BROWSER_TONE, 2));
-	const launchOptions = testInfo.project.use.launchOptions ?? {};
 	let browser: Browser | undefined;
 	let probe: Probe | undefined;
 	let alice: Caller | undefined;
 	try {
-		browser = await launchCallBrowser(launchOptions, [`--use-file-for-fake-audio-capture=${wav}`]);
-		alice = await caller(browser, 'admin');
-		await createCommunity(alice.page);
-		const communityId = new URL(alice.page.url()).pathname.split('/')[2]!;
-		const channelId = await createVoiceChannel(alice.account, communityId, 'Lounge');
-		const native = await apiMember(communityId, alice);
-		await openVoiceChannel(alice.page, 'Lounge');
-		await joinVoice(alice);
+		const call = await browserInCall(testInfo, 'Lounge');
+		({ browser, alice } = call);
+		const { channelId, native } = call;
 
 		// The engine joins second: it offers to the browser.
 		probe = new Probe({
@@ -117,6 +133,64 @@ test('the web client and the native engine call each other through the TURN rela
 		// The engine leaves: its tile goes.
 		await probe.stop();
 		await expect(tile(alice.page, native.name)).toHaveCount(0);
+		expect(alice.problems).toEqual([]);
+	} finally {
+		await probe?.stop();
+		if (alice) await hangUp(alice.page).catch(() => {});
+		await browser?.close();
+	}
+});
+
+test("the web client and the native engine see each other's camera through the TURN relay", async ({}, testInfo) => {
+	test.setTimeout(180_000);
+	let browser: Browser | undefined;
+	let probe: Probe | undefined;
+	let alice: Caller | undefined;
+	try {
+		const call = await browserInCall(testInfo, 'Studio');
+		({ browser, alice } = call);
+		const { channelId, native } = call;
+		// The browser's fake camera (Chromium's test pattern).
+		await callControls(alice.page).getByRole('button', { name: 'Camera' }).click();
+
+		probe = new Probe({
+			server: serverUrl(),
+			token: native.token,
+			channel: channelId,
+			tone: ENGINE_TONE,
+			camera: true
+		});
+		const joined = await probe.waitFor(
+			'its join',
+			(r): r is Extract<ProbeReport, { type: 'joined' }> => r.type === 'joined'
+		);
+		// The engine decodes the browser's camera: a stream of real pictures.
+		const video = await probe.waitFor(
+			"the browser's camera",
+			(r): r is Extract<ProbeReport, { type: 'video' }> =>
+				r.type === 'video' &&
+				r.user_id !== joined.user_id &&
+				r.slot === 'camera' &&
+				r.frames >= 20 &&
+				r.width >= 160 &&
+				r.height >= 90
+		);
+		// The browser decodes the engine's test pattern at its size, in its tile.
+		await expect
+			.poll(async () => (await callStats(alice!.page))[0]?.videoFramesDecoded ?? 0, {
+				message: "the engine's camera pictures decoded by the browser",
+				timeout: 30_000
+			})
+			.toBeGreaterThan(20);
+		const picture = tile(alice.page, native.name).locator('video');
+		await expect
+			.poll(() => picture.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight]), {
+				timeout: 30_000
+			})
+			.toEqual([320, 240]);
+		console.log(
+			`engine decoded ${video.frames} frames of ${video.width}x${video.height} from the browser`
+		);
 		expect(alice.problems).toEqual([]);
 	} finally {
 		await probe?.stop();

@@ -100,10 +100,7 @@ impl FakeAudio {
             FakeAudio::Tone(hz) => Box::new(ToneSource::new(hz, 0.5)),
             FakeAudio::Silence => Box::new(Silence),
         };
-        Media {
-            source,
-            sink: Box::new(Discard),
-        }
+        Media::audio(source, Box::new(Discard))
     }
 }
 
@@ -159,18 +156,18 @@ pub fn open(input: Option<&str>, output: Option<&str>) -> Result<Media, DeviceEr
         reason: "the audio thread stopped".into(),
     })??;
     let guard = Arc::new(StopOnDrop(stop));
-    Ok(Media {
-        source: Box::new(DeviceSource {
+    Ok(Media::audio(
+        Box::new(DeviceSource {
             ring: capture,
             _streams: guard.clone(),
         }),
-        sink: Box::new(DeviceSink {
+        Box::new(DeviceSink {
             ring: playback,
             resampler: None,
             scratch: Vec::with_capacity(FRAME_SAMPLES * 2),
             _streams: guard,
         }),
-    })
+    ))
 }
 
 struct StopOnDrop(mpsc::Sender<()>);

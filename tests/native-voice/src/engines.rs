@@ -25,16 +25,21 @@ pub async fn join(
     join_with(world.options(token), tone).await
 }
 
+/// Joins with the media given.
+pub async fn join_with_media(
+    options: CallOptions,
+    media: Media,
+) -> (Call, mpsc::UnboundedReceiver<CallEvent>) {
+    Call::join(options, media).await.expect("joins the call")
+}
+
 /// Like [`join`], with the engine's options as given.
 pub async fn join_with(
     options: CallOptions,
     tone: f32,
 ) -> (Call, mpsc::UnboundedReceiver<CallEvent>, Recording) {
     let (recorder, recording) = Recorder::new();
-    let media = Media {
-        source: Box::new(ToneSource::new(tone, 0.4)),
-        sink: Box::new(recorder),
-    };
+    let media = Media::audio(Box::new(ToneSource::new(tone, 0.4)), Box::new(recorder));
     let (call, events) = Call::join(options, media).await.expect("joins the call");
     (call, events, recording)
 }

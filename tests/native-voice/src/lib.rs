@@ -91,6 +91,21 @@ impl CallWorld {
         member
     }
 
+    /// The voice channel's call as the server shows it (`GET /api/channels/{id}/voice`):
+    /// its participants.
+    pub async fn participants(&self) -> Vec<serde_json::Value> {
+        let call = self
+            .server
+            .get(
+                &format!("/api/channels/{}/voice", self.voice),
+                Some(&self.owner.1),
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body;
+        call["participants"].as_array().cloned().unwrap_or_default()
+    }
+
     /// Options for the native engine: this server, the voice channel, relay only, on loopback.
     pub fn options(&self, token: &str) -> CallOptions {
         let mut options = CallOptions::new(

@@ -35,7 +35,7 @@ impl Peers {
         self.lock().clear();
     }
 
-    fn snapshot(&self) -> Vec<Arc<PeerMedia>> {
+    pub fn snapshot(&self) -> Vec<Arc<PeerMedia>> {
         self.lock().clone()
     }
 

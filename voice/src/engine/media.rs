@@ -1,20 +1,16 @@
 //! A peer's media as the call's audio clock sees it: the local track it sends on,
 //! and the remote audio (jitter buffer, Opus decoder, speaking detector, volume).
 
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use bytes::Bytes;
-use rtc::media::Sample;
-use rtc::media_stream::MediaStreamTrack;
 use rtc::peer_connection::configuration::media_engine::MIME_TYPE_OPUS;
-use rtc::rtp_transceiver::rtp_sender::{
-    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
-};
+use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RtpCodecKind};
 use uuid::Uuid;
-use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
 
+use super::outgoing::OutgoingTrack;
+use super::video::camera_track;
 use crate::audio::codec::Decoder;
 use crate::audio::jitter::{JitterBuffer, Playout};
 use crate::audio::level::SpeakingDetector;
@@ -25,18 +21,17 @@ use crate::lock;
 const JITTER_TARGET_FRAMES: usize = 2;
 /// Frames held at most (200 ms) before the oldest are skipped.
 const JITTER_LIMIT_FRAMES: usize = 10;
-/// No payload type is 0 for Opus: it marks "not negotiated yet".
-const NO_PAYLOAD_TYPE: u8 = 0;
 
 pub(crate) struct PeerMedia {
     pub user_id: Uuid,
-    track: Arc<TrackLocalStaticSample>,
-    ssrc: u32,
-    payload_type: AtomicU8,
+    /// The microphone as sent to this peer.
+    pub audio: OutgoingTrack,
     connected: AtomicBool,
     remote: Mutex<RemoteAudio>,
     /// Linear gain as `f32` bits (1.0 by default).
     volume: AtomicU32,
+    /// The camera as sent to this peer (with a camera only).
+    pub camera: Option<OutgoingTrack>,
 }
 
 struct RemoteAudio {
@@ -46,35 +41,24 @@ struct RemoteAudio {
 }
 
 impl PeerMedia {
-    pub fn new(user_id: Uuid) -> Result<PeerMedia, webrtc::error::Error> {
-        let ssrc = rand::random::<u32>();
-        let track = MediaStreamTrack::new(
-            format!("chatalot-{user_id}"),
-            format!("audio-{ssrc}"),
-            "microphone".to_owned(),
+    pub fn new(user_id: Uuid, camera: bool) -> Result<PeerMedia, webrtc::error::Error> {
+        let audio = OutgoingTrack::new(
+            user_id,
+            "microphone",
             RtpCodecKind::Audio,
-            vec![RTCRtpEncodingParameters {
-                rtp_coding_parameters: RTCRtpCodingParameters {
-                    ssrc: Some(ssrc),
-                    ..Default::default()
-                },
-                codec: RTCRtpCodec {
-                    mime_type: MIME_TYPE_OPUS.to_owned(),
-                    clock_rate: SAMPLE_RATE,
-                    channels: 2,
-                    sdp_fmtp_line: "minptime=10;useinbandfec=1".to_owned(),
-                    rtcp_feedback: vec![],
-                },
-                ..Default::default()
-            }],
-        );
+            RTCRtpCodec {
+                mime_type: MIME_TYPE_OPUS.to_owned(),
+                clock_rate: SAMPLE_RATE,
+                channels: 2,
+                sdp_fmtp_line: "minptime=10;useinbandfec=1".to_owned(),
+                rtcp_feedback: vec![],
+            },
+        )?;
         let decoder = Decoder::new()
             .map_err(|e| webrtc::error::Error::Other(format!("Opus decoder: {e}")))?;
         Ok(PeerMedia {
             user_id,
-            track: Arc::new(TrackLocalStaticSample::new(Instant::now(), track)?),
-            ssrc,
-            payload_type: AtomicU8::new(NO_PAYLOAD_TYPE),
+            audio,
             connected: AtomicBool::new(false),
             remote: Mutex::new(RemoteAudio {
                 jitter: JitterBuffer::new(JITTER_TARGET_FRAMES, JITTER_LIMIT_FRAMES),
@@ -82,15 +66,8 @@ impl PeerMedia {
                 speaking: SpeakingDetector::default(),
             }),
             volume: AtomicU32::new(1.0f32.to_bits()),
+            camera: camera.then(|| camera_track(user_id)).transpose()?,
         })
-    }
-
-    pub fn local_track(&self) -> Arc<TrackLocalStaticSample> {
-        self.track.clone()
-    }
-
-    pub fn set_payload_type(&self, payload_type: u8) {
-        self.payload_type.store(payload_type, Ordering::Relaxed);
     }
 
     pub fn set_connected(&self, connected: bool) {
@@ -104,22 +81,17 @@ impl PeerMedia {
 
     /// Sends one encoded frame, once connected and negotiated.
     pub async fn send_audio(&self, packet: &Bytes) {
-        let payload_type = self.payload_type.load(Ordering::Relaxed);
-        if payload_type == NO_PAYLOAD_TYPE || !self.connected.load(Ordering::Relaxed) {
-            return;
+        if self.connected.load(Ordering::Relaxed) {
+            self.audio.send(packet, FRAME_DURATION).await;
         }
-        let sample = Sample {
-            data: packet.clone(),
-            duration: FRAME_DURATION,
-            ..Sample::new(Instant::now())
-        };
-        if let Err(error) = self
-            .track
-            .sample_writer(self.ssrc, payload_type)
-            .write_sample(&sample)
-            .await
+    }
+
+    /// Sends one encoded camera picture, once connected (and negotiated).
+    pub async fn send_video(&self, frame: &Bytes, duration: std::time::Duration) {
+        if let Some(camera) = &self.camera
+            && self.connected.load(Ordering::Relaxed)
         {
-            tracing::debug!(peer = %self.user_id, "voice: audio not sent: {error}");
+            camera.send(frame, duration).await;
         }
     }
 

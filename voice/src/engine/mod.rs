@@ -4,8 +4,10 @@
 
 mod clock;
 mod media;
+mod outgoing;
 mod peer;
 mod session;
+mod video;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,6 +23,7 @@ pub use peer::PeerState;
 use crate::audio::{AudioSink, AudioSource};
 use crate::signalling::wire::{ClientFrame, Participant};
 use crate::signalling::{Gateway, GatewayError, fetch_ice_config};
+use crate::video::{VideoSink, VideoSource};
 
 /// What a call needs to know.
 #[derive(Debug, Clone)]
@@ -52,10 +55,26 @@ impl CallOptions {
     }
 }
 
-/// The sound devices (or stand-ins) of a call.
+/// The devices (or stand-ins) of a call.
 pub struct Media {
     pub source: Box<dyn AudioSource>,
     pub sink: Box<dyn AudioSink>,
+    /// This participant's camera (none: no video is sent).
+    pub camera: Option<Box<dyn VideoSource>>,
+    /// Where the others' cameras and screens go (none: video is not received).
+    pub video: Option<Arc<dyn VideoSink>>,
+}
+
+impl Media {
+    /// Sound only: no camera, others' video not received.
+    pub fn audio(source: Box<dyn AudioSource>, sink: Box<dyn AudioSink>) -> Media {
+        Media {
+            source,
+            sink,
+            camera: None,
+            video: None,
+        }
+    }
 }
 
 /// What the call view shows, as it happens.
@@ -114,8 +133,10 @@ impl Call {
     /// [`CallEvent::Ended`].
     pub async fn join(
         options: CallOptions,
-        media: Media,
+        mut media: Media,
     ) -> Result<(Call, mpsc::UnboundedReceiver<CallEvent>), CallError> {
+        let camera = media.camera.take();
+        let video_sink = media.video.take();
         let http = reqwest::Client::new();
         let (gateway, frames) = Gateway::connect(&options.server, &options.token).await?;
         let ice = fetch_ice_config(&http, &options.server, &options.token).await?;
@@ -144,8 +165,19 @@ impl Call {
             switches.clone(),
             events.clone(),
         ));
-        let session =
-            session::Session::new(options, http, gateway, ice, peers, switches, events, clock);
+        let keyframe_wanted = camera.as_ref().map(|_| Arc::new(AtomicBool::new(true)));
+        let video = video::VideoContext {
+            task: camera
+                .zip(keyframe_wanted.clone())
+                .map(|(source, keyframe)| {
+                    tokio::spawn(video::run_camera(source, peers.clone(), keyframe))
+                }),
+            keyframe_wanted,
+            sink: video_sink,
+        };
+        let session = session::Session::new(
+            options, http, gateway, ice, peers, switches, events, clock, video,
+        );
         let session = tokio::spawn(session.run(call, frames, queued));
         Ok((
             Call {

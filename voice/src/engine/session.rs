@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::clock::Peers;
 use super::peer::{self, PeerContext, PeerHandle, PeerInput, PeerState};
+use super::video::VideoContext;
 use super::{CallEvent, CallOptions, Command, Switches};
 use crate::signalling::wire::{CallView, ClientFrame, Participant, ServerFrame};
 use crate::signalling::{Gateway, GatewayError, IceConfig, fetch_ice_config};
@@ -56,6 +57,7 @@ pub(crate) struct Session {
     switches: Arc<Switches>,
     events: mpsc::UnboundedSender<CallEvent>,
     clock: JoinHandle<()>,
+    camera: Option<JoinHandle<()>>,
 }
 
 impl Session {
@@ -69,6 +71,7 @@ impl Session {
         switches: Arc<Switches>,
         events: mpsc::UnboundedSender<CallEvent>,
         clock: JoinHandle<()>,
+        video: VideoContext,
     ) -> Session {
         let (state_sender, states) = mpsc::unbounded_channel();
         let context = PeerContext {
@@ -78,6 +81,8 @@ impl Session {
             states: state_sender,
             bind: options.bind,
             relay_only: options.relay_only,
+            camera: video.keyframe_wanted,
+            video_sink: video.sink,
         };
         Session {
             refresh_at: refresh_time(&ice),
@@ -98,6 +103,7 @@ impl Session {
             switches,
             events,
             clock,
+            camera: video.task,
         }
     }
 
@@ -152,6 +158,9 @@ impl Session {
         self.handles.clear();
         self.peers.clear();
         self.clock.abort();
+        if let Some(camera) = &self.camera {
+            camera.abort();
+        }
         let _ = self.events.send(CallEvent::Ended { reason });
     }
 
@@ -159,6 +168,17 @@ impl Session {
     /// there (the newcomer offers).
     async fn start(&mut self, call: CallView) {
         let me = self.context.self_id;
+        if self.context.camera.is_some()
+            && let Some(gateway) = &self.gateway
+        {
+            // The others show a camera tile (joining cannot say so).
+            gateway.send(ClientFrame::VoiceUpdate {
+                self_mute: self.mute,
+                self_deaf: self.deaf,
+                camera: Some(true),
+                nonce: Uuid::new_v4().to_string(),
+            });
+        }
         self.roster = call.participants;
         self.call_session_id = self
             .roster
@@ -327,6 +347,7 @@ impl Session {
             gateway.send(ClientFrame::VoiceUpdate {
                 self_mute: self.mute,
                 self_deaf: self.deaf,
+                camera: None,
                 nonce: Uuid::new_v4().to_string(),
             });
         }

@@ -73,6 +73,8 @@ pub enum ClientFrame {
     VoiceUpdate {
         self_mute: bool,
         self_deaf: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        camera: Option<bool>,
         nonce: String,
     },
     VoiceSignal {

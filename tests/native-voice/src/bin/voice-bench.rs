@@ -68,10 +68,7 @@ async fn join(
 ) -> (Call, Events) {
     let mut options = world.options(token);
     options.relay_only = relay_only;
-    let media = Media {
-        source: Box::new(source),
-        sink: Box::new(sink),
-    };
+    let media = Media::audio(Box::new(source), Box::new(sink));
     Call::join(options, media).await.expect("joins the call")
 }
 

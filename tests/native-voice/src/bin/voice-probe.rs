@@ -6,12 +6,21 @@
 //! - `{"type":"participants","user_ids":[…]}`, `{"type":"peer","user_id":…,"state":"connected"}`,
 //!   `{"type":"speaking","user_id":…,"speaking":true}`, `{"type":"ended","reason":…}`;
 //! - every half second of played sound: `{"type":"heard","hz":…,"purity":…,"rms":…}`
-//!   (its strongest frequency and that frequency's share of the energy).
+//!   (its strongest frequency and that frequency's share of the energy);
+//! - every half second, per participant and slot whose video arrived:
+//!   `{"type":"video","user_id":…,"slot":"camera","frames":…,"width":…,"height":…,"y":…,"u":…,"v":…}`
+//!   (decoded frames so far, the last one's size and mean colour).
+//!
+//! With `--camera` it sends a test pattern as its camera (320×240, 15 fps, VP8).
 //!
 //! Lines on stdin: `mute`, `unmute`, `leave` (as does the end of stdin).
 
 use chatalot_native_voice_tests::{dominant_frequency, rms};
+use std::sync::Arc;
+
 use chatalot_voice::audio::synthetic::{Recorder, ToneSource};
+use chatalot_voice::video::synthetic::{FrameCounter, TestPattern};
+use chatalot_voice::video::{CAMERA_HEIGHT, CAMERA_WIDTH};
 use chatalot_voice::{Call, CallEvent, CallOptions, Media};
 use clap::Parser;
 use serde_json::json;
@@ -38,7 +47,13 @@ struct Args {
     /// Where media sockets bind.
     #[arg(long, default_value = "0.0.0.0:0")]
     bind: std::net::SocketAddr,
+    /// Send a camera: a test pattern (blue with a moving white bar).
+    #[arg(long)]
+    camera: bool,
 }
+
+/// The probe's camera colour (Y, U, V): a strong blue, easy to recognise.
+const PROBE_CAMERA_YUV: (u8, u8, u8) = (41, 240, 110);
 
 const HALF_SECOND: usize = 24_000;
 
@@ -53,12 +68,37 @@ async fn main() -> anyhow::Result<()> {
     options.relay_only = args.relay_only;
     options.bind = args.bind;
     let (recorder, recording) = Recorder::new();
-    let media = Media {
-        source: Box::new(ToneSource::new(args.tone, 0.4)),
-        sink: Box::new(recorder),
-    };
+    let mut media = Media::audio(
+        Box::new(ToneSource::new(args.tone, 0.4)),
+        Box::new(recorder),
+    );
+    let video = Arc::new(FrameCounter::default());
+    media.video = Some(video.clone());
+    if args.camera {
+        media.camera = Some(Box::new(TestPattern::new(
+            CAMERA_WIDTH,
+            CAMERA_HEIGHT,
+            PROBE_CAMERA_YUV,
+        )));
+    }
     let (call, mut events) = Call::join(options, media).await?;
     report(json!({"type": "joined", "user_id": call.user_id()}));
+
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_millis(500));
+        loop {
+            every.tick().await;
+            for ((from, slot), received) in video.all() {
+                let Some(last) = received.last else { continue };
+                let (y, u, v) = last.mean_yuv();
+                report(json!({
+                    "type": "video", "user_id": from, "slot": format!("{slot:?}").to_lowercase(),
+                    "frames": received.frames, "width": last.width, "height": last.height,
+                    "y": y, "u": u, "v": v,
+                }));
+            }
+        }
+    });
 
     tokio::spawn(async move {
         let mut start = 0;

@@ -1,18 +1,20 @@
 //! The peer connection's callbacks.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 
 use tokio::sync::mpsc;
 use uuid::Uuid;
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 use webrtc::peer_connection::{
-    PeerConnectionEventHandler, RTCIceConnectionState, RTCIceGatheringState,
+    PeerConnection, PeerConnectionEventHandler, RTCIceConnectionState, RTCIceGatheringState,
     RTCPeerConnectionIceEvent, RTCPeerConnectionState,
 };
 
 use super::PeerInput;
 use crate::engine::media::PeerMedia;
+use crate::engine::video;
 use crate::signalling::wire::{ClientFrame, Signal};
+use crate::video::VideoSink;
 
 /// The peer connection's callbacks: inputs for the task, candidates straight out,
 /// remote audio into the jitter buffer.
@@ -22,6 +24,9 @@ pub(super) struct Handler {
     pub(super) channel_id: Uuid,
     pub(super) to: Uuid,
     pub(super) media: Arc<PeerMedia>,
+    pub(super) video_sink: Option<Arc<dyn VideoSink>>,
+    /// The connection itself, set once built (to tell a video track's slot).
+    pub(super) pc: OnceLock<Weak<dyn PeerConnection>>,
 }
 
 impl Handler {
@@ -75,7 +80,11 @@ impl PeerConnectionEventHandler for Handler {
 
     async fn on_track(&self, track: Arc<dyn TrackRemote>) {
         if track.kind().await != rtc::rtp_transceiver::rtp_sender::RtpCodecKind::Audio {
-            return; // video is not received yet
+            if let (Some(sink), Some(pc)) = (&self.video_sink, self.pc.get()) {
+                let receiving = video::receive(track, pc.clone(), self.to, sink.clone());
+                tokio::spawn(receiving);
+            }
+            return;
         }
         let media = self.media.clone();
         tokio::spawn(async move {

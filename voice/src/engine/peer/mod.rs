@@ -7,7 +7,8 @@
 mod handler;
 mod task;
 
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -24,6 +25,7 @@ use self::task::PeerTask;
 use super::media::PeerMedia;
 use crate::signalling::wire::{ClientFrame, Signal};
 use crate::signalling::{IceConfig, IceServer};
+use crate::video::VideoSink;
 
 /// Without a packet for this long the path counts as disconnected (media flows every
 /// 20 ms, so this is no idle link)...
@@ -88,6 +90,9 @@ pub(crate) struct PeerContext {
     pub states: mpsc::UnboundedSender<(Uuid, Uuid, PeerState)>,
     pub bind: std::net::SocketAddr,
     pub relay_only: bool,
+    /// With a camera: the camera clock's key-frame request (set when a peer connects).
+    pub camera: Option<Arc<AtomicBool>>,
+    pub video_sink: Option<Arc<dyn VideoSink>>,
 }
 
 /// The call's handle on a peer's task.
@@ -119,13 +124,15 @@ pub(crate) async fn start(
     offer: bool,
 ) -> Result<PeerHandle, webrtc::error::Error> {
     let (inputs, queued) = mpsc::unbounded_channel();
-    let media = Arc::new(PeerMedia::new(user_id)?);
+    let media = Arc::new(PeerMedia::new(user_id, context.camera.is_some())?);
     let handler = Arc::new(Handler {
         inputs: inputs.clone(),
         signals: context.signals.clone(),
         channel_id: context.channel_id,
         to: user_id,
         media: media.clone(),
+        video_sink: context.video_sink.clone(),
+        pc: OnceLock::new(),
     });
     let mut media_engine = MediaEngine::default();
     media_engine.register_default_codecs()?;
@@ -148,12 +155,13 @@ pub(crate) async fn start(
             .with_media_engine(media_engine)
             .with_interceptor_registry(registry)
             .with_setting_engine(settings)
-            .with_handler(handler)
+            .with_handler(handler.clone())
             .with_udp_addrs(vec![context.bind])
             .build()
             .await?,
     );
-    let audio = media.local_track();
+    let _ = handler.pc.set(Arc::downgrade(&pc));
+    let audio = media.audio.local_track();
     let sender = if offer {
         let audio = pc
             .add_transceiver_from_track(
@@ -164,8 +172,24 @@ pub(crate) async fn start(
                 }),
             )
             .await?;
-        // The camera and screen slots of the layout browsers use (video is not handled yet).
-        for _ in 0..2 {
+        // The camera and screen slots of the layout browsers use: the camera sent when
+        // there is one, the screen only received.
+        let mut video_sender = None;
+        let camera = media.camera.as_ref().map(|camera| camera.local_track());
+        if let Some(camera) = camera {
+            let transceiver = pc
+                .add_transceiver_from_track(
+                    camera,
+                    Some(RTCRtpTransceiverInit {
+                        direction: RTCRtpTransceiverDirection::Sendrecv,
+                        ..Default::default()
+                    }),
+                )
+                .await?;
+            video_sender = transceiver.sender().await?;
+        }
+        let receive_only = if video_sender.is_some() { 1 } else { 2 };
+        for _ in 0..receive_only {
             pc.add_transceiver_from_kind(
                 rtc::rtp_transceiver::rtp_sender::RtpCodecKind::Video,
                 Some(RTCRtpTransceiverInit {
@@ -175,10 +199,11 @@ pub(crate) async fn start(
             )
             .await?;
         }
-        audio.sender().await?
+        (audio.sender().await?, video_sender)
     } else {
-        None
+        (None, None)
     };
+    let (sender, video_sender) = sender;
     let task = PeerTask {
         pc,
         user_id,
@@ -191,6 +216,8 @@ pub(crate) async fn start(
         inputs: inputs.clone(),
         media: media.clone(),
         audio_sender: sender,
+        video_sender,
+        keyframe_wanted: context.camera.clone(),
         stable: true,
         negotiation_pending: false,
         restarts: 0,

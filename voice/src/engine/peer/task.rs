@@ -2,6 +2,7 @@
 //! offered slots, ICE restarts.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use tokio::sync::mpsc;
@@ -29,6 +30,9 @@ pub(super) struct PeerTask {
     pub(super) inputs: mpsc::UnboundedSender<PeerInput>,
     pub(super) media: Arc<PeerMedia>,
     pub(super) audio_sender: Option<Arc<dyn RtpSender>>,
+    pub(super) video_sender: Option<Arc<dyn RtpSender>>,
+    /// With a camera: asks its clock for a key frame when this peer connects.
+    pub(super) keyframe_wanted: Option<Arc<AtomicBool>>,
     /// No offer of ours or theirs is pending.
     pub(super) stable: bool,
     /// Something changed while an offer was pending: offer again once stable.
@@ -139,8 +143,15 @@ impl PeerTask {
         self.stable = false;
         if self.audio_sender.is_none() {
             // Send on the offer's audio slot (the first audio transceiver).
-            let track: Arc<dyn TrackLocal> = self.media.local_track();
+            let track: Arc<dyn TrackLocal> = self.media.audio.local_track();
             self.audio_sender = Some(self.pc.add_track(track).await?);
+        }
+        if self.video_sender.is_none()
+            && let Some(camera) = &self.media.camera
+        {
+            // Send on the offer's camera slot (its first video transceiver).
+            let track: Arc<dyn TrackLocal> = camera.local_track();
+            self.video_sender = Some(self.pc.add_track(track).await?);
         }
         let answer = self.pc.create_answer(None).await?;
         self.pc.set_local_description(answer).await?;
@@ -173,7 +184,12 @@ impl PeerTask {
         if let Some(sender) = &self.audio_sender
             && let Some(codec) = sender.get_parameters().await?.rtp_parameters.codecs.first()
         {
-            self.media.set_payload_type(codec.payload_type);
+            self.media.audio.set_payload_type(codec.payload_type);
+        }
+        if let (Some(sender), Some(camera)) = (&self.video_sender, &self.media.camera)
+            && let Some(codec) = sender.get_parameters().await?.rtp_parameters.codecs.first()
+        {
+            camera.set_payload_type(codec.payload_type);
         }
         if std::mem::take(&mut self.negotiation_pending) {
             return self.negotiate(false).await;
@@ -224,6 +240,10 @@ impl PeerTask {
         match state {
             RTCPeerConnectionState::Connected => {
                 self.media.set_connected(true);
+                if let Some(keyframe) = &self.keyframe_wanted {
+                    // The newcomer needs a picture to start from.
+                    keyframe.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
                 self.set_state(PeerState::Connected);
             }
             RTCPeerConnectionState::Failed => self.set_state(PeerState::Failed),

@@ -1,0 +1,87 @@
+//! Video between two native engines through the real server and coturn (relay only):
+//! each sends a test pattern of its own colour as its camera (VP8, 320×240), each
+//! decodes the other's pictures at that size and colour, and the others see the
+//! camera flag (VOICE-4).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chatalot_native_voice_tests::CallWorld;
+use chatalot_native_voice_tests::engines::{CONNECT, connected, join_with_media};
+use chatalot_voice::Media;
+use chatalot_voice::audio::synthetic::{Discard, ToneSource};
+use chatalot_voice::video::synthetic::{FrameCounter, TestPattern};
+use chatalot_voice::video::{CAMERA_HEIGHT, CAMERA_WIDTH, VideoSlot};
+use uuid::Uuid;
+
+const BLUE: (u8, u8, u8) = (41, 240, 110);
+const RED: (u8, u8, u8) = (81, 90, 240);
+
+fn media(tone: f32, colour: (u8, u8, u8), seen: &Arc<FrameCounter>) -> Media {
+    let mut media = Media::audio(Box::new(ToneSource::new(tone, 0.4)), Box::new(Discard));
+    media.camera = Some(Box::new(TestPattern::new(
+        CAMERA_WIDTH,
+        CAMERA_HEIGHT,
+        colour,
+    )));
+    media.video = Some(seen.clone());
+    media
+}
+
+/// Waits until `seen` decoded at least 15 camera pictures from `from`, then checks
+/// their size and colour (chroma within 12 of the pattern's).
+async fn sees_camera(seen: &FrameCounter, from: Uuid, colour: (u8, u8, u8), who: &str) {
+    let deadline = tokio::time::Instant::now() + CONNECT;
+    let mut poll = tokio::time::interval(Duration::from_millis(100));
+    let received = loop {
+        poll.tick().await;
+        let received = seen.received(from, VideoSlot::Camera);
+        if received.frames >= 15 {
+            break received;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{who} decoded {} camera pictures in {CONNECT:?}",
+            received.frames
+        );
+    };
+    let last = received.last.expect("a picture");
+    assert_eq!(
+        (last.width, last.height),
+        (CAMERA_WIDTH, CAMERA_HEIGHT),
+        "{who}"
+    );
+    let (_, u, v) = last.mean_yuv();
+    assert!(
+        (u - f32::from(colour.1)).abs() < 12.0 && (v - f32::from(colour.2)).abs() < 12.0,
+        "{who} sees U {u:.0} V {v:.0}, expected {colour:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_engines_see_each_others_camera() {
+    let Some(world) = CallWorld::start("native video").await else {
+        return;
+    };
+    let alice = world.member("alice").await;
+    let bob = world.member("bob").await;
+    let alice_sees = Arc::new(FrameCounter::default());
+    let bob_sees = Arc::new(FrameCounter::default());
+
+    let (alice_call, mut alice_events) =
+        join_with_media(world.options(&alice.1), media(440.0, BLUE, &alice_sees)).await;
+    let (bob_call, mut bob_events) =
+        join_with_media(world.options(&bob.1), media(660.0, RED, &bob_sees)).await;
+    connected(&mut alice_events, bob.0).await;
+    connected(&mut bob_events, alice.0).await;
+
+    sees_camera(&alice_sees, bob.0, RED, "alice").await;
+    sees_camera(&bob_sees, alice.0, BLUE, "bob").await;
+    // Everyone is told there are cameras.
+    let participants = world.participants().await;
+    let cameras: Vec<bool> = participants.iter().map(|p| p["camera"] == true).collect();
+    assert_eq!(cameras, [true, true], "{participants:?}");
+
+    alice_call.leave().await;
+    bob_call.leave().await;
+}
