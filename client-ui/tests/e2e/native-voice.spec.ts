@@ -7,7 +7,8 @@
  * relay candidates and playing, and its call view shows the engine speaking. Both
  * directions of negotiation: the engine offers when it joins, the browser when it
  * joins after the engine. A second test does the same with cameras: the browser's fake
- * camera decoded by the engine, the engine's test pattern decoded by the browser.
+ * camera decoded by the engine, the engine's test pattern decoded by the browser; then
+ * the browser shares its screen and the engine decodes it as the screen.
  */
 import { writeFileSync } from 'node:fs';
 import type { Browser, TestInfo } from '@playwright/test';
@@ -191,6 +192,92 @@ test("the web client and the native engine see each other's camera through the T
 		console.log(
 			`engine decoded ${video.frames} frames of ${video.width}x${video.height} from the browser`
 		);
+
+		// The browser shares its screen: the engine decodes it as the browser's screen,
+		// while the camera goes on arriving as the camera.
+		const mark = probe.reports.length;
+		await callControls(alice.page).getByRole('button', { name: 'Share screen' }).click();
+		const screen = await browserVideo(probe, joined.user_id, 'screen', mark);
+		await probe.waitFor(
+			"the browser's camera beside its screen",
+			(r): r is Extract<ProbeReport, { type: 'video' }> =>
+				r.type === 'video' &&
+				r.user_id !== joined.user_id &&
+				r.slot === 'camera' &&
+				r.frames > video.frames,
+			{ from: mark }
+		);
+		console.log(
+			`engine decoded ${screen.frames} frames of ${screen.width}x${screen.height} of the browser's screen`
+		);
+		expect(alice.problems).toEqual([]);
+	} finally {
+		await probe?.stop();
+		if (alice) await hangUp(alice.page).catch(() => {});
+		await browser?.close();
+	}
+});
+
+/** A picture stream from the browser's `slot`, newer than report `from`. */
+async function browserVideo(
+	probe: Probe,
+	engineId: string,
+	slot: 'camera' | 'screen',
+	from: number
+) {
+	return probe.waitFor(
+		`the browser's ${slot}`,
+		(r): r is Extract<ProbeReport, { type: 'video' }> =>
+			r.type === 'video' &&
+			r.user_id !== engineId &&
+			r.slot === slot &&
+			r.frames >= 10 &&
+			r.width >= 160 &&
+			r.height >= 90,
+		{ from }
+	);
+}
+
+/** The browser turns its camera on and shares its screen. */
+async function cameraAndScreen(alice: Caller) {
+	await callControls(alice.page).getByRole('button', { name: 'Camera' }).click();
+	await callControls(alice.page).getByRole('button', { name: 'Share screen' }).click();
+}
+
+test("an engine without a camera tells the browser's camera from its screen, whoever offers", async ({}, testInfo) => {
+	test.setTimeout(180_000);
+	let browser: Browser | undefined;
+	let probe: Probe | undefined;
+	let alice: Caller | undefined;
+	try {
+		const call = await browserInCall(testInfo, 'Screens');
+		({ browser, alice } = call);
+		const { channelId, native } = call;
+		await cameraAndScreen(alice);
+
+		// The engine joins second and offers, with receive-only video slots.
+		probe = new Probe({
+			server: serverUrl(),
+			token: native.token,
+			channel: channelId,
+			tone: ENGINE_TONE
+		});
+		const joined = await probe.waitFor(
+			'its join',
+			(r): r is Extract<ProbeReport, { type: 'joined' }> => r.type === 'joined'
+		);
+		await browserVideo(probe, joined.user_id, 'camera', 0);
+		await browserVideo(probe, joined.user_id, 'screen', 0);
+
+		// The browser rejoins: now it offers, and the engine answers.
+		await hangUp(alice.page);
+		const mark = probe.reports.length;
+		await joinVoice(alice);
+		await cameraAndScreen(alice);
+		const camera = await browserVideo(probe, joined.user_id, 'camera', mark);
+		const screen = await browserVideo(probe, joined.user_id, 'screen', mark);
+		// Chromium's fake camera and fake screen differ in size: each is in its own slot.
+		expect([camera.width, camera.height]).not.toEqual([screen.width, screen.height]);
 		expect(alice.problems).toEqual([]);
 	} finally {
 		await probe?.stop();

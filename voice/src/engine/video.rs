@@ -147,26 +147,75 @@ pub(crate) async fn receive(
     }
 }
 
-/// Which slot a receiver belongs to: the browser's layout has the camera on the
-/// first video m-line and the screen on the second.
+/// Which slot a receiver belongs to. The slots are the m-lines of the negotiation,
+/// in order (audio, camera, screen), whoever offered: the transceiver's mid names its
+/// m-line in the description. (Neither transceiver order nor mid values tell it: the
+/// crate lists transceivers unordered, and a browser's mids need not be numbers.)
 async fn slot_of(
     pc: &dyn PeerConnection,
     receiver: rtc::rtp_transceiver::RTCRtpReceiverId,
 ) -> VideoSlot {
-    let mut video = Vec::new();
+    let id = rtc::rtp_transceiver::RTCRtpTransceiverId::from(receiver);
+    let mut mid = None;
     for transceiver in pc.get_transceivers().await {
-        let Ok(Some(r)) = transceiver.receiver().await else {
-            continue;
-        };
-        if r.track().kind().await != RtpCodecKind::Video {
-            continue;
+        if transceiver.id() == id {
+            mid = transceiver.mid().await.ok().flatten();
+            break;
         }
-        let mid = transceiver.mid().await.ok().flatten().unwrap_or_default();
-        video.push((mid.parse::<u32>().unwrap_or(u32::MAX), r.id()));
     }
-    video.sort_by_key(|(mid, _)| *mid);
-    match video.iter().position(|(_, id)| *id == receiver) {
-        Some(1) => VideoSlot::Screen,
+    let description = match pc.remote_description().await {
+        Some(description) => Some(description),
+        None => pc.local_description().await,
+    };
+    let line = mid
+        .zip(description)
+        .and_then(|(mid, description)| m_line_of(&description.sdp, &mid));
+    slot_at(line)
+}
+
+/// The video slot of an m-line index: the camera's unless it is the screen's.
+fn slot_at(m_line: Option<usize>) -> VideoSlot {
+    match m_line {
+        Some(2) => VideoSlot::Screen,
         _ => VideoSlot::Camera,
+    }
+}
+
+/// The index of the m-line whose `a=mid:` is `mid` in a session description.
+fn m_line_of(sdp: &str, mid: &str) -> Option<usize> {
+    let mut index = None;
+    for line in sdp.lines() {
+        if line.starts_with("m=") {
+            index = Some(index.map_or(0, |i: usize| i + 1));
+        } else if line.strip_prefix("a=mid:").map(str::trim) == Some(mid) {
+            return index;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SDP: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
+        a=group:BUNDLE 0 a1 10\r\n\
+        m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n\
+        m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:a1\r\n\
+        m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:10\r\n";
+
+    #[test]
+    fn a_mid_names_its_m_line_whatever_its_value() {
+        assert_eq!(m_line_of(SDP, "0"), Some(0));
+        assert_eq!(m_line_of(SDP, "a1"), Some(1));
+        assert_eq!(m_line_of(SDP, "10"), Some(2));
+        assert_eq!(m_line_of(SDP, "1"), None);
+    }
+
+    #[test]
+    fn the_third_m_line_is_the_screen_and_anything_else_the_camera() {
+        assert_eq!(slot_at(Some(1)), VideoSlot::Camera);
+        assert_eq!(slot_at(Some(2)), VideoSlot::Screen);
+        assert_eq!(slot_at(None), VideoSlot::Camera);
     }
 }
