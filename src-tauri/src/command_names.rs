@@ -23,4 +23,5 @@ pub const COMMANDS: &[&str] = &[
     "voice_set_token",
     "voice_devices",
     "voice_select_devices",
+    "voice_video_frame",
 ];

@@ -190,5 +190,19 @@ pub async fn voice_select_devices(
     calls.select_devices(input, output).await
 }
 
+/// A participant's next `camera` or `screen` picture newer than number `after`, as
+/// bytes (an `ArrayBuffer` in the webview; layout in `call/video.rs`), or empty when
+/// none came within 2 s.
+#[tauri::command]
+pub async fn voice_video_frame(
+    calls: State<'_, NativeCalls>,
+    user_id: String,
+    slot: String,
+    after: u64,
+) -> CommandResult<tauri::ipc::Response> {
+    let bytes = calls.video_frame(&user_id, &slot, after).await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,13 +1,16 @@
 //! Calls in native code (VOICE-4): the app's side of the [`chatalot_voice`] engine.
 //! The webview asks through commands (join, leave, mute, deafen, volumes, devices)
 //! and follows the call through [`VoiceEvent`]s; sound goes straight between the
-//! devices and the engine, never through the webview.
+//! devices and the engine, never through the webview. The others' video reaches the
+//! webview as bytes on request ([`video::FrameBoard`]).
 
 mod convert;
 pub mod devices;
 pub mod events;
+pub mod video;
 
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use chatalot_voice::{Call, CallOptions, Media};
 use serde::Serialize;
@@ -17,6 +20,7 @@ use uuid::Uuid;
 
 pub use devices::{AudioDevice, DeviceError, DeviceLists, FakeAudio};
 pub use events::{CallSummary, TaggedEvent, VOICE_EVENT, VoiceEvent};
+pub use video::FrameBoard;
 
 use crate::desktop::{CommandError, CommandResult};
 
@@ -66,6 +70,8 @@ pub struct NativeCalls {
     choice: Mutex<DeviceChoice>,
     active: tokio::sync::Mutex<Option<Active>>,
     summary: Arc<Mutex<CallSummary>>,
+    /// The others' newest pictures, for the webview.
+    frames: Arc<FrameBoard>,
 }
 
 impl NativeCalls {
@@ -75,6 +81,7 @@ impl NativeCalls {
             choice: Mutex::default(),
             active: tokio::sync::Mutex::default(),
             summary: Arc::default(),
+            frames: Arc::default(),
         }
     }
 
@@ -112,7 +119,9 @@ impl NativeCalls {
         if let Some(previous) = active.take() {
             previous.leave().await;
         }
-        let media = self.open_media().await?;
+        self.frames.clear();
+        let mut media = self.open_media().await?;
+        media.video = Some(self.frames.clone());
         let mut options = CallOptions::new(server, request.token, channel_id);
         options.self_mute = request.self_mute;
         options.self_deaf = request.self_deaf;
@@ -128,10 +137,14 @@ impl NativeCalls {
             reconnecting: false,
         };
         let summary = self.summary.clone();
+        let frames = self.frames.clone();
         let tag = request.call;
         let forward = tokio::spawn(async move {
             while let Some(event) = events.recv().await {
                 let event = VoiceEvent::from(event);
+                if matches!(event, VoiceEvent::Ended { .. }) {
+                    frames.clear();
+                }
                 let now = {
                     let mut summary = lock(&summary);
                     summary.apply(&event);
@@ -153,7 +166,27 @@ impl NativeCalls {
         if let Some(active) = self.active.lock().await.take() {
             active.leave().await;
         }
+        self.frames.clear();
         *lock(&self.summary) = CallSummary::default();
+    }
+
+    /// A participant's next camera or screen picture after number `after`, as bytes
+    /// (the layout is in [`video`]); empty when none came within a while or the call
+    /// ended. Waits without holding the call.
+    pub async fn video_frame(
+        &self,
+        user_id: &str,
+        slot: &str,
+        after: u64,
+    ) -> CommandResult<Vec<u8>> {
+        let user_id = Uuid::parse_str(user_id).map_err(|_| invalid("user_id is not an ID"))?;
+        let slot =
+            video::parse_slot(slot).ok_or_else(|| invalid("slot must be camera or screen"))?;
+        self.with_call(|_| ()).await?;
+        let picture = self.frames.next(user_id, slot, after, FRAME_WAIT).await;
+        Ok(picture
+            .map(|picture| picture.bytes.clone())
+            .unwrap_or_default())
     }
 
     pub async fn set_mute(&self, muted: bool) -> CommandResult<()> {
@@ -286,8 +319,11 @@ impl Active {
     }
 }
 
+/// How long a request for a picture waits for one (the webview then asks again).
+const FRAME_WAIT: Duration = Duration::from_secs(2);
+
 /// How long leaving waits for the call's last events.
-const FORWARD_DRAIN: std::time::Duration = std::time::Duration::from_secs(2);
+const FORWARD_DRAIN: Duration = Duration::from_secs(2);
 
 fn invalid(message: &str) -> CommandError {
     CommandError::new("invalid_argument", message)

@@ -333,5 +333,22 @@ fn call_commands_validate_before_connecting_and_answer_in_the_ui_shapes() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "invalid_argument", "{err}");
+    for (args, code) in [
+        (
+            json!({ "userId": "me", "slot": "camera", "after": 0 }),
+            "invalid_argument",
+        ),
+        (
+            json!({ "userId": channel, "slot": "webcam", "after": 0 }),
+            "invalid_argument",
+        ),
+        (
+            json!({ "userId": channel, "slot": "screen", "after": 0 }),
+            "not_in_call",
+        ),
+    ] {
+        let err = invoke(&main, "voice_video_frame", args.clone()).unwrap_err();
+        assert_eq!(err["code"], code, "{args}: {err}");
+    }
     assert_eq!(invoke(&main, "voice_leave", json!({})), Ok(Value::Null));
 }

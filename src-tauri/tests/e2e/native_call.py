@@ -5,7 +5,8 @@ scripts/test-desktop-e2e.sh) signs in and joins a voice channel from its window;
 headless Chromium (chromedriver, fake microphone playing 660 Hz) joins the same call
 through the web client. The app's call view shows the browser participant speaking
 (the engine's voice activity detection on the audio it received), the tray shows the
-call, the browser's getStats() shows the engine's audio arriving; muting in the app
+call, the browser's getStats() shows the engine's audio arriving; the browser's camera
+is drawn in the app (the engine's decoded pictures on a canvas); muting in the app
 shows in the browser; leaving ends the call on both sides.
 """
 import math
@@ -177,6 +178,18 @@ def tile_speaking(w, user_id):
     )
 
 
+def native_pictures(w, user_id):
+    """What the app's camera tile of `user_id` drew of the engine's pictures."""
+    return w.js(
+        "const c = document.querySelector(`[data-testid=voice-tile][data-kind=camera][data-user-id='${arguments[0]}'] canvas`);"
+        "if (!c) return {pictures: 0};"
+        "const r = c.getBoundingClientRect();"
+        "return {pictures: Number(c.dataset.pictures || 0), width: c.width, height: c.height,"
+        " visible: getComputedStyle(c).visibility === 'visible' && r.width > 0 && r.height > 0};",
+        user_id,
+    )
+
+
 def test_native_call():
     assert CHROMEDRIVER, "chromedriver is not installed (Debian package chromium-driver)"
     with tempfile.TemporaryDirectory() as folder:
@@ -224,6 +237,16 @@ def test_native_call():
             first = b.wait("audio from the engine in getStats()", lambda: browser.inbound_audio()["packets"] > 0 and browser.inbound_audio())
             b.wait("the engine's audio energy growing", lambda: browser.inbound_audio()["energy"] > first["energy"])
             print("PASS native call: the app's engine hears the browser (speaking shown) and the browser hears it")
+
+            # The browser turns its (fake) camera on: the app draws its pictures in ben's tile.
+            b.click(css="[aria-label='Call controls'] button[aria-label=Camera]")
+            w.wait("ben's camera drawn in the app", lambda: native_pictures(w, ben_id)["pictures"] >= 10, timeout=60)
+            seen = native_pictures(w, ben_id)
+            assert seen["width"] >= 160 and seen["height"] >= 90, seen
+            assert seen["visible"], seen
+            w.screenshot("native-call-browser-camera")
+            print(f"PASS native call: the browser's camera drawn in the app ({seen})")
+            b.click(css="[aria-label='Call controls'] button[aria-label=Camera]")
 
             # Mute in the app: the browser sees ann muted and quiet.
             w.click(css="button[aria-label=Mute]")

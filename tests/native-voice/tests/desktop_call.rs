@@ -2,14 +2,21 @@
 //! commands run): it joins with the app's test audio source (`CHATALOT_FAKE_AUDIO`'s
 //! tone) through the real server and coturn, another participant hears that tone,
 //! the events the webview gets show the other one connected and speaking, the tray
-//! line follows, muting and leaving reach everyone.
+//! line follows, muting and leaving reach everyone. The other's camera reaches the
+//! webview's picture requests as the bytes it draws.
 
 use std::time::Duration;
 
+use chatalot_desktop::call::video::HEADER_LEN;
 use chatalot_desktop::call::{FakeAudio, JoinRequest, NativeCalls, VoiceEvent};
-use chatalot_native_voice_tests::engines::{CONNECT, assert_tone, join, next_half_second};
+use chatalot_native_voice_tests::engines::{
+    CONNECT, assert_tone, join, join_with_media, next_half_second,
+};
 use chatalot_native_voice_tests::{CallWorld, wait_for};
-use chatalot_voice::CallEvent;
+use chatalot_voice::audio::synthetic::{Discard, ToneSource};
+use chatalot_voice::video::synthetic::TestPattern;
+use chatalot_voice::video::{CAMERA_HEIGHT, CAMERA_WIDTH};
+use chatalot_voice::{CallEvent, Media};
 use tokio::sync::mpsc;
 
 /// Waits for the first webview event (with the tray line after it) that `pick` accepts.
@@ -144,6 +151,97 @@ async fn the_apps_call_commands_drive_the_engine_with_its_test_audio() {
     .await;
     assert_eq!(calls.summary().text(), "Call: none");
     let err = calls.set_mute(false).await.expect_err("no call any more");
+    assert_eq!(err.code, "not_in_call");
+    other_call.leave().await;
+}
+
+/// The app's join request for a member's token.
+fn request(world: &CallWorld, token: &str, call: &str) -> JoinRequest {
+    JoinRequest {
+        server: world.server.base.clone(),
+        token: token.to_owned(),
+        channel_id: world.voice.to_string(),
+        self_mute: false,
+        self_deaf: false,
+        call: call.into(),
+    }
+}
+
+/// A picture's header: (number, width, height).
+fn header(bytes: &[u8]) -> (u64, u32, u32) {
+    let number = u64::from_le_bytes(bytes[..8].try_into().unwrap());
+    let width = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+    let height = u32::from_le_bytes(bytes[12..16].try_into().unwrap());
+    (number, width, height)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_others_camera_reaches_the_webview_as_pictures() {
+    let Some(world) = CallWorld::start("the desktop app's video").await else {
+        return;
+    };
+    let desk = world.member("desk").await;
+    let other = world.member("other").await;
+    let calls = NativeCalls::new(Ok(Some(FakeAudio::Tone(440.0))));
+    calls
+        .join(request(&world, &desk.1, "video"), |_, _| {})
+        .await
+        .expect("the app joins");
+
+    // The other one sends a red test pattern as camera.
+    const RED: (u8, u8, u8) = (81, 90, 240);
+    let mut media = Media::audio(Box::new(ToneSource::new(660.0, 0.4)), Box::new(Discard));
+    media.camera = Some(Box::new(TestPattern::new(CAMERA_WIDTH, CAMERA_HEIGHT, RED)));
+    let (other_call, _other_events) = join_with_media(world.options(&other.1), media).await;
+
+    let user = other.0.to_string();
+    let first = tokio::time::timeout(CONNECT, async {
+        loop {
+            let bytes = calls.video_frame(&user, "camera", 0).await.expect("asks");
+            if !bytes.is_empty() {
+                return bytes;
+            }
+        }
+    })
+    .await
+    .expect("a picture of the other's camera");
+    let (number, width, height) = header(&first);
+    assert_eq!((width, height), (CAMERA_WIDTH, CAMERA_HEIGHT));
+    let luma = (width * height) as usize;
+    assert_eq!(
+        first.len(),
+        HEADER_LEN + luma * 3 / 2,
+        "header and I420 planes"
+    );
+    let mean = |plane: &[u8]| plane.iter().map(|&b| f64::from(b)).sum::<f64>() / plane.len() as f64;
+    let (u, v) = (
+        mean(&first[HEADER_LEN + luma..HEADER_LEN + luma * 5 / 4]),
+        mean(&first[HEADER_LEN + luma * 5 / 4..]),
+    );
+    assert!(
+        (u - f64::from(RED.1)).abs() < 12.0 && (v - f64::from(RED.2)).abs() < 12.0,
+        "the other's colour: U {u:.0}, V {v:.0}"
+    );
+    // The next request waits for a newer picture.
+    let next = calls
+        .video_frame(&user, "camera", number)
+        .await
+        .expect("asks again");
+    assert!(header(&next).0 > number, "a newer picture");
+    // Nothing is shared on the screen slot: the request gives up empty.
+    assert!(
+        calls
+            .video_frame(&user, "screen", 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    calls.leave().await;
+    let err = calls
+        .video_frame(&user, "camera", 0)
+        .await
+        .expect_err("no call any more");
     assert_eq!(err.code, "not_in_call");
     other_call.leave().await;
 }

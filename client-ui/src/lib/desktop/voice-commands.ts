@@ -77,7 +77,13 @@ export const voiceCommands = {
 	devices: () => call<AudioDeviceSettings>('voice_devices'),
 	/** Applies from the next join. */
 	selectDevices: (input: string | null, output: string | null) =>
-		call<AudioDeviceSettings>('voice_select_devices', { input, output })
+		call<AudioDeviceSettings>('voice_select_devices', { input, output }),
+	/**
+	 * A participant's next camera or screen picture after number `after`, as bytes
+	 * (`voice/picture.ts`); empty when none came within 2 s.
+	 */
+	videoFrame: (userId: string, slot: 'camera' | 'screen', after: number) =>
+		call<ArrayBuffer>('voice_video_frame', { userId, slot, after })
 };
 
 /** Follows the engine's events; resolves to the function that stops. */

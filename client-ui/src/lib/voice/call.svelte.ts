@@ -43,6 +43,8 @@ export class CallEngine implements CallController {
 	/** The page records and plays everything itself, video included. */
 	readonly supportsVideo = true;
 	readonly pageMedia = true;
+	/** The others' video comes as streams in `peers`. */
+	readonly pictures = null;
 	readonly audioDevices = null;
 	status = $state<CallStatus>('idle');
 	/** The voice channel of the call (also while joining). */

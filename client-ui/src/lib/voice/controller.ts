@@ -24,6 +24,15 @@ export interface CallNotice {
 	text: string;
 }
 
+/**
+ * The others' cameras and screens as pictures an engine decodes itself (the desktop
+ * app's native engine), drawn on a canvas; bytes as `picture.ts` reads them.
+ */
+export interface PictureSource {
+	/** The next picture of a participant's slot after number `after` (empty: none came). */
+	next(userId: string, slot: 'camera' | 'screen', after: number): Promise<ArrayBuffer>;
+}
+
 /** Microphones and speakers that an engine opens itself (not the page's media devices). */
 export interface AudioDevicePicker {
 	list(): Promise<AudioDeviceSettings>;
@@ -63,6 +72,8 @@ export interface CallController {
 	readonly pageMedia: boolean;
 	/** The engine's own microphones and speakers, when it opens them itself. */
 	readonly audioDevices: AudioDevicePicker | null;
+	/** The others' video as pictures, when the engine decodes it (not `PeerView` streams). */
+	readonly pictures: PictureSource | null;
 
 	/** Follows the engine's own events, if any; returns the function that stops. */
 	start(): () => void;

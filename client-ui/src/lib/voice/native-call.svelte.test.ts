@@ -453,4 +453,13 @@ describe('Voice in the desktop app', () => {
 		expect(realtime.request).not.toHaveBeenCalled();
 		expect(realtime.signal).not.toHaveBeenCalled();
 	});
+
+	it("asks the engine for the others' pictures", async () => {
+		const { engine, stop } = await setup();
+		const bytes = new ArrayBuffer(0);
+		invoke.mockResolvedValueOnce(bytes);
+		expect(await engine.pictures.next(BOB, 'screen', 41)).toBe(bytes);
+		expect(sent('voice_video_frame')).toEqual([{ userId: BOB, slot: 'screen', after: 41 }]);
+		stop();
+	});
 });

@@ -18,7 +18,8 @@ import type {
 	CallController,
 	CallNotice,
 	CallStatus,
-	PeerView
+	PeerView,
+	PictureSource
 } from './controller';
 import { leftReasonMessage, nativeJoinErrorMessage, voiceErrorMessage } from './errors';
 import type { VoiceSettings } from './settings.svelte';
@@ -44,13 +45,16 @@ const CONNECTION: Record<NativePeerState, RTCPeerConnectionState> = {
 };
 
 export class NativeCallEngine implements CallController {
-	/** Audio only for now; the engine opens its own devices. */
+	/** Sends no camera or screen yet (it shows the others'); it opens its own devices. */
 	readonly supportsVideo = false;
 	readonly pageMedia = false;
 	readonly available = true;
 	readonly audioDevices: AudioDevicePicker = {
 		list: () => voiceCommands.devices(),
 		select: (input, output) => voiceCommands.selectDevices(input, output)
+	};
+	readonly pictures: PictureSource = {
+		next: (userId, slot, after) => voiceCommands.videoFrame(userId, slot, after)
 	};
 	status = $state<CallStatus>('idle');
 	channelId = $state<string | null>(null);
