@@ -30,8 +30,9 @@ pub(crate) struct PeerMedia {
     remote: Mutex<RemoteAudio>,
     /// Linear gain as `f32` bits (1.0 by default).
     volume: AtomicU32,
-    /// The camera as sent to this peer (with a camera only).
-    pub camera: Option<OutgoingTrack>,
+    /// The camera as sent to this peer: the track always exists (the camera slot is
+    /// always negotiated), pictures flow while the camera is on.
+    pub camera: OutgoingTrack,
 }
 
 struct RemoteAudio {
@@ -41,7 +42,7 @@ struct RemoteAudio {
 }
 
 impl PeerMedia {
-    pub fn new(user_id: Uuid, camera: bool) -> Result<PeerMedia, webrtc::error::Error> {
+    pub fn new(user_id: Uuid) -> Result<PeerMedia, webrtc::error::Error> {
         let audio = OutgoingTrack::new(
             user_id,
             "microphone",
@@ -66,7 +67,7 @@ impl PeerMedia {
                 speaking: SpeakingDetector::default(),
             }),
             volume: AtomicU32::new(1.0f32.to_bits()),
-            camera: camera.then(|| camera_track(user_id)).transpose()?,
+            camera: camera_track(user_id)?,
         })
     }
 
@@ -88,10 +89,8 @@ impl PeerMedia {
 
     /// Sends one encoded camera picture, once connected (and negotiated).
     pub async fn send_video(&self, frame: &Bytes, duration: std::time::Duration) {
-        if let Some(camera) = &self.camera
-            && self.connected.load(Ordering::Relaxed)
-        {
-            camera.send(frame, duration).await;
+        if self.connected.load(Ordering::Relaxed) {
+            self.camera.send(frame, duration).await;
         }
     }
 

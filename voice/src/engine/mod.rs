@@ -110,6 +110,7 @@ enum Command {
     SetDeaf(bool),
     SetVolume(Uuid, f32),
     SetToken(String),
+    SetCamera(Option<Box<dyn VideoSource>>),
     Leave,
 }
 
@@ -165,13 +166,15 @@ impl Call {
             switches.clone(),
             events.clone(),
         ));
-        let keyframe_wanted = camera.as_ref().map(|_| Arc::new(AtomicBool::new(true)));
+        let keyframe_wanted = Arc::new(AtomicBool::new(true));
         let video = video::VideoContext {
-            task: camera
-                .zip(keyframe_wanted.clone())
-                .map(|(source, keyframe)| {
-                    tokio::spawn(video::run_camera(source, peers.clone(), keyframe))
-                }),
+            task: camera.map(|source| {
+                tokio::spawn(video::run_camera(
+                    source,
+                    peers.clone(),
+                    keyframe_wanted.clone(),
+                ))
+            }),
             keyframe_wanted,
             sink: video_sink,
         };
@@ -213,6 +216,12 @@ impl Call {
     /// fetching new TURN credentials once the first token has expired.
     pub fn set_token(&self, token: String) {
         let _ = self.commands.send(Command::SetToken(token));
+    }
+
+    /// Turns the camera on (sending `camera`'s pictures, replacing the camera on now)
+    /// or off (`None`); the others see the `camera` flag change.
+    pub fn set_camera(&self, camera: Option<Box<dyn VideoSource>>) {
+        let _ = self.commands.send(Command::SetCamera(camera));
     }
 
     /// Leaves the call and waits until the server knows.

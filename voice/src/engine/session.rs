@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::clock::Peers;
 use super::peer::{self, PeerContext, PeerHandle, PeerInput, PeerState};
-use super::video::VideoContext;
+use super::video::{self, VideoContext};
 use super::{CallEvent, CallOptions, Command, Switches};
 use crate::signalling::wire::{CallView, ClientFrame, Participant, ServerFrame};
 use crate::signalling::{Gateway, GatewayError, IceConfig, fetch_ice_config};
@@ -57,6 +57,7 @@ pub(crate) struct Session {
     switches: Arc<Switches>,
     events: mpsc::UnboundedSender<CallEvent>,
     clock: JoinHandle<()>,
+    /// The camera's clock while the camera is on.
     camera: Option<JoinHandle<()>>,
 }
 
@@ -81,7 +82,7 @@ impl Session {
             states: state_sender,
             bind: options.bind,
             relay_only: options.relay_only,
-            camera: video.keyframe_wanted,
+            keyframe_wanted: video.keyframe_wanted,
             video_sink: video.sink,
         };
         Session {
@@ -168,7 +169,7 @@ impl Session {
     /// there (the newcomer offers).
     async fn start(&mut self, call: CallView) {
         let me = self.context.self_id;
-        if self.context.camera.is_some()
+        if self.camera.is_some()
             && let Some(gateway) = &self.gateway
         {
             // The others show a camera tile (joining cannot say so).
@@ -322,9 +323,25 @@ impl Session {
     }
 
     fn on_command(&mut self, command: Command) {
+        let mut camera = None;
         match command {
             Command::SetMute(mute) => self.mute = mute,
             Command::SetDeaf(deaf) => self.deaf = deaf,
+            Command::SetCamera(source) => {
+                if let Some(running) = self.camera.take() {
+                    running.abort();
+                }
+                camera = Some(source.is_some());
+                self.camera = source.map(|source| {
+                    // The others start from a key frame.
+                    self.context.keyframe_wanted.store(true, Ordering::Relaxed);
+                    tokio::spawn(video::run_camera(
+                        source,
+                        self.peers.clone(),
+                        self.context.keyframe_wanted.clone(),
+                    ))
+                });
+            }
             Command::SetToken(token) => {
                 // Used from the next reconnect and credential refresh on.
                 self.options.token = token;
@@ -347,7 +364,7 @@ impl Session {
             gateway.send(ClientFrame::VoiceUpdate {
                 self_mute: self.mute,
                 self_deaf: self.deaf,
-                camera: None,
+                camera,
                 nonce: Uuid::new_v4().to_string(),
             });
         }

@@ -30,9 +30,9 @@ const PLI_INTERVAL: Duration = Duration::from_millis(500);
 
 /// The call's video, as the session and its peers see it.
 pub(crate) struct VideoContext {
-    /// With a camera: set to ask the camera's clock for a key frame (someone connected).
-    pub keyframe_wanted: Option<Arc<AtomicBool>>,
-    /// The camera's clock, stopped with the call.
+    /// Set to ask the camera's clock for a key frame (someone connected).
+    pub keyframe_wanted: Arc<AtomicBool>,
+    /// The camera's clock while the camera is on, stopped with the call.
     pub task: Option<tokio::task::JoinHandle<()>>,
     /// Where the others' pictures go (none: video is not received).
     pub sink: Option<Arc<dyn VideoSink>>,

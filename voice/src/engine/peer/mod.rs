@@ -90,8 +90,8 @@ pub(crate) struct PeerContext {
     pub states: mpsc::UnboundedSender<(Uuid, Uuid, PeerState)>,
     pub bind: std::net::SocketAddr,
     pub relay_only: bool,
-    /// With a camera: the camera clock's key-frame request (set when a peer connects).
-    pub camera: Option<Arc<AtomicBool>>,
+    /// The camera clock's key-frame request (set when a peer connects).
+    pub keyframe_wanted: Arc<AtomicBool>,
     pub video_sink: Option<Arc<dyn VideoSink>>,
 }
 
@@ -124,7 +124,7 @@ pub(crate) async fn start(
     offer: bool,
 ) -> Result<PeerHandle, webrtc::error::Error> {
     let (inputs, queued) = mpsc::unbounded_channel();
-    let media = Arc::new(PeerMedia::new(user_id, context.camera.is_some())?);
+    let media = Arc::new(PeerMedia::new(user_id)?);
     let handler = Arc::new(Handler {
         inputs: inputs.clone(),
         signals: context.signals.clone(),
@@ -172,34 +172,27 @@ pub(crate) async fn start(
                 }),
             )
             .await?;
-        // The camera and screen slots of the layout browsers use: the camera sent when
-        // there is one, the screen only received.
-        let mut video_sender = None;
-        let camera = media.camera.as_ref().map(|camera| camera.local_track());
-        if let Some(camera) = camera {
-            let transceiver = pc
-                .add_transceiver_from_track(
-                    camera,
-                    Some(RTCRtpTransceiverInit {
-                        direction: RTCRtpTransceiverDirection::Sendrecv,
-                        ..Default::default()
-                    }),
-                )
-                .await?;
-            video_sender = transceiver.sender().await?;
-        }
-        let receive_only = if video_sender.is_some() { 1 } else { 2 };
-        for _ in 0..receive_only {
-            pc.add_transceiver_from_kind(
-                rtc::rtp_transceiver::rtp_sender::RtpCodecKind::Video,
+        // The camera and screen slots of the layout browsers use: the camera's track is
+        // there from the start (it carries pictures while the camera is on, as a
+        // browser's transceiver with no track), the screen only received.
+        let camera = pc
+            .add_transceiver_from_track(
+                media.camera.local_track(),
                 Some(RTCRtpTransceiverInit {
-                    direction: RTCRtpTransceiverDirection::Recvonly,
+                    direction: RTCRtpTransceiverDirection::Sendrecv,
                     ..Default::default()
                 }),
             )
             .await?;
-        }
-        (audio.sender().await?, video_sender)
+        pc.add_transceiver_from_kind(
+            rtc::rtp_transceiver::rtp_sender::RtpCodecKind::Video,
+            Some(RTCRtpTransceiverInit {
+                direction: RTCRtpTransceiverDirection::Recvonly,
+                ..Default::default()
+            }),
+        )
+        .await?;
+        (audio.sender().await?, camera.sender().await?)
     } else {
         (None, None)
     };
@@ -217,7 +210,7 @@ pub(crate) async fn start(
         media: media.clone(),
         audio_sender: sender,
         video_sender,
-        keyframe_wanted: context.camera.clone(),
+        keyframe_wanted: context.keyframe_wanted.clone(),
         stable: true,
         negotiation_pending: false,
         restarts: 0,

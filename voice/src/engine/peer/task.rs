@@ -31,8 +31,8 @@ pub(super) struct PeerTask {
     pub(super) media: Arc<PeerMedia>,
     pub(super) audio_sender: Option<Arc<dyn RtpSender>>,
     pub(super) video_sender: Option<Arc<dyn RtpSender>>,
-    /// With a camera: asks its clock for a key frame when this peer connects.
-    pub(super) keyframe_wanted: Option<Arc<AtomicBool>>,
+    /// Asks the camera's clock for a key frame when this peer connects.
+    pub(super) keyframe_wanted: Arc<AtomicBool>,
     /// No offer of ours or theirs is pending.
     pub(super) stable: bool,
     /// Something changed while an offer was pending: offer again once stable.
@@ -146,11 +146,9 @@ impl PeerTask {
             let track: Arc<dyn TrackLocal> = self.media.audio.local_track();
             self.audio_sender = Some(self.pc.add_track(track).await?);
         }
-        if self.video_sender.is_none()
-            && let Some(camera) = &self.media.camera
-        {
+        if self.video_sender.is_none() {
             // Send on the offer's camera slot (its first video transceiver).
-            let track: Arc<dyn TrackLocal> = camera.local_track();
+            let track: Arc<dyn TrackLocal> = self.media.camera.local_track();
             self.video_sender = Some(self.pc.add_track(track).await?);
         }
         let answer = self.pc.create_answer(None).await?;
@@ -186,10 +184,10 @@ impl PeerTask {
         {
             self.media.audio.set_payload_type(codec.payload_type);
         }
-        if let (Some(sender), Some(camera)) = (&self.video_sender, &self.media.camera)
+        if let Some(sender) = &self.video_sender
             && let Some(codec) = sender.get_parameters().await?.rtp_parameters.codecs.first()
         {
-            camera.set_payload_type(codec.payload_type);
+            self.media.camera.set_payload_type(codec.payload_type);
         }
         if std::mem::take(&mut self.negotiation_pending) {
             return self.negotiate(false).await;
@@ -240,10 +238,9 @@ impl PeerTask {
         match state {
             RTCPeerConnectionState::Connected => {
                 self.media.set_connected(true);
-                if let Some(keyframe) = &self.keyframe_wanted {
-                    // The newcomer needs a picture to start from.
-                    keyframe.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
+                // The newcomer needs a picture to start from.
+                self.keyframe_wanted
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
                 self.set_state(PeerState::Connected);
             }
             RTCPeerConnectionState::Failed => self.set_state(PeerState::Failed),
