@@ -91,6 +91,8 @@ export DISPLAY=":$display"
 # The app's call engine plays a 440 Hz test tone instead of a microphone and plays
 # nothing: no sound card here (docs/desktop.md, "Calls").
 export CHATALOT_FAKE_AUDIO=tone:440
+# ...and a test pattern as its camera.
+export CHATALOT_FAKE_CAMERA=pattern
 tauri-driver >"$results/tauri-driver.log" 2>&1 &
 pids+=($!)
 # Wait (up to 30 s) until tauri-driver answers; stop with a clear error otherwise.

@@ -23,5 +23,6 @@ pub const COMMANDS: &[&str] = &[
     "voice_set_token",
     "voice_devices",
     "voice_select_devices",
+    "voice_set_camera",
     "voice_video_frame",
 ];

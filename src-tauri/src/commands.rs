@@ -3,7 +3,7 @@
 
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use crate::call::{DeviceSettings, JoinRequest, Joined, NativeCalls, VOICE_EVENT};
+use crate::call::{DeviceChoice, DeviceSettings, JoinRequest, Joined, NativeCalls, VOICE_EVENT};
 use crate::credentials::TokenSet;
 use crate::desktop::{CommandResult, Desktop, HostStatus};
 use crate::host::HostSettings;
@@ -186,8 +186,20 @@ pub async fn voice_select_devices(
     calls: State<'_, NativeCalls>,
     input: Option<String>,
     output: Option<String>,
+    camera: Option<String>,
 ) -> CommandResult<DeviceSettings> {
-    calls.select_devices(input, output).await
+    let choice = DeviceChoice {
+        input,
+        output,
+        camera,
+    };
+    calls.select_devices(choice).await
+}
+
+/// Turns the camera on (the chosen one) or off in the call in progress.
+#[tauri::command]
+pub async fn voice_set_camera(calls: State<'_, NativeCalls>, on: bool) -> CommandResult<()> {
+    calls.set_camera(on).await
 }
 
 /// A participant's next `camera` or `screen` picture newer than number `after`, as

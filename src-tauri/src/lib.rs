@@ -111,6 +111,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::voice_set_token,
         commands::voice_devices,
         commands::voice_select_devices,
+        commands::voice_set_camera,
         commands::voice_video_frame,
     ])
 }

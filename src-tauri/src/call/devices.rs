@@ -24,9 +24,9 @@ use super::convert::{Resampler, downmix};
 /// The environment variable that replaces the sound devices (see the module docs).
 pub const FAKE_AUDIO_VAR: &str = "CHATALOT_FAKE_AUDIO";
 
-/// One microphone or speaker, as the settings list it.
+/// One microphone, speaker or camera, as the settings list it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AudioDevice {
+pub struct MediaDevice {
     /// Stable across runs: what the choice is saved as.
     pub id: String,
     pub name: String,
@@ -34,8 +34,8 @@ pub struct AudioDevice {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DeviceLists {
-    pub inputs: Vec<AudioDevice>,
-    pub outputs: Vec<AudioDevice>,
+    pub inputs: Vec<MediaDevice>,
+    pub outputs: Vec<MediaDevice>,
 }
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -48,6 +48,8 @@ pub enum DeviceError {
     Unusable { what: &'static str, reason: String },
     #[error("{FAKE_AUDIO_VAR} must be tone:<Hz> (1-20000) or silence, not {0:?}")]
     BadFakeAudio(String),
+    #[error("CHATALOT_FAKE_CAMERA must be pattern, not {0:?}")]
+    BadFakeCamera(String),
 }
 
 /// What stands in for the devices when [`FAKE_AUDIO_VAR`] is set.
@@ -84,11 +86,11 @@ impl FakeAudio {
             FakeAudio::Silence => "Silence (test)".to_owned(),
         };
         DeviceLists {
-            inputs: vec![AudioDevice {
+            inputs: vec![MediaDevice {
                 id: "fake".into(),
                 name: input,
             }],
-            outputs: vec![AudioDevice {
+            outputs: vec![MediaDevice {
                 id: "fake".into(),
                 name: "No playback (test)".into(),
             }],
@@ -113,7 +115,7 @@ pub fn list() -> DeviceLists {
             .description()
             .map(|d| d.name().to_owned())
             .unwrap_or_else(|_| id.clone());
-        Some(AudioDevice { id, name })
+        Some(MediaDevice { id, name })
     };
     let inputs = host
         .input_devices()

@@ -4,6 +4,7 @@
 //! devices and the engine, never through the webview. The others' video reaches the
 //! webview as bytes on request ([`video::FrameBoard`]).
 
+pub mod camera;
 mod convert;
 pub mod devices;
 pub mod events;
@@ -18,7 +19,7 @@ use tokio::task::JoinHandle;
 use url::Url;
 use uuid::Uuid;
 
-pub use devices::{AudioDevice, DeviceError, DeviceLists, FakeAudio};
+pub use devices::{DeviceError, DeviceLists, FakeAudio, MediaDevice};
 pub use events::{CallSummary, TaggedEvent, VOICE_EVENT, VoiceEvent};
 pub use video::FrameBoard;
 
@@ -48,14 +49,18 @@ pub struct Joined {
 pub struct DeviceSettings {
     #[serde(flatten)]
     pub lists: DeviceLists,
+    pub cameras: Vec<MediaDevice>,
     pub input: Option<String>,
     pub output: Option<String>,
+    pub camera: Option<String>,
 }
 
+/// The devices chosen (`None`: the system's default, or the first camera).
 #[derive(Debug, Clone, Default)]
-struct DeviceChoice {
-    input: Option<String>,
-    output: Option<String>,
+pub struct DeviceChoice {
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub camera: Option<String>,
 }
 
 struct Active {
@@ -67,6 +72,8 @@ struct Active {
 pub struct NativeCalls {
     /// `CHATALOT_FAKE_AUDIO`, read at start; an invalid value fails every join.
     fake: Result<Option<FakeAudio>, DeviceError>,
+    /// `CHATALOT_FAKE_CAMERA`: the test pattern stands in for the cameras.
+    fake_camera: Result<bool, DeviceError>,
     choice: Mutex<DeviceChoice>,
     active: tokio::sync::Mutex<Option<Active>>,
     summary: Arc<Mutex<CallSummary>>,
@@ -78,6 +85,7 @@ impl NativeCalls {
     pub fn new(fake: Result<Option<FakeAudio>, DeviceError>) -> NativeCalls {
         NativeCalls {
             fake,
+            fake_camera: Ok(false),
             choice: Mutex::default(),
             active: tokio::sync::Mutex::default(),
             summary: Arc::default(),
@@ -85,13 +93,26 @@ impl NativeCalls {
         }
     }
 
-    /// Real devices, unless `CHATALOT_FAKE_AUDIO` says otherwise.
+    /// With the test pattern for a camera (`CHATALOT_FAKE_CAMERA=pattern`).
+    pub fn with_fake_camera(mut self) -> NativeCalls {
+        self.fake_camera = Ok(true);
+        self
+    }
+
+    /// Real devices, unless `CHATALOT_FAKE_AUDIO` or `CHATALOT_FAKE_CAMERA` say otherwise.
     pub fn from_env() -> NativeCalls {
         let fake = FakeAudio::from_env();
-        if let Err(err) = &fake {
+        let fake_camera = camera::fake_from_env();
+        for err in [fake.as_ref().err(), fake_camera.as_ref().err()]
+            .into_iter()
+            .flatten()
+        {
             tracing::error!("{err}");
         }
-        NativeCalls::new(fake)
+        NativeCalls {
+            fake_camera,
+            ..NativeCalls::new(fake)
+        }
     }
 
     /// Joins a voice channel (leaving the call in progress, if any). `on_event` hears
@@ -210,6 +231,26 @@ impl NativeCalls {
             .await
     }
 
+    /// Turns the camera on (the chosen one, or the first) or off; the others see it,
+    /// and this user's own tile shows its pictures.
+    pub async fn set_camera(&self, on: bool) -> CommandResult<()> {
+        let active = self.active.lock().await;
+        let Some(active) = active.as_ref() else {
+            return Err(not_in_call());
+        };
+        if !on {
+            active.call.set_camera(None);
+            return Ok(());
+        }
+        let source = self.open_camera().await?;
+        active.call.set_camera(Some(Box::new(camera::Preview {
+            source,
+            board: self.frames.clone(),
+            user_id: active.call.user_id(),
+        })));
+        Ok(())
+    }
+
     pub async fn set_token(&self, token: String) -> CommandResult<()> {
         if token.is_empty() {
             return Err(invalid("token is empty"));
@@ -217,7 +258,7 @@ impl NativeCalls {
         self.with_call(|call| call.set_token(token)).await
     }
 
-    /// The microphones and speakers, and which are chosen.
+    /// The microphones, speakers and cameras, and which are chosen.
     pub async fn devices(&self) -> DeviceSettings {
         let lists = match self.fake {
             Ok(Some(fake)) => fake.lists(),
@@ -227,22 +268,33 @@ impl NativeCalls {
                 .await
                 .unwrap_or_default(),
         };
+        let cameras = match self.fake_camera {
+            Ok(true) => camera::fake_list(),
+            Err(_) => Vec::new(),
+            Ok(false) => tokio::task::spawn_blocking(camera::list)
+                .await
+                .unwrap_or_default(),
+        };
         let choice = lock(&self.choice).clone();
         DeviceSettings {
             lists,
+            cameras,
             input: choice.input,
             output: choice.output,
+            camera: choice.camera,
         }
     }
 
-    /// Chooses the devices of the next call (`None`: the system's default).
-    pub async fn select_devices(
-        &self,
-        input: Option<String>,
-        output: Option<String>,
-    ) -> CommandResult<DeviceSettings> {
+    /// Chooses the devices of the next call and of the camera's next start (`None`:
+    /// the system's default, the first camera).
+    pub async fn select_devices(&self, choice: DeviceChoice) -> CommandResult<DeviceSettings> {
+        let DeviceChoice {
+            input,
+            output,
+            camera,
+        } = choice;
         let settings = self.devices().await;
-        let known = |id: &Option<String>, list: &[AudioDevice]| {
+        let known = |id: &Option<String>, list: &[MediaDevice]| {
             id.as_ref()
                 .is_none_or(|id| list.iter().any(|device| &device.id == id))
         };
@@ -258,13 +310,18 @@ impl NativeCalls {
                 "those speakers are not connected",
             ));
         }
+        if !known(&camera, &settings.cameras) {
+            return Err(CommandError::new("camera", "that camera is not connected"));
+        }
         *lock(&self.choice) = DeviceChoice {
             input: input.clone(),
             output: output.clone(),
+            camera: camera.clone(),
         };
         Ok(DeviceSettings {
             input,
             output,
+            camera,
             ..settings
         })
     }
@@ -291,16 +348,32 @@ impl NativeCalls {
         }
     }
 
+    /// The chosen camera (or the test pattern), with this user's preview.
+    async fn open_camera(&self) -> CommandResult<Box<dyn chatalot_voice::video::VideoSource>> {
+        let device_error = |err: DeviceError| CommandError::new("camera", err.to_string());
+        match &self.fake_camera {
+            Ok(true) => Ok(camera::pattern()),
+            Err(err) => Err(device_error(err.clone())),
+            Ok(false) => {
+                let chosen = lock(&self.choice).camera.clone();
+                let opened = tokio::task::spawn_blocking(move || {
+                    camera::DeviceCamera::open(chosen.as_deref())
+                })
+                .await
+                .map_err(|err| CommandError::new("internal", err.to_string()))?
+                .map_err(device_error)?;
+                Ok(Box::new(opened))
+            }
+        }
+    }
+
     async fn with_call(&self, act: impl FnOnce(&Call)) -> CommandResult<()> {
         match self.active.lock().await.as_ref() {
             Some(active) => {
                 act(&active.call);
                 Ok(())
             }
-            None => Err(CommandError::new(
-                "not_in_call",
-                "there is no call in progress",
-            )),
+            None => Err(not_in_call()),
         }
     }
 }
@@ -324,6 +397,10 @@ const FRAME_WAIT: Duration = Duration::from_secs(2);
 
 /// How long leaving waits for the call's last events.
 const FORWARD_DRAIN: Duration = Duration::from_secs(2);
+
+fn not_in_call() -> CommandError {
+    CommandError::new("not_in_call", "there is no call in progress")
+}
 
 fn invalid(message: &str) -> CommandError {
     CommandError::new("invalid_argument", message)

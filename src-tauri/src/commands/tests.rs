@@ -33,7 +33,7 @@ fn fixture_with(store: KeyringStore) -> Fixture {
         &dir.path().join("config"),
         &dir.path().join("data/host"),
     ));
-    app.manage(NativeCalls::new(Ok(Some(FakeAudio::Tone(440.0)))));
+    app.manage(NativeCalls::new(Ok(Some(FakeAudio::Tone(440.0)))).with_fake_camera());
     let main = window(&app, "main");
     Fixture {
         app,
@@ -267,15 +267,18 @@ fn call_commands_validate_before_connecting_and_answer_in_the_ui_shapes() {
     let f = fixture();
     let main = f.main();
 
-    // With CHATALOT_FAKE_AUDIO the lists offer the test tone and no playback.
+    // With CHATALOT_FAKE_AUDIO the lists offer the test tone and no playback, with
+    // CHATALOT_FAKE_CAMERA the test pattern.
     let devices = invoke(&main, "voice_devices", json!({})).unwrap();
     assert_eq!(
         devices,
         json!({
             "inputs": [{ "id": "fake", "name": "Test tone (440 Hz)" }],
             "outputs": [{ "id": "fake", "name": "No playback (test)" }],
+            "cameras": [{ "id": "fake", "name": "Test pattern" }],
             "input": null,
             "output": null,
+            "camera": null,
         })
     );
     let chosen = invoke(
@@ -285,6 +288,20 @@ fn call_commands_validate_before_connecting_and_answer_in_the_ui_shapes() {
     )
     .unwrap();
     assert_eq!(chosen["input"], "fake", "{chosen}");
+    let chosen = invoke(
+        &main,
+        "voice_select_devices",
+        json!({ "input": "fake", "output": null, "camera": "fake" }),
+    )
+    .unwrap();
+    assert_eq!(chosen["camera"], "fake", "{chosen}");
+    let err = invoke(
+        &main,
+        "voice_select_devices",
+        json!({ "input": "fake", "output": null, "camera": "unplugged" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "camera", "{err}");
     let err = invoke(
         &main,
         "voice_select_devices",
@@ -324,8 +341,13 @@ fn call_commands_validate_before_connecting_and_answer_in_the_ui_shapes() {
     assert_eq!(err["code"], "voice_join_failed", "{err}");
 
     // Outside a call the switches say so; leaving is always fine.
-    let err = invoke(&main, "voice_set_mute", json!({ "muted": true })).unwrap_err();
-    assert_eq!(err["code"], "not_in_call", "{err}");
+    for (cmd, args) in [
+        ("voice_set_mute", json!({ "muted": true })),
+        ("voice_set_camera", json!({ "on": true })),
+    ] {
+        let err = invoke(&main, cmd, args).unwrap_err();
+        assert_eq!(err["code"], "not_in_call", "{cmd}: {err}");
+    }
     let err = invoke(
         &main,
         "voice_set_volume",

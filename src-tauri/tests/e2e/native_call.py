@@ -1,12 +1,13 @@
 """GUI test of a call in the desktop app's native engine (VOICE-4, DESK-4), run by
 desktop_e2e.py: a server with TURN credentials for a real coturn on loopback; the app
-(whose engine plays CHATALOT_FAKE_AUDIO's 440 Hz test tone, set by
-scripts/test-desktop-e2e.sh) signs in and joins a voice channel from its window; a
+(whose engine plays CHATALOT_FAKE_AUDIO's 440 Hz test tone and sends
+CHATALOT_FAKE_CAMERA's test pattern, set by scripts/test-desktop-e2e.sh) signs in and joins a voice channel from its window; a
 headless Chromium (chromedriver, fake microphone playing 660 Hz) joins the same call
 through the web client. The app's call view shows the browser participant speaking
 (the engine's voice activity detection on the audio it received), the tray shows the
 call, the browser's getStats() shows the engine's audio arriving; the browser's camera
-is drawn in the app (the engine's decoded pictures on a canvas); muting in the app
+is drawn in the app (the engine's decoded pictures on a canvas), and the app's camera
+plays in the browser and on the app's own tile; muting in the app
 shows in the browser; leaving ends the call on both sides.
 """
 import math
@@ -178,6 +179,15 @@ def tile_speaking(w, user_id):
     )
 
 
+def video_size(b, user_id):
+    """The size of the video the browser plays in `user_id`'s camera tile (None: no video)."""
+    return b.js(
+        "const v = document.querySelector(`[data-testid=voice-tile][data-kind=camera][data-user-id='${arguments[0]}'] video`);"
+        "return v ? [v.videoWidth, v.videoHeight] : null",
+        user_id,
+    )
+
+
 def native_pictures(w, user_id):
     """What the app's camera tile of `user_id` drew of the engine's pictures."""
     return w.js(
@@ -247,6 +257,16 @@ def test_native_call():
             w.screenshot("native-call-browser-camera")
             print(f"PASS native call: the browser's camera drawn in the app ({seen})")
             b.click(css="[aria-label='Call controls'] button[aria-label=Camera]")
+
+            # The app turns its camera (the test pattern) on: the browser plays it in
+            # ann's tile at the engine's size, and the app shows it on ann's own tile.
+            w.click(css="[aria-label='Call controls'] button[aria-label=Camera]")
+            b.wait("ann's camera playing in the browser", lambda: video_size(b, ann_id) == [320, 240], timeout=60)
+            w.wait("ann's own camera in the app", lambda: native_pictures(w, ann_id)["pictures"] >= 10)
+            w.screenshot("native-call-own-camera")
+            w.click(css="[aria-label='Call controls'] button[aria-label=Camera]")
+            b.wait("ann's camera off in the browser", lambda: video_size(b, ann_id) is None)
+            print("PASS native call: the app's camera plays in the browser and on its own tile")
 
             # Mute in the app: the browser sees ann muted and quiet.
             w.click(css="button[aria-label=Mute]")

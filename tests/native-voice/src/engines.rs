@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use chatalot_voice::audio::synthetic::{Recorder, Recording, ToneSource};
+use chatalot_voice::video::synthetic::FrameCounter;
+use chatalot_voice::video::{CAMERA_HEIGHT, CAMERA_WIDTH, VideoSlot};
 use chatalot_voice::{Call, CallEvent, CallOptions, Media, PeerState};
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -94,5 +96,46 @@ pub fn assert_tone(samples: &[f32], hz: f32, who: &str) {
         "{who} should hear {hz} Hz; the strongest frequency is {found:.1} Hz with {:.0} % of the energy (RMS {:.3})",
         purity * 100.0,
         rms(samples)
+    );
+}
+
+/// Waits until `seen` decoded at least 15 camera pictures from `from`, then checks
+/// their size and colour (chroma within 12 of the pattern's).
+pub async fn sees_camera(seen: &FrameCounter, from: Uuid, colour: (u8, u8, u8), who: &str) {
+    sees_camera_after(seen, from, 0, colour, who).await
+}
+
+/// Like [`sees_camera`], with 15 pictures more than `before`.
+pub async fn sees_camera_after(
+    seen: &FrameCounter,
+    from: Uuid,
+    before: u64,
+    colour: (u8, u8, u8),
+    who: &str,
+) {
+    let deadline = tokio::time::Instant::now() + CONNECT;
+    let mut poll = tokio::time::interval(Duration::from_millis(100));
+    let received = loop {
+        poll.tick().await;
+        let received = seen.received(from, VideoSlot::Camera);
+        if received.frames >= before + 15 {
+            break received;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{who} decoded {} camera pictures in {CONNECT:?}",
+            received.frames - before
+        );
+    };
+    let last = received.last.expect("a picture");
+    assert_eq!(
+        (last.width, last.height),
+        (CAMERA_WIDTH, CAMERA_HEIGHT),
+        "{who}"
+    );
+    let (_, u, v) = last.mean_yuv();
+    assert!(
+        (u - f32::from(colour.1)).abs() < 12.0 && (v - f32::from(colour.2)).abs() < 12.0,
+        "{who} sees U {u:.0} V {v:.0}, expected {colour:?}"
     );
 }

@@ -3,18 +3,21 @@
 //! tone) through the real server and coturn, another participant hears that tone,
 //! the events the webview gets show the other one connected and speaking, the tray
 //! line follows, muting and leaving reach everyone. The other's camera reaches the
-//! webview's picture requests as the bytes it draws.
+//! webview's picture requests as the bytes it draws; the app's camera (the test
+//! pattern) reaches the other and its own tile.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use chatalot_desktop::call::camera::PATTERN_COLOUR;
 use chatalot_desktop::call::video::HEADER_LEN;
 use chatalot_desktop::call::{FakeAudio, JoinRequest, NativeCalls, VoiceEvent};
 use chatalot_native_voice_tests::engines::{
-    CONNECT, assert_tone, join, join_with_media, next_half_second,
+    CONNECT, assert_tone, join, join_with_media, next_half_second, sees_camera,
 };
 use chatalot_native_voice_tests::{CallWorld, wait_for};
 use chatalot_voice::audio::synthetic::{Discard, ToneSource};
-use chatalot_voice::video::synthetic::TestPattern;
+use chatalot_voice::video::synthetic::{FrameCounter, TestPattern};
 use chatalot_voice::video::{CAMERA_HEIGHT, CAMERA_WIDTH};
 use chatalot_voice::{CallEvent, Media};
 use tokio::sync::mpsc;
@@ -176,13 +179,13 @@ fn header(bytes: &[u8]) -> (u64, u32, u32) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_others_camera_reaches_the_webview_as_pictures() {
+async fn camera_pictures_go_both_ways_through_the_apps_call_layer() {
     let Some(world) = CallWorld::start("the desktop app's video").await else {
         return;
     };
     let desk = world.member("desk").await;
     let other = world.member("other").await;
-    let calls = NativeCalls::new(Ok(Some(FakeAudio::Tone(440.0))));
+    let calls = NativeCalls::new(Ok(Some(FakeAudio::Tone(440.0)))).with_fake_camera();
     calls
         .join(request(&world, &desk.1, "video"), |_, _| {})
         .await
@@ -190,9 +193,11 @@ async fn the_others_camera_reaches_the_webview_as_pictures() {
 
     // The other one sends a red test pattern as camera.
     const RED: (u8, u8, u8) = (81, 90, 240);
+    let other_sees = Arc::new(FrameCounter::default());
     let mut media = Media::audio(Box::new(ToneSource::new(660.0, 0.4)), Box::new(Discard));
+    media.video = Some(other_sees.clone());
     media.camera = Some(Box::new(TestPattern::new(CAMERA_WIDTH, CAMERA_HEIGHT, RED)));
-    let (other_call, _other_events) = join_with_media(world.options(&other.1), media).await;
+    let (other_call, mut other_events) = join_with_media(world.options(&other.1), media).await;
 
     let user = other.0.to_string();
     let first = tokio::time::timeout(CONNECT, async {
@@ -236,6 +241,41 @@ async fn the_others_camera_reaches_the_webview_as_pictures() {
             .unwrap()
             .is_empty()
     );
+
+    // The app turns its camera (the test pattern) on: the other decodes it, and the
+    // app's own tile gets the pictures too.
+    calls.set_camera(true).await.expect("camera on");
+    sees_camera(&other_sees, desk.0, PATTERN_COLOUR, "the other").await;
+    let own = calls
+        .video_frame(&desk.0.to_string(), "camera", 0)
+        .await
+        .expect("asks for its own camera");
+    assert_eq!(
+        header(&own).1,
+        CAMERA_WIDTH,
+        "the app's preview of its own camera"
+    );
+    let flags = world.participants().await;
+    assert!(
+        flags
+            .iter()
+            .any(|p| p["user_id"] == desk.0.to_string() && p["camera"] == true),
+        "{flags:?}"
+    );
+    calls.set_camera(false).await.expect("camera off");
+    wait_for(
+        &mut other_events,
+        CONNECT,
+        "the app's camera off",
+        |event| match event {
+            CallEvent::Participants(people) => people
+                .iter()
+                .any(|p| p.user_id == desk.0 && !p.flags.camera)
+                .then_some(()),
+            _ => None,
+        },
+    )
+    .await;
 
     calls.leave().await;
     let err = calls

@@ -5,15 +5,15 @@
 //! slot always has its track) reaches the other, and off and on again.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use chatalot_native_voice_tests::engines::{CONNECT, connected, join_with_media};
+use chatalot_native_voice_tests::engines::{
+    CONNECT, connected, join_with_media, sees_camera, sees_camera_after,
+};
 use chatalot_native_voice_tests::{CallWorld, wait_for};
 use chatalot_voice::audio::synthetic::{Discard, ToneSource};
 use chatalot_voice::video::synthetic::{FrameCounter, TestPattern};
 use chatalot_voice::video::{CAMERA_HEIGHT, CAMERA_WIDTH, VideoSlot};
 use chatalot_voice::{CallEvent, Media};
-use uuid::Uuid;
 
 const BLUE: (u8, u8, u8) = (41, 240, 110);
 const RED: (u8, u8, u8) = (81, 90, 240);
@@ -27,47 +27,6 @@ fn media(tone: f32, colour: (u8, u8, u8), seen: &Arc<FrameCounter>) -> Media {
     )));
     media.video = Some(seen.clone());
     media
-}
-
-/// Waits until `seen` decoded at least 15 camera pictures from `from`, then checks
-/// their size and colour (chroma within 12 of the pattern's).
-async fn sees_camera(seen: &FrameCounter, from: Uuid, colour: (u8, u8, u8), who: &str) {
-    sees_camera_after(seen, from, 0, colour, who).await
-}
-
-/// Like [`sees_camera`], with 15 pictures more than `before`.
-async fn sees_camera_after(
-    seen: &FrameCounter,
-    from: Uuid,
-    before: u64,
-    colour: (u8, u8, u8),
-    who: &str,
-) {
-    let deadline = tokio::time::Instant::now() + CONNECT;
-    let mut poll = tokio::time::interval(Duration::from_millis(100));
-    let received = loop {
-        poll.tick().await;
-        let received = seen.received(from, VideoSlot::Camera);
-        if received.frames >= before + 15 {
-            break received;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{who} decoded {} camera pictures in {CONNECT:?}",
-            received.frames - before
-        );
-    };
-    let last = received.last.expect("a picture");
-    assert_eq!(
-        (last.width, last.height),
-        (CAMERA_WIDTH, CAMERA_HEIGHT),
-        "{who}"
-    );
-    let (_, u, v) = last.mean_yuv();
-    assert!(
-        (u - f32::from(colour.1)).abs() < 12.0 && (v - f32::from(colour.2)).abs() < 12.0,
-        "{who} sees U {u:.0} V {v:.0}, expected {colour:?}"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

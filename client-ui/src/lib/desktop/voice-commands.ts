@@ -25,18 +25,21 @@ export interface NativeJoined {
 	user_id: string;
 }
 
-/** One microphone or speaker. */
-export interface AudioDevice {
+/** One microphone, speaker or camera. */
+export interface MediaDevice {
 	id: string;
 	name: string;
 }
 
 /** The microphones and speakers, and the chosen ones (null: the system default). */
-export interface AudioDeviceSettings {
-	inputs: AudioDevice[];
-	outputs: AudioDevice[];
+export interface NativeDeviceSettings {
+	inputs: MediaDevice[];
+	outputs: MediaDevice[];
+	cameras: MediaDevice[];
 	input: string | null;
 	output: string | null;
+	/** Null: the first camera. */
+	camera: string | null;
 }
 
 export interface NativeParticipant {
@@ -74,10 +77,12 @@ export const voiceCommands = {
 	setVolume: (userId: string, volume: number) => call<void>('voice_set_volume', { userId, volume }),
 	/** A fresh access token for the engine's reconnects and TURN credentials. */
 	setToken: (token: string) => call<void>('voice_set_token', { token }),
-	devices: () => call<AudioDeviceSettings>('voice_devices'),
-	/** Applies from the next join. */
-	selectDevices: (input: string | null, output: string | null) =>
-		call<AudioDeviceSettings>('voice_select_devices', { input, output }),
+	devices: () => call<NativeDeviceSettings>('voice_devices'),
+	/** The microphone and speakers apply from the next join, the camera from its next start. */
+	selectDevices: (input: string | null, output: string | null, camera: string | null) =>
+		call<NativeDeviceSettings>('voice_select_devices', { input, output, camera }),
+	/** Turns the chosen camera on or off in the call; on, its pictures show on our tile. */
+	setCamera: (on: boolean) => call<void>('voice_set_camera', { on }),
 	/**
 	 * A participant's next camera or screen picture after number `after`, as bytes
 	 * (`voice/picture.ts`); empty when none came within 2 s.

@@ -47,11 +47,10 @@ beforeEach(() => {
 });
 
 describe('call controls', () => {
-	it('offers camera and screen only where video can be sent', () => {
+	it('offers the camera and screen sharing only where they can be sent', () => {
 		const { unmount } = render(CallControls, { call: nativeCall(), settings, label: 'Call' });
-		for (const name of ['Mute', 'Deafen', 'Voice settings', 'Leave call'])
+		for (const name of ['Mute', 'Deafen', 'Camera', 'Voice settings', 'Leave call'])
 			expect(screen.getByRole('button', { name })).toBeInTheDocument();
-		expect(screen.queryByRole('button', { name: 'Camera' })).toBeNull();
 		expect(screen.queryByRole('button', { name: 'Share screen' })).toBeNull();
 		unmount();
 
@@ -70,26 +69,41 @@ describe('voice settings', () => {
 		const lists = {
 			inputs: [],
 			outputs: [{ id: 'spk-1', name: 'Headphones' }],
+			cameras: [{ id: '0', name: 'Webcam' }],
 			input: null,
-			output: null
+			output: null,
+			camera: null
 		};
-		invoke.mockImplementation(async (command: string, args?: { output?: string }) =>
-			command === 'voice_select_devices' ? { ...lists, output: args?.output ?? null } : lists
+		invoke.mockImplementation(
+			async (command: string, args?: { output?: string; camera?: string }) =>
+				command === 'voice_select_devices'
+					? { ...lists, output: args?.output ?? null, camera: args?.camera ?? null }
+					: lists
 		);
 		render(VoiceSettingsDialog, { open: true, call: nativeCall(), settings });
 		expect(await screen.findByText('No microphone found.')).toBeInTheDocument();
 		const speaker = screen.getByRole('combobox', { name: 'Speaker' });
 		expect(screen.getByRole('option', { name: 'Headphones' })).toBeInTheDocument();
-		expect(screen.queryByRole('combobox', { name: 'Camera' })).toBeNull();
+		// The engine's cameras, not the page's.
+		const camera = screen.getByRole('combobox', { name: 'Camera' });
+		expect(screen.getByRole('option', { name: 'Webcam' })).toBeInTheDocument();
 		expect(screen.queryByRole('switch')).toBeNull();
 		expect(screen.queryByRole('meter')).toBeNull();
 
 		await userEvent.selectOptions(speaker, 'spk-1');
 		expect(invoke).toHaveBeenLastCalledWith('voice_select_devices', {
 			input: null,
-			output: 'spk-1'
+			output: 'spk-1',
+			camera: null
 		});
 		expect(speaker).toHaveValue('spk-1');
+		await userEvent.selectOptions(camera, '0');
+		expect(invoke).toHaveBeenLastCalledWith('voice_select_devices', {
+			input: null,
+			output: 'spk-1',
+			camera: '0'
+		});
+		expect(camera).toHaveValue('0');
 	});
 
 	it("keeps the browser's devices and processing switches in a browser", () => {

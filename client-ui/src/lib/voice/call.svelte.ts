@@ -41,11 +41,12 @@ export interface CallEngineOptions {
 
 export class CallEngine implements CallController {
 	/** The page records and plays everything itself, video included. */
-	readonly supportsVideo = true;
+	readonly supportsCamera = true;
+	readonly supportsScreen = true;
 	readonly pageMedia = true;
 	/** The others' video comes as streams in `peers`. */
 	readonly pictures = null;
-	readonly audioDevices = null;
+	readonly nativeDevices = null;
 	status = $state<CallStatus>('idle');
 	/** The voice channel of the call (also while joining). */
 	channelId = $state<string | null>(null);

@@ -3,7 +3,7 @@
  * WebRTC (`CallEngine`) or, in the desktop app, the native engine
  * (`NativeCallEngine`). Capability flags say which controls and settings apply.
  */
-import type { AudioDeviceSettings } from '$lib/desktop/voice-commands';
+import type { NativeDeviceSettings } from '$lib/desktop/voice-commands';
 import type { ServerEventMap } from '$lib/realtime/events';
 import type { PeerProblem } from './errors';
 
@@ -34,10 +34,14 @@ export interface PictureSource {
 }
 
 /** Microphones and speakers that an engine opens itself (not the page's media devices). */
-export interface AudioDevicePicker {
-	list(): Promise<AudioDeviceSettings>;
-	/** Null picks the system default. */
-	select(input: string | null, output: string | null): Promise<AudioDeviceSettings>;
+export interface NativeDevicePicker {
+	list(): Promise<NativeDeviceSettings>;
+	/** Null picks the system default (the first camera). */
+	select(
+		input: string | null,
+		output: string | null,
+		camera: string | null
+	): Promise<NativeDeviceSettings>;
 }
 
 export interface CallController {
@@ -63,15 +67,17 @@ export interface CallController {
 
 	/** Calls work on this device at all. */
 	readonly available: boolean;
-	/** The camera and screen sharing can be sent (and a camera chosen). */
-	readonly supportsVideo: boolean;
+	/** A camera can be sent. */
+	readonly supportsCamera: boolean;
+	/** A screen can be shared. */
+	readonly supportsScreen: boolean;
 	/**
 	 * Sound goes through the page: its microphone (with the browser's processing
 	 * switches and the level meter) and an audio element per person.
 	 */
 	readonly pageMedia: boolean;
 	/** The engine's own microphones and speakers, when it opens them itself. */
-	readonly audioDevices: AudioDevicePicker | null;
+	readonly nativeDevices: NativeDevicePicker | null;
 	/** The others' video as pictures, when the engine decodes it (not `PeerView` streams). */
 	readonly pictures: PictureSource | null;
 

@@ -35,6 +35,13 @@ export function nativeJoinErrorMessage(code: string, message: string): string {
 	return voiceErrorMessage('', sentence(message));
 }
 
+/** The desktop's native engine could not start the camera (`voice_set_camera`'s message). */
+export function cameraErrorMessage(message: string): string {
+	return message.trim()
+		? `Chatalot could not open your camera: ${sentence(message)}`
+		: 'Chatalot could not open your camera.';
+}
+
 /** The native engine's microphones and speakers could not be listed or chosen. */
 export function audioDeviceErrorMessage(message: string): string {
 	return message.trim()

@@ -359,23 +359,26 @@ describe('NativeCallEngine', () => {
 		expect(sent('voice_set_token')).toHaveLength(1);
 	});
 
-	it('offers no video and lists the devices through the engine', async () => {
+	it('sends a camera but no screen, and lists the devices through the engine', async () => {
 		const { engine } = await setup();
-		expect(engine.supportsVideo).toBe(false);
+		expect(engine.supportsCamera).toBe(true);
+		expect(engine.supportsScreen).toBe(false);
 		expect(engine.pageMedia).toBe(false);
 		const devices = {
 			inputs: [{ id: 'mic-1', name: 'USB microphone' }],
 			outputs: [],
+			cameras: [{ id: '0', name: 'Webcam' }],
 			input: null,
-			output: null
+			output: null,
+			camera: null
 		};
 		invoke.mockResolvedValueOnce(devices);
-		expect(await engine.audioDevices.list()).toEqual(devices);
+		expect(await engine.nativeDevices.list()).toEqual(devices);
 		invoke.mockResolvedValueOnce({ ...devices, input: 'mic-1' });
-		await engine.audioDevices.select('mic-1', null);
+		await engine.nativeDevices.select('mic-1', null, '0');
 		expect(commands()).toEqual([
 			['voice_devices', undefined],
-			['voice_select_devices', { input: 'mic-1', output: null }]
+			['voice_select_devices', { input: 'mic-1', output: null, camera: '0' }]
 		]);
 	});
 
@@ -460,6 +463,37 @@ describe('Voice in the desktop app', () => {
 		invoke.mockResolvedValueOnce(bytes);
 		expect(await engine.pictures.next(BOB, 'screen', 41)).toBe(bytes);
 		expect(sent('voice_video_frame')).toEqual([{ userId: BOB, slot: 'screen', after: 41 }]);
+		stop();
+	});
+
+	it('turns the camera on and off in the call, and tells why it could not', async () => {
+		const { engine, stop } = await setup();
+		// Not in a call: nothing to turn on.
+		await engine.setCamera(true);
+		expect(sent('voice_set_camera')).toEqual([]);
+		await engine.join('v1');
+		await engine.setCamera(true);
+		expect(engine.camera).toBe(true);
+		await engine.setCamera(false);
+		expect(engine.camera).toBe(false);
+		expect(sent('voice_set_camera')).toEqual([{ on: true }, { on: false }]);
+
+		invoke.mockImplementation(async (command: string) => {
+			if (command === 'voice_set_camera') throw { code: 'camera', message: 'no camera was found' };
+		});
+		await engine.setCamera(true);
+		expect(engine.camera).toBe(false);
+		expect(engine.notice).toEqual({
+			tone: 'error',
+			text: 'Chatalot could not open your camera: no camera was found.'
+		});
+		invoke.mockReset();
+
+		// Leaving turns it off here too.
+		await engine.setCamera(true);
+		expect(engine.camera).toBe(true);
+		engine.leave();
+		expect(engine.camera).toBe(false);
 		stop();
 	});
 });

@@ -14,14 +14,19 @@ import {
 	type TaggedVoiceEvent
 } from '$lib/desktop/voice-commands';
 import type {
-	AudioDevicePicker,
+	NativeDevicePicker,
 	CallController,
 	CallNotice,
 	CallStatus,
 	PeerView,
 	PictureSource
 } from './controller';
-import { leftReasonMessage, nativeJoinErrorMessage, voiceErrorMessage } from './errors';
+import {
+	cameraErrorMessage,
+	leftReasonMessage,
+	nativeJoinErrorMessage,
+	voiceErrorMessage
+} from './errors';
 import type { VoiceSettings } from './settings.svelte';
 import { withDeaf, withMute, type Switches } from './switches';
 import type { VoiceLeaveReason } from './types';
@@ -45,13 +50,14 @@ const CONNECTION: Record<NativePeerState, RTCPeerConnectionState> = {
 };
 
 export class NativeCallEngine implements CallController {
-	/** Sends no camera or screen yet (it shows the others'); it opens its own devices. */
-	readonly supportsVideo = false;
+	/** The engine opens its own devices and sends a camera; no screen sharing yet. */
+	readonly supportsCamera = true;
+	readonly supportsScreen = false;
 	readonly pageMedia = false;
 	readonly available = true;
-	readonly audioDevices: AudioDevicePicker = {
+	readonly nativeDevices: NativeDevicePicker = {
 		list: () => voiceCommands.devices(),
-		select: (input, output) => voiceCommands.selectDevices(input, output)
+		select: (input, output, camera) => voiceCommands.selectDevices(input, output, camera)
 	};
 	readonly pictures: PictureSource = {
 		next: (userId, slot, after) => voiceCommands.videoFrame(userId, slot, after)
@@ -61,7 +67,7 @@ export class NativeCallEngine implements CallController {
 	selfMute = $state(false);
 	selfDeaf = $state(false);
 	private mutedBeforeDeaf = false;
-	readonly camera = false;
+	camera = $state(false);
 	readonly screen = false;
 	notice = $state.raw<CallNotice | null>(null);
 	readonly peers = new SvelteMap<string, PeerView>();
@@ -164,7 +170,21 @@ export class NativeCallEngine implements CallController {
 		this.switch(withDeaf(this.switches, deaf));
 	}
 
-	async setCamera(): Promise<void> {}
+	async setCamera(on: boolean): Promise<void> {
+		if (this.status !== 'connected' || on === this.camera) return;
+		const attempt = this.attempt;
+		try {
+			await this.serially(() => voiceCommands.setCamera(on));
+			if (attempt === this.attempt) this.camera = on;
+		} catch (error) {
+			if (attempt !== this.attempt) return;
+			const message = error instanceof DesktopError ? error.message : '';
+			this.notice = {
+				tone: 'error',
+				text: on ? cameraErrorMessage(message) : 'The camera could not be turned off.'
+			};
+		}
+	}
 
 	async setScreenShare(): Promise<void> {}
 
@@ -341,6 +361,7 @@ export class NativeCallEngine implements CallController {
 		this.volumesSent.clear();
 		this.status = 'idle';
 		this.channelId = null;
+		this.camera = false;
 		// Mute and deafen stay as they were for the next call, like a headset's switch.
 		this.notice = notice;
 	}
