@@ -8,10 +8,12 @@
  * directions of negotiation: the engine offers when it joins, the browser when it
  * joins after the engine. A second test does the same with cameras: the browser's fake
  * camera decoded by the engine, the engine's test pattern decoded by the browser; then
- * the browser shares its screen and the engine decodes it as the screen.
+ * the browser shares its screen and the engine decodes it as the screen. Another
+ * browser prefers H.264, as Safari does: the engine decodes its H.264 camera, and
+ * the browser the engine's VP8.
  */
 import { writeFileSync } from 'node:fs';
-import type { Browser, TestInfo } from '@playwright/test';
+import type { Browser, BrowserContext, TestInfo } from '@playwright/test';
 import { createCommunity } from './chat-support';
 import { expect, serverUrl, test } from './fixtures';
 import { Probe, probeAvailable, probeBinary, toneWav, type ProbeReport } from './native-probe';
@@ -26,6 +28,7 @@ import {
 	joinVoice,
 	launchCallBrowser,
 	openVoiceChannel,
+	preferH264,
 	tile,
 	type Caller,
 	turnRelayRunning,
@@ -64,14 +67,18 @@ async function apiMember(communityId: string, owner: Caller) {
  * Chromium (fake microphone at {@link BROWSER_TONE}) signed in as a community's admin,
  * in the call of a new voice channel `name`, and a member for the engine.
  */
-async function browserInCall(testInfo: TestInfo, name: string) {
+async function browserInCall(
+	testInfo: TestInfo,
+	name: string,
+	options: { beforeSignIn?: (context: BrowserContext) => Promise<unknown> } = {}
+) {
 	const wav = testInfo.outputPath(`tone-${BROWSER_TONE}.wav`);
 	writeFileSync(wav, toneWav(BROWSER_TONE, 2));
 	const launchOptions = testInfo.project.use.launchOptions ?? {};
 	const browser = await launchCallBrowser(launchOptions, [
 		`--use-file-for-fake-audio-capture=${wav}`
 	]);
-	const admin = await caller(browser, 'admin');
+	const admin = await caller(browser, 'admin', options);
 	await createCommunity(admin.page);
 	const communityId = new URL(admin.page.url()).pathname.split('/')[2]!;
 	const channelId = await createVoiceChannel(admin.account, communityId, name);
@@ -79,6 +86,21 @@ async function browserInCall(testInfo: TestInfo, name: string) {
 	await openVoiceChannel(admin.page, name);
 	await joinVoice(admin);
 	return { browser, alice: admin, channelId, native };
+}
+
+/** The engine (the probe, playing {@link ENGINE_TONE}) joins the call as a member. */
+function startEngine(channelId: string, token: string, options: { camera?: boolean } = {}) {
+	return new Probe({
+		server: serverUrl(),
+		token,
+		channel: channelId,
+		tone: ENGINE_TONE,
+		...options
+	});
+}
+
+function isJoined(r: ProbeReport): r is Extract<ProbeReport, { type: 'joined' }> {
+	return r.type === 'joined';
 }
 
 /** The engine hears the browser's tone: the strongest frequency, and nearly all the energy. */
@@ -97,12 +119,7 @@ test('the web client and the native engine call each other through the TURN rela
 		const { channelId, native } = call;
 
 		// The engine joins second: it offers to the browser.
-		probe = new Probe({
-			server: serverUrl(),
-			token: native.token,
-			channel: channelId,
-			tone: ENGINE_TONE
-		});
+		probe = startEngine(channelId, native.token);
 		await probe.waitFor(
 			'a connection to the browser',
 			(r): r is ProbeReport => r.type === 'peer' && r.state === 'connected'
@@ -154,17 +171,8 @@ test("the web client and the native engine see each other's camera through the T
 		// The browser's fake camera (Chromium's test pattern).
 		await callControls(alice.page).getByRole('button', { name: 'Camera' }).click();
 
-		probe = new Probe({
-			server: serverUrl(),
-			token: native.token,
-			channel: channelId,
-			tone: ENGINE_TONE,
-			camera: true
-		});
-		const joined = await probe.waitFor(
-			'its join',
-			(r): r is Extract<ProbeReport, { type: 'joined' }> => r.type === 'joined'
-		);
+		probe = startEngine(channelId, native.token, { camera: true });
+		const joined = await probe.waitFor('its join', isJoined);
 		// The engine decodes the browser's camera: a stream of real pictures.
 		const video = await probe.waitFor(
 			"the browser's camera",
@@ -256,16 +264,8 @@ test("an engine without a camera tells the browser's camera from its screen, who
 		await cameraAndScreen(alice);
 
 		// The engine joins second and offers, with receive-only video slots.
-		probe = new Probe({
-			server: serverUrl(),
-			token: native.token,
-			channel: channelId,
-			tone: ENGINE_TONE
-		});
-		const joined = await probe.waitFor(
-			'its join',
-			(r): r is Extract<ProbeReport, { type: 'joined' }> => r.type === 'joined'
-		);
+		probe = startEngine(channelId, native.token);
+		const joined = await probe.waitFor('its join', isJoined);
 		await browserVideo(probe, joined.user_id, 'camera', 0);
 		await browserVideo(probe, joined.user_id, 'screen', 0);
 
@@ -278,6 +278,50 @@ test("an engine without a camera tells the browser's camera from its screen, who
 		const screen = await browserVideo(probe, joined.user_id, 'screen', mark);
 		// Chromium's fake camera and fake screen differ in size: each is in its own slot.
 		expect([camera.width, camera.height]).not.toEqual([screen.width, screen.height]);
+		expect(alice.problems).toEqual([]);
+	} finally {
+		await probe?.stop();
+		if (alice) await hangUp(alice.page).catch(() => {});
+		await browser?.close();
+	}
+});
+
+test('a browser that prefers H.264, as Safari does, and the engine see each other', async ({}, testInfo) => {
+	test.setTimeout(180_000);
+	let browser: Browser | undefined;
+	let probe: Probe | undefined;
+	let alice: Caller | undefined;
+	try {
+		const call = await browserInCall(testInfo, 'Codecs', { beforeSignIn: preferH264 });
+		({ browser, alice } = call);
+		const { channelId, native } = call;
+		probe = startEngine(channelId, native.token, { camera: true });
+		const joined = await probe.waitFor('its join', isJoined);
+		await probe.waitFor(
+			'a connection to the browser',
+			(r): r is ProbeReport => r.type === 'peer' && r.state === 'connected'
+		);
+
+		// The browser joins again: its offer lists H.264 first, so it sends H.264.
+		await hangUp(alice.page);
+		const mark = probe.reports.length;
+		await joinVoice(alice);
+		await callControls(alice.page).getByRole('button', { name: 'Camera' }).click();
+		const camera = await browserVideo(probe, joined.user_id, 'camera', mark);
+		await expect
+			.poll(async () => (await callStats(alice!.page))[0]?.videoCodecsSent ?? [], {
+				message: 'the codec the browser sends its camera in'
+			})
+			.toEqual(['video/H264']);
+		// The engine still sends VP8 (which the browser accepted too), and it plays.
+		await expect
+			.poll(async () => (await callStats(alice!.page))[0]?.videoFramesDecoded ?? 0, {
+				message: "the engine's camera decoded by the browser",
+				timeout: 30_000
+			})
+			.toBeGreaterThan(20);
+		console.log(`engine decoded ${camera.frames} H.264 frames of ${camera.width}x${camera.height}`);
+		await probe.waitFor("the browser's tone", hearsBrowser, { from: mark });
 		expect(alice.problems).toEqual([]);
 	} finally {
 		await probe?.stop();

@@ -91,6 +91,8 @@ export interface PeerStats {
 	audioPacketsReceived: number;
 	totalAudioEnergy: number;
 	videoFramesDecoded: number;
+	/** The codecs of the video this side sends (`video/VP8`, `video/H264`…). */
+	videoCodecsSent: string[];
 }
 
 /** Statistics of the page's open peer connections. */
@@ -121,7 +123,10 @@ export function callStats(page: Page): Promise<PeerStats[]> {
 					: null,
 				audioPacketsReceived: sum(inbound('audio'), 'packetsReceived'),
 				totalAudioEnergy: sum(inbound('audio'), 'totalAudioEnergy'),
-				videoFramesDecoded: sum(inbound('video'), 'framesDecoded')
+				videoFramesDecoded: sum(inbound('video'), 'framesDecoded'),
+				videoCodecsSent: stats
+					.filter((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.framesEncoded > 0)
+					.map((s) => byId.get(s.codecId)?.mimeType ?? 'unknown')
 			});
 		}
 		return result;
@@ -237,3 +242,30 @@ export function turnRelayRunning(): boolean {
 
 export const TURN_MISSING =
 	'coturn (turnserver) is not installed: the call tests need a real TURN relay';
+
+/**
+ * The page's new video transceivers list H.264 first, as Safari does: an offer from
+ * this page makes the other side send, and this page send, H.264.
+ */
+export function preferH264(context: BrowserContext) {
+	return context.addInitScript(() => {
+		const add = RTCPeerConnection.prototype.addTransceiver;
+		RTCPeerConnection.prototype.addTransceiver = function (
+			this: RTCPeerConnection,
+			trackOrKind: MediaStreamTrack | string,
+			init?: RTCRtpTransceiverInit
+		) {
+			const transceiver = add.call(this, trackOrKind, init);
+			const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind.kind;
+			const codecs = RTCRtpReceiver.getCapabilities('video')?.codecs ?? [];
+			if (kind === 'video') {
+				const h264 = codecs.filter((c) => c.mimeType === 'video/H264');
+				transceiver.setCodecPreferences([
+					...h264,
+					...codecs.filter((c) => c.mimeType !== 'video/H264')
+				]);
+			}
+			return transceiver;
+		};
+	});
+}

@@ -1,14 +1,16 @@
 //! The call's video: the camera's clock (a picture every 1/fps s, encoded once, sent
 //! to every connected peer on its camera track) and the receiving side (one task per
-//! remote video track: RTP → whole VP8 frames → decoder → the call's video sink).
+//! remote video track: RTP → whole VP8 or H.264 frames → decoder → the call's video
+//! sink).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use rtc::media::io::sample_builder::SampleBuilder;
-use rtc::peer_connection::configuration::media_engine::MIME_TYPE_VP8;
+use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_H264, MIME_TYPE_VP8};
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use rtc::rtp::codec::h264::H264Packet;
 use rtc::rtp::codec::vp8::Vp8Packet;
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RtpCodecKind};
 use tokio::time::MissedTickBehavior;
@@ -18,13 +20,17 @@ use webrtc::peer_connection::PeerConnection;
 
 use super::clock::Peers;
 use super::outgoing::OutgoingTrack;
-use crate::video::codec::{Vp8Decoder, Vp8Encoder};
+use crate::video::codec::{VideoError, Vp8Decoder, Vp8Encoder};
+use crate::video::h264::H264Decoder;
 use crate::video::{
-    CAMERA_FPS, CAMERA_HEIGHT, CAMERA_KBPS, CAMERA_WIDTH, VideoSink, VideoSlot, VideoSource,
+    CAMERA_FPS, CAMERA_HEIGHT, CAMERA_KBPS, CAMERA_WIDTH, VideoFrame, VideoSink, VideoSlot,
+    VideoSource,
 };
 
-/// VP8's RTP clock.
+/// Video's RTP clock (VP8, H.264).
 const VIDEO_CLOCK_RATE: u32 = 90_000;
+/// How many packets a frame may wait for a late one before it is given up.
+const MAX_LATE: u16 = 128;
 /// At most one picture-loss request per this long (the sender answers with a key frame).
 const PLI_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -93,22 +99,60 @@ pub(crate) async fn run_camera(
     }
 }
 
-/// Receives one remote video track until it ends: whole frames from RTP, decoded,
-/// to `sink`; a lost picture asks the sender for a key frame.
+/// A remote track's depacketizer and decoder, by its codec.
+enum Incoming {
+    Vp8(SampleBuilder<Vp8Packet>, Vp8Decoder),
+    H264(SampleBuilder<H264Packet>, H264Decoder),
+}
+
+impl Incoming {
+    /// For a track of `mime_type`: VP8 or H.264 (a peer may negotiate either).
+    fn for_codec(mime_type: &str) -> Result<Incoming, VideoError> {
+        if mime_type.eq_ignore_ascii_case(MIME_TYPE_VP8) {
+            let builder = SampleBuilder::new(MAX_LATE, Vp8Packet::default(), VIDEO_CLOCK_RATE);
+            Ok(Incoming::Vp8(builder, Vp8Decoder::new()?))
+        } else if mime_type.eq_ignore_ascii_case(MIME_TYPE_H264) {
+            let builder = SampleBuilder::new(MAX_LATE, H264Packet::default(), VIDEO_CLOCK_RATE);
+            Ok(Incoming::H264(builder, H264Decoder::new()?))
+        } else {
+            Err(VideoError(format!("{mime_type} is not decoded here")))
+        }
+    }
+
+    /// Takes a packet; the pictures of the frames it completed, or why one failed.
+    fn push(
+        &mut self,
+        now: Instant,
+        packet: rtc::rtp::Packet,
+    ) -> Vec<Result<VideoFrame, VideoError>> {
+        let mut pictures = Vec::new();
+        match self {
+            Incoming::Vp8(builder, decoder) => {
+                builder.push(now, packet);
+                while let Some(sample) = builder.pop(now) {
+                    pictures.extend(decoder.decode(&sample.data).transpose());
+                }
+            }
+            Incoming::H264(builder, decoder) => {
+                builder.push(now, packet);
+                while let Some(sample) = builder.pop(now) {
+                    pictures.extend(decoder.decode(&sample.data).transpose());
+                }
+            }
+        }
+        pictures
+    }
+}
+
+/// Receives one remote video track until it ends: whole frames from RTP, decoded
+/// (VP8 or H.264), to `sink`; a lost picture asks the sender for a key frame.
 pub(crate) async fn receive(
     track: Arc<dyn TrackRemote>,
     pc: Weak<dyn PeerConnection>,
     from: Uuid,
     sink: Arc<dyn VideoSink>,
 ) {
-    let mut builder = SampleBuilder::new(128, Vp8Packet::default(), VIDEO_CLOCK_RATE);
-    let mut decoder = match Vp8Decoder::new() {
-        Ok(decoder) => decoder,
-        Err(error) => {
-            tracing::warn!(peer = %from, "voice: no video decoder: {error}");
-            return;
-        }
-    };
+    let mut incoming: Option<Incoming> = None;
     let mut slot = VideoSlot::Camera;
     let mut media_ssrc = 0;
     let mut last_pli: Option<Instant> = None;
@@ -119,14 +163,23 @@ pub(crate) async fn receive(
                 if let Some(pc) = pc.upgrade() {
                     slot = slot_of(pc.as_ref(), init.receiver_id).await;
                 }
+                let codec = track.codec(init.ssrc).await.map(|codec| codec.mime_type);
+                match Incoming::for_codec(codec.as_deref().unwrap_or_default()) {
+                    Ok(decoding) => incoming = Some(decoding),
+                    Err(error) => {
+                        tracing::warn!(peer = %from, "voice: video not shown: {error}");
+                        return;
+                    }
+                }
             }
             TrackRemoteEvent::OnRtpPacket(packet) => {
+                let Some(incoming) = incoming.as_mut() else {
+                    continue;
+                };
                 let now = Instant::now();
-                builder.push(now, packet);
-                while let Some(sample) = builder.pop(now) {
-                    match decoder.decode(&sample.data) {
-                        Ok(Some(frame)) => sink.frame(from, slot, &frame),
-                        Ok(None) => {}
+                for picture in incoming.push(now, packet) {
+                    match picture {
+                        Ok(frame) => sink.frame(from, slot, &frame),
                         Err(error) => {
                             tracing::debug!(peer = %from, "voice: undecodable video: {error}");
                             if last_pli.is_none_or(|at| now - at >= PLI_INTERVAL) {

@@ -12,8 +12,8 @@ use vpx_sys as vpx;
 use super::VideoFrame;
 
 #[derive(Debug, thiserror::Error)]
-#[error("VP8: {0}")]
-pub struct VideoError(String);
+#[error("{0}")]
+pub struct VideoError(pub(crate) String);
 
 fn check(what: &str, code: vpx::vpx_codec_err_t) -> Result<(), VideoError> {
     if code == vpx::vpx_codec_err_t::VPX_CODEC_OK {
@@ -21,7 +21,10 @@ fn check(what: &str, code: vpx::vpx_codec_err_t) -> Result<(), VideoError> {
     }
     // SAFETY: libvpx returns a static C string for every error code.
     let text = unsafe { std::ffi::CStr::from_ptr(vpx::vpx_codec_err_to_string(code)) };
-    Err(VideoError(format!("{what}: {}", text.to_string_lossy())))
+    Err(VideoError(format!(
+        "VP8 {what}: {}",
+        text.to_string_lossy()
+    )))
 }
 
 pub struct Vp8Encoder {
@@ -41,7 +44,9 @@ impl Vp8Encoder {
     /// resilient to lost packets.
     pub fn new(width: u32, height: u32, fps: u32, kbps: u32) -> Result<Vp8Encoder, VideoError> {
         if width == 0 || height == 0 || width % 2 == 1 || height % 2 == 1 {
-            return Err(VideoError(format!("{width}x{height} is not an even size")));
+            return Err(VideoError(format!(
+                "VP8: {width}x{height} is not an even size"
+            )));
         }
         // SAFETY: the interface is a static; the config is fully written by libvpx.
         let mut cfg = unsafe {
@@ -96,7 +101,7 @@ impl Vp8Encoder {
         if (frame.width, frame.height) != (self.width, self.height) || frame.data.len() != expected
         {
             return Err(VideoError(format!(
-                "a {}x{} frame for a {}x{} encoder",
+                "VP8: a {}x{} frame for a {}x{} encoder",
                 frame.width, frame.height, self.width, self.height
             )));
         }
@@ -114,7 +119,7 @@ impl Vp8Encoder {
             )
         };
         if wrapped.is_null() {
-            return Err(VideoError("cannot wrap the frame".into()));
+            return Err(VideoError("VP8: cannot wrap the frame".into()));
         }
         let flags = if std::mem::take(&mut self.keyframe_wanted) {
             vpx::VPX_EFLAG_FORCE_KF as c_long
@@ -192,7 +197,8 @@ impl Vp8Decoder {
 
     /// Decodes one compressed frame; `None` when it yields no picture.
     pub fn decode(&mut self, data: &[u8]) -> Result<Option<VideoFrame>, VideoError> {
-        let size = c_uint::try_from(data.len()).map_err(|_| VideoError("frame too big".into()))?;
+        let size =
+            c_uint::try_from(data.len()).map_err(|_| VideoError("VP8: frame too big".into()))?;
         // SAFETY: libvpx reads `data` during the call only.
         check("decode", unsafe {
             vpx::vpx_codec_decode(&mut *self.ctx, data.as_ptr(), size, ptr::null_mut(), 0)
@@ -225,20 +231,19 @@ impl Drop for Vp8Decoder {
 unsafe fn packed_i420(image: &vpx::vpx_image_t) -> VideoFrame {
     let (w, h) = (image.d_w as usize, image.d_h as usize);
     let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
-    let mut data = Vec::with_capacity(w * h + 2 * cw * ch);
-    for (plane, (row_len, rows)) in [(w, h), (cw, ch), (cw, ch)].into_iter().enumerate() {
-        let stride = image.stride[plane] as usize;
-        for row in 0..rows {
-            // SAFETY: libvpx's planes hold `rows` rows of `stride` bytes.
-            let start = unsafe { image.planes[plane].add(row * stride) };
-            data.extend_from_slice(unsafe { std::slice::from_raw_parts(start, row_len) });
+    let plane = |index: usize, row_len: usize, rows: usize| {
+        let stride = image.stride[index] as usize;
+        if rows == 0 {
+            return (&[][..], stride);
         }
-    }
-    VideoFrame {
-        width: w as u32,
-        height: h as u32,
-        data,
-    }
+        // SAFETY: libvpx's planes hold `rows` rows of `stride` bytes (the last row
+        // at least `row_len`); the image lives until the next decode call.
+        let bytes = unsafe {
+            std::slice::from_raw_parts(image.planes[index], stride * (rows - 1) + row_len)
+        };
+        (bytes, stride)
+    };
+    VideoFrame::from_planes(w, h, [plane(0, w, h), plane(1, cw, ch), plane(2, cw, ch)])
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! frames of the others' cameras and screens to a [`VideoSink`].
 
 pub mod codec;
+pub mod h264;
 pub mod synthetic;
 
 use uuid::Uuid;
@@ -39,6 +40,25 @@ impl VideoFrame {
         VideoFrame {
             width,
             height,
+            data,
+        }
+    }
+
+    /// Packs a decoder's planes (Y, U, V, each with its stride in bytes) into one
+    /// tightly packed I420 frame of `width × height`.
+    pub fn from_planes(width: usize, height: usize, planes: [(&[u8], usize); 3]) -> VideoFrame {
+        let (cw, ch) = (width.div_ceil(2), height.div_ceil(2));
+        let mut data = Vec::with_capacity(width * height + 2 * cw * ch);
+        let sizes = [(width, height), (cw, ch), (cw, ch)];
+        for ((plane, stride), (row_len, rows)) in planes.into_iter().zip(sizes) {
+            for row in 0..rows {
+                let start = row * stride;
+                data.extend_from_slice(&plane[start..start + row_len]);
+            }
+        }
+        VideoFrame {
+            width: width as u32,
+            height: height as u32,
             data,
         }
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
+use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 use webrtc::media_stream::track_local::TrackLocal;
@@ -179,15 +180,17 @@ impl PeerTask {
     /// A negotiation finished: learn the payload type to send with, and offer again
     /// if something changed meanwhile.
     async fn negotiated(&mut self) -> webrtc::error::Result<()> {
+        // The payload type of the codec each track is encoded in, whichever the peer
+        // listed first (a peer that prefers H.264 still gets VP8 it can decode).
         if let Some(sender) = &self.audio_sender
-            && let Some(codec) = sender.get_parameters().await?.rtp_parameters.codecs.first()
+            && let Some(payload_type) = payload_type_of(sender.as_ref(), MIME_TYPE_OPUS).await?
         {
-            self.media.audio.set_payload_type(codec.payload_type);
+            self.media.audio.set_payload_type(payload_type);
         }
         if let Some(sender) = &self.video_sender
-            && let Some(codec) = sender.get_parameters().await?.rtp_parameters.codecs.first()
+            && let Some(payload_type) = payload_type_of(sender.as_ref(), MIME_TYPE_VP8).await?
         {
-            self.media.camera.set_payload_type(codec.payload_type);
+            self.media.camera.set_payload_type(payload_type);
         }
         if std::mem::take(&mut self.negotiation_pending) {
             return self.negotiate(false).await;
@@ -264,4 +267,18 @@ impl PeerTask {
             signal,
         });
     }
+}
+
+/// The negotiated payload type of `mime_type` on a sender, if the peer accepted it.
+async fn payload_type_of(
+    sender: &dyn RtpSender,
+    mime_type: &str,
+) -> webrtc::error::Result<Option<u8>> {
+    let parameters = sender.get_parameters().await?;
+    Ok(parameters
+        .rtp_parameters
+        .codecs
+        .iter()
+        .find(|codec| codec.rtp_codec.mime_type.eq_ignore_ascii_case(mime_type))
+        .map(|codec| codec.payload_type))
 }
