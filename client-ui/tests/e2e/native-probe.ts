@@ -54,6 +54,8 @@ export class Probe {
 		tone: number;
 		/** Send a test pattern as its camera (320×240, blue). */
 		camera?: boolean;
+		/** Send this WAV file (48 kHz) instead of the tone. */
+		wav?: string;
 	}) {
 		this.child = spawn(
 			probeBinary(),
@@ -67,7 +69,8 @@ export class Probe {
 				'--relay-only',
 				'--bind',
 				'127.0.0.1:0',
-				...(options.camera ? ['--camera'] : [])
+				...(options.camera ? ['--camera'] : []),
+				...(options.wav ? ['--wav', options.wav] : [])
 			],
 			{
 				env: { ...process.env, VOICE_PROBE_TOKEN: options.token },

@@ -89,7 +89,11 @@ async function browserInCall(
 }
 
 /** The engine (the probe, playing {@link ENGINE_TONE}) joins the call as a member. */
-function startEngine(channelId: string, token: string, options: { camera?: boolean } = {}) {
+function startEngine(
+	channelId: string,
+	token: string,
+	options: { camera?: boolean; wav?: string } = {}
+) {
 	return new Probe({
 		server: serverUrl(),
 		token,
@@ -119,7 +123,10 @@ test('the web client and the native engine call each other through the TURN rela
 		const { channelId, native } = call;
 
 		// The engine joins second: it offers to the browser.
-		probe = startEngine(channelId, native.token);
+		// The engine plays its tone from a WAV file, as a recorded voice would be.
+		const wav = testInfo.outputPath(`engine-${ENGINE_TONE}.wav`);
+		writeFileSync(wav, toneWav(ENGINE_TONE, 2));
+		probe = startEngine(channelId, native.token, { wav });
 		await probe.waitFor(
 			'a connection to the browser',
 			(r): r is ProbeReport => r.type === 'peer' && r.state === 'connected'

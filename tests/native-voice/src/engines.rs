@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use chatalot_voice::audio::AudioSource;
 use chatalot_voice::audio::synthetic::{Recorder, Recording, ToneSource};
 use chatalot_voice::video::synthetic::FrameCounter;
 use chatalot_voice::video::{CAMERA_HEIGHT, CAMERA_WIDTH, VideoSlot};
@@ -40,10 +41,37 @@ pub async fn join_with(
     options: CallOptions,
     tone: f32,
 ) -> (Call, mpsc::UnboundedReceiver<CallEvent>, Recording) {
+    join_playing(options, Box::new(ToneSource::new(tone, 0.4))).await
+}
+
+/// Joins sending `source` (a tone, a WAV file) and recording what it hears.
+pub async fn join_playing(
+    options: CallOptions,
+    source: Box<dyn AudioSource>,
+) -> (Call, mpsc::UnboundedReceiver<CallEvent>, Recording) {
     let (recorder, recording) = Recorder::new();
-    let media = Media::audio(Box::new(ToneSource::new(tone, 0.4)), Box::new(recorder));
+    let media = Media::audio(source, Box::new(recorder));
     let (call, events) = Call::join(options, media).await.expect("joins the call");
     (call, events, recording)
+}
+
+/// Writes `seconds` of a `hz` sine tone as a 48 kHz, 16-bit mono WAV file.
+pub fn write_tone_wav(path: &std::path::Path, hz: f32, seconds: u32) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec).expect("creates the WAV file");
+    for i in 0..48_000 * seconds {
+        let t = i as f32 / 48_000.0;
+        let sample = 0.4 * (std::f32::consts::TAU * hz * t).sin();
+        writer
+            .write_sample((sample * 32_767.0) as i16)
+            .expect("writes a sample");
+    }
+    writer.finalize().expect("finishes the WAV file");
 }
 
 /// Waits until the connection to `to` is up.

@@ -1,13 +1,14 @@
 //! Two native engines call each other through the real server and a real coturn
-//! with relay-only ICE: each plays a different tone, and each recognises the
-//! other's by frequency analysis of what it played; muting stops the tone (and
+//! with relay-only ICE: each plays a different tone (Bob's from a WAV file), and each
+//! recognises the other's by frequency analysis of what it played; muting stops the tone (and
 //! shows on the other side), leaving updates the voice state for everyone (VOICE-4).
 
 use chatalot_native_voice_tests::engines::{
-    CONNECT, assert_tone, connected, join, next_half_second, speaking,
+    CONNECT, assert_tone, connected, join, join_playing, next_half_second, speaking, write_tone_wav,
 };
 use chatalot_native_voice_tests::{CallWorld, rms, wait_for};
 use chatalot_voice::CallEvent;
+use chatalot_voice::audio::wav::WavSource;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_engines_hear_each_others_tone_mute_stops_it_and_leaving_updates_everyone() {
@@ -18,7 +19,12 @@ async fn two_engines_hear_each_others_tone_mute_stops_it_and_leaving_updates_eve
     let bob = world.member("bob").await;
 
     let (alice_call, mut alice_events, alice_hears) = join(&world, &alice.1, 440.0).await;
-    let (bob_call, mut bob_events, bob_hears) = join(&world, &bob.1, 660.0).await;
+    let folder = tempfile::tempdir().unwrap();
+    let wav = folder.path().join("bob-660.wav");
+    write_tone_wav(&wav, 660.0, 2);
+    let bob_voice = WavSource::open(&wav).expect("reads the WAV file");
+    let (bob_call, mut bob_events, bob_hears) =
+        join_playing(world.options(&bob.1), Box::new(bob_voice)).await;
     connected(&mut alice_events, bob.0).await;
     connected(&mut bob_events, alice.0).await;
 

@@ -7,6 +7,7 @@ pub mod codec;
 pub mod jitter;
 pub mod level;
 pub mod synthetic;
+pub mod wav;
 
 use std::time::Duration;
 

@@ -11,14 +11,17 @@
 //!   `{"type":"video","user_id":…,"slot":"camera","frames":…,"width":…,"height":…,"y":…,"u":…,"v":…}`
 //!   (decoded frames so far, the last one's size and mean colour).
 //!
-//! With `--camera` it sends a test pattern as its camera (320×240, 15 fps, VP8).
+//! With `--wav <file>` it sends a WAV file (48 kHz, looped) instead of the tone; with
+//! `--camera` a test pattern as its camera (320×240, 15 fps, VP8).
 //!
 //! Lines on stdin: `mute`, `unmute`, `leave` (as does the end of stdin).
 
 use chatalot_native_voice_tests::{dominant_frequency, rms};
 use std::sync::Arc;
 
+use chatalot_voice::audio::AudioSource;
 use chatalot_voice::audio::synthetic::{Recorder, ToneSource};
+use chatalot_voice::audio::wav::WavSource;
 use chatalot_voice::video::synthetic::{FrameCounter, TestPattern};
 use chatalot_voice::video::{CAMERA_HEIGHT, CAMERA_WIDTH};
 use chatalot_voice::{Call, CallEvent, CallOptions, Media};
@@ -41,6 +44,9 @@ struct Args {
     /// The tone to send, in Hz.
     #[arg(long, default_value_t = 440.0)]
     tone: f32,
+    /// Send this WAV file (48 kHz, looped) instead of the tone.
+    #[arg(long)]
+    wav: Option<std::path::PathBuf>,
     /// Use only the TURN relay.
     #[arg(long)]
     relay_only: bool,
@@ -68,10 +74,11 @@ async fn main() -> anyhow::Result<()> {
     options.relay_only = args.relay_only;
     options.bind = args.bind;
     let (recorder, recording) = Recorder::new();
-    let mut media = Media::audio(
-        Box::new(ToneSource::new(args.tone, 0.4)),
-        Box::new(recorder),
-    );
+    let source: Box<dyn AudioSource> = match &args.wav {
+        Some(path) => Box::new(WavSource::open(path)?),
+        None => Box::new(ToneSource::new(args.tone, 0.4)),
+    };
+    let mut media = Media::audio(source, Box::new(recorder));
     let video = Arc::new(FrameCounter::default());
     media.video = Some(video.clone());
     if args.camera {
