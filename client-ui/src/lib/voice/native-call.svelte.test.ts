@@ -81,6 +81,7 @@ async function setup(token: () => Promise<string | null> = async () => 'token-1'
 beforeEach(() => {
 	inTauri = true;
 	listener = null;
+	unlisten.mockClear();
 	invoke.mockReset();
 	invoke.mockImplementation(async (command: string) =>
 		command === 'voice_join' ? { user_id: ME } : undefined
@@ -359,8 +360,8 @@ describe('NativeCallEngine', () => {
 		expect(sent('voice_set_token')).toHaveLength(1);
 	});
 
-	it('sends a camera but no screen, and lists the devices through the engine', async () => {
-		const { engine } = await setup();
+	it('sends a camera but no screen, and lists and remembers the devices through the engine', async () => {
+		const { engine, settings } = await setup();
 		expect(engine.supportsCamera).toBe(true);
 		expect(engine.supportsScreen).toBe(false);
 		expect(engine.pageMedia).toBe(false);
@@ -380,6 +381,35 @@ describe('NativeCallEngine', () => {
 			['voice_devices', undefined],
 			['voice_select_devices', { input: 'mic-1', output: null, camera: '0' }]
 		]);
+		expect(settings.prefs).toMatchObject({ microphoneId: 'mic-1', speakerId: '', cameraId: '0' });
+	});
+
+	it('gives the engine the devices chosen in an earlier run when it starts', async () => {
+		const settings = new VoiceSettings(null);
+		settings.update({ microphoneId: 'usb-mic', cameraId: '0' });
+		const engine = new NativeCallEngine({
+			selfId: ME,
+			settings,
+			tokens: { accessToken: async () => 'token' },
+			server: SERVER
+		});
+		invoke.mockImplementation(async (command: string) => {
+			if (command === 'voice_select_devices')
+				throw { code: 'audio_device', message: 'that microphone is not connected' };
+		});
+		const stop = engine.start();
+		await vi.waitFor(() =>
+			expect(commands()).toEqual([
+				['voice_leave', undefined],
+				['voice_select_devices', { input: 'usb-mic', output: null, camera: '0' }]
+			])
+		);
+		// Not connected now: the defaults hold, and the choice stays saved.
+		expect(settings.prefs.microphoneId).toBe('usb-mic');
+		invoke.mockReset();
+		await vi.waitFor(() => expect(listener).not.toBeNull());
+		stop();
+		await vi.waitFor(() => expect(listener).toBeNull());
 	});
 
 	it('stops following the engine when stopped', async () => {

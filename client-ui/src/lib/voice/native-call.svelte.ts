@@ -57,7 +57,16 @@ export class NativeCallEngine implements CallController {
 	readonly available = true;
 	readonly nativeDevices: NativeDevicePicker = {
 		list: () => voiceCommands.devices(),
-		select: (input, output, camera) => voiceCommands.selectDevices(input, output, camera)
+		select: async (input, output, camera) => {
+			const chosen = await voiceCommands.selectDevices(input, output, camera);
+			// Remembered on this computer, and given to the engine when the app starts.
+			this.options.settings.update({
+				microphoneId: input ?? '',
+				speakerId: output ?? '',
+				cameraId: camera ?? ''
+			});
+			return chosen;
+		}
 	};
 	readonly pictures: PictureSource = {
 		next: (userId, slot, after) => voiceCommands.videoFrame(userId, slot, after)
@@ -109,6 +118,7 @@ export class NativeCallEngine implements CallController {
 		// A call left over from an earlier page (reloaded, or another server chosen) has
 		// nothing showing it any more: end it.
 		void this.serially(() => voiceCommands.leave()).catch(() => {});
+		this.restoreDevices();
 		let stopped = false;
 		let unlisten: (() => void) | null = null;
 		this.listening = onVoiceEvent((event) => this.onEngineEvent(event)).then(
@@ -306,6 +316,18 @@ export class NativeCallEngine implements CallController {
 		if (!was.deaf && deaf) steps.push(() => voiceCommands.setDeaf(true));
 		// Refused when the engine's call is over: its `ended` follows.
 		for (const step of steps) void this.serially(step).catch(() => {});
+	}
+
+	/**
+	 * The devices chosen in an earlier run. One that is not connected now leaves the
+	 * system defaults (and the choice stays saved for when it is back).
+	 */
+	private restoreDevices(): void {
+		const { microphoneId, speakerId, cameraId } = this.options.settings.prefs;
+		if (!microphoneId && !speakerId && !cameraId) return;
+		void this.serially(() =>
+			voiceCommands.selectDevices(microphoneId || null, speakerId || null, cameraId || null)
+		).catch(() => {});
 	}
 
 	/** A remembered volume for someone in the call (the engine starts everyone at 1). */
