@@ -141,19 +141,17 @@ pub async fn sees_camera_after(
     colour: (u8, u8, u8),
     who: &str,
 ) {
-    let deadline = tokio::time::Instant::now() + CONNECT;
-    let mut poll = tokio::time::interval(Duration::from_millis(100));
-    let received = loop {
-        poll.tick().await;
-        let received = seen.received(from, VideoSlot::Camera);
-        if received.frames >= before + 15 {
-            break received;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{who} decoded {} camera pictures in {CONNECT:?}",
-            received.frames - before
-        );
+    let waited = tokio::time::timeout(
+        CONNECT,
+        seen.wait_until(from, VideoSlot::Camera, |r| r.frames >= before + 15),
+    )
+    .await;
+    let Ok(received) = waited else {
+        let frames = seen
+            .received(from, VideoSlot::Camera)
+            .frames
+            .saturating_sub(before);
+        panic!("{who} decoded {frames} camera pictures in {CONNECT:?}");
     };
     let last = received.last.expect("a picture");
     assert_eq!(

@@ -12,6 +12,7 @@ use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_H264, MIME_TYP
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtp::codec::h264::H264Packet;
 use rtc::rtp::codec::vp8::Vp8Packet;
+use rtc::rtp::packetizer::Depacketizer;
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RtpCodecKind};
 use tokio::time::MissedTickBehavior;
 use uuid::Uuid;
@@ -125,23 +126,30 @@ impl Incoming {
         now: Instant,
         packet: rtc::rtp::Packet,
     ) -> Vec<Result<VideoFrame, VideoError>> {
-        let mut pictures = Vec::new();
         match self {
             Incoming::Vp8(builder, decoder) => {
-                builder.push(now, packet);
-                while let Some(sample) = builder.pop(now) {
-                    pictures.extend(decoder.decode(&sample.data).transpose());
-                }
+                completed(builder, now, packet, |data| decoder.decode(data))
             }
             Incoming::H264(builder, decoder) => {
-                builder.push(now, packet);
-                while let Some(sample) = builder.pop(now) {
-                    pictures.extend(decoder.decode(&sample.data).transpose());
-                }
+                completed(builder, now, packet, |data| decoder.decode(data))
             }
         }
-        pictures
     }
+}
+
+/// Adds a packet to a frame builder and decodes every frame it completed.
+fn completed<T: Depacketizer>(
+    builder: &mut SampleBuilder<T>,
+    now: Instant,
+    packet: rtc::rtp::Packet,
+    mut decode: impl FnMut(&[u8]) -> Result<Option<VideoFrame>, VideoError>,
+) -> Vec<Result<VideoFrame, VideoError>> {
+    builder.push(now, packet);
+    let mut pictures = Vec::new();
+    while let Some(sample) = builder.pop(now) {
+        pictures.extend(decode(&sample.data).transpose());
+    }
+    pictures
 }
 
 /// Receives one remote video track until it ends: whole frames from RTP, decoded

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::{VideoFrame, VideoSink, VideoSlot, VideoSource};
@@ -46,9 +47,19 @@ pub struct Received {
 }
 
 /// Counts decoded frames per participant and slot, keeping the last one.
-#[derive(Default)]
 pub struct FrameCounter {
     seen: Mutex<HashMap<(Uuid, VideoSlot), Received>>,
+    /// Bumped with every picture, for those waiting for one.
+    pictures: watch::Sender<u64>,
+}
+
+impl Default for FrameCounter {
+    fn default() -> FrameCounter {
+        FrameCounter {
+            seen: Mutex::default(),
+            pictures: watch::Sender::new(0),
+        }
+    }
 }
 
 impl FrameCounter {
@@ -66,6 +77,25 @@ impl FrameCounter {
             .cloned()
             .unwrap_or_default()
     }
+
+    /// Waits (as long as it takes: wrap it in a timeout) until what arrived from
+    /// `from`'s `slot` satisfies `done`, and returns it.
+    pub async fn wait_until(
+        &self,
+        from: Uuid,
+        slot: VideoSlot,
+        done: impl Fn(&Received) -> bool,
+    ) -> Received {
+        let mut pictures = self.pictures.subscribe();
+        loop {
+            let received = self.received(from, slot);
+            if done(&received) {
+                return received;
+            }
+            // The sender lives as long as `self`: this only waits.
+            let _ = pictures.changed().await;
+        }
+    }
 }
 
 impl VideoSink for FrameCounter {
@@ -74,5 +104,7 @@ impl VideoSink for FrameCounter {
         let entry = seen.entry((from, slot)).or_default();
         entry.frames += 1;
         entry.last = Some(frame.clone());
+        drop(seen);
+        self.pictures.send_modify(|count| *count += 1);
     }
 }
