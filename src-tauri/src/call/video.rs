@@ -167,18 +167,30 @@ mod tests {
         assert!(screen.is_none());
     }
 
+    /// A request for the first picture of a tile, waiting in its own task once this
+    /// returns (the request has registered the tile).
+    async fn waiting_request(
+        board: &Arc<FrameBoard>,
+        user: Uuid,
+        slot: VideoSlot,
+        wait: Duration,
+    ) -> tokio::task::JoinHandle<Option<Arc<Picture>>> {
+        let waiting = {
+            let board = board.clone();
+            tokio::spawn(async move { board.next(user, slot, 0, wait).await })
+        };
+        // On this single-threaded runtime the request runs as soon as this task yields.
+        while !board.lock().contains_key(&(user, slot)) {
+            tokio::task::yield_now().await;
+        }
+        waiting
+    }
+
     #[tokio::test]
     async fn a_waiting_request_wakes_for_the_next_picture() {
         let board = Arc::new(FrameBoard::default());
         let user = Uuid::now_v7();
-        let waiting = {
-            let board = board.clone();
-            tokio::spawn(async move { board.next(user, VideoSlot::Screen, 0, SOON).await })
-        };
-        // The request is registered once the tile exists.
-        while board.lock().is_empty() {
-            tokio::task::yield_now().await;
-        }
+        let waiting = waiting_request(&board, user, VideoSlot::Screen, SOON).await;
         board.frame(
             user,
             VideoSlot::Screen,
@@ -192,17 +204,8 @@ mod tests {
     async fn clearing_ends_waiting_requests_at_once() {
         let board = Arc::new(FrameBoard::default());
         let user = Uuid::now_v7();
-        let waiting = {
-            let board = board.clone();
-            tokio::spawn(async move {
-                board
-                    .next(user, VideoSlot::Camera, 0, Duration::from_secs(3600))
-                    .await
-            })
-        };
-        while board.lock().is_empty() {
-            tokio::task::yield_now().await;
-        }
+        let waiting =
+            waiting_request(&board, user, VideoSlot::Camera, Duration::from_secs(3600)).await;
         board.clear();
         assert!(waiting.await.unwrap().is_none());
     }
