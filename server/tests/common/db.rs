@@ -99,6 +99,9 @@ impl TestDb {
     }
 }
 
+/// How long dropping a test database may take.
+const DROP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some((server, name)) = self.pg.take() else {
@@ -111,10 +114,22 @@ impl Drop for TestDb {
                 .build()
                 .unwrap();
             runtime.block_on(async {
-                if let Ok(Db::Postgres(pool)) = Db::connect(&server).await {
-                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
-                    pool.close().await;
+                // Bounded: a drop that cannot finish leaves a database behind
+                // rather than a test that never ends.
+                let drop_database = async {
+                    if let Ok(Db::Postgres(pool)) = Db::connect(&server).await {
+                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await {
+                            eprintln!("test database {name} not dropped: {e}");
+                        }
+                        pool.close().await;
+                    }
+                };
+                if tokio::time::timeout(DROP_DEADLINE, drop_database)
+                    .await
+                    .is_err()
+                {
+                    eprintln!("test database {name} not dropped within {DROP_DEADLINE:?}");
                 }
             });
         })

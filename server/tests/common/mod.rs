@@ -10,6 +10,7 @@
 pub mod coturn;
 pub mod db;
 pub mod oidc;
+pub mod watchdog;
 pub mod ws;
 
 use std::sync::Arc;
@@ -42,6 +43,8 @@ pub struct TestServer {
     /// The uploaded files' folder, removed with the server.
     pub files_dir: Arc<tempfile::TempDir>,
     running: Option<(oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>)>,
+    /// Ends the test process, naming the test, if it outlives its deadline.
+    _watchdog: watchdog::Watchdog,
 }
 
 /// A response: status, headers and the JSON body (`Value::Null` when empty or not JSON).
@@ -95,6 +98,17 @@ impl Resp {
         serde_json::from_value(self.body.clone())
             .unwrap_or_else(|e| panic!("body does not parse ({e}): {}", self.text))
     }
+}
+
+/// How long one request may take before the test fails instead of waiting on.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The tests' HTTP client: a request that never gets an answer fails the test.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .expect("an HTTP client")
 }
 
 /// A configuration for tests: cheap password hashing, rate limits out of the way,
@@ -163,13 +177,14 @@ impl TestServer {
         }));
         TestServer {
             base,
-            client: reqwest::Client::new(),
+            client: http_client(),
             config,
             bootstrap,
             db,
             core,
             files_dir,
             running: Some((stop, handle)),
+            _watchdog: watchdog::Watchdog::start(),
         }
     }
 

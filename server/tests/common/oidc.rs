@@ -22,6 +22,9 @@ pub const CLIENT_SECRET: &str = "chatalot-test-client-secret";
 pub const OTHER_CLIENT_ID: &str = "other-app";
 pub const OTHER_CLIENT_SECRET: &str = "other-app-secret";
 
+/// How long the provider may take to print its issuer.
+const PROVIDER_START: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn provider_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/oidc-provider")
 }
@@ -80,18 +83,23 @@ impl Provider {
         };
         let stdout = child.stdout.take().expect("piped stdout");
         let mut lines = BufReader::new(stdout).lines();
-        let issuer = loop {
-            let line = lines
-                .next_line()
-                .await
-                .expect("provider output")
-                .expect("the provider prints its issuer before exiting");
-            if let Ok(ready) = serde_json::from_str::<serde_json::Value>(&line)
-                && let Some(issuer) = ready["issuer"].as_str()
-            {
-                break issuer.to_owned();
+        let ready = async {
+            loop {
+                let line = lines
+                    .next_line()
+                    .await
+                    .expect("provider output")
+                    .expect("the provider prints its issuer before exiting");
+                if let Ok(ready) = serde_json::from_str::<serde_json::Value>(&line)
+                    && let Some(issuer) = ready["issuer"].as_str()
+                {
+                    break issuer.to_owned();
+                }
             }
         };
+        let issuer = tokio::time::timeout(PROVIDER_START, ready)
+            .await
+            .expect("the provider starts within 30 s");
         // Keep reading: a closed pipe would make the provider's next write fail.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         let port = issuer.rsplit(':').next().unwrap().parse().unwrap();
@@ -169,6 +177,7 @@ pub async fn sso_server(
 /// A browser: keeps cookies, follows no redirects (each hop is checked).
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
+        .timeout(super::REQUEST_TIMEOUT)
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
