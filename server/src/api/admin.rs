@@ -140,3 +140,20 @@ pub struct TemporaryPassword {
     /// Give this to the user; they should change it after signing in.
     pub temporary_password: String,
 }
+
+/// Instance-wide settings that administrators change at run time.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct InstanceSettings {
+    /// On an invite-only server, whether invites made by a community's moderators
+    /// and up also let a person without an account create one (and join that
+    /// community). On by default.
+    pub community_invites_admit_new_accounts: bool,
+}
+
+/// A change to [`InstanceSettings`]; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceSettingsChanges {
+    #[serde(default)]
+    pub community_invites_admit_new_accounts: Option<bool>,
+}

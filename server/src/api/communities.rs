@@ -180,6 +180,14 @@ pub struct InvitePreview {
     pub icon_file_id: Option<Uuid>,
     pub member_count: i64,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The display name of whoever created the invite (null once their account
+    /// is gone).
+    pub invited_by: Option<String>,
+    /// Whether a person without an account here may create one with this invite
+    /// (they then join the community as they register). On an invite-only server
+    /// that holds for invites from the community's moderators and up, or an
+    /// instance administrator, unless an administrator turned it off.
+    pub admits_new_accounts: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -3,13 +3,16 @@
 
 use uuid::Uuid;
 
+use super::community::{InviteJoin, live_invite};
 use super::invites::InviteState;
 use super::lockout::lockout_key;
 use super::{Actor, Core, InstanceRole, RequestMeta, SignedIn, validate};
 use crate::auth::secrets;
 use crate::config::RegistrationMode;
 use crate::domain::error::{Error, Result};
-use crate::store::{self, Conn, NewAuditEntry, NewUser, ProfileUpdate, SettingKey, User};
+use crate::store::{
+    self, CommunityInvite, Conn, NewAuditEntry, NewUser, ProfileUpdate, SettingKey, User,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct Registration {
@@ -17,7 +20,8 @@ pub struct Registration {
     pub display_name: Option<String>,
     pub password: String,
     pub email: Option<String>,
-    /// A registration invite, or the one-time setup code of a fresh instance.
+    /// A registration invite, a community invite (the account then joins its
+    /// community), or the one-time setup code of a fresh instance.
     pub invite_code: Option<String>,
 }
 
@@ -39,6 +43,42 @@ fn wrong_password(field: &'static str) -> Error {
         field: Some(field),
         retry_after: None,
     }
+}
+
+/// What let a registration in.
+#[derive(Debug)]
+pub(super) struct Admission {
+    /// The fresh instance's setup code (the account becomes the owner).
+    pub setup: bool,
+    /// A community invite: the new account joins its community.
+    pub community_invite: Option<CommunityInvite>,
+}
+
+impl Admission {
+    fn setup() -> Admission {
+        Admission {
+            setup: true,
+            community_invite: None,
+        }
+    }
+
+    fn with_invite(community_invite: Option<CommunityInvite>) -> Admission {
+        Admission {
+            setup: false,
+            community_invite,
+        }
+    }
+}
+
+/// Why an invite code cannot register an account, if it cannot.
+fn refusal(state: InviteState) -> Option<Error> {
+    let (code, message) = match state {
+        InviteState::Usable => return None,
+        InviteState::Revoked => ("invite_invalid", "this invite code is not valid"),
+        InviteState::Expired => ("invite_expired", "this invite code has expired"),
+        InviteState::UsedUp => ("invite_used_up", "this invite code has been used up"),
+    };
+    Some(Error::forbidden(code, message).on_field("invite_code"))
 }
 
 /// How recently an account without a password must have signed in to confirm a
@@ -125,9 +165,10 @@ impl Core {
         let now = store::now();
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
-        let is_setup = self
+        let admission = self
             .admit_registration(&mut c, code.as_deref(), now, true)
             .await?;
+        let is_setup = admission.setup;
         check_free(&mut c, &username, email.as_deref()).await?;
 
         let id = store::new_id();
@@ -156,8 +197,12 @@ impl Core {
             NewAuditEntry::by(id, "user.registered").details(details),
         )
         .await?;
+        let joined = self.join_invited(&mut c, &admission, id, meta).await?;
         let user = c.user(id).await?;
         tx.commit().await?;
+        if let Some(join) = joined {
+            self.announce_join(join).await?;
+        }
 
         let tokens = self.token_pair(&session, refresh, now)?;
         Ok(SignedIn {
@@ -167,27 +212,37 @@ impl Core {
         })
     }
 
-    /// Applies `REGISTRATION_MODE`; returns whether the fresh-instance setup code
-    /// was used (it admits in every mode while no owner exists). With `consume`,
-    /// one use of the invite is taken.
+    /// Applies `REGISTRATION_MODE` to a registration carrying `code`. The
+    /// fresh-instance setup code admits in every mode while no owner exists. On an
+    /// invite-only server a registration invite admits, and so does a community
+    /// invite under [`Core::invite_admits_new_accounts`]; on an open server a
+    /// usable community invite is kept to join its community. With `consume`, one
+    /// use of a registration invite is taken (a community invite's use is taken
+    /// when joining, by [`Core::join_invited`]).
     pub(super) async fn admit_registration(
         &self,
         c: &mut Conn<'_>,
         code: Option<&str>,
         now: chrono::DateTime<chrono::Utc>,
         consume: bool,
-    ) -> Result<bool> {
+    ) -> Result<Admission> {
         if let Some(code) = code
             && self.is_setup_code(c, code).await?
         {
-            return Ok(true);
+            return Ok(Admission::setup());
         }
         match self.config.registration_mode {
-            RegistrationMode::Open => Ok(false),
             RegistrationMode::Closed => Err(Error::forbidden(
                 "registration_closed",
                 "registration is closed on this server",
             )),
+            RegistrationMode::Open => {
+                let community_invite = match code {
+                    Some(code) => live_invite(c, code).await.ok().map(|(invite, _)| invite),
+                    None => None,
+                };
+                Ok(Admission::with_invite(community_invite))
+            }
             RegistrationMode::InviteOnly => {
                 let Some(code) = code else {
                     return Err(Error::forbidden(
@@ -196,36 +251,65 @@ impl Core {
                     )
                     .on_field("invite_code"));
                 };
-                let invite = c.registration_invite_by_code(code).await?;
-                let state = invite.as_ref().map_or(InviteState::Revoked, |i| {
-                    InviteState::of(i.revoked_at, i.expires_at, i.max_uses, i.uses, now)
-                });
-                let refused = match state {
-                    InviteState::Usable => None,
-                    InviteState::Revoked => {
-                        Some(("invite_invalid", "this invite code is not valid"))
-                    }
-                    InviteState::Expired => {
-                        Some(("invite_expired", "this invite code has expired"))
-                    }
-                    InviteState::UsedUp => {
-                        Some(("invite_used_up", "this invite code has been used up"))
-                    }
+                let Some(invite) = c.registration_invite_by_code(code).await? else {
+                    return self.admit_by_community_invite(c, code).await;
                 };
-                if let Some((code, message)) = refused {
-                    return Err(Error::forbidden(code, message).on_field("invite_code"));
+                let state = InviteState::of(
+                    invite.revoked_at,
+                    invite.expires_at,
+                    invite.max_uses,
+                    invite.uses,
+                    now,
+                );
+                if let Some(refusal) = refusal(state) {
+                    return Err(refusal);
                 }
-                if let (true, Some(invite)) = (consume, invite)
-                    && !c.consume_registration_invite(invite.id, now).await?
-                {
-                    return Err(Error::forbidden(
-                        "invite_used_up",
-                        "this invite code has been used up",
-                    )
-                    .on_field("invite_code"));
+                if consume && !c.consume_registration_invite(invite.id, now).await? {
+                    return Err(refusal(InviteState::UsedUp).expect("a refusal"));
                 }
-                Ok(false)
+                Ok(Admission::with_invite(None))
             }
+        }
+    }
+
+    /// A community invite brought to an invite-only server's registration.
+    async fn admit_by_community_invite(&self, c: &mut Conn<'_>, code: &str) -> Result<Admission> {
+        let invite = match live_invite(c, code).await {
+            Ok((invite, _)) => invite,
+            Err(e) => {
+                let state = match e.code() {
+                    "invite_expired" => InviteState::Expired,
+                    "invite_used_up" => InviteState::UsedUp,
+                    _ => InviteState::Revoked,
+                };
+                return Err(refusal(state).expect("a refusal"));
+            }
+        };
+        if !self.invite_admits_new_accounts(c, &invite).await? {
+            return Err(Error::forbidden(
+                "invite_cannot_admit",
+                "this community invite is for people who already have an account here; \
+                 ask an administrator of this server for an invite to create one",
+            )
+            .on_field("invite_code"));
+        }
+        Ok(Admission::with_invite(Some(invite)))
+    }
+
+    /// Joins a new account to the community its invite named, if any (inside the
+    /// registration's transaction); announce the join after the commit.
+    pub(super) async fn join_invited(
+        &self,
+        c: &mut Conn<'_>,
+        admission: &Admission,
+        user_id: Uuid,
+        meta: &RequestMeta,
+    ) -> Result<Option<InviteJoin>> {
+        match &admission.community_invite {
+            Some(invite) => Ok(Some(
+                self.join_on_registration(c, invite, user_id, meta).await?,
+            )),
+            None => Ok(None),
         }
     }
 

@@ -1,12 +1,14 @@
-//! Registration invites managed by instance administrators (ADM-3).
+//! Registration invites managed by instance administrators (ADM-3), and the
+//! run-time setting on who else may admit new people.
 
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use super::{Actor, Core, RequestMeta};
+use crate::api::{InstanceSettings, InstanceSettingsChanges};
 use crate::auth::secrets;
 use crate::domain::error::{Error, Result};
-use crate::store::{self, NewAuditEntry, RegistrationInvite};
+use crate::store::{self, NewAuditEntry, RegistrationInvite, SettingKey};
 
 pub const INVITE_MAX_USES: u32 = 10_000;
 pub const INVITE_EXPIRY_HOURS: std::ops::RangeInclusive<u32> = 1..=8760;
@@ -140,5 +142,38 @@ impl Core {
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    pub async fn instance_settings(&self, actor: &Actor) -> Result<InstanceSettings> {
+        actor.require_admin()?;
+        let mut conn = self.db.acquire().await?;
+        Ok(InstanceSettings {
+            community_invites_admit_new_accounts: self
+                .community_invites_admit(&mut conn.conn())
+                .await?,
+        })
+    }
+
+    pub async fn change_instance_settings(
+        &self,
+        actor: &Actor,
+        changes: InstanceSettingsChanges,
+        meta: &RequestMeta,
+    ) -> Result<InstanceSettings> {
+        actor.require_admin()?;
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        if let Some(admit) = changes.community_invites_admit_new_accounts {
+            c.put_setting(SettingKey::CommunityInvitesAdmit, &admit, store::now())
+                .await?;
+            let entry = NewAuditEntry::by(actor.id(), "admin.settings_changed")
+                .details(serde_json::json!({ "community_invites_admit_new_accounts": admit }));
+            self.audit(&mut c, meta, entry).await?;
+        }
+        let settings = InstanceSettings {
+            community_invites_admit_new_accounts: self.community_invites_admit(&mut c).await?,
+        };
+        tx.commit().await?;
+        Ok(settings)
     }
 }

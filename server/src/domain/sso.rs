@@ -6,6 +6,7 @@
 use chrono::Duration;
 use uuid::Uuid;
 
+use super::community::InviteJoin;
 use super::lockout::lockout_key;
 use super::two_factor::SignIn;
 use super::{Actor, Core, InstanceRole, RequestMeta, validate};
@@ -166,6 +167,7 @@ impl Core {
         let linked = c
             .oidc_identity_user(&identity.issuer, &identity.subject)
             .await?;
+        let mut joined = None;
         let user_id = match linked {
             Some(user_id) => {
                 let entry = NewAuditEntry::by(user_id, "sso.login")
@@ -176,13 +178,16 @@ impl Core {
             None => match self.claim_precreated(&mut c, &identity, meta).await? {
                 Some(user_id) => user_id,
                 None => {
-                    self.provision_sso_account(
-                        &mut c,
-                        &identity,
-                        login.invite_code.as_deref(),
-                        meta,
-                    )
-                    .await?
+                    let (user_id, join) = self
+                        .provision_sso_account(
+                            &mut c,
+                            &identity,
+                            login.invite_code.as_deref(),
+                            meta,
+                        )
+                        .await?;
+                    joined = join;
+                    user_id
                 }
             },
         };
@@ -196,6 +201,9 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
+        if let Some(join) = joined {
+            self.announce_join(join).await?;
+        }
         Ok(ticket)
     }
 
@@ -294,9 +302,9 @@ impl Core {
         identity: &Identity,
         invite_code: Option<&str>,
         meta: &RequestMeta,
-    ) -> Result<Uuid> {
+    ) -> Result<(Uuid, Option<InviteJoin>)> {
         let now = store::now();
-        let is_setup = self
+        let admission = self
             .admit_registration(c, invite_code, now, true)
             .await
             .map_err(|e| match e.code() {
@@ -306,6 +314,7 @@ impl Core {
                 ),
                 _ => e,
             })?;
+        let is_setup = admission.setup;
         let mut username = None;
         for base in username_bases(identity) {
             let candidate = c.free_username(&base, validate::USERNAME_MAX).await?;
@@ -361,7 +370,8 @@ impl Core {
             NewAuditEntry::by(id, "sso.provisioned").details(details),
         )
         .await?;
-        Ok(id)
+        let joined = self.join_invited(c, &admission, id, meta).await?;
+        Ok((id, joined))
     }
 
     /// Trades the callback's ticket for a session (or a 2FA challenge). Lockout

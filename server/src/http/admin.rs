@@ -1,4 +1,4 @@
-//! `/api/admin/*`: instance administration (registration invites, audit log).
+//! `/api/admin/*`: instance administration (registration invites, settings, audit log).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,7 +9,10 @@ use uuid::Uuid;
 use super::AppState;
 use super::error::ErrorBody;
 use super::extract::{Json, Path, Query};
-use crate::api::{AuditEntryView, AuditLogParams, CreateInviteRequest, RegistrationInviteView};
+use crate::api::{
+    AuditEntryView, AuditLogParams, CreateInviteRequest, InstanceSettings, InstanceSettingsChanges,
+    RegistrationInviteView,
+};
 use crate::domain::error::Result;
 use crate::domain::{Actor, RequestMeta};
 
@@ -20,7 +23,41 @@ pub fn router() -> OpenApiRouter<AppState> {
             create_registration_invite
         ))
         .routes(routes!(revoke_registration_invite))
+        .routes(routes!(instance_settings, change_instance_settings))
         .routes(routes!(audit_log))
+}
+
+/// The instance's run-time settings.
+#[utoipa::path(get, path = "/admin/settings", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = InstanceSettings), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn instance_settings(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Json<InstanceSettings>> {
+    Ok(Json(state.core.instance_settings(&actor).await?))
+}
+
+/// Changes run-time settings (audited); answers with all of them.
+#[utoipa::path(patch, path = "/admin/settings", tag = "admin", security(("bearer" = [])),
+    request_body = InstanceSettingsChanges,
+    responses(
+        (status = 200, body = InstanceSettings),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    ))]
+async fn change_instance_settings(
+    State(state): State<AppState>,
+    actor: Actor,
+    meta: RequestMeta,
+    Json(body): Json<InstanceSettingsChanges>,
+) -> Result<Json<InstanceSettings>> {
+    Ok(Json(
+        state
+            .core
+            .change_instance_settings(&actor, body, &meta)
+            .await?,
+    ))
 }
 
 /// Registration invites, newest first.

@@ -89,8 +89,8 @@ async fn preview_invite(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<InvitePreview>> {
-    let (invite, community) = state.core.preview_invite(&code).await?;
-    Ok(Json(InvitePreview::new(invite, community)))
+    let landing = state.core.preview_invite(&code).await?;
+    Ok(Json(InvitePreview::new(landing)))
 }
 
 /// Joins the invite's community and its public groups.

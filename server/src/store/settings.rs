@@ -14,6 +14,9 @@ pub enum SettingKey {
     OwnerUserId,
     /// SHA-256 (hex) of the one-time setup code of a fresh instance.
     SetupCodeHash,
+    /// Whether community staff's invites also admit new people to an invite-only
+    /// server (a bool; absent means yes).
+    CommunityInvitesAdmit,
 }
 
 impl SettingKey {
@@ -21,6 +24,7 @@ impl SettingKey {
         match self {
             SettingKey::OwnerUserId => "owner_user_id",
             SettingKey::SetupCodeHash => "setup_code_hash",
+            SettingKey::CommunityInvitesAdmit => "community_invites_admit_new_accounts",
         }
     }
 }

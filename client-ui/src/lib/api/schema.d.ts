@@ -513,6 +513,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The instance's run-time settings. */
+        get: operations["instance_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes run-time settings (audited); answers with all of them. */
+        patch: operations["change_instance_settings"];
+        trace?: never;
+    };
     "/api/admin/storage": {
         parameters: {
             query?: never;
@@ -2483,8 +2501,28 @@ export interface components {
         };
         /** @enum {string} */
         InstanceRole: "user" | "admin" | "owner";
+        /** @description Instance-wide settings that administrators change at run time. */
+        InstanceSettings: {
+            /**
+             * @description On an invite-only server, whether invites made by a community's moderators
+             *     and up also let a person without an account create one (and join that
+             *     community). On by default.
+             */
+            community_invites_admit_new_accounts: boolean;
+        };
+        /** @description A change to [`InstanceSettings`]; absent fields stay as they are. */
+        InstanceSettingsChanges: {
+            community_invites_admit_new_accounts?: boolean | null;
+        };
         /** @description What an invite leads to, shown before joining. */
         InvitePreview: {
+            /**
+             * @description Whether a person without an account here may create one with this invite
+             *     (they then join the community as they register). On an invite-only server
+             *     that holds for invites from the community's moderators and up, or an
+             *     instance administrator, unless an administrator turned it off.
+             */
+            admits_new_accounts: boolean;
             code: string;
             /** Format: uuid */
             community_id: string;
@@ -2493,6 +2531,11 @@ export interface components {
             expires_at?: string | null;
             /** Format: uuid */
             icon_file_id?: string | null;
+            /**
+             * @description The display name of whoever created the invite (null once their account
+             *     is gone).
+             */
+            invited_by?: string | null;
             /** Format: int64 */
             member_count: number;
             name: string;
@@ -4718,6 +4761,95 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    instance_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    change_instance_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstanceSettingsChanges"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

@@ -1,15 +1,31 @@
 //! Community invites (COM-2): create under the community's policy, preview without
-//! joining, accept, list, revoke.
+//! joining, accept, list, revoke; and whether an invite admits a new person to the
+//! server (see [`Core::invite_admits_new_accounts`]).
 
 use uuid::Uuid;
 
 use super::access::{CommunityRole, community_not_found};
 use crate::api::ServerEvent;
 use crate::auth::secrets;
+use crate::config::RegistrationMode;
+use crate::domain::InstanceRole;
 use crate::domain::error::{Error, Result};
 use crate::domain::invites::InviteState;
 use crate::domain::{Actor, Core, NewInvite, RequestMeta};
-use crate::store::{self, CommunityInvite, CommunityMember, CommunitySummary, Conn, NewAuditEntry};
+use crate::store::{
+    self, CommunityInvite, CommunityMember, CommunitySummary, Conn, NewAuditEntry, SettingKey,
+};
+
+/// What an invite leads to, as a person who has not joined yet sees it.
+#[derive(Debug, Clone)]
+pub struct InviteLanding {
+    pub invite: CommunityInvite,
+    pub community: CommunitySummary,
+    /// The inviter's display name (none once their account is gone).
+    pub invited_by: Option<String>,
+    /// Whether a person without an account may create one with this invite.
+    pub admits_new_accounts: bool,
+}
 
 fn invite_not_found() -> Error {
     Error::not_found(
@@ -19,7 +35,10 @@ fn invite_not_found() -> Error {
 }
 
 /// A usable invite and its community, or why it cannot be used.
-async fn live_invite(c: &mut Conn<'_>, code: &str) -> Result<(CommunityInvite, CommunitySummary)> {
+pub(crate) async fn live_invite(
+    c: &mut Conn<'_>,
+    code: &str,
+) -> Result<(CommunityInvite, CommunitySummary)> {
     let code = secrets::normalize_code(code);
     let invite = c
         .community_invite_by_code(&code)
@@ -50,6 +69,14 @@ async fn live_invite(c: &mut Conn<'_>, code: &str) -> Result<(CommunityInvite, C
         }
     }
     Ok((invite, community))
+}
+
+/// A join made while registering, to announce after the transaction commits.
+#[derive(Debug)]
+pub(crate) struct InviteJoin {
+    community_id: Uuid,
+    user_id: Uuid,
+    event: Option<ServerEvent>,
 }
 
 impl Core {
@@ -128,8 +155,107 @@ impl Core {
     }
 
     /// What an invite leads to, without joining (no sign-in needed).
-    pub async fn preview_invite(&self, code: &str) -> Result<(CommunityInvite, CommunitySummary)> {
-        live_invite(&mut self.db.acquire().await?.conn(), code).await
+    pub async fn preview_invite(&self, code: &str) -> Result<InviteLanding> {
+        let mut conn = self.db.acquire().await?;
+        let mut c = conn.conn();
+        let (invite, community) = live_invite(&mut c, code).await?;
+        let invited_by = match invite.created_by {
+            Some(id) => c.user_by_id(id).await?.map(|u| u.display_name),
+            None => None,
+        };
+        let admits_new_accounts = match self.config.registration_mode {
+            RegistrationMode::Open => true,
+            RegistrationMode::Closed => false,
+            RegistrationMode::InviteOnly => {
+                self.invite_admits_new_accounts(&mut c, &invite).await?
+            }
+        };
+        Ok(InviteLanding {
+            invite,
+            community,
+            invited_by,
+            admits_new_accounts,
+        })
+    }
+
+    /// The rule on an invite-only server: a community invite also admits a new
+    /// person to the server when its creator is, now, a moderator or more of that
+    /// community or an instance administrator, unless an administrator turned this
+    /// off (`community_invites_admit_new_accounts`). Members' invites never do: a
+    /// member cannot let strangers in.
+    pub(crate) async fn invite_admits_new_accounts(
+        &self,
+        c: &mut Conn<'_>,
+        invite: &CommunityInvite,
+    ) -> Result<bool> {
+        if !self.community_invites_admit(c).await? {
+            return Ok(false);
+        }
+        let Some(creator) = invite.created_by else {
+            return Ok(false);
+        };
+        let Some(user) = c.user_by_id(creator).await? else {
+            return Ok(false);
+        };
+        if user.suspended_at.is_some() {
+            return Ok(false);
+        }
+        if InstanceRole::parse(&user.instance_role) >= InstanceRole::Admin {
+            return Ok(true);
+        }
+        Ok(c.community_member(invite.community_id, creator)
+            .await?
+            .is_some_and(|m| CommunityRole::parse(&m.role) >= CommunityRole::Moderator))
+    }
+
+    /// The administrators' switch for [`Core::invite_admits_new_accounts`] (on
+    /// unless turned off).
+    pub(crate) async fn community_invites_admit(&self, c: &mut Conn<'_>) -> Result<bool> {
+        Ok(c.setting::<bool>(SettingKey::CommunityInvitesAdmit)
+            .await?
+            .unwrap_or(true))
+    }
+
+    /// Joins a new account to the community whose invite admitted it (one use of
+    /// the invite), inside the registration's transaction. Returns the event to
+    /// announce once committed.
+    pub(crate) async fn join_on_registration(
+        &self,
+        c: &mut Conn<'_>,
+        invite: &CommunityInvite,
+        user_id: Uuid,
+        meta: &RequestMeta,
+    ) -> Result<InviteJoin> {
+        if !c.consume_community_invite(invite.id, store::now()).await? {
+            return Err(
+                Error::forbidden("invite_used_up", "this invite code has been used up")
+                    .on_field("invite_code"),
+            );
+        }
+        let community_id = invite.community_id;
+        self.add_member(c, community_id, user_id).await?;
+        let entry = NewAuditEntry::by(user_id, "community.joined")
+            .community(community_id)
+            .details(serde_json::json!({ "invite_id": invite.id, "on_registration": true }));
+        self.audit(c, meta, entry).await?;
+        let event =
+            c.member_profile(community_id, user_id)
+                .await?
+                .map(|p| ServerEvent::MemberJoined {
+                    community_id,
+                    member: p.into(),
+                });
+        Ok(InviteJoin {
+            community_id,
+            user_id,
+            event,
+        })
+    }
+
+    /// Announces a join made by [`Core::join_on_registration`], after the commit.
+    pub(crate) async fn announce_join(&self, join: InviteJoin) -> Result<()> {
+        self.member_changed(join.community_id, join.user_id, join.event)
+            .await
     }
 
     /// Joins the invite's community (and its public groups). Banned users cannot.

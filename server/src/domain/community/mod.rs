@@ -15,5 +15,7 @@ pub use access::{ChannelAccess, CommunityAccess, CommunityRole, GroupAccess, Gro
 pub use channels::{ChannelChanges, NewChannel};
 pub use communities::{CommunityChanges, NewCommunity};
 pub use groups::{GroupChanges, NewGroup};
+pub use invites::InviteLanding;
+pub(crate) use invites::{InviteJoin, live_invite};
 pub use members::MemberChanges;
 pub use moderation::TIMEOUT_RANGE_SECS;

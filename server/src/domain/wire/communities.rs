@@ -3,7 +3,7 @@
 
 use crate::api::*;
 use crate::domain::community::{
-    CommunityAccess, CommunityChanges, CommunityRole, MemberChanges, NewCommunity,
+    CommunityAccess, CommunityChanges, CommunityRole, InviteLanding, MemberChanges, NewCommunity,
 };
 use crate::store::{
     BanEntry, CommunityInvite, CommunityMember, CommunitySummary, MemberProfile, Warning,
@@ -102,8 +102,16 @@ impl From<CommunityInvite> for CommunityInviteView {
 }
 
 impl InvitePreview {
-    pub fn new(invite: CommunityInvite, community: CommunitySummary) -> InvitePreview {
+    pub fn new(landing: InviteLanding) -> InvitePreview {
+        let InviteLanding {
+            invite,
+            community,
+            invited_by,
+            admits_new_accounts,
+        } = landing;
         InvitePreview {
+            invited_by,
+            admits_new_accounts,
             code: invite.code,
             community_id: community.community.id,
             name: community.community.name,
