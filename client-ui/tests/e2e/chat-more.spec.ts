@@ -28,7 +28,8 @@ test('a direct message started from the member list', async ({ newContext }) => 
 	).toBeVisible();
 	await send(alice.page, 'Private hello');
 
-	await bob.page.getByRole('link', { name: 'Home', exact: true }).click();
+	// Home counts the unread direct message.
+	await bob.page.getByRole('link', { name: 'Home, 1 unread direct message' }).click();
 	const conversation = bob.page.getByRole('link', {
 		name: `${alice.account.username}, unread messages`
 	});

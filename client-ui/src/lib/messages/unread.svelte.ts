@@ -77,6 +77,13 @@ export class UnreadCounts {
 		this.channels.set(channelId, { ...entry, unread: 0, mentions: 0, lastReadId: messageId });
 	}
 
+	/** Unread messages in these direct conversations (what the Home icon shows). */
+	directTotal(channelIds: Iterable<string>): number {
+		let unread = 0;
+		for (const id of channelIds) unread += this.get(id).unread;
+		return unread;
+	}
+
 	/** The counts of every channel of one community (what its rail icon shows). */
 	communityTotal(communityId: string): { unread: number; mentions: number } {
 		let unread = 0;

@@ -56,6 +56,21 @@ describe('UnreadCounts', () => {
 		expect(unread.inCommunity('c1')).toBe(true);
 	});
 
+	it('totals the direct conversations it is given, live', async () => {
+		const unread = new UnreadCounts(
+			api([
+				{ channel_id: 'dm1', community_id: null, unread_count: 2 },
+				{ channel_id: 'c1', community_id: 'A', unread_count: 5 }
+			])
+		);
+		await unread.refresh();
+		expect(unread.directTotal(['dm1', 'dm2'])).toBe(2);
+		unread.received(message('dm2'), SELF);
+		expect(unread.directTotal(['dm1', 'dm2'])).toBe(3);
+		unread.read('dm1', 'zzzz');
+		expect(unread.directTotal(['dm1', 'dm2'])).toBe(1);
+	});
+
 	it('places channels created since the last refresh', async () => {
 		const unread = new UnreadCounts(api([]));
 		await unread.refresh();

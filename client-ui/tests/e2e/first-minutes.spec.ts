@@ -1,0 +1,177 @@
+/**
+ * Issue 21: what a new team meets in its first minutes, one test per finding that the
+ * other specs do not already cover.
+ */
+import {
+	acceptInvite,
+	createCommunity,
+	composer,
+	invitePath,
+	message,
+	person,
+	send
+} from './chat-support';
+import { expect, test } from './fixtures';
+import { apiClient } from './support';
+
+test('a message over the limit is kept and refused plainly; near the limit a counter shows', async ({
+	context
+}) => {
+	const { page } = await person(context, 'admin');
+	await createCommunity(page);
+	const box = composer(page);
+	const counter = page.getByTestId('length-counter');
+
+	await box.fill('a'.repeat(3000));
+	await expect(counter).toHaveCount(0);
+	await box.fill('a'.repeat(3600));
+	await expect(counter).toHaveText('3,600 / 4,000');
+
+	// A long paste is not cut: it is all there, and sending says by how much it is over.
+	const long = 'b'.repeat(4100);
+	await box.fill(long);
+	await expect(box).toHaveValue(long);
+	await expect(counter).toHaveText('4,100 / 4,000');
+	await box.press('Enter');
+	await expect(page.getByRole('alert')).toHaveText(
+		'This message is 100 characters over the limit of 4,000. Shorten it or split it into several messages.'
+	);
+	await expect(box).toHaveValue(long);
+	await expect(message(page, 'bbbb')).toHaveCount(0);
+
+	// At the limit it goes.
+	await box.fill('c'.repeat(4000));
+	await box.press('Enter');
+	await expect(box).toHaveValue('');
+	await expect(message(page, 'c'.repeat(4000))).toBeVisible();
+	await expect(counter).toHaveCount(0);
+});
+
+test('a message of only spaces says there is nothing to send', async ({ context }) => {
+	const { page } = await person(context, 'admin');
+	await createCommunity(page);
+	const box = composer(page);
+	await box.fill('   ');
+	await box.press('Enter');
+	await expect(page.getByRole('status').filter({ hasText: 'Nothing to send' })).toBeVisible();
+	await box.press('x');
+	await expect(page.getByText('Nothing to send')).toHaveCount(0);
+});
+
+test('a direct message arriving while in a community badges Home', async ({
+	context,
+	newContext
+}) => {
+	const admin = await person(context, 'admin');
+	await createCommunity(admin.page);
+	const path = await invitePath(admin.page);
+	const bob = await person(await newContext(), 'bob');
+	await acceptInvite(bob.page, path);
+	const home = bob.page.getByRole('link', { name: /^Home/ });
+	await expect(home).toHaveAccessibleName('Home');
+
+	// The admin writes to Bob directly while Bob reads the community.
+	const api = await apiClient();
+	const login = async ({ username, password }: { username: string; password: string }) =>
+		(await (await api.post('/api/auth/login', { data: { username, password } })).json()) as {
+			access_token: string;
+			user: { id: string };
+		};
+	const sender = await login(admin.account);
+	const recipient = await login(bob.account);
+	const headers = { authorization: `Bearer ${sender.access_token}` };
+	const dm = await api.post('/api/dms', { headers, data: { user_ids: [recipient.user.id] } });
+	expect(dm.status(), await dm.text()).toBeLessThan(300);
+	const channelId = (await dm.json()).id as string;
+	for (const content of ['psst', 'got a minute?']) {
+		const sent = await api.post(`/api/channels/${channelId}/messages`, {
+			headers,
+			data: { content }
+		});
+		expect(sent.status(), await sent.text()).toBe(201);
+	}
+	await api.dispose();
+
+	await expect(home).toHaveAccessibleName('Home, 2 unread direct messages');
+	await expect(bob.page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
+	// Reading the conversation clears it.
+	await home.click();
+	await bob.page.getByRole('link', { name: /unread messages$/ }).click();
+	await expect(message(bob.page, 'got a minute?')).toBeVisible();
+	await expect(home).toHaveAccessibleName('Home');
+});
+
+test('focus goes where the work starts: search box, thread composer, the composer of a channel switched to', async ({
+	context
+}) => {
+	const { page } = await person(context, 'admin');
+	await createCommunity(page);
+	await send(page, 'Where does the cursor go?');
+
+	// Search: typing goes into the box and Enter searches (not closes the panel).
+	await page.getByRole('button', { name: 'Search', exact: true }).click();
+	const search = page.getByRole('complementary', { name: 'Search' });
+	await expect(search.getByRole('searchbox', { name: 'Search messages' })).toBeFocused();
+	await page.keyboard.type('cursor');
+	await page.keyboard.press('Enter');
+	await expect(search.getByRole('list', { name: 'Search results' })).toContainText('cursor');
+	await search.getByRole('button', { name: 'Close search' }).click();
+
+	// A thread opens with its composer ready.
+	const root = message(page, 'Where does the cursor go?');
+	await root.hover();
+	await root.getByRole('button', { name: 'Reply in thread' }).click();
+	const thread = page.getByRole('complementary', { name: 'Thread' });
+	await expect(thread.getByRole('textbox', { name: 'Message thread' })).toBeFocused();
+	await page.keyboard.type('Right here');
+	await page.keyboard.press('Enter');
+	await expect(thread.getByTestId('thread-reply')).toContainText('Right here');
+
+	// Leaving for Home and coming back to the channel: straight to its composer.
+	await page.getByRole('link', { name: /^Home/ }).click();
+	await page.goBack();
+	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
+	await expect(composer(page)).toBeFocused();
+});
+
+test('the rail names its icons on hover, in front of the page rather than clipped by the rail', async ({
+	context
+}) => {
+	const { page } = await person(context, 'admin');
+	const home = page.getByRole('link', { name: /^Home/ });
+	await home.hover();
+	const tip = home.locator('.rail-tooltip');
+	await expect(tip).toHaveText('Home');
+	await expect(tip).toHaveCSS('opacity', '1');
+	// What is drawn at the tooltip's centre is the tooltip (a clipped one is not there).
+	const onTop = await tip.evaluate((element) => {
+		element.style.pointerEvents = 'auto';
+		const box = element.getBoundingClientRect();
+		const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+		return hit === element;
+	});
+	expect(onTop).toBe(true);
+});
+
+test('reply quotes and search snippets read as text, without markdown markup', async ({
+	context
+}) => {
+	const { page } = await person(context, 'admin');
+	await createCommunity(page);
+	await send(page, 'Hello **world**, see [the docs](https://example.com/docs)', 'Hello world');
+
+	const original = message(page, 'Hello world');
+	await original.hover();
+	await original.getByRole('button', { name: 'Reply', exact: true }).click();
+	await send(page, 'Answering that');
+	const answer = message(page, 'Answering that');
+	await expect(answer.locator('.reply-text')).toHaveText('Hello world, see the docs');
+
+	await page.getByRole('button', { name: 'Search', exact: true }).click();
+	const search = page.getByRole('complementary', { name: 'Search' });
+	await search.getByRole('searchbox', { name: 'Search messages' }).fill('world');
+	await search.getByRole('button', { name: 'Search', exact: true }).click();
+	const results = search.getByRole('list', { name: 'Search results' });
+	await expect(results.locator('.snippet')).toHaveText('Hello world, see the docs');
+	await expect(results.locator('mark')).toHaveText('world');
+});
