@@ -321,6 +321,19 @@ async fn invite_only_bootstrap_with_the_setup_code(#[case] backend: Backend) {
             .body["field"],
         "invite_code"
     );
+    // Called what it is: before the owner exists a code can only be the setup code.
+    let wrong = s
+        .register_raw("guess", "password-123", Some("BBBBBBBBBBBB"))
+        .await
+        .expect_error(StatusCode::FORBIDDEN, "invite_invalid");
+    assert!(
+        wrong.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("setup code is not valid"),
+        "{}",
+        wrong.text
+    );
     // The code is typed by people: case and separators do not matter.
     let typed = format!("{}-{}", &setup[..6], &setup[6..]).to_lowercase();
     let owner = s.register("owner", "password-123", Some(&typed)).await;

@@ -175,3 +175,11 @@ test('reply quotes and search snippets read as text, without markdown markup', a
 	await expect(results.locator('.snippet')).toHaveText('Hello world, see the docs');
 	await expect(results.locator('mark')).toHaveText('world');
 });
+
+test('the invite table says who created an invite, as a sentence', async ({ context }) => {
+	const { page, account } = await person(context, 'admin');
+	await page.goto('/admin/invites');
+	await page.getByRole('button', { name: 'Create invite' }).click();
+	const row = page.getByTestId('invite-row').first();
+	await expect(row).toContainText(new RegExp(`Created .+ by ${account.username}`));
+});

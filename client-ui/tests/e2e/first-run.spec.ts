@@ -30,7 +30,7 @@ test('first-run setup creates the owner with the printed setup code', async ({
 	await page.getByLabel(label('Password')).fill(OWNER.password);
 	await page.getByLabel(label('Confirm password')).fill(OWNER.password);
 	await page.getByRole('button', { name: 'Create owner account' }).click();
-	await expect(page.getByText('This invite code is not valid')).toBeVisible();
+	await expect(page.getByText(/^This setup code is not valid/)).toBeVisible();
 	await expect(page.getByLabel(label('Setup code'))).toBeFocused();
 
 	await page.getByLabel(label('Setup code')).fill(setupCode!);

@@ -231,6 +231,18 @@ impl Core {
         {
             return Ok(Admission::setup());
         }
+        // Before the owner exists no invite can have been made: a code is a mistyped
+        // setup code, and is called that.
+        if code.is_some()
+            && self.config.registration_mode != RegistrationMode::Open
+            && c.setting::<Uuid>(SettingKey::OwnerUserId).await?.is_none()
+        {
+            return Err(Error::forbidden(
+                "invite_invalid",
+                "this setup code is not valid; it is printed in the server's output when it starts",
+            )
+            .on_field("invite_code"));
+        }
         match self.config.registration_mode {
             RegistrationMode::Closed => Err(Error::forbidden(
                 "registration_closed",
