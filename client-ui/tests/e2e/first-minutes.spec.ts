@@ -12,7 +12,7 @@ import {
 	send
 } from './chat-support';
 import { expect, test } from './fixtures';
-import { apiClient } from './support';
+import { apiClient, label, uniqueName } from './support';
 
 test('a message over the limit is kept and refused plainly; near the limit a counter shows', async ({
 	context
@@ -182,4 +182,23 @@ test('the invite table says who created an invite, as a sentence', async ({ cont
 	await page.getByRole('button', { name: 'Create invite' }).click();
 	const row = page.getByTestId('invite-row').first();
 	await expect(row).toContainText(new RegExp(`Created .+ by ${account.username}`));
+});
+
+test('first-run Home offers the next step the user may take', async ({ context, newContext }) => {
+	// A member who may not create communities is not told to start one.
+	const member = await person(context, 'newcomer');
+	const main = member.page.getByRole('main');
+	await expect(main.getByRole('heading', { name: 'No communities yet' })).toBeVisible();
+	await expect(main).toContainText('Creating communities is up to the administrators');
+	await expect(main.getByRole('button', { name: 'Create a community' })).toHaveCount(0);
+	await main.getByRole('button', { name: 'Join with an invite' }).click();
+	await expect(member.page.getByRole('dialog', { name: 'Join a community' })).toBeVisible();
+
+	// An administrator creates the first community from Home.
+	const admin = await person(await newContext(), 'admin');
+	await admin.page.getByRole('main').getByRole('button', { name: 'Create a community' }).click();
+	const dialog = admin.page.getByRole('dialog', { name: 'Create a community' });
+	await dialog.getByLabel(label('Community name')).fill(uniqueName('Home '));
+	await dialog.getByRole('button', { name: 'Create' }).click();
+	await expect(admin.page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
 });

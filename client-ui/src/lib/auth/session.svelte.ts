@@ -52,6 +52,10 @@ export class Session {
 	readonly baseUrl: string | undefined;
 
 	isAdmin = $derived(this.user?.instance_role === 'owner' || this.user?.instance_role === 'admin');
+	/** Whether this user may create communities (COMMUNITY_CREATION_MODE). */
+	canCreateCommunities = $derived(
+		this.isAdmin || this.config?.community_creation_mode === 'anyone'
+	);
 
 	constructor(options: SessionOptions) {
 		this.baseUrl = options.baseUrl;
