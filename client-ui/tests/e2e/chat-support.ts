@@ -48,7 +48,11 @@ export async function registerAdmin(): Promise<Account> {
 
 /** Creates a community through the rail and lands in its #general channel. */
 export async function createCommunity(page: Page, name = uniqueName('Community ')) {
-	await page.getByRole('button', { name: 'Create a community' }).click();
+	// The rail's button (a first-run Home offers the same action in the page).
+	await page
+		.getByRole('navigation', { name: 'Spaces' })
+		.getByRole('button', { name: 'Create a community' })
+		.click();
 	const dialog = page.getByRole('dialog', { name: 'Create a community' });
 	await dialog.getByLabel(label('Community name')).fill(name);
 	await dialog.getByRole('button', { name: 'Create' }).click();
