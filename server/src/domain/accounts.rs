@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::community::{InviteJoin, live_invite};
+use super::community::{InviteJoin, invite_by_code};
 use super::invites::InviteState;
 use super::lockout::lockout_key;
 use super::{Actor, Core, InstanceRole, RequestMeta, SignedIn, validate};
@@ -249,8 +249,13 @@ impl Core {
                 "registration is closed on this server",
             )),
             RegistrationMode::Open => {
+                // Registration is open anyway: a code that is no usable community
+                // invite is ignored.
                 let community_invite = match code {
-                    Some(code) => live_invite(c, code).await.ok().map(|(invite, _)| invite),
+                    Some(code) => invite_by_code(c, code)
+                        .await?
+                        .filter(|(_, _, state)| *state == InviteState::Usable)
+                        .map(|(invite, _, _)| invite),
                     None => None,
                 };
                 Ok(Admission::with_invite(community_invite))
@@ -286,17 +291,12 @@ impl Core {
 
     /// A community invite brought to an invite-only server's registration.
     async fn admit_by_community_invite(&self, c: &mut Conn<'_>, code: &str) -> Result<Admission> {
-        let invite = match live_invite(c, code).await {
-            Ok((invite, _)) => invite,
-            Err(e) => {
-                let state = match e.code() {
-                    "invite_expired" => InviteState::Expired,
-                    "invite_used_up" => InviteState::UsedUp,
-                    _ => InviteState::Revoked,
-                };
-                return Err(refusal(state).expect("a refusal"));
-            }
+        let Some((invite, _, state)) = invite_by_code(c, code).await? else {
+            return Err(refusal(InviteState::Revoked).expect("a refusal"));
         };
+        if let Some(refusal) = refusal(state) {
+            return Err(refusal);
+        }
         if !self.invite_admits_new_accounts(c, &invite).await? {
             return Err(Error::forbidden(
                 "invite_cannot_admit",

@@ -34,20 +34,19 @@ fn invite_not_found() -> Error {
     )
 }
 
-/// A usable invite and its community, or why it cannot be used.
-pub(crate) async fn live_invite(
+/// The invite `code` names, its community and its state now; none when the code is
+/// unknown or the community is gone.
+pub(crate) async fn invite_by_code(
     c: &mut Conn<'_>,
     code: &str,
-) -> Result<(CommunityInvite, CommunitySummary)> {
+) -> Result<Option<(CommunityInvite, CommunitySummary, InviteState)>> {
     let code = secrets::normalize_code(code);
-    let invite = c
-        .community_invite_by_code(&code)
-        .await?
-        .ok_or_else(invite_not_found)?;
-    let community = c
-        .community_summary(invite.community_id)
-        .await?
-        .ok_or_else(invite_not_found)?;
+    let Some(invite) = c.community_invite_by_code(&code).await? else {
+        return Ok(None);
+    };
+    let Some(community) = c.community_summary(invite.community_id).await? else {
+        return Ok(None);
+    };
     let state = InviteState::of(
         invite.revoked_at,
         invite.expires_at,
@@ -55,6 +54,14 @@ pub(crate) async fn live_invite(
         invite.uses,
         store::now(),
     );
+    Ok(Some((invite, community, state)))
+}
+
+/// A usable invite and its community, or why it cannot be used.
+async fn live_invite(c: &mut Conn<'_>, code: &str) -> Result<(CommunityInvite, CommunitySummary)> {
+    let (invite, community, state) = invite_by_code(c, code)
+        .await?
+        .ok_or_else(invite_not_found)?;
     match state {
         InviteState::Usable => {}
         InviteState::Revoked => return Err(invite_not_found()),

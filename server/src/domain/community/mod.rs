@@ -16,6 +16,6 @@ pub use channels::{ChannelChanges, NewChannel};
 pub use communities::{CommunityChanges, NewCommunity};
 pub use groups::{GroupChanges, NewGroup};
 pub use invites::InviteLanding;
-pub(crate) use invites::{InviteJoin, live_invite};
+pub(crate) use invites::{InviteJoin, invite_by_code};
 pub use members::MemberChanges;
 pub use moderation::TIMEOUT_RANGE_SECS;
