@@ -272,6 +272,27 @@ async fn a_community_from_creation_to_deletion(#[case] backend: Backend) {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
+    // Entries name the community, channel and group, not only their IDs.
+    assert!(
+        log.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "channel.created"
+                && e["details"]["channel_name"] == "lobby"
+                && e["details"]["group_name"] == "General"),
+        "{}",
+        log.text
+    );
+    assert!(
+        log.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["community_name"] == "Rustaceans"),
+        "{}",
+        log.text
+    );
     for expected in [
         "moderation.warned",
         "moderation.timed_out",
@@ -755,10 +776,50 @@ async fn groups_channels_and_their_limits(#[case] backend: Backend) {
     .await
     .expect_error(StatusCode::BAD_REQUEST, "invalid_input");
 
+    // Text channel names are lower-case words joined by dashes, on create and rename;
+    // voice channels keep the name as typed.
+    let created = s
+        .post(
+            &format!("/api/groups/{public}/channels"),
+            Some(&root),
+            &json!({"name": "  Release Notes "}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(created.body["name"], "release-notes");
+    let renamed = s
+        .call(
+            Method::PATCH,
+            &format!("/api/channels/{}", created.body["id"].as_str().unwrap()),
+            Some(&root),
+            Some(&json!({"name": "Ship It"})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(renamed.body["name"], "ship-it");
+    for name in ["what?", "#general", "---"] {
+        s.post(
+            &format!("/api/groups/{public}/channels"),
+            Some(&root),
+            &json!({ "name": name }),
+        )
+        .await
+        .expect_error(StatusCode::BAD_REQUEST, "invalid_input");
+    }
+    let voice = s
+        .post(
+            &format!("/api/groups/{public}/channels"),
+            Some(&root),
+            &json!({"name": "Stand-up Room", "kind": "voice"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(voice.body["name"], "Stand-up Room");
+
     // 100 channels per group, 200 groups per community.
     let db = s.db.connect().await;
     let now = chrono::Utc::now();
-    for i in 1..100 {
+    for i in 3..100 {
         db_exec!(
             db,
             "INSERT INTO channels (id, group_id, community_id, name, kind, position, created_at, updated_at) VALUES ($1, $2, $3, $4, 'text', $5, $6, $6)",

@@ -462,13 +462,22 @@ async fn non_members_timeouts_and_slow_mode_are_enforced(#[case] backend: Backen
     .expect(StatusCode::OK);
     let refused = bob.request(send_frame(r.channel, "muted?")).await;
     assert_eq!(refused["code"], "timed_out");
-    r.s.post(
-        &format!("/api/channels/{}/messages", r.channel),
-        Some(&r.bob.1),
-        &json!({"content": "muted?"}),
-    )
-    .await
-    .expect_error(StatusCode::FORBIDDEN, "timed_out");
+    let refused =
+        r.s.post(
+            &format!("/api/channels/{}/messages", r.channel),
+            Some(&r.bob.1),
+            &json!({"content": "muted?"}),
+        )
+        .await
+        .expect_error(StatusCode::FORBIDDEN, "timed_out");
+    // When it ends, in seconds (the client says it in local time), never a UTC stamp.
+    let left = refused.body["retry_after"].as_u64().unwrap();
+    assert!((290..=300).contains(&left), "{}", refused.text);
+    assert_eq!(
+        refused.body["message"], "you are timed out here for 5 minutes",
+        "{}",
+        refused.text
+    );
     r.s.call(Method::DELETE, &timeout, Some(&r.alice.1), None)
         .await
         .expect(StatusCode::NO_CONTENT);

@@ -66,6 +66,8 @@ pub struct AuditEntryView {
     pub target_username: Option<String>,
     pub target_display_name: Option<String>,
     pub community_id: Option<Uuid>,
+    /// The community's current name; absent once it is deleted.
+    pub community_name: Option<String>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub details: serde_json::Value,

@@ -100,6 +100,14 @@ impl Error {
         self
     }
 
+    /// Tells the client when trying again can succeed (seconds, rounded up).
+    pub fn retry_after(mut self, secs: u64) -> Error {
+        if let Error::Client { retry_after, .. } = &mut self {
+            *retry_after = Some(secs);
+        }
+        self
+    }
+
     pub fn too_many(
         code: &'static str,
         message: impl Into<Cow<'static, str>>,

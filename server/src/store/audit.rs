@@ -18,6 +18,8 @@ pub struct AuditEntry {
     pub target_username: Option<String>,
     pub target_display_name: Option<String>,
     pub community_id: Option<Uuid>,
+    /// The community's current name (`None` once it is deleted).
+    pub community_name: Option<String>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub details: Json<serde_json::Value>,
@@ -116,11 +118,12 @@ impl Conn<'_> {
             sqlx::query_as(
                 "SELECT a.id, a.action, a.actor_id, actor.username AS actor_username, \
                  actor.display_name AS actor_display_name, a.target_user_id, target.username AS target_username, \
-                 target.display_name AS target_display_name, a.community_id, a.ip, a.user_agent, a.details, \
-                 a.created_at \
+                 target.display_name AS target_display_name, a.community_id, community.name AS community_name, \
+                 a.ip, a.user_agent, a.details, a.created_at \
                  FROM audit_log a \
                  LEFT JOIN users actor ON actor.id = a.actor_id \
                  LEFT JOIN users target ON target.id = a.target_user_id \
+                 LEFT JOIN communities community ON community.id = a.community_id \
                  WHERE ($1 IS NULL OR a.action = $1) \
                  AND ($2 IS NULL OR a.actor_id = $2 OR a.target_user_id = $2) \
                  AND ($3 IS NULL OR a.created_at >= $3) \

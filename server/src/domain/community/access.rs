@@ -306,13 +306,27 @@ impl ChannelAccess {
             .and_then(|m| m.timed_out_until)
             && until > now
         {
+            // Seconds rather than a UTC timestamp: the client says when in local time.
+            let left = ((until - now).num_milliseconds().max(0) as u64).div_ceil(1000);
             return Err(Error::forbidden(
                 "timed_out",
-                format!("you are timed out until {}", until.to_rfc3339()),
-            ));
+                format!("you are timed out here for {}", in_words(left)),
+            )
+            .retry_after(left));
         }
         Ok(())
     }
+}
+
+/// A rough duration for people: "4 minutes", "2 hours", "3 days" (rounded up).
+fn in_words(secs: u64) -> String {
+    let (count, unit) = match secs {
+        0..60 => (secs.max(1), "second"),
+        60..7200 => (secs.div_ceil(60), "minute"),
+        7200..172_800 => (secs.div_ceil(3600), "hour"),
+        _ => (secs.div_ceil(86_400), "day"),
+    };
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
 }
 
 impl Core {
@@ -429,5 +443,28 @@ impl Core {
             group: Some(group),
             viewer_blocks_anyone: ctx.blocks_anyone,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_words;
+
+    #[test]
+    fn durations_read_as_rounded_up_words() {
+        let cases = [
+            (0, "1 second"),
+            (59, "59 seconds"),
+            (60, "1 minute"),
+            (61, "2 minutes"),
+            (7199, "120 minutes"),
+            (7200, "2 hours"),
+            (172_799, "48 hours"),
+            (172_800, "2 days"),
+            (28 * 86_400, "28 days"),
+        ];
+        for (secs, words) in cases {
+            assert_eq!(in_words(secs), words, "{secs} s");
+        }
     }
 }

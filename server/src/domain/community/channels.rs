@@ -34,6 +34,40 @@ pub struct ChannelChanges {
     pub position: Option<i32>,
 }
 
+/// Text channel names follow the usual chat convention (`#release-notes`): the
+/// server lower-cases the name and joins its words with single dashes, and accepts
+/// letters and digits of any script, `-` and `_`. Voice channels are spoken of, not
+/// typed after a `#`, so they keep a free one-line name ("Stand-up Room").
+pub fn channel_name(kind: &str, raw: &str) -> Result<String> {
+    if kind != "text" {
+        return validate::name("name", raw, NAME_MAX);
+    }
+    let mut name = String::with_capacity(raw.len());
+    for c in raw.trim().chars() {
+        if c.is_whitespace() || c == '-' {
+            if !name.is_empty() && !name.ends_with('-') {
+                name.push('-');
+            }
+        } else if c.is_alphanumeric() || c == '_' {
+            name.extend(c.to_lowercase());
+        } else {
+            return Err(Error::invalid(
+                "name",
+                "a text channel's name may use letters, digits, dashes and underscores \
+                 (spaces become dashes)",
+            ));
+        }
+    }
+    let name = name.trim_end_matches('-');
+    if name.is_empty() || name.chars().count() > NAME_MAX {
+        return Err(Error::invalid(
+            "name",
+            format!("name must be 1 to {NAME_MAX} characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 /// 0 (off) or 5 seconds to 10 minutes.
 fn slow_mode(secs: u32) -> Result<i32> {
     if secs == 0 || (5..=600).contains(&secs) {
@@ -66,15 +100,16 @@ impl Core {
                 format!("a group has at most {MAX_CHANNELS_PER_GROUP} channels"),
             ));
         }
+        let kind = validate::one_of("kind", input.kind.as_deref().unwrap_or("text"), KINDS)?;
+        let kind = kind.to_owned();
         let now = store::now();
         let channel = Channel {
             id: store::new_id(),
             group_id: Some(group_id),
             community_id: Some(access.group.community_id),
             dm_key: None,
-            name: validate::name("name", &input.name, NAME_MAX)?,
-            kind: validate::one_of("kind", input.kind.as_deref().unwrap_or("text"), KINDS)?
-                .to_owned(),
+            name: channel_name(&kind, &input.name)?,
+            kind,
             topic: validate::optional_text("topic", input.topic.as_deref(), TOPIC_MAX)?,
             position: count as i32,
             slow_mode_secs: slow_mode(input.slow_mode_secs.unwrap_or(0))?,
@@ -86,7 +121,12 @@ impl Core {
         c.insert_channel(&channel).await?;
         let entry = NewAuditEntry::by(actor.id(), "channel.created")
             .community(access.group.community_id)
-            .details(serde_json::json!({ "channel_id": channel.id, "group_id": group_id }));
+            .details(serde_json::json!({
+                "channel_id": channel.id,
+                "channel_name": channel.name,
+                "group_id": group_id,
+                "group_name": access.group.name,
+            }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         self.community_changed(access.group.community_id).await?;
@@ -134,7 +174,7 @@ impl Core {
         let community_id = group.group.community_id;
         let mut channel = access.channel;
         if let Some(name) = changes.name {
-            channel.name = validate::name("name", &name, NAME_MAX)?;
+            channel.name = channel_name(&channel.kind, &name)?;
         }
         if let Some(topic) = changes.topic {
             channel.topic = validate::optional_text("topic", topic.as_deref(), TOPIC_MAX)?;
@@ -158,7 +198,7 @@ impl Core {
         c.update_channel(&channel).await?;
         let entry = NewAuditEntry::by(actor.id(), "channel.updated")
             .community(community_id)
-            .details(serde_json::json!({ "channel_id": channel_id }));
+            .details(serde_json::json!({ "channel_id": channel_id, "channel_name": channel.name }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         self.events.to_channel(
@@ -186,7 +226,7 @@ impl Core {
         c.delete_channel(channel_id).await?;
         let entry = NewAuditEntry::by(actor.id(), "channel.deleted")
             .community(community_id)
-            .details(serde_json::json!({ "channel_id": channel_id, "name": access.channel.name }));
+            .details(serde_json::json!({ "channel_id": channel_id, "channel_name": access.channel.name }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         self.events.to_channel(
@@ -196,5 +236,48 @@ impl Core {
         );
         self.community_changed(community_id).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::channel_name;
+
+    #[test]
+    fn text_channel_names_are_lower_case_words_joined_by_dashes() {
+        let ok = |raw: &str| channel_name("text", raw).unwrap();
+        assert_eq!(ok("general"), "general");
+        assert_eq!(ok("  Release Notes "), "release-notes");
+        assert_eq!(ok("Q3 -- planning\tbig_room"), "q3-planning-big_room");
+        assert_eq!(ok("Équipe Café"), "équipe-café");
+        assert_eq!(ok("-edge-"), "edge");
+        assert_eq!(ok(&"a".repeat(64)), "a".repeat(64));
+    }
+
+    #[test]
+    fn text_channel_names_refuse_punctuation_and_emptiness() {
+        for raw in [
+            "",
+            "  ",
+            "---",
+            "what?",
+            "#general",
+            "a/b",
+            "\u{202e}evil",
+            "🎉",
+            &"a".repeat(65),
+        ] {
+            let error = channel_name("text", raw).unwrap_err();
+            assert!(error.to_string().contains("name"), "{raw:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn voice_channel_names_stay_free_text() {
+        assert_eq!(
+            channel_name("voice", " Stand-up Room ").unwrap(),
+            "Stand-up Room"
+        );
+        assert!(channel_name("voice", "a\u{202e}b").is_err());
     }
 }

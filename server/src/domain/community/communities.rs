@@ -232,7 +232,8 @@ impl Core {
                 "only the community's owner may delete it",
             ));
         }
-        let details = serde_json::json!({ "community_id": id, "name": access.community.name });
+        let details =
+            serde_json::json!({ "community_id": id, "community_name": access.community.name });
         let members = c.community_member_ids(id).await?;
         c.delete_community(id).await?;
         self.audit(

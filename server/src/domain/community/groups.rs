@@ -113,7 +113,7 @@ impl Core {
         let entry = NewAuditEntry::by(actor.id(), "group.created")
             .community(community_id)
             .target(input.assigned_to)
-            .details(serde_json::json!({ "group_id": group.id }));
+            .details(serde_json::json!({ "group_id": group.id, "group_name": group.name }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         self.community_changed(community_id).await?;
@@ -188,7 +188,7 @@ impl Core {
         c.update_group(&group).await?;
         let entry = NewAuditEntry::by(actor.id(), "group.updated")
             .community(group.community_id)
-            .details(serde_json::json!({ "group_id": group_id }));
+            .details(serde_json::json!({ "group_id": group_id, "group_name": group.name }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         self.community_changed(group.community_id).await?;
@@ -218,7 +218,7 @@ impl Core {
         c.delete_group(group_id).await?;
         let entry = NewAuditEntry::by(actor.id(), "group.deleted")
             .community(access.group.community_id)
-            .details(serde_json::json!({ "group_id": group_id, "name": access.group.name }));
+            .details(serde_json::json!({ "group_id": group_id, "group_name": access.group.name }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         self.community_changed(access.group.community_id).await?;
@@ -314,7 +314,11 @@ impl Core {
         let entry = NewAuditEntry::by(actor.id(), "group.member_set")
             .community(access.group.community_id)
             .target(Some(user_id))
-            .details(serde_json::json!({ "group_id": group_id, "role": role.as_str() }));
+            .details(serde_json::json!({
+                "group_id": group_id,
+                "group_name": access.group.name,
+                "role": role.as_str(),
+            }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         self.refresh_subscriptions(user_id).await?;
@@ -345,7 +349,7 @@ impl Core {
         let entry = NewAuditEntry::by(actor.id(), "group.member_removed")
             .community(access.group.community_id)
             .target(Some(user_id))
-            .details(serde_json::json!({ "group_id": group_id }));
+            .details(serde_json::json!({ "group_id": group_id, "group_name": access.group.name }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         self.refresh_subscriptions(user_id).await?;

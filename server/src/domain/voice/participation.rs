@@ -178,7 +178,7 @@ impl Core {
         let entry = NewAuditEntry::by(actor.id(), "voice.disconnected")
             .target(Some(user_id))
             .community(group.community.community.id)
-            .details(serde_json::json!({ "channel_id": channel_id }));
+            .details(serde_json::json!({ "channel_id": channel_id, "channel_name": access.channel.name }));
         self.audit(&mut c, meta, entry).await?;
         tx.commit().await?;
         if self.calls.leave_channel(user_id, channel_id) {

@@ -56,6 +56,7 @@ impl From<AuditEntry> for AuditEntryView {
             target_username: e.target_username,
             target_display_name: e.target_display_name,
             community_id: e.community_id,
+            community_name: e.community_name,
             ip: e.ip,
             user_agent: e.user_agent,
             details: e.details.0,
