@@ -72,6 +72,24 @@ export async function invitePath(page: Page): Promise<string> {
 	return new URL(link).pathname;
 }
 
+/**
+ * An admin's new community and Bob, who joined it by its invite link, each in their own
+ * browser (`newContext` is the fixture of that name). `beforeJoining` prepares Bob first.
+ */
+export async function communityWithMember(
+	context: BrowserContext,
+	newContext: () => Promise<BrowserContext>,
+	beforeJoining?: (bob: Person) => Promise<void>
+): Promise<{ admin: Person; bob: Person; community: string }> {
+	const admin = await person(context, 'admin');
+	const community = await createCommunity(admin.page);
+	const path = await invitePath(admin.page);
+	const bob = await person(await newContext(), 'bob');
+	await beforeJoining?.(bob);
+	await acceptInvite(bob.page, path);
+	return { admin, bob, community };
+}
+
 export async function acceptInvite(page: Page, path: string) {
 	await page.goto(path);
 	await page.getByRole('button', { name: 'Join community' }).click();

@@ -4,15 +4,17 @@
  */
 import {
 	acceptInvite,
+	communityWithMember,
 	createCommunity,
 	composer,
 	invitePath,
 	message,
 	person,
-	send
+	send,
+	type Person
 } from './chat-support';
-import { expect, test } from './fixtures';
-import { apiClient, label, uniqueName } from './support';
+import { expect, httpStatusMessage, test } from './fixtures';
+import { apiClient, label, openSettings, uniqueName } from './support';
 
 test('a message over the limit is kept and refused plainly; near the limit a counter shows', async ({
 	context
@@ -62,11 +64,7 @@ test('a direct message arriving while in a community badges Home', async ({
 	context,
 	newContext
 }) => {
-	const admin = await person(context, 'admin');
-	await createCommunity(admin.page);
-	const path = await invitePath(admin.page);
-	const bob = await person(await newContext(), 'bob');
-	await acceptInvite(bob.page, path);
+	const { admin, bob } = await communityWithMember(context, newContext);
 	const home = bob.page.getByRole('link', { name: /^Home/ });
 	await expect(home).toHaveAccessibleName('Home');
 
@@ -129,6 +127,8 @@ test('focus goes where the work starts: search box, thread composer, the compose
 
 	// Leaving for Home and coming back to the channel: straight to its composer.
 	await page.getByRole('link', { name: /^Home/ }).click();
+	// Home's entry is in the history before going back from it.
+	await expect(page.getByRole('heading', { name: /^Welcome, / })).toBeVisible();
 	await page.goBack();
 	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
 	await expect(composer(page)).toBeFocused();
@@ -201,4 +201,182 @@ test('first-run Home offers the next step the user may take', async ({ context, 
 	await dialog.getByLabel(label('Community name')).fill(uniqueName('Home '));
 	await dialog.getByRole('button', { name: 'Create' }).click();
 	await expect(admin.page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
+});
+
+test('a group offers "+" to create a channel to those who may; text channel names become lower-case-with-dashes', async ({
+	context,
+	newContext,
+	allowConsoleErrors
+}) => {
+	// The refused name below.
+	allowConsoleErrors(httpStatusMessage(400));
+	const admin = await person(context, 'admin');
+	await createCommunity(admin.page);
+	const sidebar = admin.page.getByRole('navigation', { name: /channels$/ });
+	await sidebar.getByRole('button', { name: 'Create a channel in Text channels' }).click();
+	const dialog = admin.page.getByRole('dialog', { name: 'New channel in Text channels' });
+	const name = dialog.getByRole('textbox', { name: 'Channel name' });
+	await expect(name).toBeFocused();
+	await admin.page.keyboard.type('Release Notes');
+	await expect(dialog).toContainText('It will be #release-notes.');
+	await admin.page.keyboard.press('Enter');
+
+	// The new channel opens, ready to type in; the server stored the same name.
+	await expect(admin.page.getByRole('heading', { name: 'release-notes', level: 1 })).toBeVisible();
+	await expect(composer(admin.page)).toBeFocused();
+	await expect(sidebar.getByRole('link', { name: /release-notes/ })).toBeVisible();
+
+	// Punctuation the rule does not allow is refused with the server's reason.
+	await sidebar.getByRole('button', { name: 'Create a channel in Text channels' }).click();
+	await name.fill('what?');
+	await expect(dialog).toContainText('Use letters, digits, dashes and underscores.');
+	await dialog.getByRole('button', { name: 'Create channel' }).click();
+	await expect(dialog.getByRole('textbox', { name: 'Channel name' })).toHaveAccessibleDescription(
+		/letters, digits, dashes and underscores/
+	);
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+	// A member who may not create channels has no "+".
+	const path = await invitePath(admin.page);
+	const bob = await person(await newContext(), 'bob');
+	await acceptInvite(bob.page, path);
+	const bobSidebar = bob.page.getByRole('navigation', { name: /channels$/ });
+	await expect(bobSidebar.getByRole('button', { name: 'Text channels' })).toBeVisible();
+	await expect(bobSidebar.getByRole('button', { name: /^Create a channel/ })).toHaveCount(0);
+});
+
+/** A moderator's API session, and the path of `bob`'s membership in the admin's community. */
+async function moderation(admin: Person, bob: Person) {
+	const [, communityId] = new URL(admin.page.url()).pathname.split('/').slice(1);
+	const api = await apiClient();
+	const login = async ({ username, password }: { username: string; password: string }) =>
+		(await (await api.post('/api/auth/login', { data: { username, password } })).json()) as {
+			access_token: string;
+			user: { id: string };
+		};
+	const headers = { authorization: `Bearer ${(await login(admin.account)).access_token}` };
+	const bobId = (await login(bob.account)).user.id;
+	return {
+		api,
+		headers,
+		member: `/api/communities/${communityId}/members/${bobId}`,
+		ban: `/api/communities/${communityId}/bans/${bobId}`
+	};
+}
+
+test('a timeout closes the composer live with a local time, staff see it, it reopens when it ends', async ({
+	context,
+	newContext
+}) => {
+	// Bob's clock is in the test's hands, so the end of a timeout needs no waiting.
+	const { admin, bob } = await communityWithMember(context, newContext, (bob) =>
+		bob.page.clock.install()
+	);
+	await expect(composer(bob.page)).toBeEnabled();
+	const { api, headers, member } = await moderation(admin, bob);
+	const timeout = async () => {
+		const answer = await api.put(`${member}/timeout`, { headers, data: { duration_secs: 300 } });
+		expect(answer.status(), await answer.text()).toBe(200);
+	};
+	await timeout();
+
+	// Bob's composer closes at once and says when, in his local time.
+	await expect(composer(bob.page)).toBeDisabled();
+	await expect(composer(bob.page)).toHaveAttribute(
+		'placeholder',
+		// The day is named when the end falls after midnight.
+		/^You are timed out\. You can post again (on [A-Z][a-z]{2} \d{1,2} )?at \d{1,2}:\d{2}\s?[AP]M \(in 5 minutes\)\.$/
+	);
+	// The moderator sees the marker in the member list.
+	const members = admin.page.getByRole('complementary', { name: 'Members' });
+	await expect(
+		members.getByRole('listitem').filter({ hasText: bob.account.username })
+	).toContainText(/Timed out until/);
+
+	// The moderator ends it early: the composer opens at once and works.
+	const ended = await api.delete(`${member}/timeout`, { headers });
+	expect(ended.status(), await ended.text()).toBe(204);
+	await expect(composer(bob.page)).toBeEnabled();
+	await send(bob.page, 'I am back');
+	await expect(
+		members.getByRole('listitem').filter({ hasText: bob.account.username })
+	).not.toContainText(/Timed out/);
+
+	// A timeout that runs out reopens the composer by itself, without a reload (Bob's clock
+	// moves five minutes; the server's does not, so he does not send then).
+	await timeout();
+	await expect(composer(bob.page)).toBeDisabled();
+	await bob.page.clock.fastForward('05:01');
+	await expect(composer(bob.page)).toBeEnabled();
+	await expect(composer(bob.page)).toHaveAttribute('placeholder', /^Message #/);
+	await api.dispose();
+});
+
+test('a kicked or banned member is told so on the page they were on, not "Community not found"', async ({
+	context,
+	newContext
+}) => {
+	const { admin, bob, community } = await communityWithMember(context, newContext);
+	await expect(composer(bob.page)).toBeEnabled();
+	const { api, headers, member, ban } = await moderation(admin, bob);
+
+	const kicked = await api.post(`${member}/kick`, { headers, data: {} });
+	expect(kicked.status(), await kicked.text()).toBe(204);
+	const main = bob.page.getByRole('main');
+	await expect(
+		main.getByRole('heading', { name: `You were removed from ${community}` })
+	).toBeVisible();
+	await expect(main).toContainText('You can come back with a new invite.');
+	await expect(bob.page.getByText('Community not found')).toHaveCount(0);
+	await main.getByRole('link', { name: 'Go to Home' }).click();
+	await expect(bob.page).toHaveURL(/\/$/);
+
+	// Back with a new invite, then banned.
+	await acceptInvite(bob.page, await invitePath(admin.page));
+	await expect(composer(bob.page)).toBeEnabled();
+	const banned = await api.put(ban, { headers, data: { reason: 'spam' } });
+	expect(banned.status(), await banned.text()).toBeLessThan(300);
+	await expect(
+		main.getByRole('heading', { name: `You were banned from ${community}` })
+	).toBeVisible();
+	await api.dispose();
+});
+
+test("a new display name reaches others' open pages live", async ({ context, newContext }) => {
+	const { admin, bob } = await communityWithMember(context, newContext);
+	await send(admin.page, 'Who am I now?');
+	const onBob = message(bob.page, 'Who am I now?');
+	await expect(onBob).toContainText(admin.account.username);
+
+	await openSettings(admin.page, 'My profile');
+	await admin.page.getByLabel(label('Display name')).fill('Ada Lovelace');
+	await admin.page.getByRole('button', { name: 'Save changes' }).click();
+
+	// Bob never reloads: the message and the member list follow.
+	await expect(onBob.getByRole('button', { name: 'Ada Lovelace', exact: true })).toBeVisible();
+	const members = bob.page.getByRole('complementary', { name: 'Members' });
+	await expect(members.getByText('Ada Lovelace', { exact: true })).toBeVisible();
+});
+
+test('the audit log names the community, channel and group of an event, not their IDs', async ({
+	context
+}) => {
+	const { page } = await person(context, 'admin');
+	const community = await createCommunity(page);
+	await page.goto('/admin/audit-log');
+	const created = page
+		.getByTestId('audit-entry')
+		.filter({ has: page.locator('[title="community.created"]') })
+		.first();
+	await expect(created).toContainText(new RegExp(`Community\\s*${community}`));
+	await expect(created).not.toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/);
+	await expect(created.locator('.action')).not.toHaveText('community.created');
+	// The channel and group an event is about, by name too (the ID shows on hover).
+	const channel = page
+		.getByTestId('audit-entry')
+		.filter({ has: page.locator('[title="channel.created"]') })
+		.first();
+	await expect(channel).toContainText(/channel\s*general/i);
+	await expect(channel).toContainText(/group\s*Text channels/i);
+	await expect(channel).not.toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/);
 });

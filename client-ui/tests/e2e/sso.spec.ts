@@ -166,6 +166,9 @@ test('an SSO account sets a password, and with 2FA signs in by SSO and a code', 
 	await expect(changed.getByText('Password set.')).toBeVisible();
 	await expect(changed.getByLabel(label('Current password'))).toBeVisible();
 	await page.getByRole('button', { name: 'Log out' }).click();
+	// Signed out before signing in again: leaving earlier would cut the logout short and
+	// leave the revoked session stored for the next page to try.
+	await expect(page).toHaveURL(/\/login$/);
 	await signIn(page, 'sso-dave', 'dave-has-a-password');
 });
 

@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
 	actionLabel,
 	actionTone,
+	AUDIT_ACTIONS,
 	auditQuery,
 	detailPairs,
 	EMPTY_FILTERS,
@@ -23,12 +26,27 @@ describe('audit log helpers', () => {
 	});
 
 	it('flattens details', () => {
-		expect(detailPairs({ login: 'ada', failures: 2, extra: { a: 1 } })).toEqual([
-			['login', 'ada'],
-			['failures', '2'],
-			['extra', '{"a":1}']
+		expect(detailPairs({ login: 'ada', failures: 2, extra: { a: 1 }, file_id: 'f1' })).toEqual([
+			{ label: 'login', value: 'ada' },
+			{ label: 'failures', value: '2' },
+			{ label: 'extra', value: '{"a":1}' },
+			{ label: 'file id', value: 'f1' }
 		]);
 		expect(detailPairs(null)).toEqual([]);
+	});
+
+	it('shows an ID that comes with its name as the name, the ID on hover', () => {
+		expect(
+			detailPairs({
+				channel_id: 'c1',
+				channel_name: 'release-notes',
+				group_id: 'g1',
+				group_name: 'Text channels'
+			})
+		).toEqual([
+			{ label: 'channel', value: 'release-notes', title: 'c1' },
+			{ label: 'group', value: 'Text channels', title: 'g1' }
+		]);
 	});
 
 	it('validates filters', () => {
@@ -57,5 +75,56 @@ describe('audit log helpers', () => {
 		expect(q.action).toBe('login.failed');
 		expect(q.before).toBe('abc');
 		expect(q.since).toBe(new Date('2026-01-01T10:00').toISOString());
+	});
+});
+
+/**
+ * The server's domain layer, where every audit entry is recorded (`Core::audit`). Vitest
+ * runs in client-ui/ (and jsdom gives modules no file URL).
+ */
+const DOMAIN = join(process.cwd(), '..', 'server', 'src', 'domain');
+
+function rustFiles(dir: string): string[] {
+	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+		entry.isDirectory()
+			? rustFiles(join(dir, entry.name))
+			: entry.name.endsWith('.rs')
+				? [join(dir, entry.name)]
+				: []
+	);
+}
+
+/**
+ * The actions the server records: audit actions are `&'static str` literals shaped
+ * `area.what`, written in the files that record entries (`NewAuditEntry`, or the helpers
+ * that pass an action on to it), outside their test modules.
+ */
+function serverActions(): string[] {
+	const actions = new Set<string>();
+	for (const file of rustFiles(DOMAIN)) {
+		const source = readFileSync(file, 'utf8').split('#[cfg(test)]')[0]!;
+		if (!/NewAuditEntry|self\.audit\(|attempt_failed|verified_account/.test(source)) continue;
+		for (const [, action] of source.matchAll(/"([a-z][a-z_]*\.[a-z][a-z_]*)"/g)) {
+			actions.add(action!);
+		}
+	}
+	return [...actions].sort();
+}
+
+describe('audit action labels', () => {
+	it('name every action the server records', () => {
+		const actions = serverActions();
+		// The scan found the recorder's files (a moved server would make this pass vacuously).
+		expect(actions).toContain('user.registered');
+		expect(actions).toContain('community.joined');
+		expect(actions.length).toBeGreaterThan(40);
+		expect(actions.filter((action) => !(action in AUDIT_ACTIONS))).toEqual([]);
+	});
+
+	it('are sentences, not action names', () => {
+		for (const [action, text] of Object.entries(AUDIT_ACTIONS)) {
+			expect(text, action).toMatch(/^[A-Z][^._]*$/);
+		}
+		expect(actionLabel('community.joined')).toBe('Joined a community');
 	});
 });

@@ -162,6 +162,17 @@ describe('errors', () => {
 		expect(errorMessage(error)).toBe('Too many requests. Try again in 3 seconds.');
 	});
 
+	it('says when a timeout ends in local time, not as a UTC stamp', () => {
+		const error = ApiError.fromBody(403, {
+			code: 'timed_out',
+			message: 'you are timed out here for 5 minutes',
+			retry_after: 300
+		});
+		expect(errorMessage(error)).toMatch(
+			/^You are timed out here\. You can post again (on .+ )?at \S.* \(in 5 minutes\)\.$/
+		);
+	});
+
 	it('falls back to the Retry-After header', () => {
 		const error = ApiError.fromBody(429, { code: 'rate_limited', message: 'slow down' }, '7');
 		expect(error.retryAfter).toBe(7);

@@ -2,6 +2,7 @@
  * Errors from the Chatalot API. The server answers every failure with JSON
  * `{code, message, field?, retry_after?}`; the UI reacts to `code` and shows `message`.
  */
+import { whenAgain } from '$shared/format';
 import type { components } from './schema';
 
 export type ErrorBody = components['schemas']['ErrorBody'];
@@ -68,6 +69,10 @@ function parseRetryAfter(header: string | null | undefined): number | null {
 /** A sentence for people, for any thrown value. */
 export function errorMessage(error: unknown): string {
 	if (error instanceof ApiError) {
+		if (error.code === 'timed_out' && error.retryAfter) {
+			const end = new Date(Date.now() + error.retryAfter * 1000);
+			return `You are timed out here. You can post again ${whenAgain(end)}.`;
+		}
 		if (error.status === 429 && error.retryAfter) {
 			const unit = error.retryAfter === 1 ? 'second' : 'seconds';
 			return `${capitalise(error.message)}. Try again in ${error.retryAfter} ${unit}.`;

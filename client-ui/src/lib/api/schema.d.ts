@@ -2036,6 +2036,8 @@ export interface components {
             actor_username?: string | null;
             /** Format: uuid */
             community_id?: string | null;
+            /** @description The community's current name; absent once it is deleted. */
+            community_name?: string | null;
             /** Format: date-time */
             created_at: string;
             details: unknown;

@@ -199,7 +199,17 @@ export class Chat {
 				params: { path: { message_id: message.id } }
 			})
 		);
-		this.timelines.get(message.channel_id)?.remove(message.id);
+		this.messageDeleted(message.channel_id, message.id);
+	}
+
+	/** A deleted message stays as a tombstone, as history shows it (docs/api.md). */
+	private messageDeleted(channelId: string, messageId: string): void {
+		const timeline = this.timelines.get(channelId);
+		// The server drops its pin with it.
+		const pinned = timeline?.find(messageId)?.pinned ?? false;
+		timeline?.deleted(messageId);
+		for (const thread of this.threads.values()) thread.deleted(messageId);
+		if (pinned) this.pinVersions.set(channelId, this.pinVersion(channelId) + 1);
 	}
 
 	async toggleReaction(message: Message, emoji: string): Promise<void> {
@@ -358,10 +368,7 @@ export class Chat {
 				this.timelines.get(message.channel_id)?.upsert(message);
 				this.noticedEmoji(message.channel_id, customEmojiNamesIn(message.content));
 			}),
-			rt.on('message_deleted', (e) => {
-				this.timelines.get(e.channel_id)?.remove(e.message_id);
-				for (const thread of this.threads.values()) thread.remove(e.message_id);
-			}),
+			rt.on('message_deleted', (e) => this.messageDeleted(e.channel_id, e.message_id)),
 			rt.on('reaction_added', (e) => {
 				this.timelines.get(e.channel_id)?.react(e.message_id, e.emoji, e.user_id, true);
 				const name = customEmojiName(e.emoji);
@@ -391,7 +398,7 @@ export class Chat {
 			}),
 			rt.on('member_updated', (e) => this.directory.memberChanged(e.community_id, e.member)),
 			rt.on('member_left', (e) => this.directory.memberLeft(e.community_id, e.user_id)),
-			rt.on('community_removed', (e) => this.directory.removeCommunity(e.community_id)),
+			rt.on('community_removed', (e) => this.directory.removeCommunity(e.community_id, e.reason)),
 			rt.on('community_updated', (e) => this.directory.communityChanged(e.community)),
 			rt.on('user_updated', (e) => this.userUpdated(e.user)),
 			rt.on('access_changed', () => {

@@ -12,6 +12,13 @@ export type Group = Schemas['GroupView'];
 export type Channel = Schemas['ChannelView'];
 export type Member = Schemas['MemberView'];
 
+/** A community the user is no longer in (`community_removed`). */
+export interface Departure {
+	name: string;
+	/** `kicked`, `banned`, `left`, `deleted`, or `gone` when the reason was missed. */
+	reason: string;
+}
+
 export interface GroupWithChannels {
 	group: Group;
 	channels: Channel[];
@@ -32,6 +39,11 @@ export class CommunityDirectory {
 	/** Groups (with their channels) per community ID. */
 	readonly structure = new SvelteMap<string, GroupWithChannels[]>();
 	readonly members = new SvelteMap<string, Member[]>();
+	/**
+	 * Communities the user was removed from while the app was open, and why, so the page
+	 * they were on can say what happened.
+	 */
+	readonly departures = new SvelteMap<string, Departure>();
 
 	private readonly api: Api;
 	private readonly observer: ChannelListObserver | null;
@@ -42,8 +54,15 @@ export class CommunityDirectory {
 	}
 
 	async load(): Promise<void> {
+		const before = this.communities;
 		this.communities = await unwrap(this.api.GET('/api/communities'));
 		this.loaded = true;
+		// Gone while the app was offline (the event that says why was missed).
+		for (const community of before) {
+			if (!this.community(community.id) && !this.departures.has(community.id)) {
+				this.departures.set(community.id, { name: community.name, reason: 'gone' });
+			}
+		}
 	}
 
 	community(id: string): Community | undefined {
@@ -181,6 +200,7 @@ export class CommunityDirectory {
 	}
 
 	private addCommunity(community: Community): void {
+		this.departures.delete(community.id);
 		this.communities = [...this.communities.filter((c) => c.id !== community.id), community];
 	}
 
@@ -206,7 +226,9 @@ export class CommunityDirectory {
 		}
 	}
 
-	removeCommunity(id: string): void {
+	removeCommunity(id: string, reason?: string): void {
+		const community = this.community(id);
+		if (community && reason) this.departures.set(id, { name: community.name, reason });
 		this.communities = this.communities.filter((c) => c.id !== id);
 		this.structure.delete(id);
 		this.members.delete(id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inviteCodeFrom, inviteLink } from './invite-code';
+import { inviteCodeFrom, inviteLink, mayCreateInvites } from './invite-code';
 
 describe('inviteCodeFrom', () => {
 	it('accepts bare codes and links', () => {
@@ -20,5 +20,19 @@ describe('inviteLink', () => {
 		expect(inviteLink('AbC', 'https://chat.example.org/')).toBe(
 			'https://chat.example.org/invite/AbC'
 		);
+	});
+});
+
+describe('mayCreateInvites', () => {
+	const community = (my_role: string | null, who_can_create_invites: string) =>
+		({ my_role, who_can_create_invites }) as Parameters<typeof mayCreateInvites>[0];
+
+	it("follows the community's policy", () => {
+		expect(mayCreateInvites(community('member', 'member'))).toBe(true);
+		expect(mayCreateInvites(community('member', 'moderator'))).toBe(false);
+		expect(mayCreateInvites(community('moderator', 'moderator'))).toBe(true);
+		expect(mayCreateInvites(community('moderator', 'admin'))).toBe(false);
+		expect(mayCreateInvites(community('owner', 'admin'))).toBe(true);
+		expect(mayCreateInvites(community(null, 'member'))).toBe(true);
 	});
 });

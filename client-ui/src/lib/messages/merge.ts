@@ -29,9 +29,30 @@ export function mergeMessages(
 }
 
 function newer(a: Message, b: Message): Message {
+	// Deleting is final: an older copy of the message does not bring its text back.
+	if (a.deleted !== b.deleted) return a.deleted ? a : b;
 	const editedA = a.edited_at ?? '';
 	const editedB = b.edited_at ?? '';
 	return editedA > editedB ? a : b;
+}
+
+/**
+ * A deleted message as history keeps it (a tombstone, shown as "This message was
+ * deleted"): its place, author, time and replies stay; nothing of what it said does.
+ */
+export function tombstone(message: Message): Message {
+	if (message.deleted) return message;
+	return {
+		...message,
+		deleted: true,
+		content: '',
+		forwarded_from: null,
+		mentions: [],
+		mentions_everyone: false,
+		reactions: [],
+		attachments: [],
+		pinned: false
+	};
 }
 
 /** The message with its reaction summary changed by one user's reaction. */

@@ -5,7 +5,7 @@
  */
 import { unwrap, type Api } from '$api/client';
 import { withAuthor, type Author } from '$lib/people/updates';
-import { mergeMessages, type Message } from './merge';
+import { mergeMessages, tombstone, type Message } from './merge';
 
 const PAGE = 100;
 
@@ -54,7 +54,12 @@ export class Thread {
 		if (next !== this.replies) this.replies = next;
 	}
 
-	remove(messageId: string): void {
-		this.replies = this.replies.filter((m) => m.id !== messageId);
+	/** A reply deleted: a tombstone, as the thread shows it when loaded again. */
+	deleted(messageId: string): void {
+		const index = this.replies.findIndex((m) => m.id === messageId);
+		if (index < 0) return;
+		const next = this.replies.slice();
+		next[index] = tombstone(next[index]!);
+		this.replies = next;
 	}
 }

@@ -12,7 +12,7 @@
  */
 import { unwrap, type Api } from '$api/client';
 import { withAuthor, type Author } from '$lib/people/updates';
-import { compareIds, mergeMessages, withReaction, type Message } from './merge';
+import { compareIds, mergeMessages, tombstone, withReaction, type Message } from './merge';
 
 export const PAGE_SIZE = 50;
 const CATCH_UP_PAGE = 100;
@@ -38,9 +38,12 @@ export class Timeline {
 	generation = $state(0);
 	/**
 	 * The reader's last request to see a message (`id`) or the present (`id: null`); the
-	 * list scrolls there once per `seq`. Set together with the window it needs.
+	 * list scrolls there once per `seq`. Set together with the window it needs, and
+	 * cleared once shown (`focused`): a jump is a one-time navigation, which the channel's
+	 * next opening does not repeat.
 	 */
 	focus = $state.raw<{ id: string | null; seq: number } | null>(null);
+	private focusSeq = 0;
 
 	private readonly api: Api;
 	readonly channelId: string;
@@ -147,6 +150,18 @@ export class Timeline {
 		return true;
 	}
 
+	/**
+	 * Opening the channel (or its own link) with no message to show: the present, even
+	 * when an earlier visit jumped into older history and left the window there.
+	 */
+	async open(): Promise<void> {
+		if (!this.loaded) {
+			this.focus = null;
+			return this.load();
+		}
+		await this.jumpToPresent();
+	}
+
 	/** Back from a detached window to the latest page. */
 	async jumpToPresent(): Promise<void> {
 		if (!this.hasNewer) {
@@ -162,7 +177,12 @@ export class Timeline {
 	}
 
 	private focusOn(id: string | null): void {
-		this.focus = { id, seq: (this.focus?.seq ?? 0) + 1 };
+		this.focus = { id, seq: (this.focusSeq += 1) };
+	}
+
+	/** The list has shown the request `seq`; it is not shown again. */
+	focused(seq: number): void {
+		if (this.focus?.seq === seq) this.focus = null;
 	}
 
 	private replace(page: Message[], hasOlder: boolean, hasNewer: boolean): void {
@@ -225,9 +245,12 @@ export class Timeline {
 		return true;
 	}
 
-	remove(messageId: string): void {
-		if (!this.messages.some((m) => m.id === messageId)) return;
-		this.messages = this.messages.filter((m) => m.id !== messageId);
+	/**
+	 * A message deleted (live, or by us): it stays as a tombstone, as history shows it
+	 * after a reload, so replies to it still have their place.
+	 */
+	deleted(messageId: string): void {
+		this.patch(messageId, tombstone);
 	}
 
 	patch(messageId: string, change: (message: Message) => Message): void {

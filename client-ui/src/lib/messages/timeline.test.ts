@@ -181,4 +181,41 @@ describe('Timeline', () => {
 		expect(timeline.hasOlder).toBe(true);
 		expect(timeline.messages[0]?.id).toBe(id(21));
 	});
+
+	it('opens at the present after a jump: the jump is not repeated', async () => {
+		const server = channel(200);
+		const timeline = new Timeline(server.api, 'c');
+		await timeline.jumpTo(id(20));
+		const jump = timeline.focus;
+		expect(jump?.id).toBe(id(20));
+		// The list showed it; a second list (the channel opened again) finds nothing to repeat.
+		timeline.focused(jump!.seq);
+		expect(timeline.focus).toBeNull();
+		await timeline.open();
+		expect(timeline.hasNewer).toBe(false);
+		expect(ids(timeline)[1]).toBe(id(200));
+		expect(timeline.focus?.id).toBeNull();
+	});
+
+	it('keeps a deleted message as a tombstone, as history does', async () => {
+		const server = channel(3);
+		const timeline = new Timeline(server.api, 'c');
+		await timeline.load();
+		timeline.patch(id(2), (m) => ({
+			...m,
+			pinned: true,
+			reactions: [{ emoji: '👍', count: 1, user_ids: ['u'] }]
+		}));
+		timeline.deleted(id(2));
+		expect(timeline.messages.map((m) => m.id)).toEqual([id(1), id(2), id(3)]);
+		expect(timeline.find(id(2))).toMatchObject({
+			deleted: true,
+			content: '',
+			pinned: false,
+			reactions: []
+		});
+		// A late copy from before the deletion does not bring the text back.
+		timeline.upsert(message(2));
+		expect(timeline.find(id(2))?.deleted).toBe(true);
+	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { avatarHue, describeUserAgent, initials, relativeTime } from './format';
+import { avatarHue, describeUserAgent, initials, relativeTime, whenAgain } from './format';
 
 describe('format', () => {
 	const now = Date.parse('2026-05-01T12:00:00Z');
@@ -50,5 +50,28 @@ describe('format', () => {
 		[null, null]
 	])('describes %s', (ua, expected) => {
 		expect(describeUserAgent(ua)).toBe(expected);
+	});
+});
+
+describe('whenAgain', () => {
+	// Local times, so the test reads the same in every time zone.
+	const now = new Date(2026, 11, 4, 22, 35, 0).getTime();
+	const at = (...parts: [number, number, number, number, number]) =>
+		new Date(2026, parts[0], parts[1], parts[2], parts[3], parts[4]);
+
+	it('says the local time and about how long until then', () => {
+		expect(whenAgain(at(11, 4, 22, 40, 0), now, 'en-US')).toBe('at 10:40 PM (in 5 minutes)');
+		expect(whenAgain(at(11, 4, 22, 39, 30), now, 'en-US')).toBe('at 10:39 PM (in 5 minutes)');
+		// A clock a second behind the server's does not make it "6 minutes".
+		expect(whenAgain(at(11, 4, 22, 40, 1), now, 'en-US')).toBe('at 10:40 PM (in 5 minutes)');
+		expect(whenAgain(at(11, 4, 22, 35, 20), now, 'en-US')).toBe('at 10:35 PM (in 20 seconds)');
+		expect(whenAgain(at(11, 4, 23, 55, 0), now, 'en-US')).toBe('at 11:55 PM (in 80 minutes)');
+	});
+
+	it('names the day when it is not today', () => {
+		expect(whenAgain(at(11, 5, 1, 0, 0), now, 'en-US')).toBe('on Dec 5 at 1:00 AM (in 2 hours)');
+		expect(whenAgain(at(11, 11, 22, 35, 0), now, 'en-US')).toBe(
+			'on Dec 11 at 10:35 PM (in 7 days)'
+		);
 	});
 });

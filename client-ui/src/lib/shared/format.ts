@@ -74,3 +74,27 @@ export function describeUserAgent(userAgent: string | null | undefined): string 
 	// Otherwise the leading product name of clients such as scripts and bots.
 	return browser ?? os ?? userAgent.match(/^([A-Za-z][\w.-]*)\/\d/)?.[1] ?? null;
 }
+
+/**
+ * When something becomes possible again, in local time: "at 10:40 PM (in 5 minutes)",
+ * or "on Dec 5 at 10:40 PM (in 2 days)" when it is not today. The count is rounded to the
+ * nearest unit: the clock time is the exact answer, and two machines' clocks differ.
+ */
+export function whenAgain(at: Date, now: number = Date.now(), locale?: string): string {
+	const left = Math.max(0, at.getTime() - now);
+	const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(at);
+	const sameDay = new Date(now).toDateString() === at.toDateString();
+	const day = sameDay
+		? ''
+		: `on ${new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(at)} `;
+	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+	const relative =
+		left < MINUTE
+			? format.format(Math.max(1, Math.round(left / SECOND)), 'second')
+			: left < 2 * HOUR
+				? format.format(Math.round(left / MINUTE), 'minute')
+				: left < 2 * DAY
+					? format.format(Math.round(left / HOUR), 'hour')
+					: format.format(Math.round(left / DAY), 'day');
+	return `${day}at ${time} (${relative})`;
+}
