@@ -45,6 +45,25 @@ if ! (cd tests/oidc-provider && npm ci --no-audit --no-fund --loglevel=error); t
   banner "test OpenID provider unavailable: SSO tests will be SKIPPED"
 fi
 
+banner "test SMTP relay (Python)"
+# Email tests run against a real SMTP relay on loopback and read what arrives with a
+# real iCalendar parser (server/tests/common/smtp.rs), from this virtual environment,
+# remade when tests/smtp/requirements.txt changes.
+mail_venv="$HOME/.cache/chatalot/venv-mail"
+mail_stamp="$mail_venv/requirements.sha256"
+want="$(sha256sum tests/smtp/requirements.txt | cut -d' ' -f1)"
+if [[ "$(cat "$mail_stamp" 2>/dev/null)" != "$want" ]]; then
+  rm -rf "$mail_venv"
+  if python3 -m venv "$mail_venv" \
+    && "$mail_venv/bin/pip" install --quiet --disable-pip-version-check -r tests/smtp/requirements.txt; then
+    echo "$want" >"$mail_stamp"
+  else
+    rm -rf "$mail_venv"
+    if [[ "$ci" == "true" ]]; then echo "error: cannot install the test SMTP relay" >&2; exit 1; fi
+    banner "test SMTP relay unavailable: email tests will be SKIPPED"
+  fi
+fi
+
 banner "cargo test"
 cargo test --workspace --locked
 # The native call engine as a process, for the browser interop test (scripts/test-web.sh).

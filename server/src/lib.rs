@@ -5,11 +5,13 @@
 
 pub mod api;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod events;
 pub mod gateway;
 pub mod http;
+pub mod mail;
 mod server;
 pub mod storage;
 pub mod store;

@@ -84,7 +84,17 @@ impl Server {
         let memory = tokio::spawn(release_memory(self.core.clone(), stop_rx.clone()));
         let scheduler = {
             let core = self.core.clone();
-            tokio::spawn(async move { core.run_scheduler(stop_rx).await })
+            let stop = stop_rx.clone();
+            tokio::spawn(async move { core.run_scheduler(stop).await })
+        };
+        let reminders = {
+            let core = self.core.clone();
+            let stop = stop_rx.clone();
+            tokio::spawn(async move { core.run_reminders(stop).await })
+        };
+        let outbox = {
+            let core = self.core.clone();
+            tokio::spawn(async move { core.run_outbox(stop_rx).await })
         };
         let service = self
             .router
@@ -109,6 +119,8 @@ impl Server {
         let _ = stop_tx.send(true);
         let _ = maintenance.await;
         let _ = scheduler.await;
+        let _ = reminders.await;
+        let _ = outbox.await;
         let _ = memory.await;
         self.core.db.close().await;
         tracing::info!("server stopped");

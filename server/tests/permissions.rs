@@ -247,6 +247,30 @@ fn actions() -> Vec<Action> {
             .effect("SELECT 1 - COUNT(*) FROM sessions WHERE user_id = $1", &["victim"]),
         act("delete a user", M::DELETE, "/api/admin/users/{victim}", &[InstanceOwner, InstanceAdmin])
             .effect("SELECT 1 - COUNT(*) FROM users WHERE id = $1", &["victim"]),
+        // Meetings (MEET-1): members see and answer, moderators and up manage.
+        act("list a channel's meetings", M::GET, "/api/channels/{lobby}/meetings", EVERY_MEMBER),
+        act("view a meeting", M::GET, "/api/meetings/{meeting}", EVERY_MEMBER),
+        act("view a meeting in a private channel", M::GET, "/api/meetings/{mods_meeting}", MODERATORS),
+        act("schedule a meeting", M::POST, "/api/channels/{lobby}/meetings", MODERATORS)
+            .body(r#"{"title": "New", "start": "{tomorrow}T15:00:00", "timezone": "UTC", "duration_minutes": 30}"#)
+            .effect("SELECT COUNT(*) FROM meetings WHERE channel_id = $1 AND title = 'New'", &["lobby"]),
+        act("change a meeting", M::PATCH, "/api/meetings/{meeting}", MODERATORS)
+            .body(r#"{"title": "Renamed"}"#)
+            .effect("SELECT COUNT(*) FROM meetings WHERE id = $1 AND title = 'Renamed' AND sequence = 1", &["meeting"]),
+        act("cancel a meeting", M::DELETE, "/api/meetings/{meeting}", MODERATORS)
+            .effect("SELECT COUNT(*) FROM meetings WHERE id = $1 AND cancelled_at IS NOT NULL", &["meeting"]),
+        act("move an occurrence", M::PATCH, "/api/meetings/{meeting}/occurrences/{occurrence}", MODERATORS)
+            .body(r#"{"duration_minutes": 90}"#)
+            .effect("SELECT COUNT(*) FROM meeting_exceptions WHERE meeting_id = $1 AND duration_minutes = 90", &["meeting"]),
+        act("cancel an occurrence", M::DELETE, "/api/meetings/{meeting}/occurrences/{occurrence}", MODERATORS)
+            .effect("SELECT COUNT(*) FROM meeting_exceptions WHERE meeting_id = $1 AND cancelled", &["meeting"]),
+        act("answer a meeting", M::PUT, "/api/meetings/{meeting}/occurrences/{occurrence}/rsvp", EVERY_MEMBER)
+            .body(r#"{"response": "going"}"#)
+            .effect("SELECT COUNT(*) FROM meeting_rsvps WHERE meeting_id = $1", &["meeting"]),
+        act("answer a meeting in a private channel", M::PUT, "/api/meetings/{mods_meeting}/occurrences/{occurrence}/rsvp", MODERATORS)
+            .body(r#"{"response": "maybe"}"#)
+            .effect("SELECT COUNT(*) FROM meeting_rsvps WHERE meeting_id = $1", &["mods_meeting"]),
+        act("read the email outbox", M::GET, "/api/admin/email/outbox", INSTANCE_STAFF),
     ]
 }
 
@@ -380,6 +404,25 @@ async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, S
         .expect(StatusCode::CREATED);
     let (victim, _) = s.user(&format!("victim{n}")).await;
     let (banned, _) = s.user(&format!("banned{n}")).await;
+    // A daily meeting in the public channel and one in the private channel, from
+    // tomorrow 09:00 UTC; `occurrence` is the first of either, for a path.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
+    let mut meetings = Vec::new();
+    for channel in [lobby, mods] {
+        let meeting = s
+            .post(
+                &format!("/api/channels/{channel}/meetings"),
+                Some(owner),
+                &json!({"title": "Standup", "start": format!("{tomorrow}T09:00:00"), "timezone": "UTC",
+                        "duration_minutes": 15, "recurrence": {"frequency": "daily", "count": 5}}),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        meetings.push(meeting.body["id"].as_str().unwrap().to_owned());
+    }
+    let occurrence = format!("{tomorrow}T09%3A00%3A00Z");
     // Banned by the moderator, the lowest role that may lift a ban: lifting it
     // needs the banner's rank or higher (ranks.rs tests the refusals).
     s.call(
@@ -407,6 +450,10 @@ async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, S
         ("quiet", quiet.to_string()),
         ("open", open.to_string()),
         ("frozen", frozen.to_string()),
+        ("meeting", meetings[0].clone()),
+        ("mods_meeting", meetings[1].clone()),
+        ("occurrence", occurrence),
+        ("tomorrow", tomorrow),
         (
             "registration_invite",
             registration_invite.body["id"].as_str().unwrap().to_owned(),

@@ -9,13 +9,15 @@
 //!    shorter than the limit. Subscriptions start before `ready`, so nothing falls
 //!    between the live stream and the catch-up; drop duplicates by message ID.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    AuthorView, ChannelView, CommunityView, MemberView, MessageView, PollView, PresenceStatus,
-    PresenceView, UserProfile, VoiceCallView, VoiceLeaveReason, VoiceParticipantView, VoiceSignal,
+    AuthorView, ChannelView, CommunityView, MeetingView, MemberView, MessageView, PollView,
+    PresenceStatus, PresenceView, RsvpCounts, RsvpResponse, UserProfile, VoiceCallView,
+    VoiceLeaveReason, VoiceParticipantView, VoiceSignal,
 };
 
 /// Close codes of the gateway (besides 1000 and 1012 "server restarting").
@@ -212,6 +214,27 @@ pub enum ServerEvent {
     /// Votes or closing changed a poll's results.
     PollUpdated {
         poll: PollView,
+    },
+    /// A meeting of the channel was scheduled, changed or cancelled (the series or
+    /// one occurrence): reload its occurrences.
+    MeetingUpdated {
+        meeting: MeetingView,
+    },
+    /// Someone answered for one occurrence: the new counts, and who answered what
+    /// (`None`: took their answer back).
+    MeetingRsvp {
+        channel_id: Uuid,
+        meeting_id: Uuid,
+        occurrence: DateTime<Utc>,
+        rsvps: RsvpCounts,
+        user_id: Uuid,
+        response: Option<RsvpResponse>,
+    },
+    /// A meeting you are invited to starts soon (its reminder lead time).
+    MeetingReminder {
+        meeting: MeetingView,
+        occurrence: DateTime<Utc>,
+        starts_at: DateTime<Utc>,
     },
     PinsUpdated {
         channel_id: Uuid,

@@ -541,6 +541,13 @@ pub struct Tuning {
     pub message_rate: RateLimit,
     /// How long a call participant whose connection dropped keeps their place.
     pub voice_reconnect_grace: Duration,
+    /// What meetings and reminders take as now (a manual clock in tests).
+    pub clock: crate::clock::Clock,
+    /// First wait before an email is tried again; it doubles on every failure.
+    pub email_retry_base: Duration,
+    /// Extra certificate authorities (PEM) trusted for SMTP's STARTTLS besides the
+    /// system's (a test relay's own CA).
+    pub smtp_extra_roots: Vec<String>,
 }
 
 impl Default for Tuning {
@@ -559,6 +566,9 @@ impl Default for Tuning {
                 burst: 20,
             },
             voice_reconnect_grace: Duration::from_secs(15),
+            clock: crate::clock::Clock::system(),
+            email_retry_base: Duration::from_secs(30),
+            smtp_extra_roots: Vec::new(),
         }
     }
 }

@@ -8,10 +8,12 @@ mod audit;
 mod bootstrap;
 pub mod community;
 mod dms;
+pub mod email;
 pub mod error;
 pub mod files;
 mod invites;
 mod lockout;
+pub mod meetings;
 pub mod messages;
 pub mod realtime;
 mod sessions;
@@ -20,6 +22,7 @@ mod two_factor;
 pub mod validate;
 mod voice;
 mod wire;
+mod workers;
 
 pub use accounts::{ProfileChanges, Registration};
 pub use actor::{Actor, InstanceRole};
@@ -73,6 +76,10 @@ pub struct CoreParts {
     pub thumbnails: files::ThumbnailJobs,
     /// Who is in which voice channel's call.
     pub(crate) calls: voice::Calls,
+    /// The SMTP relay, when email is configured.
+    pub(crate) mailer: Option<crate::mail::Mailer>,
+    pub(crate) outbox_wake: email::OutboxWake,
+    pub(crate) reminder_wake: meetings::ReminderWake,
 }
 
 impl Core {
@@ -94,7 +101,16 @@ impl Core {
                 config.files.storage_path.display()
             )
         })?;
+        let mailer = config
+            .email
+            .as_ref()
+            .map(|smtp| crate::mail::Mailer::new(smtp, &config.tuning.smtp_extra_roots))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("SMTP_HOST: cannot set up outgoing email: {e}"))?;
         Ok(Core(Arc::new(CoreParts {
+            mailer,
+            outbox_wake: Default::default(),
+            reminder_wake: Default::default(),
             storage,
             thumbnails: Default::default(),
             calls: Default::default(),

@@ -24,6 +24,7 @@ mod files;
 mod gateway;
 mod groups;
 mod images;
+mod meetings;
 mod message_extras;
 mod messages;
 mod moderation;
@@ -114,6 +115,7 @@ impl Limiters {
         (name = "groups", description = "Groups inside communities"),
         (name = "channels", description = "Channels inside groups"),
         (name = "messages", description = "Messages, reactions, pins, read state"),
+        (name = "meetings", description = "Meetings on channels: series, occurrences, RSVPs"),
         (name = "dms", description = "Direct messages, blocking, presence"),
         (name = "files", description = "Uploads, downloads, thumbnails"),
         (name = "voice", description = "Calls: ICE servers, TURN credentials, who is in a call"),
@@ -184,6 +186,7 @@ fn api_routes(
         .merge(channels::router())
         .merge(messages::router())
         .merge(message_extras::router())
+        .merge(meetings::router())
         .merge(dms::router())
         .merge(admin::router())
         .merge(admin_users::router())

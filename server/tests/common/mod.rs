@@ -10,6 +10,7 @@
 pub mod coturn;
 pub mod db;
 pub mod oidc;
+pub mod smtp;
 pub mod watchdog;
 pub mod ws;
 
@@ -468,4 +469,21 @@ pub fn coturn_credential(secret: &str, username: &str) -> String {
     let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(username.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Waits until `condition` holds, checking every 50 ms, for state another process
+/// changes without telling (a relay's spool, a worker's row); fails after `limit`.
+pub async fn eventually<F, Fut>(limit: std::time::Duration, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the condition did not hold within {limit:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

@@ -426,6 +426,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/email/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The email outbox (instance admins): newest first, with what waits and what was
+         *     given up, and each message's attempts and last error.
+         */
+        get: operations["outbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/email/outbox/{email_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends unsent mail again at once (instance admins). */
+        post: operations["retry_email"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/files": {
         parameters: {
             query?: never;
@@ -896,6 +933,30 @@ export interface paths {
         head?: never;
         /** Changes name, topic, slow mode, read-only, archived or position. */
         patch: operations["update_channel"];
+        trace?: never;
+    };
+    "/api/channels/{channel_id}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A channel's meetings: upcoming occurrences soonest first, or past ones latest
+         *     first (within a year), and the series they belong to.
+         */
+        get: operations["channel_meetings"];
+        put?: never;
+        /**
+         * Schedules a meeting in a channel (moderators and up); members with an email
+         *     address are sent a calendar invite when email is configured.
+         */
+        post: operations["schedule_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/channels/{channel_id}/messages": {
@@ -1701,6 +1762,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meetings/{meeting_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["meeting"];
+        put?: never;
+        post?: never;
+        /** Cancels a whole series (moderators and up); attendees get a cancellation. */
+        delete: operations["cancel_meeting"];
+        options?: never;
+        head?: never;
+        /** Changes a whole series (moderators and up); attendees get an updated invite. */
+        patch: operations["update_meeting"];
+        trace?: never;
+    };
+    "/api/meetings/{meeting_id}/occurrences/{occurrence}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancels one occurrence of a series (moderators and up). */
+        delete: operations["cancel_occurrence"];
+        options?: never;
+        head?: never;
+        /**
+         * Moves one occurrence or changes its length (moderators and up). The
+         *     occurrence is named by its original start.
+         */
+        patch: operations["change_occurrence"];
+        trace?: never;
+    };
+    "/api/meetings/{meeting_id}/occurrences/{occurrence}/rsvp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Answers for one occurrence: going, maybe or not going. */
+        put: operations["rsvp"];
+        post?: never;
+        /** Takes an answer back. */
+        delete: operations["withdraw_rsvp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/messages/{message_id}": {
         parameters: {
             query?: never;
@@ -2435,6 +2553,8 @@ export interface components {
             /** @description An optional note shown with the forwarded message (up to 4000 characters). */
             comment?: string | null;
         };
+        /** @enum {string} */
+        Frequency: "daily" | "weekly" | "monthly";
         GroupMemberView: {
             /** Format: uuid */
             avatar_file_id?: string | null;
@@ -2563,6 +2683,57 @@ export interface components {
             expires_at: string;
             token: string;
         };
+        /**
+         * @description A change to a whole series; absent fields stay. `recurrence: null` makes it a
+         *     single meeting.
+         */
+        MeetingChangesRequest: {
+            description?: string | null;
+            /** Format: int32 */
+            duration_minutes?: number | null;
+            recurrence?: null | components["schemas"]["Recurrence"];
+            /** Format: int32 */
+            reminder_minutes?: number | null;
+            /** @example 2026-12-10T09:00:00 */
+            start?: string | null;
+            timezone?: string | null;
+            title?: string | null;
+        };
+        /** @description A channel's meetings: the occurrences asked for and the series they belong to. */
+        MeetingList: {
+            meetings: components["schemas"]["MeetingView"][];
+            occurrences: components["schemas"]["OccurrenceView"][];
+        };
+        MeetingView: {
+            cancelled: boolean;
+            /** Format: uuid */
+            channel_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            description: string;
+            /** Format: int32 */
+            duration_minutes: number;
+            /** Format: uuid */
+            id: string;
+            /** @description A link to the meeting in the web client (`PUBLIC_URL`), when it is set. */
+            join_url?: string | null;
+            recurrence?: null | components["schemas"]["Recurrence"];
+            /** Format: int32 */
+            reminder_minutes: number;
+            /**
+             * Format: int32
+             * @description The calendar SEQUENCE: 0 when scheduled, one more on every change.
+             */
+            sequence: number;
+            /** @example 2026-12-10T09:00:00 */
+            start: string;
+            timezone: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         MemberView: {
             /** Format: uuid */
             avatar_file_id?: string | null;
@@ -2628,6 +2799,87 @@ export interface components {
             thread_last_reply_at?: string | null;
             /** Format: int32 */
             thread_reply_count: number;
+        };
+        NewMeetingRequest: {
+            /** @description Shown in the app only: never in emails or calendar files. Up to 4,000 characters. */
+            description?: string;
+            /**
+             * Format: int32
+             * @description 5 minutes to 24 hours.
+             */
+            duration_minutes: number;
+            recurrence?: null | components["schemas"]["Recurrence"];
+            /**
+             * Format: int32
+             * @description How long before each occurrence attendees are reminded; 0 for no reminder
+             *     (default 15, at most a week).
+             * @default 15
+             */
+            reminder_minutes: number;
+            /**
+             * @description The wall-clock start in `timezone`, e.g. `2026-12-10T09:00:00`.
+             * @example 2026-12-10T09:00:00
+             */
+            start: string;
+            /** @description An IANA time zone such as `Europe/Berlin`. */
+            timezone: string;
+            /** @description 1–200 characters. */
+            title: string;
+        };
+        /** @description Moves one occurrence of a series (its start in the meeting's zone, its length). */
+        OccurrenceChangeRequest: {
+            /** Format: int32 */
+            duration_minutes?: number | null;
+            /** @example 2026-12-10T10:00:00 */
+            start?: string | null;
+        };
+        /**
+         * @description One occurrence of a meeting. `occurrence` (its original start) names it in
+         *     paths, even after it was moved.
+         */
+        OccurrenceView: {
+            cancelled: boolean;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            meeting_id: string;
+            my_rsvp?: null | components["schemas"]["RsvpResponse"];
+            /** Format: date-time */
+            occurrence: string;
+            rsvps: components["schemas"]["RsvpCounts"];
+            /** Format: date-time */
+            starts_at: string;
+        };
+        OutboxEntryView: {
+            /** Format: int32 */
+            attempts: number;
+            /** @description `REQUEST` or `CANCEL` for a calendar invite. */
+            calendar_method?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            last_error?: string | null;
+            /** Format: uuid */
+            meeting_id?: string | null;
+            /** Format: date-time */
+            next_attempt_at: string;
+            recipient: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            status: components["schemas"]["OutboxStatus"];
+            subject: string;
+        };
+        /** @enum {string} */
+        OutboxStatus: "pending" | "sent" | "failed";
+        OutboxView: {
+            /** @description Whether outgoing email is configured (`SMTP_HOST` and `EMAIL_FROM`). */
+            enabled: boolean;
+            entries: components["schemas"]["OutboxEntryView"][];
+            /** Format: int32 */
+            failed: number;
+            /** Format: int32 */
+            pending: number;
         };
         /** @description Re-confirms the password for sensitive actions. */
         PasswordConfirmation: {
@@ -2709,6 +2961,31 @@ export interface components {
             /** @description Shown this once; the previous code no longer works. */
             recovery_code: string;
         };
+        /**
+         * @description How a meeting repeats. Weekly meetings fall on `weekdays` (the start's weekday
+         *     when empty); monthly ones on the start's day of the month. At most one of
+         *     `count` and `until`; neither means it repeats without end.
+         */
+        Recurrence: {
+            /**
+             * Format: int32
+             * @description How many occurrences in all (2–500).
+             */
+            count?: number | null;
+            frequency: components["schemas"]["Frequency"];
+            /**
+             * Format: int32
+             * @description Every `interval` days, weeks or months (1–99).
+             * @default 1
+             */
+            interval: number;
+            /**
+             * Format: date
+             * @description The last day an occurrence may fall on, in the meeting's time zone.
+             */
+            until?: string | null;
+            weekdays?: components["schemas"]["Weekday"][];
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -2749,6 +3026,19 @@ export interface components {
         RevokedSessions: {
             revoked: number;
         };
+        RsvpCounts: {
+            /** Format: int32 */
+            going: number;
+            /** Format: int32 */
+            maybe: number;
+            /** Format: int32 */
+            not_going: number;
+        };
+        RsvpRequest: {
+            response: components["schemas"]["RsvpResponse"];
+        };
+        /** @enum {string} */
+        RsvpResponse: "going" | "maybe" | "not_going";
         ScheduleRequest: {
             /** @description As for a normal message; slash commands are expanded now. */
             content: string;
@@ -3125,6 +3415,8 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** @enum {string} */
+        Weekday: "mo" | "tu" | "we" | "th" | "fr" | "sa" | "su";
     };
     responses: {
         /** @description The request was refused as it is: a path parameter (`invalid_path`) or query (`invalid_query`) that does not parse, a body that is not JSON (`malformed_json`) or not of the documented shape (`invalid_json`), a value the server does not accept (`invalid_input`, naming the `field`), or a control character other than tab and newline anywhere in the path, query or body (`invalid_input`). */
@@ -4431,6 +4723,112 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    outbox: {
+        parameters: {
+            query?: {
+                /** @description Only mail in this state. */
+                status?: "pending" | "sent" | "failed";
+                /** @description 1–200 entries, newest first (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retry_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                email_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxEntryView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6004,6 +6402,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    channel_meetings: {
+        parameters: {
+            query?: {
+                range?: "upcoming" | "past";
+                /** @description 1–100 occurrences (default 20). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    schedule_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMeetingRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
                 };
             };
             400: {
@@ -9577,6 +10087,423 @@ export interface operations {
             };
             /** @description Expired or used up */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cancel_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    update_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingChangesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cancel_occurrence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+                occurrence: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    change_occurrence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+                occurrence: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OccurrenceChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OccurrenceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rsvp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+                occurrence: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RsvpRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OccurrenceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    withdraw_rsvp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+                occurrence: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OccurrenceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

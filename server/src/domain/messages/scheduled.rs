@@ -2,7 +2,6 @@
 //! a background task that reads them from the database, so they survive restarts.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
@@ -16,8 +15,6 @@ use crate::store::{self, ScheduledMessage};
 
 pub const MAX_PENDING_PER_USER: i64 = 50;
 pub const MAX_DAYS_AHEAD: i64 = 30;
-/// The scheduler looks again at least this often (in case a wake-up was missed).
-const IDLE_CHECK: Duration = Duration::from_secs(60);
 
 /// Wakes the scheduler when a new message is scheduled.
 #[derive(Clone, Default)]
@@ -157,25 +154,11 @@ impl Core {
 
     /// The scheduler: posts due messages, then sleeps until the next is due, a new
     /// one is scheduled, or a minute passes. Stops when `stop` changes.
-    pub async fn run_scheduler(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
-        loop {
-            let next = match self.deliver_due().await {
-                Ok(next) => next,
-                Err(err) => {
-                    tracing::warn!(error = %err, "scheduled delivery failed; retrying");
-                    Some(store::now() + chrono::Duration::seconds(5))
-                }
-            };
-            let wait = next
-                .map(|at| (at - store::now()).to_std().unwrap_or(Duration::ZERO))
-                .unwrap_or(IDLE_CHECK)
-                .min(IDLE_CHECK);
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = self.scheduler.0.notified() => {}
-                _ = stop.changed() => return,
-            }
-        }
+    pub async fn run_scheduler(&self, stop: tokio::sync::watch::Receiver<bool>) {
+        crate::domain::workers::run_passes("scheduled delivery", &self.scheduler.0, stop, || {
+            self.deliver_due()
+        })
+        .await;
     }
 }
 
