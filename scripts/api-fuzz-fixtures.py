@@ -5,7 +5,7 @@
 
 Registers the fuzzing account (the instance owner: the first account of an open
 server) and two members, and creates what path parameters can point at: a community
-with a group, a channel, messages, polls, a scheduled message and invites. Writes
+with a group, a channel, messages, polls, a scheduled message, meetings and invites. Writes
 OUT_DIR/token (the fuzzing account's access token) and OUT_DIR/schemathesis.toml,
 which has schemathesis use these IDs for most generated path parameters (random ones
 for the rest, so 404s are exercised too).
@@ -13,7 +13,8 @@ for the rest, so 404s are exercised too).
 Operations that destroy or give away what they are pointed at get objects of their
 own, so the shared ones live through the run: deleting or transferring a community,
 deleting a group, channel, message or account, changing a channel (which may archive
-it), kicking or banning a member, closing a poll, revoking an invite. (What ends the session or hands the instance over runs
+it), kicking or banning a member, closing a poll, revoking an invite, changing or
+cancelling a meeting. (What ends the session or hands the instance over runs
 in a last pass of its own: see test-api-fuzz.sh.)
 """
 
@@ -102,6 +103,19 @@ send_at = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
 scheduled = call("POST", f"/api/channels/{main_channel}/scheduled", token,
                  {"content": "later", "send_at": send_at})["id"]
 registration_invite = call("POST", "/api/admin/invites", token, {})["id"]
+tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).date().isoformat()
+
+
+def meeting(title):
+    body = {"title": title, "start": f"{tomorrow}T09:00:00", "timezone": "UTC",
+            "duration_minutes": 30, "recurrence": {"frequency": "daily", "count": 5}}
+    return call("POST", f"/api/channels/{main_channel}/meetings", token, body)["id"]
+
+
+main_meeting = meeting("Standup")
+spare_meeting = meeting("To be cancelled")
+changed_meeting = meeting("To be changed")
+occurrence = f"{tomorrow}T09:00:00Z"
 
 # Shared objects, used for most generated values of these path parameters.
 shared = {
@@ -115,6 +129,8 @@ shared = {
     "invite_id": [invite["id"]],
     "code": [invite["code"]],
     "emoji": ["👍", ":party_parrot:", "#️⃣"],
+    "meeting_id": [main_meeting],
+    "occurrence": [occurrence],
 }
 # Operation ID -> {parameter: value} for the operations that use up their object.
 own = {
@@ -130,6 +146,8 @@ own = {
     "close_poll": {"poll_id": spare_poll},
     "revoke_community_invite": {"invite_id": spare_invite["id"]},
     "revoke_registration_invite": {"invite_id": registration_invite},
+    "cancel_meeting": {"meeting_id": spare_meeting},
+    "update_meeting": {"meeting_id": changed_meeting},
 }
 
 

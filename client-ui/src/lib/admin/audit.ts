@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 	'admin.file_released': 'File released from quarantine',
 	'admin.hash_blocked': 'File blocked',
 	'admin.hash_unblocked': 'File unblocked',
+	'admin.email_retried': 'Email retried by an admin',
 	'instance.transferred': 'Server ownership transferred',
 	// Communities
 	'community.created': 'Community created',
