@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::calendar::{Invite, Method, Party};
 use super::schedule::{End, Schedule};
 use super::schedule_of;
-use crate::api::Frequency;
+use crate::api::{Frequency, Weekday};
 use crate::domain::Core;
 use crate::domain::community::ChannelAccess;
 use crate::domain::email::QueuedEmail;
@@ -96,6 +96,18 @@ impl Core {
             .await?;
         }
         Ok(())
+    }
+}
+
+fn day_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mo => "Monday",
+        Weekday::Tu => "Tuesday",
+        Weekday::We => "Wednesday",
+        Weekday::Th => "Thursday",
+        Weekday::Fr => "Friday",
+        Weekday::Sa => "Saturday",
+        Weekday::Su => "Sunday",
     }
 }
 
