@@ -1,6 +1,15 @@
-/** Administration: registration invites and the audit log. */
+/** Administration: registration invites, the audit log and the email outbox. */
 import { expect, test } from './fixtures';
-import { apiClient, apiLogin, label, OWNER, registerUser, signIn } from './support';
+import {
+	apiClient,
+	apiLogin,
+	createInvite,
+	label,
+	OWNER,
+	registerUser,
+	signIn,
+	uniqueName
+} from './support';
 
 test('the owner creates and revokes an invite; a revoked code no longer registers', async ({
 	page
@@ -104,4 +113,65 @@ test('the audit log filters by user and action and pages with the cursor', async
 	await expect(page.getByLabel(label('User'))).toHaveValue(account.username);
 	await expect(entries).toHaveCount(50);
 	await expect(page.getByRole('button', { name: 'Load older events' })).toBeVisible();
+});
+
+test('undelivered meeting invites show their reason in the outbox and can be sent again', async ({
+	page
+}) => {
+	// A member with an email address in a channel where the owner schedules a meeting;
+	// the e2e server's mail relay never answers (global-setup.ts).
+	const api = await apiClient();
+	const username = uniqueName('mailed');
+	const address = `${username}@example.test`;
+	const registered = await api.post('/api/auth/register', {
+		data: {
+			username,
+			password: `${username}-password`,
+			email: address,
+			invite_code: await createInvite()
+		}
+	});
+	expect(registered.status(), await registered.text()).toBe(201);
+	const member = { authorization: `Bearer ${(await registered.json()).access_token}` };
+	const owner = { authorization: `Bearer ${await apiLogin(OWNER.username, OWNER.password)}` };
+	const post = async (path: string, data: object, headers = owner) => {
+		const response = await api.post(path, { data, headers });
+		expect(response.status(), await response.text()).toBeLessThan(300);
+		return response.json();
+	};
+	const community = await post('/api/communities', { name: uniqueName('Mailers') });
+	const group = await post(`/api/communities/${community.id}/groups`, { name: 'Team' });
+	const channel = await post(`/api/groups/${group.id}/channels`, { name: 'reviews' });
+	const invite = await post(`/api/communities/${community.id}/invites`, {});
+	await post(`/api/invites/${invite.code}/accept`, {}, member);
+	const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+	await post(`/api/channels/${channel.id}/meetings`, {
+		title: 'Quarterly review',
+		start: `${tomorrow}T09:00:00`,
+		timezone: 'UTC',
+		duration_minutes: 30
+	});
+	await api.dispose();
+
+	await signIn(page, OWNER.username, OWNER.password);
+	await page.getByRole('link', { name: 'Administration' }).click();
+	await page.getByRole('link', { name: 'Email' }).click();
+	await expect(page.getByRole('heading', { name: 'Outgoing email' })).toBeVisible();
+	const entry = page.getByTestId('outbox-entry').filter({ hasText: address });
+	// The worker's first attempt fails at once; refresh until the page shows it.
+	await expect(async () => {
+		await page.getByRole('button', { name: 'Refresh' }).click();
+		await expect(entry.getByTestId('outbox-error')).toBeVisible({ timeout: 1_000 });
+	}).toPass();
+	await expect(entry).toContainText('Invitation: Quarterly review');
+	await expect(entry).toContainText('Calendar invite');
+	await expect(entry).toContainText('Retrying');
+	await page.getByRole('button', { name: 'Given up' }).click();
+	await expect(entry).toHaveCount(0);
+	await page.getByRole('button', { name: 'Waiting' }).click();
+	await entry
+		.getByRole('button', { name: `Send again to ${address}: Invitation: Quarterly review` })
+		.click();
+	await expect(entry).toContainText('Retrying');
+	await expect(page.getByRole('alert')).toHaveCount(0);
 });

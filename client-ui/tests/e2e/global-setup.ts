@@ -74,6 +74,12 @@ export default async function globalSetup() {
 			OIDC_CLIENT_ID: OIDC_CLIENT_ID,
 			OIDC_CLIENT_SECRET: clientSecret,
 			OIDC_REDIRECT_URI: redirectUri,
+			// Email on, towards a relay that never answers: meeting invites wait in the
+			// outbox with their error (admin.spec.ts).
+			SMTP_HOST: '127.0.0.1',
+			SMTP_PORT: String(await freePort()),
+			SMTP_TLS: 'false',
+			EMAIL_FROM: 'meetings@chatalot.test',
 			...(turn ? { TURN_AUTH_SECRET: turn.secret, TURN_URLS: turn.url } : {})
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

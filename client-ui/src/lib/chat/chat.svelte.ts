@@ -10,6 +10,7 @@ import { CommunityDirectory } from '$lib/communities/directory.svelte';
 import { customEmojiName, customEmojiNamesIn } from '$lib/emoji/custom';
 import { CustomEmojiStore } from '$lib/emoji/custom.svelte';
 import { Files } from '$lib/files/files.svelte';
+import { Meetings } from '$lib/meetings/meetings.svelte';
 import { type Message } from '$lib/messages/merge';
 import { ReadMarks } from '$lib/messages/read-marks';
 import { Thread } from '$lib/messages/thread.svelte';
@@ -52,6 +53,8 @@ export class Chat {
 	readonly profiles: ProfileCards;
 	/** Who is in which call, and this device's call. */
 	readonly voice: Voice;
+	/** Channels' meetings (loaded when their panel opens) and meeting reminders. */
+	readonly meetings: Meetings;
 	/** Direct message conversations, newest first as the server lists them. */
 	dms = $state.raw<Schemas['DmView'][]>([]);
 	dmsLoaded = $state(false);
@@ -102,6 +105,7 @@ export class Chat {
 		});
 		this.bookmarks = new Bookmarks(this.api);
 		this.profiles = new ProfileCards(this.api);
+		this.meetings = new Meetings(this.api, this.selfId);
 		this.files = new Files({ api: this.api, tokens: options.tokens, baseUrl: options.baseUrl });
 		this.customEmoji = new CustomEmojiStore({
 			api: this.api,
@@ -112,6 +116,7 @@ export class Chat {
 	start(): void {
 		this.subscribe();
 		this.cleanups.push(this.voice.start());
+		this.cleanups.push(this.meetings.start(this.realtime));
 		this.realtime.start();
 		this.files.start();
 		void this.loadCommunities();
@@ -340,6 +345,8 @@ export class Chat {
 		this.files.media.ensureFresh();
 		// Emoji added or deleted meanwhile (there is no event for them).
 		this.customEmoji.refreshAll();
+		// Meetings changed or answered meanwhile (the panels on screen).
+		this.meetings.refresh();
 		const active = this.activeChannelId;
 		for (const id of [...this.timelines.keys()]) {
 			// Timelines not on screen are dropped and reloaded when opened again.

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Group, GroupWithChannels } from './directory.svelte';
-import { manageableGroups, managesCommunity, managesGroup } from './group-admin';
+import {
+	manageableGroups,
+	managesCommunity,
+	managesGroup,
+	moderatesCommunity
+} from './group-admin';
 import { testGroup } from './test-groups';
 
 const group = (id: string, my_role: Group['my_role']): GroupWithChannels => ({
@@ -57,5 +62,15 @@ describe('manageableGroups', () => {
 	it('gives a plain member nothing', () => {
 		expect(manageableGroups('member', [groups[2]!, groups[3]!, groups[4]!])).toEqual([]);
 		expect(manageableGroups('member', [])).toEqual([]);
+	});
+});
+
+describe('moderatesCommunity', () => {
+	it('is community moderators and up', () => {
+		expect(moderatesCommunity('owner')).toBe(true);
+		expect(moderatesCommunity('admin')).toBe(true);
+		expect(moderatesCommunity('moderator')).toBe(true);
+		expect(moderatesCommunity('member')).toBe(false);
+		expect(moderatesCommunity(undefined)).toBe(false);
 	});
 });

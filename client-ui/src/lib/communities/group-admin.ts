@@ -12,6 +12,14 @@ export function managesCommunity(role: CommunityRole): boolean {
 	return role === 'owner' || role === 'admin';
 }
 
+/**
+ * Community moderators and up: what the server's `is_moderator` allows, such as
+ * scheduling and changing a channel's meetings.
+ */
+export function moderatesCommunity(role: CommunityRole): boolean {
+	return role === 'moderator' || managesCommunity(role);
+}
+
 /** Whether the viewer may change this group's pictures. */
 export function managesGroup(communityRole: CommunityRole, group: Group): boolean {
 	return managesCommunity(communityRole) || group.my_role === 'admin' || group.my_role === 'owner';

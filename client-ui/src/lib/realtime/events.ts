@@ -28,6 +28,19 @@ export interface ServerEventMap {
 	reaction_added: { channel_id: string; message_id: string; user_id: string; emoji: string };
 	reaction_removed: { channel_id: string; message_id: string; user_id: string; emoji: string };
 	poll_updated: { poll: Schemas['PollView'] };
+	/** A meeting of the channel was scheduled, changed or cancelled: reload its list. */
+	meeting_updated: { meeting: Schemas['MeetingView'] };
+	/** Someone answered for one occurrence (`response` null: took it back). */
+	meeting_rsvp: {
+		channel_id: string;
+		meeting_id: string;
+		occurrence: string;
+		rsvps: Schemas['RsvpCounts'];
+		user_id: string;
+		response: Schemas['RsvpResponse'] | null;
+	};
+	/** A meeting the user is invited to starts soon. */
+	meeting_reminder: { meeting: Schemas['MeetingView']; occurrence: string; starts_at: string };
 	pins_updated: { channel_id: string; message_id: string; pinned: boolean };
 	typing: { channel_id: string; user_id: string };
 	presence: { user_id: string; status: PresenceStatus };
