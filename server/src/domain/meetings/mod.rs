@@ -194,12 +194,13 @@ impl Core {
         let now = store::now();
         let first_start = schedule.first_start()?;
         check_start(first_start, self.config.tuning.clock.now())?;
-        let last_end = schedule.last_end()?;
 
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let access = self.channel_access(&mut c, actor, channel_id).await?;
         Self::require_manage(&access)?;
+        // Expanding the series is the costly part: only for those who may.
+        let last_end = schedule.last_end()?;
         let meeting = Meeting {
             id: store::new_id(),
             channel_id,
