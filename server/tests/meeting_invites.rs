@@ -233,12 +233,16 @@ async fn invites_for_a_series_reach_every_member_with_an_address(#[case] backend
     check_invites(&messages, "admin@example.test", &id);
     check_invites(&messages, "bob@example.test", &id);
     assert_eq!(messages.len(), 6, "nobody without an address gets mail");
-    assert!(messages.iter().any(|m| {
-        m["text"]
-            .as_str()
-            .unwrap()
-            .contains("https://chat.example.test/meetings/")
-    }));
+    let first = messages[0]["text"].as_str().unwrap();
+    assert!(
+        first.contains(&format!("Join: https://chat.example.test/meetings/{id}")),
+        "{first}"
+    );
+    assert!(
+        first.contains("Repeats: every week on Monday, Wednesday, 6 times"),
+        "{first}"
+    );
+    assert!(first.contains("09:00 – 09:45 (Europe/Berlin)"), "{first}");
     eventually(Duration::from_secs(10), || async {
         let o = outbox(&w.s, &w.admin).await;
         o["enabled"] == true
@@ -361,4 +365,129 @@ async fn starttls_is_required_never_downgraded(#[case] backend: Backend) {
     w.s.get("/api/admin/email/outbox", Some(&bob))
         .await
         .expect_error(StatusCode::FORBIDDEN, "admin_required");
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn moved_and_cancelled_occurrences_reach_the_calendar(#[case] backend: Backend) {
+    if smtp::available().is_none() {
+        return;
+    }
+    let relay = Relay::secure(common::oidc::free_port()).await;
+    let Some(s) = TestServer::start_with(backend, |c| relay.configure(c)).await else {
+        return;
+    };
+    let w = world(s).await;
+    let (s, admin) = (&w.s, &w.admin);
+    let id = schedule(s, &w.channel, admin).await;
+    let list = s
+        .get(
+            &format!("/api/channels/{}/meetings", w.channel),
+            Some(admin),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let first = list["occurrences"][0]["occurrence"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = list["occurrences"][1]["occurrence"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = |occurrence: &str| {
+        format!(
+            "/api/meetings/{id}/occurrences/{}",
+            occurrence.replace(':', "%3A")
+        )
+    };
+    // The first Monday moves to 10:30; the first Wednesday is cancelled; the series is renamed.
+    let monday = &start_monday()[..10];
+    s.call(
+        Method::PATCH,
+        &path(&first),
+        Some(admin),
+        Some(&json!({"start": format!("{monday}T10:30:00")})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    s.call(Method::DELETE, &path(&second), Some(admin), None)
+        .await
+        .expect(StatusCode::OK);
+    rename(s, &id, admin).await;
+
+    let messages = relay.wait_for(8).await;
+    let mine: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["to"].as_str().unwrap().contains("admin@example.test"))
+        .collect();
+    assert_eq!(mine.len(), 4);
+    let calendar = |n: usize| &mine[n]["calendars"][0];
+    let local = |utc: &str| {
+        let at: chrono::DateTime<chrono::Utc> = utc.parse().unwrap();
+        at.with_timezone(&chrono_tz::Europe::Berlin)
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    };
+
+    // The move: the series and the moved occurrence, named by its original start.
+    let moved = calendar(1);
+    assert_eq!(moved["method"], "REQUEST");
+    let events = moved["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{moved:#}");
+    assert!(events[0]["recurrence_id"].is_null());
+    assert_eq!(events[1]["sequence"], 1);
+    assert!(
+        events[1]["recurrence_id"]["at"]
+            .as_str()
+            .unwrap()
+            .starts_with(&local(&first))
+    );
+    assert_eq!(events[1]["recurrence_id"]["tz"], "Europe/Berlin");
+    assert!(
+        events[1]["dtstart"]["at"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{monday}T10:30:00"))
+    );
+
+    // Cancelling one occurrence: CANCEL for that occurrence alone.
+    let cancelled = calendar(2);
+    assert_eq!(cancelled["method"], "CANCEL");
+    let events = cancelled["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["sequence"], 2);
+    assert_eq!(events[0]["status"], "CANCELLED");
+    assert!(
+        events[0]["recurrence_id"]["at"]
+            .as_str()
+            .unwrap()
+            .starts_with(&local(&second))
+    );
+    assert!(events[0]["rrule"].is_null());
+
+    // The next full invite carries both: an EXDATE and the moved occurrence.
+    let renamed = calendar(3);
+    assert_eq!(renamed["method"], "REQUEST");
+    let events = renamed["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0]["sequence"], 3);
+    let exdates = events[0]["exdates"].as_array().unwrap();
+    assert_eq!(exdates.len(), 1, "{renamed:#}");
+    assert!(
+        exdates[0]["at"]
+            .as_str()
+            .unwrap()
+            .starts_with(&local(&second))
+    );
+    assert_eq!(exdates[0]["tz"], "Europe/Berlin");
+    assert!(
+        events[1]["dtstart"]["at"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{monday}T10:30:00"))
+    );
 }

@@ -160,8 +160,7 @@ fn invite_text(
                     format!("every {} {unit}s", rule.interval)
                 };
                 if rule.frequency == Frequency::Weekly {
-                    let days: Vec<String> =
-                        rule.weekdays.iter().map(|d| format!("{d:?}")).collect();
+                    let days: Vec<&str> = rule.weekdays.iter().map(|d| day_name(*d)).collect();
                     repeats.push_str(&format!(" on {}", days.join(", ")));
                 }
                 match rule.end {
