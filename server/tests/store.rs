@@ -48,7 +48,12 @@ async fn columns(db: &Db) -> BTreeSet<Column> {
             let ty = if pg {
                 match ty.as_str() {
                     "uuid" | "bytea" => "BLOB",
-                    "timestamp with time zone" | "jsonb" | "json" | "text" => "TEXT",
+                    // Wall-clock times (a meeting's local start) are TEXT in SQLite too.
+                    "timestamp with time zone"
+                    | "timestamp without time zone"
+                    | "jsonb"
+                    | "json"
+                    | "text" => "TEXT",
                     "boolean" => "BOOLEAN",
                     "integer" | "bigint" | "smallint" => "INTEGER",
                     "tsvector" => "TSVECTOR",
