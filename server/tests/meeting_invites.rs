@@ -11,7 +11,7 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::{self, Relay};
-use common::{Backend, TestServer, eventually};
+use common::{Backend, TestServer};
 use reqwest::{Method, StatusCode};
 use rstest::rstest;
 use serde_json::{Value, json};
@@ -125,6 +125,24 @@ async fn outbox(s: &TestServer, admin: &str) -> Value {
         .await
         .expect(StatusCode::OK)
         .body
+}
+
+/// The outbox once `done` holds for it, looked at again after every attempt the
+/// worker finishes; fails after 30 s.
+async fn outbox_when(s: &TestServer, admin: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let mut attempts = s.core.outbox_attempts();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        attempts.mark_unchanged();
+        let o = outbox(s, admin).await;
+        if done(&o) {
+            return o;
+        }
+        tokio::time::timeout_at(deadline, attempts.changed())
+            .await
+            .unwrap_or_else(|_| panic!("the outbox did not get there within 30 s: {o:#}"))
+            .expect("the worker's counter");
+    }
 }
 
 /// Checks one recipient's three messages: the same UID, SEQUENCE 0, 1, 2, REQUEST,
@@ -243,8 +261,7 @@ async fn invites_for_a_series_reach_every_member_with_an_address(#[case] backend
         "{first}"
     );
     assert!(first.contains("09:00 – 09:45 (Europe/Berlin)"), "{first}");
-    eventually(Duration::from_secs(10), || async {
-        let o = outbox(&w.s, &w.admin).await;
+    outbox_when(&w.s, &w.admin, |o| {
         o["enabled"] == true
             && o["pending"] == 0
             && o["entries"]
@@ -275,17 +292,12 @@ async fn an_smtp_outage_delays_invites_and_loses_or_reorders_none(#[case] backen
     let id = schedule(&w.s, &channel, &admin).await;
     rename(&w.s, &id, &admin).await;
     // Failed attempts are on record while the relay is down.
-    eventually(Duration::from_secs(30), || {
-        let s = &w.s;
-        let admin = &admin;
-        async move {
-            let o = outbox(s, admin).await;
-            o["entries"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|e| e["attempts"].as_u64() >= Some(1) && !e["last_error"].is_null())
-        }
+    outbox_when(&w.s, &admin, |o| {
+        o["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["attempts"].as_u64() >= Some(1) && !e["last_error"].is_null())
     })
     .await;
     let s = w.s.restart_with(|_| {}).await;
@@ -329,19 +341,14 @@ async fn starttls_is_required_never_downgraded(#[case] backend: Backend) {
     let w = world(s).await;
     schedule(&w.s, &w.channel, &w.admin).await;
     // Retried and shown with the reason, never sent.
-    eventually(Duration::from_secs(30), || {
-        let (s, admin) = (&w.s, &w.admin);
-        async move {
-            let o = outbox(s, admin).await;
-            o["entries"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|e| e["attempts"].as_u64() >= Some(2))
-        }
+    let o = outbox_when(&w.s, &w.admin, |o| {
+        o["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["attempts"].as_u64() >= Some(2))
     })
     .await;
-    let o = outbox(&w.s, &w.admin).await;
     for entry in o["entries"].as_array().unwrap() {
         assert_eq!(entry["status"], "pending");
         let error = entry["last_error"].as_str().unwrap().to_lowercase();

@@ -8,7 +8,8 @@ certificate for 127.0.0.1 comes from a throwaway CA made on first start: CERT_DI
 gets ca.pem (for the client to trust) and server.pem, reused when the relay starts
 again with the same CERT_DIR.
 Every accepted message is written to DIR as 00001.eml, 00002.eml, ... in the
-order it arrived. Prints "READY" when it listens; runs until stdin closes.
+order it arrived, and "RECEIVED" is printed for each. Prints "READY" when it
+listens; runs until stdin closes.
 """
 
 import argparse
@@ -32,6 +33,8 @@ class Spool:
         with open(path + ".tmp", "wb") as f:
             f.write(envelope.original_content)
         os.replace(path + ".tmp", path)
+        # Tells the test the moment a message is on disk.
+        print("RECEIVED", flush=True)
         return "250 Message accepted for delivery"
 
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 use super::{Actor, Core, RequestMeta};
@@ -21,9 +21,16 @@ pub const MAX_ATTEMPTS: i32 = 12;
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
-/// Wakes the outbox worker when mail was queued or retried.
-#[derive(Clone, Default)]
-pub struct OutboxWake(pub(crate) Arc<Notify>);
+/// Wakes the outbox worker when mail was queued or retried, and counts the
+/// attempts it finished (whoever watches the outbox learns of each one).
+#[derive(Clone)]
+pub struct OutboxWake(pub(crate) Arc<Notify>, watch::Sender<u64>);
+
+impl Default for OutboxWake {
+    fn default() -> Self {
+        OutboxWake(Arc::default(), watch::Sender::new(0))
+    }
+}
 
 /// Mail to queue.
 pub struct QueuedEmail {
@@ -107,8 +114,19 @@ impl Core {
             .await?)
     }
 
+    /// Attempts finished so far (sent or failed), recorded before the count moves.
+    pub fn outbox_attempts(&self) -> watch::Receiver<u64> {
+        self.outbox_wake.1.subscribe()
+    }
+
     /// One attempt at one message; true when the relay took it.
     async fn send_one(&self, mailer: &Mailer, mail: &OutboxEmail) -> Result<bool> {
+        let sent = self.attempt(mailer, mail).await;
+        self.outbox_wake.1.send_modify(|n| *n += 1);
+        sent
+    }
+
+    async fn attempt(&self, mailer: &Mailer, mail: &OutboxEmail) -> Result<bool> {
         let domain = self
             .config
             .email

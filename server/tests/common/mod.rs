@@ -470,20 +470,3 @@ pub fn coturn_credential(secret: &str, username: &str) -> String {
     mac.update(username.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
-
-/// Waits until `condition` holds, checking every 50 ms, for state another process
-/// changes without telling (a relay's spool, a worker's row); fails after `limit`.
-pub async fn eventually<F, Fut>(limit: std::time::Duration, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    while !condition().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the condition did not hold within {limit:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-}

@@ -56,6 +56,8 @@ pub struct Relay {
     spool: tempfile::TempDir,
     /// The relay's CA and certificate, kept across restarts.
     certs: std::sync::Arc<tempfile::TempDir>,
+    /// How many messages the spool holds.
+    received: tokio::sync::watch::Sender<usize>,
     child: Option<Child>,
 }
 
@@ -115,8 +117,16 @@ impl Relay {
             .expect("the relay starts within 30 s")
             .expect("read the relay's output");
         assert_eq!(ready.as_deref(), Some("READY"), "the relay did not start");
-        // Keep reading: a closed pipe would make the relay's next write fail.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        // Counts what arrives, from the relay's word for each message.
+        let received = tokio::sync::watch::Sender::new(spooled(spool.path()));
+        let counter = received.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line == "RECEIVED" {
+                    counter.send_modify(|n| *n += 1);
+                }
+            }
+        });
         let ca_pem = secure
             .then(|| std::fs::read_to_string(certs.path().join("ca.pem")).expect("the relay's CA"));
         Relay {
@@ -124,6 +134,7 @@ impl Relay {
             ca_pem,
             spool,
             certs,
+            received,
             child: Some(child),
         }
     }
@@ -145,21 +156,19 @@ impl Relay {
     }
 
     pub fn count(&self) -> usize {
-        std::fs::read_dir(self.spool.path())
-            .unwrap()
-            .filter(|e| {
-                e.as_ref()
-                    .unwrap()
-                    .file_name()
-                    .to_string_lossy()
-                    .ends_with(".eml")
-            })
-            .count()
+        *self.received.borrow()
     }
 
     /// Waits until at least `n` messages arrived, then returns them all parsed.
     pub async fn wait_for(&self, n: usize) -> Vec<Value> {
-        super::eventually(Duration::from_secs(60), || async { self.count() >= n }).await;
+        let mut received = self.received.subscribe();
+        tokio::time::timeout(
+            Duration::from_secs(60),
+            received.wait_for(|count| *count >= n),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{n} messages within 60 s; {} arrived", self.count()))
+        .expect("the relay's counter");
         self.messages().await
     }
 
@@ -183,6 +192,19 @@ impl Relay {
     pub fn configure(&self, config: &mut Config) {
         configure(config, self.port, self.ca_pem.clone());
     }
+}
+
+fn spooled(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".eml")
+        })
+        .count()
 }
 
 /// Email settings for a relay on `port` (STARTTLS and AUTH when `ca_pem` is given),

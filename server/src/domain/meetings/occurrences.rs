@@ -258,9 +258,10 @@ impl Core {
             store::now(),
         )
         .await?;
-        let view = self
-            .occurrence_view(&mut c, actor, &meeting, occurrence)
-            .await?;
+        // The occurrence is known already: only the answers are read again.
+        let view = Answers::load(&mut c, meeting.id, actor.id())
+            .await?
+            .view(meeting.id, o);
         tx.commit().await?;
         self.events.to_channel(
             meeting.channel_id,
