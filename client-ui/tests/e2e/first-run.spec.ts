@@ -6,10 +6,9 @@
  * by one link, who registers from it, and they chat; with an accessibility check on every
  * screen.
  */
-import type { Locator, Page } from '@playwright/test';
 import { composer, message } from './chat-support';
 import { expect, expectAccessible, httpStatusMessage, test } from './fixtures';
-import { OWNER, label, uniqueName } from './support';
+import { OWNER, label, tabTo, uniqueName } from './support';
 
 test('first-run setup creates the owner with the printed setup code', async ({
 	page,
@@ -87,15 +86,6 @@ test('first-run setup creates the owner with the printed setup code', async ({
 	await page.goto('/setup');
 	await expect(page).toHaveURL(/\/login$/);
 });
-
-/** Presses Tab (at most `limit` times) until `target` has the focus: the keyboard's way there. */
-async function tabTo(page: Page, target: Locator, limit = 80) {
-	for (let presses = 0; presses < limit; presses++) {
-		if (await target.evaluate((element) => element === document.activeElement)) return;
-		await page.keyboard.press('Tab');
-	}
-	await expect(target, `reached by Tab within ${limit} presses`).toBeFocused();
-}
 
 test("a new team's first minutes, by keyboard alone, every screen accessible", async ({
 	page: owner,

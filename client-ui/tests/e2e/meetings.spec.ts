@@ -6,16 +6,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { communityWithMember } from './chat-support';
 import { expect, expectAccessible, httpStatusMessage, test } from './fixtures';
-import { apiClient, apiLogin, label } from './support';
-
-/** Presses Tab (at most `limit` times) until `target` has the focus. */
-async function tabTo(page: Page, target: Locator, limit = 40) {
-	for (let presses = 0; presses < limit; presses++) {
-		if (await target.evaluate((element) => element === document.activeElement)) return;
-		await page.keyboard.press('Tab');
-	}
-	await expect(target, `reached by Tab within ${limit} presses`).toBeFocused();
-}
+import { apiClient, apiLogin, label, tabTo } from './support';
 
 function meetingsPanel(page: Page) {
 	return page.getByRole('complementary', { name: 'Meetings' });
@@ -56,7 +47,7 @@ test('a weekly meeting: scheduled by keyboard, answered live by a member', async
 	const page = admin.page;
 	const panel = await openMeetings(page);
 	const schedule = panel.getByRole('button', { name: 'Schedule a meeting' });
-	await tabTo(page, schedule);
+	await tabTo(page, schedule, 40);
 	await page.keyboard.press('Enter');
 	const dialog = page.getByRole('dialog', { name: 'Schedule a meeting' });
 	await expect(dialog.getByLabel(label('Title'))).toBeFocused();
@@ -73,10 +64,10 @@ test('a weekly meeting: scheduled by keyboard, answered live by a member', async
 		String(monday.getDate()).padStart(2, '0')
 	];
 	const date = dialog.getByLabel(label('Date'));
-	await tabTo(page, date);
+	await tabTo(page, date, 40);
 	await page.keyboard.type(`${mm}${dd}${yyyy}`);
 	await expect(date).toHaveValue(`${yyyy}-${mm}-${dd}`);
-	await tabTo(page, dialog.getByRole('radio', { name: 'Does not repeat' }));
+	await tabTo(page, dialog.getByRole('radio', { name: 'Does not repeat' }), 40);
 	await page.keyboard.press('ArrowRight');
 	await page.keyboard.press('ArrowRight');
 	await expect(dialog.getByRole('radio', { name: 'Weekly' })).toBeChecked();
@@ -94,17 +85,17 @@ test('a weekly meeting: scheduled by keyboard, answered live by a member', async
 		const toggle = days.getByRole('button', { name: day });
 		const wanted = day === 'Monday' || day === 'Wednesday';
 		if ((await toggle.getAttribute('aria-pressed')) === String(wanted)) continue;
-		await tabTo(page, toggle);
+		await tabTo(page, toggle, 40);
 		await page.keyboard.press('Space');
 		await expect(toggle).toHaveAttribute('aria-pressed', String(wanted));
 	}
-	await tabTo(page, dialog.getByRole('radio', { name: 'Never' }));
+	await tabTo(page, dialog.getByRole('radio', { name: 'Never' }), 40);
 	await page.keyboard.press('ArrowRight');
 	const count = dialog.getByLabel(label('Number of meetings'));
 	await expect(count).toHaveValue('10');
 	await expect(dialog.getByText('Weekly on Mon, Wed · 10 times')).toBeVisible();
 	await expectAccessible(page, 'the schedule dialog');
-	await tabTo(page, count);
+	await tabTo(page, count, 40);
 	await page.keyboard.press('Enter');
 	await expect(dialog).toBeHidden();
 	// Focus goes back to where the dialog was opened.

@@ -1,5 +1,5 @@
 /** Shared steps: accounts made through the API (fast) and sign-in through the UI. */
-import { expect, request, type Page } from '@playwright/test';
+import { expect, request, type Locator, type Page } from '@playwright/test';
 import { nextAddress, serverUrl } from './fixtures';
 
 /** The owner created by first-run.spec.ts. Its password never changes. */
@@ -117,4 +117,13 @@ export async function openSettings(page: Page, section: string) {
 /** Matches a field label with or without the visual "required" asterisk. */
 export function label(text: string): RegExp {
 	return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?$`);
+}
+
+/** Presses Tab (at most `limit` times) until `target` has the focus. */
+export async function tabTo(page: Page, target: Locator, limit = 80) {
+	for (let presses = 0; presses < limit; presses++) {
+		if (await target.evaluate((element) => element === document.activeElement)) return;
+		await page.keyboard.press('Tab');
+	}
+	await expect(target, `reached by Tab within ${limit} presses`).toBeFocused();
 }
