@@ -12,6 +12,7 @@ pub mod events;
 pub mod gateway;
 pub mod http;
 pub mod mail;
+pub mod outbound;
 mod server;
 pub mod storage;
 pub mod store;

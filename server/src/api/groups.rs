@@ -119,6 +119,8 @@ pub struct ChannelView {
     pub slow_mode_secs: i32,
     pub read_only: bool,
     pub archived: bool,
+    /// Whether messages here show link previews.
+    pub link_previews: bool,
     pub created_at: DateTime<Utc>,
     /// Who is in the call, for voice channels in channel lists; absent elsewhere
     /// (absent means unknown, not empty).
@@ -179,6 +181,9 @@ pub struct UpdateChannelRequest {
     pub read_only: Option<bool>,
     #[serde(default)]
     pub archived: Option<bool>,
+    /// Show link previews under messages here.
+    #[serde(default)]
+    pub link_previews: Option<bool>,
     #[serde(default)]
     #[schema(minimum = 0, maximum = 1000)]
     pub position: Option<i32>,

@@ -548,6 +548,8 @@ pub struct Tuning {
     /// Extra certificate authorities (PEM) trusted for SMTP's STARTTLS besides the
     /// system's (a test relay's own CA).
     pub smtp_extra_roots: Vec<String>,
+    /// Limits of fetches made for users (link previews): deadline, addresses, resolver.
+    pub outbound: crate::outbound::OutboundLimits,
 }
 
 impl Default for Tuning {
@@ -569,6 +571,7 @@ impl Default for Tuning {
             clock: crate::clock::Clock::system(),
             email_retry_base: Duration::from_secs(30),
             smtp_extra_roots: Vec::new(),
+            outbound: Default::default(),
         }
     }
 }

@@ -86,6 +86,7 @@ impl Core {
             slow_mode_secs: 0,
             read_only: false,
             archived: false,
+            link_previews: true,
             created_at: now,
             updated_at: now,
         };

@@ -12,9 +12,11 @@ pub mod email;
 pub mod error;
 pub mod files;
 mod invites;
+pub mod link_previews;
 mod lockout;
 pub mod meetings;
 pub mod messages;
+mod rate;
 pub mod realtime;
 mod sessions;
 mod sso;
@@ -68,7 +70,7 @@ pub struct CoreParts {
     passwords: PasswordHasher,
     tokens: TokenKeys,
     typing: realtime::TypingThrottle,
-    send_limiter: Arc<realtime::SendLimiter>,
+    send_limiter: Arc<rate::UserRate>,
     pub(crate) scheduler: messages::scheduled::SchedulerWake,
     newest_pages: Arc<messages::newest_pages::NewestPages>,
     /// Where uploaded files' bytes live.
@@ -80,6 +82,9 @@ pub struct CoreParts {
     pub(crate) mailer: Option<crate::mail::Mailer>,
     pub(crate) outbox_wake: email::OutboxWake,
     pub(crate) reminder_wake: meetings::ReminderWake,
+    /// The guarded HTTP client for fetches made for users (link previews).
+    pub(crate) outbound: crate::outbound::Outbound,
+    pub(crate) link_previews: link_previews::LinkPreviews,
 }
 
 impl Core {
@@ -93,7 +98,7 @@ impl Core {
         let tokens = TokenKeys::from_pem(config.jwt.private_pem.expose(), &config.jwt.public_pem)
             .map_err(|e| anyhow::anyhow!("JWT key pair: {e}"))?;
         let events = Events::in_process(config.tuning.ws_queue_capacity);
-        let send_limiter = Arc::new(realtime::SendLimiter::new(config.tuning.message_rate));
+        let send_limiter = Arc::new(rate::UserRate::per_second(config.tuning.message_rate));
         let sso = crate::auth::oidc::Sso::new(config.oidc.clone())?;
         let storage = crate::storage::Storage::local(&config.files.storage_path).map_err(|e| {
             anyhow::anyhow!(
@@ -107,8 +112,12 @@ impl Core {
             .map(|smtp| crate::mail::Mailer::new(smtp, &config.tuning.smtp_extra_roots))
             .transpose()
             .map_err(|e| anyhow::anyhow!("SMTP_HOST: cannot set up outgoing email: {e}"))?;
+        let outbound = crate::outbound::Outbound::new(config.tuning.outbound.clone())
+            .map_err(|e| anyhow::anyhow!("outbound HTTP client: {e}"))?;
         Ok(Core(Arc::new(CoreParts {
             mailer,
+            outbound,
+            link_previews: Default::default(),
             outbox_wake: Default::default(),
             reminder_wake: Default::default(),
             storage,

@@ -136,7 +136,11 @@ pub(super) async fn read_upload<T>(
 }
 
 /// The caller by bearer header, or by `?token=` (a media token).
-async fn file_reader(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Result<Actor> {
+pub(super) async fn file_reader(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: Option<&str>,
+) -> Result<Actor> {
     match (bearer_in(headers), token) {
         (Some(bearer), _) => state.core.authenticate(bearer).await,
         (None, Some(token)) => state.core.authenticate_media(token).await,

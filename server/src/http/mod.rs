@@ -24,6 +24,7 @@ mod files;
 mod gateway;
 mod groups;
 mod images;
+mod link_previews;
 mod meetings;
 mod message_extras;
 mod messages;
@@ -185,6 +186,7 @@ fn api_routes(
         .merge(groups::router())
         .merge(channels::router())
         .merge(messages::router())
+        .merge(link_previews::router())
         .merge(message_extras::router())
         .merge(meetings::router())
         .merge(dms::router())

@@ -22,6 +22,8 @@ pub struct Channel {
     pub slow_mode_secs: i32,
     pub read_only: bool,
     pub archived: bool,
+    /// Whether messages here show link previews.
+    pub link_previews: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -30,7 +32,7 @@ macro_rules! select_channels {
     ($rest:literal) => {
         concat!(
             "SELECT id, group_id, community_id, name, kind, dm_key, topic, position, slow_mode_secs, read_only, \
-             archived, created_at, updated_at FROM channels ",
+             archived, link_previews, created_at, updated_at FROM channels ",
             $rest
         )
     };
@@ -41,8 +43,8 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query(
                 "INSERT INTO channels (id, group_id, community_id, name, kind, dm_key, topic, position, slow_mode_secs, \
-                 read_only, archived, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                 read_only, archived, link_previews, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(c.id)
             .bind(c.group_id)
@@ -55,6 +57,7 @@ impl Conn<'_> {
             .bind(c.slow_mode_secs)
             .bind(c.read_only)
             .bind(c.archived)
+            .bind(c.link_previews)
             .bind(c.created_at)
             .bind(c.updated_at)
             .execute(e)
@@ -97,7 +100,7 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query(
                 "UPDATE channels SET name = $2, topic = $3, position = $4, slow_mode_secs = $5, read_only = $6, \
-                 archived = $7, updated_at = $8 WHERE id = $1",
+                 archived = $7, updated_at = $8, link_previews = $9 WHERE id = $1",
             )
             .bind(c.id)
             .bind(&c.name)
@@ -107,6 +110,7 @@ impl Conn<'_> {
             .bind(c.read_only)
             .bind(c.archived)
             .bind(c.updated_at)
+            .bind(c.link_previews)
             .execute(e)
             .await?;
         });

@@ -51,7 +51,7 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT id, group_id, community_id, name, kind, dm_key, topic, position, slow_mode_secs, read_only, \
-                 archived, created_at, updated_at FROM channels WHERE dm_key = $1",
+                 archived, link_previews, created_at, updated_at FROM channels WHERE dm_key = $1",
             )
             .bind(key)
             .fetch_optional(e)
@@ -64,7 +64,7 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT c.id, c.group_id, c.community_id, c.name, c.kind, c.dm_key, c.topic, c.position, \
-                 c.slow_mode_secs, c.read_only, c.archived, c.created_at, c.updated_at \
+                 c.slow_mode_secs, c.read_only, c.archived, c.link_previews, c.created_at, c.updated_at \
                  FROM channels c JOIN dm_members d ON d.channel_id = c.id AND d.user_id = $1 ORDER BY c.id DESC",
             )
             .bind(user_id)

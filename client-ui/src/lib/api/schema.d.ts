@@ -1762,6 +1762,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/link-previews/{id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A preview's image, fetched by the server (PNG, JPEG, GIF or WebP up to 5 MB). */
+        get: operations["link_preview_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meetings/{meeting_id}": {
         parameters: {
             query?: never;
@@ -1882,6 +1899,27 @@ export interface paths {
         put?: never;
         /** Forwards a message to another channel, with attribution. */
         post: operations["forward_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{message_id}/link-previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The previews of a message's first three links, fetched by the server when not
+         *     cached (refused for private addresses; size and time limited). Empty when the
+         *     channel turned previews off or no page had a card.
+         */
+        get: operations["message_link_previews"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2306,6 +2344,8 @@ export interface components {
             id: string;
             /** @description `text`, `voice`, `dm` or `group_dm`. */
             kind: string;
+            /** @description Whether messages here show link previews. */
+            link_previews: boolean;
             name: string;
             /** Format: int32 */
             position: number;
@@ -2661,6 +2701,19 @@ export interface components {
             /** Format: int64 */
             member_count: number;
             name: string;
+        };
+        /** @description What a linked page says about itself, fetched by the server. */
+        LinkPreviewView: {
+            description?: string | null;
+            /**
+             * @description The card's image through the server (`/api/link-previews/{id}/image`; add
+             *     `?token=` with a media token for `<img>`); never the original address.
+             */
+            image_url?: string | null;
+            site_name?: string | null;
+            title?: string | null;
+            /** @description The link as it appears in the message (without its fragment). */
+            url: string;
         };
         LoginRequest: {
             password: string;
@@ -3273,6 +3326,8 @@ export interface components {
         };
         UpdateChannelRequest: {
             archived?: boolean | null;
+            /** @description Show link previews under messages here. */
+            link_previews?: boolean | null;
             /** @description 1–64 characters, one line, without text-direction controls. */
             name?: string | null;
             /** Format: int32 */
@@ -10098,6 +10153,58 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    link_preview_image: {
+        parameters: {
+            query?: {
+                /** @description A media token (`GET /api/account/media-token`), for `<img>` elements. */
+                token?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `no_image`, or `image_unavailable` when it could not be fetched */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
     meeting: {
         parameters: {
             query?: never;
@@ -10821,6 +10928,55 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    message_link_previews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkPreviewView"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such message, or not yours to read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many fetches by this user; `Retry-After` says when */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };

@@ -31,6 +31,7 @@ pub struct ChannelChanges {
     pub slow_mode_secs: Option<u32>,
     pub read_only: Option<bool>,
     pub archived: Option<bool>,
+    pub link_previews: Option<bool>,
     pub position: Option<i32>,
 }
 
@@ -115,6 +116,7 @@ impl Core {
             slow_mode_secs: slow_mode(input.slow_mode_secs.unwrap_or(0))?,
             read_only: input.read_only.unwrap_or(false),
             archived: false,
+            link_previews: true,
             created_at: now,
             updated_at: now,
         };
@@ -187,6 +189,9 @@ impl Core {
         }
         if let Some(archived) = changes.archived {
             channel.archived = archived;
+        }
+        if let Some(previews) = changes.link_previews {
+            channel.link_previews = previews;
         }
         if let Some(position) = changes.position {
             if !(0..=1000).contains(&position) {

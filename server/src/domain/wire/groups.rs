@@ -81,6 +81,7 @@ impl From<Channel> for ChannelView {
             slow_mode_secs: c.slow_mode_secs,
             read_only: c.read_only,
             archived: c.archived,
+            link_previews: c.link_previews,
             created_at: c.created_at,
             voice_participants: None,
         }
@@ -124,6 +125,7 @@ impl From<UpdateChannelRequest> for ChannelChanges {
             slow_mode_secs: r.slow_mode_secs,
             read_only: r.read_only,
             archived: r.archived,
+            link_previews: r.link_previews,
             position: r.position,
         }
     }
