@@ -186,11 +186,7 @@ async fn world(backend: Backend) -> Option<World> {
     let (_, alice) = s.user("alice").await;
     let (_, bob) = s.user("bob").await;
     let (_, carol) = s.user("carol").await;
-    let community = s.community(&alice, json!({"name": "Links"})).await;
-    let group = s.group(&alice, community, json!({"name": "G"})).await;
-    let channel = s.channel(&alice, group, json!({"name": "links"})).await;
-    let code = s.community_invite(&alice, community).await;
-    s.accept(&bob, &code).await.expect(StatusCode::OK);
+    let channel = s.team(&alice, "Links", &[&bob]).await.channel;
     Some(World {
         s,
         counters,

@@ -122,6 +122,8 @@ pub struct MemberView {
     pub username: String,
     pub display_name: String,
     pub avatar_file_id: Option<Uuid>,
+    /// A bot account, not a person.
+    pub bot: bool,
     pub nickname: Option<String>,
     pub role: CommunityRole,
     /// Set while a timeout lasts (it may already have passed).

@@ -10,6 +10,9 @@ pub struct AuthorView {
     pub display_name: String,
     /// The avatar's file: `/api/files/{id}` (or `/thumbnail` for small sizes).
     pub avatar_file_id: Option<Uuid>,
+    /// A bot account or a webhook, not a person.
+    #[serde(default)]
+    pub bot: bool,
 }
 
 /// One emoji on a message: how many reacted and who (the first 100).

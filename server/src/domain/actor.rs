@@ -47,6 +47,9 @@ impl Core {
     /// The actor as the database has them now (role, suspension), through the same
     /// live session; the gateway re-reads it before each action.
     pub async fn reload_actor(&self, actor: &Actor) -> Result<Actor> {
+        if actor.is_bot() {
+            return self.reload_bot(actor).await;
+        }
         let mut conn = self.db.acquire().await?;
         let found = conn
             .conn()
@@ -67,6 +70,9 @@ impl Core {
 
     /// Resolves an access token to its live session and user.
     pub async fn authenticate(&self, access_token: &str) -> Result<Actor> {
+        if access_token.starts_with(super::bots::BOT_TOKEN_PREFIX) {
+            return self.authenticate_bot(access_token).await;
+        }
         let claims = self.tokens.verify(access_token).map_err(|_| {
             Error::unauthorized("invalid_token", "the access token is invalid or expired")
         })?;

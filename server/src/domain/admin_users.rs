@@ -175,6 +175,12 @@ impl Core {
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let user = manageable(&mut c, actor, user_id).await?;
+        if user.bot_kind.is_some() && role != InstanceRole::User {
+            return Err(Error::bad_request(
+                "bot_account",
+                "bots act with their owner's rights and cannot be admins",
+            ));
+        }
         c.set_instance_role(user_id, role.as_str(), store::now())
             .await?;
         let action = if role == InstanceRole::Admin {

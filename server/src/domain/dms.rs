@@ -126,6 +126,7 @@ impl Core {
                         username: m.username.clone(),
                         display_name: m.display_name.clone(),
                         avatar_file_id: m.avatar_file_id,
+                        bot: m.bot,
                     })
                     .collect(),
                 created_at: ch.created_at,

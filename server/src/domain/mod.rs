@@ -6,6 +6,7 @@ mod actor;
 mod admin_users;
 mod audit;
 mod bootstrap;
+pub mod bots;
 pub mod community;
 mod dms;
 pub mod email;
@@ -23,6 +24,7 @@ mod sso;
 mod two_factor;
 pub mod validate;
 mod voice;
+mod webhooks;
 mod wire;
 mod workers;
 
@@ -85,6 +87,7 @@ pub struct CoreParts {
     /// The guarded HTTP client for fetches made for users (link previews).
     pub(crate) outbound: crate::outbound::Outbound,
     pub(crate) link_previews: link_previews::LinkPreviews,
+    webhook_posts: rate::UserRate,
 }
 
 impl Core {
@@ -118,6 +121,7 @@ impl Core {
             mailer,
             outbound,
             link_previews: Default::default(),
+            webhook_posts: webhooks::post_rate(),
             outbox_wake: Default::default(),
             reminder_wake: Default::default(),
             storage,

@@ -11,6 +11,7 @@ mod admin;
 mod admin_files;
 mod admin_users;
 mod auth;
+mod bots;
 mod channels;
 mod client_ip;
 mod communities;
@@ -38,6 +39,7 @@ mod system;
 mod text_rule;
 mod two_factor;
 mod voice;
+mod webhooks;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -119,6 +121,7 @@ impl Limiters {
         (name = "meetings", description = "Meetings on channels: series, occurrences, RSVPs"),
         (name = "dms", description = "Direct messages, blocking, presence"),
         (name = "files", description = "Uploads, downloads, thumbnails"),
+        (name = "integrations", description = "Bot accounts and incoming webhooks"),
         (name = "voice", description = "Calls: ICE servers, TURN credentials, who is in a call"),
         (name = "realtime", description = "The WebSocket gateway"),
         (name = "admin", description = "Instance administration"),
@@ -187,6 +190,8 @@ fn api_routes(
         .merge(channels::router())
         .merge(messages::router())
         .merge(link_previews::router())
+        .merge(bots::router())
+        .merge(webhooks::router())
         .merge(message_extras::router())
         .merge(meetings::router())
         .merge(dms::router())

@@ -55,6 +55,7 @@ pub struct MemberProfile {
     pub username: String,
     pub display_name: String,
     pub avatar_file_id: Option<Uuid>,
+    pub bot: bool,
 }
 
 macro_rules! select_communities {
@@ -242,7 +243,7 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT m.community_id, m.user_id, m.role, m.nickname, m.timed_out_until, m.joined_at, \
-                 u.username, u.display_name, u.avatar_file_id \
+                 u.username, u.display_name, u.avatar_file_id, (u.bot_kind IS NOT NULL) AS bot \
                  FROM community_members m JOIN users u ON u.id = m.user_id \
                  WHERE m.community_id = $1 AND ($2 IS NULL OR m.user_id > $2) \
                  ORDER BY m.user_id LIMIT $3",
@@ -263,7 +264,7 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT m.community_id, m.user_id, m.role, m.nickname, m.timed_out_until, m.joined_at, \
-                 u.username, u.display_name, u.avatar_file_id \
+                 u.username, u.display_name, u.avatar_file_id, (u.bot_kind IS NOT NULL) AS bot \
                  FROM community_members m JOIN users u ON u.id = m.user_id \
                  WHERE m.community_id = $1 AND m.user_id = $2",
             )

@@ -13,6 +13,7 @@ pub struct DmMember {
     pub username: String,
     pub display_name: String,
     pub avatar_file_id: Option<Uuid>,
+    pub bot: bool,
 }
 
 impl Conn<'_> {
@@ -77,7 +78,8 @@ impl Conn<'_> {
     pub async fn dm_members_for_user(&mut self, user_id: Uuid) -> StoreResult<Vec<DmMember>> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
-                "SELECT d.channel_id, d.user_id, u.username, u.display_name, u.avatar_file_id FROM dm_members d \
+                "SELECT d.channel_id, d.user_id, u.username, u.display_name, u.avatar_file_id, \
+                 (u.bot_kind IS NOT NULL) AS bot FROM dm_members d \
                  JOIN users u ON u.id = d.user_id \
                  WHERE d.channel_id IN (SELECT channel_id FROM dm_members WHERE user_id = $1) \
                  ORDER BY d.channel_id, d.user_id",

@@ -34,6 +34,8 @@ pub struct MessageRow {
     pub author_username: Option<String>,
     pub author_display_name: Option<String>,
     pub author_avatar_file_id: Option<Uuid>,
+    /// The author is a bot or a webhook.
+    pub author_bot: bool,
     /// The poll this message shows, if any.
     pub poll_id: Option<Uuid>,
     pub pinned: bool,
@@ -61,7 +63,7 @@ macro_rules! select_messages {
             "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
              m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.has_file, m.edited_at, \
              m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
-             u.avatar_file_id AS author_avatar_file_id, \
+             u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
              p.id AS poll_id, (pin.message_id IS NOT NULL) AS pinned \
              FROM messages m LEFT JOIN users u ON u.id = m.author_id \
              LEFT JOIN polls p ON p.message_id = m.id LEFT JOIN pins pin ON pin.message_id = m.id ",

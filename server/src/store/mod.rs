@@ -9,6 +9,7 @@
 mod audit;
 mod blocks;
 mod bookmarks;
+mod bots;
 mod channel_context;
 mod channels;
 mod communities;
@@ -35,9 +36,11 @@ mod settings;
 mod sso;
 mod two_factor;
 mod users;
+mod webhooks;
 
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use bookmarks::Bookmark;
+pub use bots::BotRow;
 pub use channel_context::ChannelContext;
 pub use channels::Channel;
 pub use communities::{Community, CommunityMember, CommunitySummary, MemberProfile, MyCommunity};
@@ -64,6 +67,7 @@ pub use settings::SettingKey;
 pub use sso::OidcLogin;
 pub use two_factor::{TicketKind, TotpSecret};
 pub use users::{NewUser, ProfileUpdate, User, normalize_key};
+pub use webhooks::Webhook;
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -30,6 +30,10 @@ pub struct User {
     pub two_factor_enabled: bool,
     /// Linked to an identity at the OpenID provider.
     pub sso_linked: bool,
+    /// `bot` (an owned API account) or `webhook` (a webhook's author); `None` for people.
+    pub bot_kind: Option<String>,
+    /// The person a `bot` belongs to (and the creator of a webhook's account).
+    pub bot_owner_id: Option<Uuid>,
 }
 
 /// Everything needed to insert an account.
@@ -75,7 +79,7 @@ macro_rules! select_users {
         concat!(
             "SELECT id, username, display_name, email, password_hash, recovery_code_hash, \
              instance_role, bio, pronouns, custom_status, avatar_file_id, banner_file_id, suspended_at, suspended_reason, \
-             read_receipts, created_at, updated_at, ",
+             read_receipts, created_at, updated_at, bot_kind, bot_owner_id, ",
             user_flags!(),
             " FROM users u ",
             $rest

@@ -362,6 +362,13 @@ pub async fn send_file(
     .await
 }
 
+/// What [`TestServer::team`] made.
+pub struct Team {
+    pub community: uuid::Uuid,
+    pub group: uuid::Uuid,
+    pub channel: uuid::Uuid,
+}
+
 /// Test-side helpers for the community API.
 impl TestServer {
     /// Registers a user (open registration) and returns (user id, access token).
@@ -445,6 +452,23 @@ impl TestServer {
         .await
         .expect(StatusCode::CREATED)
         .body
+    }
+
+    /// A community named `name` with one group and one channel, made by `owner`;
+    /// every token of `members` joined it by invite.
+    pub async fn team(&self, owner: &str, name: &str, members: &[&str]) -> Team {
+        let community = self.community(owner, json!({ "name": name })).await;
+        let group = self.group(owner, community, json!({"name": "G"})).await;
+        let channel = self.channel(owner, group, json!({"name": "general"})).await;
+        let code = self.community_invite(owner, community).await;
+        for member in members {
+            self.accept(member, &code).await.expect(StatusCode::OK);
+        }
+        Team {
+            community,
+            group,
+            channel,
+        }
     }
 
     /// A server where anyone may create communities and nobody's messages are rate

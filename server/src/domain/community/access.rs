@@ -338,6 +338,23 @@ impl Core {
         actor: &Actor,
         id: Uuid,
     ) -> Result<CommunityAccess> {
+        let access = self.own_community_access(c, actor, id).await?;
+        let Some(owner) = self.bot_owner(c, actor).await? else {
+            return Ok(access);
+        };
+        let owners = Box::pin(self.own_community_access(c, &owner, id))
+            .await
+            .map_err(|_| community_not_found())?;
+        Ok(access.capped_by(&owners))
+    }
+
+    /// [`Core::community_access`] from the actor's own rows alone.
+    async fn own_community_access(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<CommunityAccess> {
         let community = c.community(id).await?.ok_or_else(community_not_found)?;
         let membership = c.community_member(id, actor.id()).await?;
         let staff = actor.role() >= InstanceRole::Admin;
@@ -374,6 +391,30 @@ impl Core {
         actor: &Actor,
         group_id: Uuid,
     ) -> Result<GroupAccess> {
+        let access = self.own_group_access(c, actor, group_id).await?;
+        let Some(owner) = self.bot_owner(c, actor).await? else {
+            return Ok(access);
+        };
+        let owners = Box::pin(self.own_group_access(c, &owner, group_id))
+            .await
+            .map_err(|_| group_not_found())?;
+        let access = access.capped_by(&owners);
+        if access.membership.is_none()
+            && access.group.visibility != "public"
+            && !access.community.sees_all_groups()
+        {
+            return Err(group_not_found());
+        }
+        Ok(access)
+    }
+
+    /// [`Core::group_access`] from the actor's own rows alone.
+    async fn own_group_access(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        group_id: Uuid,
+    ) -> Result<GroupAccess> {
         let group = c.group(group_id).await?.ok_or_else(group_not_found)?;
         let community = self
             .community_access(c, actor, group.community_id)
@@ -397,6 +438,31 @@ impl Core {
     /// moderators for community channels, members for direct messages. One query
     /// (see `store::ChannelContext`), the same rules as community and group access.
     pub(crate) async fn channel_access(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        channel_id: Uuid,
+    ) -> Result<ChannelAccess> {
+        let access = self.own_channel_access(c, actor, channel_id).await?;
+        let Some(owner) = self.bot_owner(c, actor).await? else {
+            return Ok(access);
+        };
+        if access.group.is_none() {
+            // A bot's direct messages are its own, as its owner's are.
+            return Ok(access);
+        }
+        let owners = Box::pin(self.own_channel_access(c, &owner, channel_id))
+            .await
+            .map_err(|_| channel_not_found())?;
+        let access = access.capped_by(&owners);
+        if !access.group.as_ref().is_some_and(GroupAccess::can_read) {
+            return Err(channel_not_found());
+        }
+        Ok(access)
+    }
+
+    /// [`Core::channel_access`] from the actor's own rows alone.
+    async fn own_channel_access(
         &self,
         c: &mut Conn<'_>,
         actor: &Actor,

@@ -4,6 +4,8 @@
 //! voice reuse these, on REST and WebSocket paths alike.
 
 mod access;
+mod bot_limits;
+mod bots;
 mod channels;
 mod communities;
 mod groups;

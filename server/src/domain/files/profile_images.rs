@@ -227,6 +227,7 @@ impl Core {
                 username: user.username,
                 display_name: user.display_name,
                 avatar_file_id: user.avatar_file_id,
+                bot: user.bot_kind.is_some(),
             },
         };
         self.events.publish(topics, &event, None);

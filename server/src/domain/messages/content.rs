@@ -6,7 +6,7 @@ use crate::domain::error::{Error, Result};
 pub const CONTENT_MAX: usize = 4000;
 
 /// Validates content: not blank, not too long; stored exactly as sent (MSG-8).
-pub(super) fn check(content: &str, allow_empty: bool) -> Result<()> {
+pub(crate) fn check(content: &str, allow_empty: bool) -> Result<()> {
     if content.trim().is_empty() && !allow_empty {
         return Err(Error::invalid("content", "a message cannot be empty"));
     }

@@ -4,7 +4,7 @@
 //! stored first, then published.
 
 mod bookmarks;
-mod content;
+pub(crate) mod content;
 mod history;
 pub(crate) mod newest_pages;
 pub mod polls;
@@ -104,6 +104,7 @@ fn view(row: MessageRow, reactions: Vec<ReactionSummary>) -> MessageView {
             username,
             display_name,
             avatar_file_id: row.author_avatar_file_id,
+            bot: row.author_bot,
         }),
         _ => None,
     };

@@ -67,6 +67,7 @@ impl From<MemberProfile> for MemberView {
             username: p.username,
             display_name: p.display_name,
             avatar_file_id: p.avatar_file_id,
+            bot: p.bot,
             nickname: p.member.nickname,
             role: CommunityRole::parse(&p.member.role),
             timed_out_until: p.member.timed_out_until,
