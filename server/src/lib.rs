@@ -11,6 +11,7 @@ pub mod domain;
 pub mod events;
 pub mod gateway;
 pub mod http;
+pub mod integrations;
 pub mod mail;
 pub mod outbound;
 mod server;

@@ -460,8 +460,9 @@ async fn mentions_resolve_only_among_readers(#[case] backend: Backend) {
 #[tokio::test]
 async fn auth_config_advertises_only_what_this_server_serves(#[case] backend: Backend) {
     use chatalot_server::config::{OidcConfig, Secret, VapidKeys};
-    // Every unbuilt feature configured: none of them may be advertised (SSO and
-    // TURN are built: SSO is on, and unavailable while its provider does not answer).
+    // Every feature configured: the unbuilt one (push) may not be advertised; SSO,
+    // TURN and GIF search are built (SSO is on, and unavailable while its provider
+    // does not answer).
     let Some(s) = TestServer::start_with(backend, |c| {
         c.integrations.giphy_api_key = Some(Secret::new("giphy-key".to_owned()));
         c.push = Some(VapidKeys {
@@ -488,9 +489,12 @@ async fn auth_config_advertises_only_what_this_server_serves(#[case] backend: Ba
         .await
         .expect(StatusCode::OK)
         .body;
-    for flag in ["push_enabled", "gifs_enabled"] {
-        assert_eq!(config[flag], false, "{flag}: {config}");
-    }
+    assert_eq!(config["push_enabled"], false, "{config}");
+    assert_eq!(config["gifs_enabled"], true, "{config}");
+    assert!(
+        !config.to_string().contains("giphy-key"),
+        "the Giphy key stays on the server"
+    );
     // TURN credentials are issued (tests/voice_ice.rs).
     assert_eq!(config["turn_enabled"], true, "{config}");
     assert_eq!(config["sso_enabled"], true, "{config}");

@@ -150,6 +150,8 @@ pub struct InstanceSettings {
     /// and up also let a person without an account create one (and join that
     /// community). On by default.
     pub community_invites_admit_new_accounts: bool,
+    /// The content rating of GIF search: `g`, `pg` (default), `pg-13` or `r`.
+    pub gif_rating: String,
 }
 
 /// A change to [`InstanceSettings`]; absent fields stay as they are.
@@ -158,4 +160,7 @@ pub struct InstanceSettings {
 pub struct InstanceSettingsChanges {
     #[serde(default)]
     pub community_invites_admit_new_accounts: Option<bool>,
+    #[serde(default)]
+    #[schema(pattern = r"^(g|pg|pg-13|r)$")]
+    pub gif_rating: Option<String>,
 }

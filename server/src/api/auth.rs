@@ -128,7 +128,8 @@ pub struct AuthConfig {
     pub push_enabled: bool,
     /// VAPID public key for web push (not in this version: always null).
     pub vapid_public_key: Option<String>,
-    /// GIF search (not in this version: always false).
+    /// GIF search is set up (`GIPHY_API_KEY`): show the GIF picker (`GET /api/gifs`).
+    /// Feedback (`POST /api/feedback`) is always available.
     pub gifs_enabled: bool,
     /// Whether calls get a TURN relay (`GET /api/account/turn-credentials`).
     pub turn_enabled: bool,

@@ -550,6 +550,9 @@ pub struct Tuning {
     pub smtp_extra_roots: Vec<String>,
     /// Limits of fetches made for users (link previews): deadline, addresses, resolver.
     pub outbound: crate::outbound::OutboundLimits,
+    /// Where Giphy's and GitHub's APIs are (local stand-ins in tests).
+    pub giphy_api_base: String,
+    pub github_api_base: String,
 }
 
 impl Default for Tuning {
@@ -572,6 +575,8 @@ impl Default for Tuning {
             email_retry_base: Duration::from_secs(30),
             smtp_extra_roots: Vec::new(),
             outbound: Default::default(),
+            giphy_api_base: "https://api.giphy.com".to_owned(),
+            github_api_base: "https://api.github.com".to_owned(),
         }
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::{Actor, Core, RequestMeta};
+use super::{Actor, Core, RequestMeta, validate};
 use crate::api::{InstanceSettings, InstanceSettingsChanges};
 use crate::auth::secrets;
 use crate::domain::error::{Error, Result};
@@ -151,6 +151,7 @@ impl Core {
             community_invites_admit_new_accounts: self
                 .community_invites_admit(&mut conn.conn())
                 .await?,
+            gif_rating: self.gif_rating().await?,
         })
     }
 
@@ -170,10 +171,19 @@ impl Core {
                 .details(serde_json::json!({ "community_invites_admit_new_accounts": admit }));
             self.audit(&mut c, meta, entry).await?;
         }
-        let settings = InstanceSettings {
-            community_invites_admit_new_accounts: self.community_invites_admit(&mut c).await?,
-        };
+        if let Some(rating) = changes.gif_rating {
+            let rating = validate::one_of("gif_rating", &rating, super::gifs::RATINGS)?;
+            c.put_setting(SettingKey::GifRating, &rating, store::now())
+                .await?;
+            let entry = NewAuditEntry::by(actor.id(), "admin.settings_changed")
+                .details(serde_json::json!({ "gif_rating": rating }));
+            self.audit(&mut c, meta, entry).await?;
+        }
+        let admit = self.community_invites_admit(&mut c).await?;
         tx.commit().await?;
-        Ok(settings)
+        Ok(InstanceSettings {
+            community_invites_admit_new_accounts: admit,
+            gif_rating: self.gif_rating().await?,
+        })
     }
 }

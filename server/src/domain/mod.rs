@@ -11,7 +11,9 @@ pub mod community;
 mod dms;
 pub mod email;
 pub mod error;
+mod feedback;
 pub mod files;
+pub mod gifs;
 mod invites;
 pub mod link_previews;
 mod lockout;
@@ -88,6 +90,8 @@ pub struct CoreParts {
     pub(crate) outbound: crate::outbound::Outbound,
     pub(crate) link_previews: link_previews::LinkPreviews,
     webhook_posts: rate::UserRate,
+    gifs: gifs::Gifs,
+    feedback: feedback::FeedbackDesk,
 }
 
 impl Core {
@@ -122,6 +126,8 @@ impl Core {
             outbound,
             link_previews: Default::default(),
             webhook_posts: webhooks::post_rate(),
+            gifs: gifs::Gifs::new(&config)?,
+            feedback: feedback::FeedbackDesk::new(&config)?,
             outbox_wake: Default::default(),
             reminder_wake: Default::default(),
             storage,

@@ -52,7 +52,7 @@ async fn auth_config(State(state): State<AppState>) -> Result<Json<AuthConfig>> 
         public_url: config.public_url.clone(),
         push_enabled: false,
         vapid_public_key: None,
-        gifs_enabled: false,
+        gifs_enabled: state.core.gifs_enabled(),
         turn_enabled: config.turn.relays(),
         max_file_size_bytes: config.files.max_file_size_bytes,
         server_version: env!("CARGO_PKG_VERSION").to_owned(),

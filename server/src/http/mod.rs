@@ -23,6 +23,7 @@ mod extract;
 mod fallback;
 mod files;
 mod gateway;
+mod gifs_feedback;
 mod groups;
 mod images;
 mod link_previews;
@@ -192,6 +193,7 @@ fn api_routes(
         .merge(link_previews::router())
         .merge(bots::router())
         .merge(webhooks::router())
+        .merge(gifs_feedback::router())
         .merge(message_extras::router())
         .merge(meetings::router())
         .merge(dms::router())

@@ -17,6 +17,8 @@ pub enum SettingKey {
     /// Whether community staff's invites also admit new people to an invite-only
     /// server (a bool; absent means yes).
     CommunityInvitesAdmit,
+    /// The content rating GIF search asks Giphy for (`g`, `pg`, `pg-13`, `r`).
+    GifRating,
 }
 
 impl SettingKey {
@@ -25,6 +27,7 @@ impl SettingKey {
             SettingKey::OwnerUserId => "owner_user_id",
             SettingKey::SetupCodeHash => "setup_code_hash",
             SettingKey::CommunityInvitesAdmit => "community_invites_admit_new_accounts",
+            SettingKey::GifRating => "gif_rating",
         }
     }
 }

@@ -480,6 +480,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Feedback, newest first (instance administrators). */
+        get: operations["feedback_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/feedback/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes one piece of feedback (instance administrators; audited). */
+        delete: operations["delete_feedback"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/files": {
         parameters: {
             query?: never;
@@ -1617,6 +1651,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends feedback: kept for administrators, and filed as a GitHub issue when the
+         *     GitHub variables are set (a GitHub failure is recorded, the feedback kept). Five
+         *     an hour per person.
+         */
+        post: operations["send_feedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files": {
         parameters: {
             query?: never;
@@ -1692,6 +1747,26 @@ export interface paths {
          *     thumbnail is made.
          */
         get: operations["file_thumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gifs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GIFs matching `q`, or trending ones without it (Giphy, with the instance's content
+         *     rating; the server's key is never sent to clients).
+         */
+        get: operations["search_gifs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2398,7 +2473,10 @@ export interface components {
         /** @description What a client needs to know before signing in. */
         AuthConfig: {
             community_creation_mode: components["schemas"]["CommunityCreationMode"];
-            /** @description GIF search (not in this version: always false). */
+            /**
+             * @description GIF search is set up (`GIPHY_API_KEY`): show the GIF picker (`GET /api/gifs`).
+             *     Feedback (`POST /api/feedback`) is always available.
+             */
             gifs_enabled: boolean;
             /** Format: int64 */
             max_file_size_bytes: number;
@@ -2762,6 +2840,31 @@ export interface components {
              */
             retry_after?: number | null;
         };
+        FeedbackRequest: {
+            /** @description `bug`, `idea` or `other`. */
+            category: string;
+            /** @description 1–4000 characters. */
+            message: string;
+            /** @description The app path the person was on (up to 200 characters). */
+            page?: string | null;
+        };
+        FeedbackView: {
+            category: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Why filing on GitHub failed (the feedback is kept here either way). */
+            github_error?: string | null;
+            /** @description The GitHub issue it became, when GitHub is configured and filing worked. */
+            github_issue_url?: string | null;
+            /** Format: uuid */
+            id: string;
+            message: string;
+            page?: string | null;
+            user_agent?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
+            username?: string | null;
+        };
         /**
          * @description How clients show a file.
          * @enum {string}
@@ -2817,6 +2920,25 @@ export interface components {
         };
         /** @enum {string} */
         Frequency: "daily" | "weekly" | "monthly";
+        GifPageView: {
+            gifs: components["schemas"]["GifView"][];
+            /**
+             * Format: int32
+             * @description Pass as `offset` for more; absent at the end.
+             */
+            next_offset?: number | null;
+        };
+        /** @description One GIF: a small preview for the picker and the one to post (Giphy's CDN). */
+        GifView: {
+            /** Format: int32 */
+            height: number;
+            id: string;
+            preview_url: string;
+            title: string;
+            url: string;
+            /** Format: int32 */
+            width: number;
+        };
         GroupMemberView: {
             /** Format: uuid */
             avatar_file_id?: string | null;
@@ -2893,10 +3015,13 @@ export interface components {
              *     community). On by default.
              */
             community_invites_admit_new_accounts: boolean;
+            /** @description The content rating of GIF search: `g`, `pg` (default), `pg-13` or `r`. */
+            gif_rating: string;
         };
         /** @description A change to [`InstanceSettings`]; absent fields stay as they are. */
         InstanceSettingsChanges: {
             community_invites_admit_new_accounts?: boolean | null;
+            gif_rating?: string | null;
         };
         /** @description What an invite leads to, shown before joining. */
         InvitePreview: {
@@ -5189,6 +5314,95 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    feedback_list: {
+        parameters: {
+            query?: {
+                /** @description Cursor: feedback older than this ID. */
+                before?: string;
+                /** @description 1–200, default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackView"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    delete_feedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9777,6 +9991,56 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    send_feedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
     upload_file: {
         parameters: {
             query?: {
@@ -10066,6 +10330,74 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    search_gifs: {
+        parameters: {
+            query?: {
+                /** @description What to search for (1–100 characters); absent or blank: trending. */
+                q?: string;
+                /** @description 1–50, default 24. */
+                limit?: number;
+                /** @description 0–4999. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GifPageView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `gifs_disabled`: no `GIPHY_API_KEY` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `gifs_unavailable`: Giphy did not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_group: {
