@@ -198,6 +198,7 @@ impl Bench {
                 slow_mode_secs: 0,
                 read_only: false,
                 archived: false,
+                link_previews: true,
                 created_at: now,
                 updated_at: now,
             };
