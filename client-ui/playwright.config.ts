@@ -22,6 +22,9 @@ export default defineConfig({
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
 		reducedMotion: 'reduce',
+		// The app's service worker stays out of the way: Playwright's routing does not see
+		// the requests a worker makes. pwa.spec.ts allows it.
+		serviceWorkers: 'block',
 		launchOptions: {
 			executablePath: chromium,
 			args: [

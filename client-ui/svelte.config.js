@@ -15,6 +15,9 @@ const config = {
 			fallback: 'index.html',
 			strict: true
 		}),
+		// The app registers src/service-worker.ts itself (src/lib/pwa/register.ts): not in
+		// the desktop app, and with the page's side of notification clicks.
+		serviceWorker: { register: false },
 		alias: {
 			$api: 'src/lib/api',
 			$shared: 'src/lib/shared'

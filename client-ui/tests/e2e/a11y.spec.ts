@@ -30,9 +30,12 @@ for (const theme of ['dark', 'light'] as const) {
 				['/settings/account', 'Account & security'],
 				['/settings/sessions', 'Sessions'],
 				['/settings/appearance', 'Appearance'],
+				['/settings/bots', 'Bots'],
 				['/admin/users', 'Users'],
 				['/admin/invites', 'Registration invites'],
-				['/admin/audit-log', 'Audit log']
+				['/admin/audit-log', 'Audit log'],
+				['/admin/bots', 'All bots'],
+				['/admin/feedback', 'Feedback']
 			] as const) {
 				await page.goto(path);
 				await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();

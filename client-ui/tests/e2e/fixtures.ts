@@ -86,10 +86,15 @@ export const test = base.extend<Fixtures>({
 	allowConsoleErrors: async ({ consoleWatch }, use) => {
 		await use((...patterns) => consoleWatch.allowed.push(...patterns));
 	},
-	newContext: async ({ browser, consoleWatch, reducedMotion }, use) => {
+	newContext: async ({ browser, consoleWatch, reducedMotion, serviceWorkers }, use) => {
 		const contexts: BrowserContext[] = [];
 		await use(async (options = {}) => {
-			const context = await newPersonContext(browser, options.viewport, reducedMotion ?? 'reduce');
+			const context = await newPersonContext(
+				browser,
+				options.viewport,
+				reducedMotion ?? 'reduce',
+				serviceWorkers ?? 'block'
+			);
 			await watch(context, consoleWatch);
 			contexts.push(context);
 			return context;
@@ -101,14 +106,16 @@ export const test = base.extend<Fixtures>({
 async function newPersonContext(
 	browser: Browser,
 	viewport: { width: number; height: number } | undefined,
-	reducedMotion: 'reduce' | 'no-preference' | null
+	reducedMotion: 'reduce' | 'no-preference' | null,
+	serviceWorkers: 'allow' | 'block'
 ) {
 	const address = nextAddress();
 	const context = await browser.newContext({
 		baseURL: serverUrl(),
 		extraHTTPHeaders: { 'X-Forwarded-For': address },
 		viewport: viewport ?? { width: 1280, height: 800 },
-		reducedMotion
+		reducedMotion,
+		serviceWorkers
 	});
 	addresses.set(context, address);
 	return context;

@@ -48,7 +48,9 @@ export async function caller(
 		baseURL: serverUrl(),
 		extraHTTPHeaders: { 'X-Forwarded-For': nextAddress() },
 		viewport: { width: 1280, height: 800 },
-		reducedMotion: 'reduce'
+		reducedMotion: 'reduce',
+		// As playwright.config.ts: routing (forceRelay) does not see a service worker's requests.
+		serviceWorkers: 'block'
 	});
 	await forceRelay(context);
 	await options.beforeSignIn?.(context);

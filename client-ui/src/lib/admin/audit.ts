@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 	'admin.hash_blocked': 'File blocked',
 	'admin.hash_unblocked': 'File unblocked',
 	'admin.email_retried': 'Email retried by an admin',
+	'admin.feedback_deleted': 'Feedback deleted by an admin',
 	'instance.transferred': 'Server ownership transferred',
 	// Communities
 	'community.created': 'Community created',
@@ -63,6 +64,17 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 	'channel.created': 'Channel created',
 	'channel.updated': 'Channel changed',
 	'channel.deleted': 'Channel deleted',
+	'community.bot_added': 'Bot added to a community',
+	'community.bot_removed': 'Bot removed from a community',
+	// Bots and webhooks
+	'bot.created': 'Bot created',
+	'bot.renamed': 'Bot renamed',
+	'bot.token_rotated': 'Bot token replaced',
+	'bot.deleted': 'Bot deleted',
+	'webhook.created': 'Webhook created',
+	'webhook.renamed': 'Webhook renamed',
+	'webhook.token_rotated': 'Webhook URL replaced',
+	'webhook.deleted': 'Webhook deleted',
 	// Moderation
 	'moderation.warned': 'Member warned',
 	'moderation.timed_out': 'Member timed out',
@@ -97,7 +109,11 @@ const WARNING = new Set([
 export function actionTone(action: string): 'danger' | 'warning' | 'neutral' {
 	if (/failed|locked|reused|deleted/.test(action) || DANGER.has(action)) return 'danger';
 	if (WARNING.has(action)) return 'warning';
-	if (/revoked|changed|recovered|regenerated|granted|disabled|reset|backup_code_used/.test(action))
+	if (
+		/revoked|changed|recovered|regenerated|granted|disabled|reset|backup_code_used|rotated/.test(
+			action
+		)
+	)
 		return 'warning';
 	return 'neutral';
 }

@@ -1,13 +1,15 @@
 /**
  * Theme and motion preferences, persisted in localStorage and applied to <html> as
  * `data-theme="light|dark"` and `data-motion="reduce|full"`. `app.html` applies the
- * stored theme before first paint (same key and rules) so pages never flash.
+ * stored theme before first paint (same key and rules) so pages never flash. Display
+ * preferences that need no <html> attribute (link previews) are kept here too.
  */
 export type ThemePreference = 'system' | 'light' | 'dark';
 export type ResolvedTheme = 'light' | 'dark';
 
 export const THEME_STORAGE_KEY = 'chatalot.theme';
 export const MOTION_STORAGE_KEY = 'chatalot.reduce-motion';
+export const LINK_PREVIEWS_STORAGE_KEY = 'chatalot.link-previews';
 
 const THEMES: readonly ThemePreference[] = ['system', 'light', 'dark'];
 
@@ -21,6 +23,8 @@ export class ThemeStore {
 	preference = $state<ThemePreference>('system');
 	/** Always reduce motion, whatever the system says. */
 	reduceMotion = $state(false);
+	/** Show previews (title, description, image) of links under messages. */
+	linkPreviews = $state(true);
 	private systemDark = $state(false);
 	private systemReducedMotion = $state(false);
 
@@ -37,6 +41,7 @@ export class ThemeStore {
 		const stored = safeGet(env.storage, THEME_STORAGE_KEY);
 		if (THEMES.includes(stored as ThemePreference)) this.preference = stored as ThemePreference;
 		this.reduceMotion = safeGet(env.storage, MOTION_STORAGE_KEY) === 'true';
+		this.linkPreviews = safeGet(env.storage, LINK_PREVIEWS_STORAGE_KEY) !== 'false';
 
 		this.cleanups.push(
 			watchMedia(env.matchMedia('(prefers-color-scheme: dark)'), (m) => {
@@ -61,6 +66,11 @@ export class ThemeStore {
 		this.reduceMotion = reduce;
 		safeSet(this.env.storage, MOTION_STORAGE_KEY, String(reduce));
 		this.apply();
+	}
+
+	setLinkPreviews(show: boolean): void {
+		this.linkPreviews = show;
+		safeSet(this.env.storage, LINK_PREVIEWS_STORAGE_KEY, String(show));
 	}
 
 	dispose(): void {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ThemeStore, THEME_STORAGE_KEY, type ThemeEnvironment } from './theme.svelte';
+import {
+	LINK_PREVIEWS_STORAGE_KEY,
+	ThemeStore,
+	THEME_STORAGE_KEY,
+	type ThemeEnvironment
+} from './theme.svelte';
 
 class FakeMedia {
 	private listeners = new Set<(e: { matches: boolean }) => void>();
@@ -72,6 +77,17 @@ describe('ThemeStore', () => {
 		theme.setReduceMotion(true);
 		expect(theme.motionReduced).toBe(true);
 		expect(root.dataset.motion).toBe('reduce');
+	});
+
+	it('shows link previews unless turned off, and remembers the choice', () => {
+		const { env, storage } = environment();
+		const theme = new ThemeStore(env);
+		expect(theme.linkPreviews).toBe(true);
+		theme.setLinkPreviews(false);
+		expect(storage.get(LINK_PREVIEWS_STORAGE_KEY)).toBe('false');
+		expect(new ThemeStore(env).linkPreviews).toBe(false);
+		theme.setLinkPreviews(true);
+		expect(new ThemeStore(env).linkPreviews).toBe(true);
 	});
 
 	it('survives storage that throws', () => {

@@ -11,6 +11,7 @@ import { customEmojiName, customEmojiNamesIn } from '$lib/emoji/custom';
 import { CustomEmojiStore } from '$lib/emoji/custom.svelte';
 import { Files } from '$lib/files/files.svelte';
 import { Meetings } from '$lib/meetings/meetings.svelte';
+import { LinkPreviewCache } from '$lib/messages/link-previews.svelte';
 import { type Message } from '$lib/messages/merge';
 import { ReadMarks } from '$lib/messages/read-marks';
 import { Thread } from '$lib/messages/thread.svelte';
@@ -55,6 +56,8 @@ export class Chat {
 	readonly voice: Voice;
 	/** Channels' meetings (loaded when their panel opens) and meeting reminders. */
 	readonly meetings: Meetings;
+	/** Messages' link previews, fetched when they come into view. */
+	readonly linkPreviews: LinkPreviewCache;
 	/** Direct message conversations, newest first as the server lists them. */
 	dms = $state.raw<Schemas['DmView'][]>([]);
 	dmsLoaded = $state(false);
@@ -107,6 +110,14 @@ export class Chat {
 		this.profiles = new ProfileCards(this.api);
 		this.meetings = new Meetings(this.api, this.selfId);
 		this.files = new Files({ api: this.api, tokens: options.tokens, baseUrl: options.baseUrl });
+		this.linkPreviews = new LinkPreviewCache({
+			fetch: (messageId) =>
+				unwrap(
+					this.api.GET('/api/messages/{message_id}/link-previews', {
+						params: { path: { message_id: messageId } }
+					})
+				)
+		});
 		this.customEmoji = new CustomEmojiStore({
 			api: this.api,
 			fileUrl: (fileId) => this.files.fileUrl(fileId)
@@ -133,6 +144,7 @@ export class Chat {
 		this.realtime.stop();
 		this.files.stop();
 		this.readMarks.stop();
+		this.linkPreviews.clear();
 		for (const cleanup of this.cleanups.splice(0)) cleanup();
 	}
 

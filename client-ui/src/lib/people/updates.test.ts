@@ -66,14 +66,16 @@ describe('withMemberProfile', () => {
 			display_name: 'Ann',
 			nickname: 'Annie',
 			role: 'admin',
-			joined_at: '2026-01-01T00:00:00Z'
+			joined_at: '2026-01-01T00:00:00Z',
+			bot: false
 		},
 		{
 			user_id: 'bob',
 			username: 'bob',
 			display_name: 'Bob',
 			role: 'member',
-			joined_at: '2026-01-01T00:00:00Z'
+			joined_at: '2026-01-01T00:00:00Z',
+			bot: false
 		}
 	];
 
