@@ -45,24 +45,33 @@ if ! (cd tests/oidc-provider && npm ci --no-audit --no-fund --loglevel=error); t
   banner "test OpenID provider unavailable: SSO tests will be SKIPPED"
 fi
 
+# A virtual environment for a Python test service, remade when its requirements change;
+# under CI a failed install fails the run, elsewhere its tests are skipped loudly.
+python_service_venv() { # name, requirements file, what it is
+  local venv="$HOME/.cache/chatalot/$1" requirements="$2" what="$3"
+  local stamp="$venv/requirements.sha256" want
+  want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  [[ "$(cat "$stamp" 2>/dev/null)" == "$want" ]] && return 0
+  rm -rf "$venv"
+  if python3 -m venv "$venv" \
+    && "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"; then
+    echo "$want" >"$stamp"
+  else
+    rm -rf "$venv"
+    if [[ "$ci" == "true" ]]; then echo "error: cannot install the $what" >&2; exit 1; fi
+    banner "$what unavailable: its tests will be SKIPPED"
+  fi
+}
+
 banner "test SMTP relay (Python)"
 # Email tests run against a real SMTP relay on loopback and read what arrives with a
-# real iCalendar parser (server/tests/common/smtp.rs), from this virtual environment,
-# remade when tests/smtp/requirements.txt changes.
-mail_venv="$HOME/.cache/chatalot/venv-mail"
-mail_stamp="$mail_venv/requirements.sha256"
-want="$(sha256sum tests/smtp/requirements.txt | cut -d' ' -f1)"
-if [[ "$(cat "$mail_stamp" 2>/dev/null)" != "$want" ]]; then
-  rm -rf "$mail_venv"
-  if python3 -m venv "$mail_venv" \
-    && "$mail_venv/bin/pip" install --quiet --disable-pip-version-check -r tests/smtp/requirements.txt; then
-    echo "$want" >"$mail_stamp"
-  else
-    rm -rf "$mail_venv"
-    if [[ "$ci" == "true" ]]; then echo "error: cannot install the test SMTP relay" >&2; exit 1; fi
-    banner "test SMTP relay unavailable: email tests will be SKIPPED"
-  fi
-fi
+# real iCalendar parser (server/tests/common/smtp.rs).
+python_service_venv venv-mail tests/smtp/requirements.txt "test SMTP relay"
+
+banner "test push service (Python)"
+# Web push tests send to a real push endpoint on loopback that verifies the VAPID
+# signature and decrypts the payload (server/tests/common/push_service.rs).
+python_service_venv venv-push tests/push/requirements.txt "test push service"
 
 banner "cargo test"
 cargo test --workspace --locked

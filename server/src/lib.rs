@@ -14,6 +14,7 @@ pub mod http;
 pub mod integrations;
 pub mod mail;
 pub mod outbound;
+pub mod push;
 mod server;
 pub mod storage;
 pub mod store;

@@ -94,7 +94,12 @@ impl Server {
         };
         let outbox = {
             let core = self.core.clone();
-            tokio::spawn(async move { core.run_outbox(stop_rx).await })
+            let stop = stop_rx.clone();
+            tokio::spawn(async move { core.run_outbox(stop).await })
+        };
+        let push = {
+            let core = self.core.clone();
+            tokio::spawn(async move { core.run_push(stop_rx).await })
         };
         let service = self
             .router
@@ -121,6 +126,7 @@ impl Server {
         let _ = scheduler.await;
         let _ = reminders.await;
         let _ = outbox.await;
+        let _ = push.await;
         let _ = memory.await;
         self.core.db.close().await;
         tracing::info!("server stopped");

@@ -459,16 +459,12 @@ async fn mentions_resolve_only_among_readers(#[case] backend: Backend) {
 #[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn auth_config_advertises_only_what_this_server_serves(#[case] backend: Backend) {
-    use chatalot_server::config::{OidcConfig, Secret, VapidKeys};
-    // Every feature configured: the unbuilt one (push) may not be advertised; SSO,
-    // TURN and GIF search are built (SSO is on, and unavailable while its provider
-    // does not answer).
+    use chatalot_server::config::{OidcConfig, Secret};
+    // Every feature configured: push, SSO, TURN and GIF search are advertised (SSO
+    // is on, and unavailable while its provider does not answer); no secret is.
     let Some(s) = TestServer::start_with(backend, |c| {
         c.integrations.giphy_api_key = Some(Secret::new("giphy-key".to_owned()));
-        c.push = Some(VapidKeys {
-            private_key: Secret::new(vec![7; 32]),
-            public_key: vec![4; 65],
-        });
+        common::push_service::configure(c);
         c.turn.auth_secret = Some(Secret::new("turn-secret".to_owned()));
         c.turn.urls = vec!["turn:127.0.0.1:3478".to_owned()];
         c.oidc = Some(OidcConfig {
@@ -489,7 +485,18 @@ async fn auth_config_advertises_only_what_this_server_serves(#[case] backend: Ba
         .await
         .expect(StatusCode::OK)
         .body;
-    assert_eq!(config["push_enabled"], false, "{config}");
+    assert_eq!(config["push_enabled"], true, "{config}");
+    assert_eq!(
+        config["vapid_public_key"],
+        common::push_service::VAPID_PUBLIC,
+        "{config}"
+    );
+    assert!(
+        !config
+            .to_string()
+            .contains(common::push_service::VAPID_PRIVATE),
+        "the VAPID private key stays on the server"
+    );
     assert_eq!(config["gifs_enabled"], true, "{config}");
     assert!(
         !config.to_string().contains("giphy-key"),
@@ -499,6 +506,5 @@ async fn auth_config_advertises_only_what_this_server_serves(#[case] backend: Ba
     assert_eq!(config["turn_enabled"], true, "{config}");
     assert_eq!(config["sso_enabled"], true, "{config}");
     assert_eq!(config["sso_available"], false, "{config}");
-    assert!(config["vapid_public_key"].is_null(), "{config}");
     assert_eq!(config["password_login_enabled"], true);
 }

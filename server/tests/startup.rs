@@ -13,6 +13,10 @@ use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chatalot-server");
+/// A VAPID private key, and a public key that is not its own.
+const VAPID_PRIVATE: &str = "4UVHvqweJU3cKjY29l7IGDfqwJwlhsV1zePeWhN0EUk";
+const FOREIGN_VAPID_PUBLIC: &str =
+    "BAPBJ4e5p2EqdCnzvtZJvuTAvKLqWxc7hqGUWtZ3JXIahDWeMjuKfjnjYy-SNr2aelEi3ksv3kcZ6mMaYBLKl8E";
 
 /// A command with an empty environment (nothing leaks in from the test run) in `dir`.
 fn command(dir: &Path) -> Command {
@@ -82,10 +86,16 @@ async fn each_invalid_variable_stops_start_up_with_one_line_naming_it() {
         ("OIDC_CLIENT_ID", "chatalot"),
         ("OIDC_CLIENT_SECRET", "s3cret"),
     ];
+    // A VAPID pair whose halves do not belong together.
+    let vapid = [("VAPID_PRIVATE_KEY", VAPID_PRIVATE)];
     let cases = cases
         .iter()
         .map(|case| (case, &[][..]))
-        .chain([(&("OIDC_REDIRECT_URI", None), &sso[..])]);
+        .chain([(&("OIDC_REDIRECT_URI", None), &sso[..])])
+        .chain([(
+            &("VAPID_PUBLIC_KEY", Some(FOREIGN_VAPID_PUBLIC)),
+            &vapid[..],
+        )]);
     for ((name, value), extra) in cases {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = command(dir.path());

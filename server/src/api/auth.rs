@@ -124,9 +124,11 @@ pub struct AuthConfig {
     pub sso_available: bool,
     pub community_creation_mode: CommunityCreationMode,
     pub public_url: Option<String>,
-    /// Web push (not in this version: always false).
+    /// Web push is set up (both VAPID keys): offer push notifications
+    /// (`POST /api/account/push-subscriptions`).
     pub push_enabled: bool,
-    /// VAPID public key for web push (not in this version: always null).
+    /// The VAPID public key (base64url, uncompressed P-256) browsers subscribe with
+    /// as `applicationServerKey`; null when push is off.
     pub vapid_public_key: Option<String>,
     /// GIF search is set up (`GIPHY_API_KEY`): show the GIF picker (`GET /api/gifs`).
     /// Feedback (`POST /api/feedback`) is always available.

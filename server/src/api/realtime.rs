@@ -15,9 +15,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    AuthorView, ChannelView, CommunityView, MeetingView, MemberView, MessageView, PollView,
-    PresenceStatus, PresenceView, RsvpCounts, RsvpResponse, UserProfile, VoiceCallView,
-    VoiceLeaveReason, VoiceParticipantView, VoiceSignal,
+    AuthorView, ChannelView, CommunityView, MeetingView, MemberView, MessageView,
+    NotificationSettingsView, PollView, PresenceStatus, PresenceView, RsvpCounts, RsvpResponse,
+    UserProfile, VoiceCallView, VoiceLeaveReason, VoiceParticipantView, VoiceSignal,
 };
 
 /// Close codes of the gateway (besides 1000 and 1012 "server restarting").
@@ -260,6 +260,10 @@ pub enum ServerEvent {
         message_id: Uuid,
         bookmarked: bool,
         note: Option<String>,
+    },
+    /// The caller's notification settings changed (on any of their devices).
+    NotificationSettingsUpdated {
+        settings: NotificationSettingsView,
     },
     /// The caller's own read cursor moved (from another of their devices).
     ReadStateUpdated {

@@ -255,6 +255,12 @@ impl VapidKeys {
             ));
         }
         match (private, public) {
+            (Some(private), Some(public)) if derived_public_key(&private)? != public => {
+                Err(ConfigError::new(
+                    "VAPID_PUBLIC_KEY",
+                    "is not the public key of VAPID_PRIVATE_KEY",
+                ))
+            }
             (Some(private), Some(public)) => Ok(Some(VapidKeys {
                 private_key: Secret::new(private),
                 public_key: public,
@@ -268,6 +274,15 @@ impl VapidKeys {
             }
         }
     }
+}
+
+/// The public key of a raw P-256 private key.
+fn derived_public_key(private: &[u8]) -> Result<Vec<u8>, ConfigError> {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(private);
+    web_push::VapidSignatureBuilder::from_base64_no_sub(&encoded)
+        .map(|key| key.get_public_key())
+        .map_err(|_| ConfigError::new("VAPID_PRIVATE_KEY", "is not a valid P-256 private key"))
 }
 
 fn decode_base64_key(
@@ -553,6 +568,10 @@ pub struct Tuning {
     /// Where Giphy's and GitHub's APIs are (local stand-ins in tests).
     pub giphy_api_base: String,
     pub github_api_base: String,
+    /// First wait before a push is tried again; it doubles on every failure.
+    pub push_retry_base: Duration,
+    /// Accept `http:` push endpoints (a local test push service); browsers' are https.
+    pub push_http_endpoints: bool,
 }
 
 impl Default for Tuning {
@@ -577,6 +596,8 @@ impl Default for Tuning {
             outbound: Default::default(),
             giphy_api_base: "https://api.giphy.com".to_owned(),
             github_api_base: "https://api.github.com".to_owned(),
+            push_retry_base: Duration::from_secs(15),
+            push_http_endpoints: false,
         }
     }
 }

@@ -277,17 +277,30 @@ fn email_needs_host_and_sender_and_quota_zero_is_unlimited() {
 }
 
 #[test]
-fn vapid_keys_decode_from_url_safe_base64() {
+fn vapid_keys_decode_and_must_belong_together() {
     use base64::Engine;
-    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let mut public = vec![4u8];
-    public.extend([7u8; 64]);
+    let private = "4UVHvqweJU3cKjY29l7IGDfqwJwlhsV1zePeWhN0EUk";
+    let public =
+        "BHEgzmyeX40vpD_j3r09EomzkP8WSquwTS_l97mF1LO0Xf35nJ7V71ZEdY09rB4mZXF2OolIp9vYuRiTWk0YlFk";
     let config = Fixture::new()
-        .with("VAPID_PRIVATE_KEY", &engine.encode([9u8; 32]))
-        .with("VAPID_PUBLIC_KEY", &engine.encode(&public))
+        .with("VAPID_PRIVATE_KEY", private)
+        .with("VAPID_PUBLIC_KEY", public)
         .load()
         .unwrap();
-    assert_eq!(config.push.unwrap().public_key, public);
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    assert_eq!(
+        config.push.unwrap().public_key,
+        engine.decode(public).unwrap()
+    );
+
+    let mut foreign = vec![4u8];
+    foreign.extend([7u8; 64]);
+    let error = Fixture::new()
+        .with("VAPID_PRIVATE_KEY", private)
+        .with("VAPID_PUBLIC_KEY", &engine.encode(&foreign))
+        .load()
+        .unwrap_err();
+    assert_eq!(error.variable, "VAPID_PUBLIC_KEY");
 }
 
 #[test]

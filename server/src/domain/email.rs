@@ -4,7 +4,6 @@
 //! never slows the API. One recipient's mail goes out in the order it was written.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, watch};
@@ -18,8 +17,6 @@ use crate::store::{self, Conn, NewAuditEntry, OutboxEmail};
 
 /// Attempts before mail is given up (an administrator can retry it).
 pub const MAX_ATTEMPTS: i32 = 12;
-/// The longest wait between two attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
 /// Wakes the outbox worker when mail was queued or retried, and counts the
 /// attempts it finished (whoever watches the outbox learns of each one).
@@ -156,23 +153,15 @@ impl Core {
             }
             Err(error) => {
                 let attempts = mail.attempts + 1;
-                let retry_at = (attempts < MAX_ATTEMPTS).then(|| now + self.backoff(attempts));
+                let retry_at = (attempts < MAX_ATTEMPTS).then(|| {
+                    now + super::workers::backoff(self.config.tuning.email_retry_base, attempts)
+                });
                 tracing::warn!(id = %mail.id, attempts, %error, given_up = retry_at.is_none(), "email not sent");
                 c.mark_outbox_attempt_failed(mail.id, &error, retry_at, now)
                     .await?;
                 Ok(false)
             }
         }
-    }
-
-    /// The wait after the `attempts`-th failure: the base, doubled each time, capped.
-    fn backoff(&self, attempts: i32) -> chrono::Duration {
-        let base = self.config.tuning.email_retry_base;
-        let wait = base
-            .checked_mul(1u32 << attempts.clamp(1, 20).saturating_sub(1))
-            .unwrap_or(MAX_BACKOFF)
-            .min(MAX_BACKOFF);
-        chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
     }
 
     /// The worker: sends due mail, then sleeps until the next is due, mail is

@@ -19,6 +19,7 @@ pub mod link_previews;
 mod lockout;
 pub mod meetings;
 pub mod messages;
+pub mod notifications;
 mod rate;
 pub mod realtime;
 mod sessions;
@@ -85,6 +86,9 @@ pub struct CoreParts {
     /// The SMTP relay, when email is configured.
     pub(crate) mailer: Option<crate::mail::Mailer>,
     pub(crate) outbox_wake: email::OutboxWake,
+    /// Web push, when both VAPID keys are set.
+    pub(crate) pusher: Option<crate::push::Pusher>,
+    pub(crate) push_wake: notifications::queue::PushWake,
     pub(crate) reminder_wake: meetings::ReminderWake,
     /// The guarded HTTP client for fetches made for users (link previews).
     pub(crate) outbound: crate::outbound::Outbound,
@@ -121,7 +125,14 @@ impl Core {
             .map_err(|e| anyhow::anyhow!("SMTP_HOST: cannot set up outgoing email: {e}"))?;
         let outbound = crate::outbound::Outbound::new(config.tuning.outbound.clone())
             .map_err(|e| anyhow::anyhow!("outbound HTTP client: {e}"))?;
+        let pusher = config
+            .push
+            .as_ref()
+            .map(|keys| crate::push::Pusher::new(keys, &config, outbound.clone()))
+            .transpose()?;
         Ok(Core(Arc::new(CoreParts {
+            pusher,
+            push_wake: Default::default(),
             mailer,
             outbound,
             link_previews: Default::default(),

@@ -17,6 +17,17 @@ const IDLE_CHECK: Duration = Duration::from_secs(60);
 /// How soon a failed pass is tried again.
 const RETRY: Duration = Duration::from_secs(5);
 
+/// The wait after the `attempts`-th failure of a delivery: `base`, doubled on each
+/// failure, at most an hour.
+pub(crate) fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
+    const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+    let wait = base
+        .checked_mul(1u32 << attempts.clamp(1, 20).saturating_sub(1))
+        .unwrap_or(MAX_BACKOFF)
+        .min(MAX_BACKOFF);
+    chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
+}
+
 pub(crate) async fn run_passes<F, Fut>(
     name: &'static str,
     wake: &Notify,

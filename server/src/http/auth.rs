@@ -34,9 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// What is enabled on this server: registration mode, first-run setup, password
-/// login, single sign-on (configured, and its provider reachable). The flags of
-/// features this version does not serve (push, GIFs, TURN) are always off,
-/// whatever is configured.
+/// login, single sign-on (configured, and its provider reachable), web push (with
+/// the key browsers subscribe with), GIF search and TURN.
 #[utoipa::path(get, path = "/auth/config", tag = "auth",
     responses((status = 200, body = AuthConfig)))]
 async fn auth_config(State(state): State<AppState>) -> Result<Json<AuthConfig>> {
@@ -50,8 +49,8 @@ async fn auth_config(State(state): State<AppState>) -> Result<Json<AuthConfig>> 
         sso_available: state.core.sso_available(),
         community_creation_mode: config.community_creation_mode,
         public_url: config.public_url.clone(),
-        push_enabled: false,
-        vapid_public_key: None,
+        push_enabled: state.core.push_enabled(),
+        vapid_public_key: state.core.vapid_public_key(),
         gifs_enabled: state.core.gifs_enabled(),
         turn_enabled: config.turn.relays(),
         max_file_size_bytes: config.files.max_file_size_bytes,

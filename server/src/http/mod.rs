@@ -31,6 +31,7 @@ mod meetings;
 mod message_extras;
 mod messages;
 mod moderation;
+mod notifications;
 mod rate_limit;
 pub mod security_headers;
 mod shared_responses;
@@ -123,6 +124,7 @@ impl Limiters {
         (name = "dms", description = "Direct messages, blocking, presence"),
         (name = "files", description = "Uploads, downloads, thumbnails"),
         (name = "integrations", description = "Bot accounts and incoming webhooks"),
+        (name = "notifications", description = "Notification levels, mutes, keywords, do-not-disturb and web push subscriptions"),
         (name = "voice", description = "Calls: ICE servers, TURN credentials, who is in a call"),
         (name = "realtime", description = "The WebSocket gateway"),
         (name = "admin", description = "Instance administration"),
@@ -191,6 +193,7 @@ fn api_routes(
         .merge(channels::router())
         .merge(messages::router())
         .merge(link_previews::router())
+        .merge(notifications::router())
         .merge(bots::router())
         .merge(webhooks::router())
         .merge(gifs_feedback::router())

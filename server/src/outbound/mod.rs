@@ -154,6 +154,28 @@ impl Outbound {
         Err(FetchError::TooManyRedirects(self.limits.max_redirects))
     }
 
+    /// POSTs `body` to `url` (no redirects followed) under the same address rules and
+    /// deadline; returns the answer's status.
+    pub async fn post(
+        &self,
+        url: &Url,
+        headers: header::HeaderMap,
+        body: Vec<u8>,
+    ) -> Result<u16, FetchError> {
+        self.check_url(url)?;
+        let send = self
+            .client
+            .post(url.clone())
+            .headers(headers)
+            .body(body)
+            .send();
+        let response = match tokio::time::timeout(self.limits.deadline, send).await {
+            Ok(sent) => sent.map_err(classify)?,
+            Err(_) => return Err(FetchError::TimedOut),
+        };
+        Ok(response.status().as_u16())
+    }
+
     /// Scheme and credentials; an address written in the URL is checked here (the
     /// resolver sees names only).
     fn check_url(&self, url: &Url) -> Result<(), FetchError> {

@@ -64,7 +64,10 @@ impl Conn<'_> {
                    (SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE m.channel_id = r.id \
                     AND m.deleted_at IS NULL AND (m.author_id IS NULL OR m.author_id <> $1) \
                     AND (rs.last_read_id IS NULL OR m.id > rs.last_read_id) \
-                    AND (m.mentions_everyone OR EXISTS (SELECT 1 FROM message_mentions mm \
+                    AND ((m.mentions_everyone AND NOT EXISTS (SELECT 1 FROM notification_overrides o \
+                         WHERE o.user_id = $1 AND o.suppress_everyone \
+                         AND (o.channel_id = r.id OR o.community_id = r.community_id))) \
+                      OR EXISTS (SELECT 1 FROM message_mentions mm \
                          WHERE mm.message_id = m.id AND mm.user_id = $1)) LIMIT 1000) capped) AS mention_count \
                  FROM readable r LEFT JOIN read_states rs ON rs.channel_id = r.id AND rs.user_id = $1 \
                  ORDER BY r.id",

@@ -10,6 +10,7 @@
 pub mod coturn;
 pub mod db;
 pub mod oidc;
+pub mod push_service;
 pub mod smtp;
 pub mod watchdog;
 pub mod ws;

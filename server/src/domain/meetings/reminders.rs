@@ -91,7 +91,12 @@ impl Core {
         };
         let declined = c.declined(meeting.id, occurrence).await?;
         let attendees = c.attendees_of_group(group_id).await?;
+        for attendee in attendees.iter().filter(|a| !declined.contains(&a.user_id)) {
+            self.queue_reminder_push(&mut c, meeting, attendee.user_id, starts_at, now)
+                .await?;
+        }
         tx.commit().await?;
+        self.wake_push();
         let event = ServerEvent::MeetingReminder {
             meeting: self.meeting_view(meeting),
             occurrence,

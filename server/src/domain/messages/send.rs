@@ -72,6 +72,7 @@ impl Core {
             message: view.clone(),
         };
         self.events.to_channel(view.channel_id, &event, author);
+        self.wake_push();
         if let Some(root) = root {
             self.events.to_channel(
                 view.channel_id,
@@ -144,6 +145,7 @@ impl Core {
             .await?;
         c.insert_mentions(message.id, channel_id, &notified.notify)
             .await?;
+        self.queue_notification_job(c, message.id).await?;
         if let Some(root) = input.thread_id {
             c.bump_thread(root, now).await?;
         } else {
@@ -279,8 +281,10 @@ impl Core {
         };
         c.insert_message(&message).await?;
         c.mark_read(actor.id(), target, message.id, now).await?;
+        self.queue_notification_job(&mut c, message.id).await?;
         let view = self.load_view(&mut c, message.id).await?;
         tx.commit().await?;
+        self.wake_push();
         self.events.to_channel(
             target,
             &ServerEvent::MessageCreated {
@@ -381,8 +385,13 @@ impl Core {
         let mut notify = mentioned.clone();
         if parsed.here && may_mention_all {
             let readers = c.channel_reader_ids(access.channel.id).await?;
-            for user in self.events.hub.online_among(&readers) {
-                if !notify.contains(&user) {
+            let online = self.events.hub.online_among(&readers);
+            // Those who silence @here in this channel or community are left out.
+            let silent = c
+                .everyone_suppressed_among(access.channel.id, access.community_id(), &online)
+                .await?;
+            for user in online {
+                if !notify.contains(&user) && !silent.contains(&user) {
                     notify.push(user);
                 }
             }
