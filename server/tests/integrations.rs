@@ -456,3 +456,92 @@ async fn bots_act_with_at_most_their_owners_rights(#[case] backend: Backend) {
         .await
         .expect(StatusCode::UNAUTHORIZED);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn webhooks_and_bots_post_with_their_avatar(#[case] backend: Backend) {
+    let Some(w) = world(backend).await else {
+        return;
+    };
+    let (s, alice, bob) = (&w.s, &w.alice.1, &w.bob.1);
+    let created = s
+        .post(
+            &format!("/api/channels/{}/webhooks", w.channel),
+            Some(alice),
+            &json!({"name": "Deploys"}),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .body;
+    let id = created["webhook"]["id"].as_str().unwrap();
+    let avatar = format!("/api/webhooks/{id}/avatar");
+    let png = common::png(16, 16);
+
+    // Only the channel's managers change it; Bob is a member only.
+    common::send_file(s, Method::PUT, &avatar, bob, "a.png", png.clone())
+        .await
+        .expect(StatusCode::FORBIDDEN);
+    common::send_file(s, Method::PUT, &avatar, alice, "a.txt", b"text".to_vec())
+        .await
+        .expect(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    common::send_file(s, Method::PUT, &avatar, alice, "a.png", png.clone())
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    let posted = hook_post(s, created["url"].as_str().unwrap(), "deployed")
+        .await
+        .expect(StatusCode::CREATED);
+    let history = s
+        .get(&format!("/api/channels/{}/messages", w.channel), Some(bob))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let message = history
+        .as_array()
+        .or_else(|| history["messages"].as_array())
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == posted.body["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(message["author"]["display_name"], "Deploys");
+    let file = message["author"]["avatar_file_id"].as_str().unwrap();
+    s.get(&format!("/api/files/{file}"), Some(bob))
+        .await
+        .expect(StatusCode::OK);
+    s.call(Method::DELETE, &avatar, Some(alice), None)
+        .await
+        .expect(StatusCode::NO_CONTENT);
+
+    // A bot's avatar is its owner's to set.
+    let bot = s
+        .post(
+            "/api/bots",
+            Some(bob),
+            &json!({"username": "helper", "display_name": "Helper"}),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .body;
+    let bot_avatar = format!("/api/bots/{}/avatar", bot["bot"]["id"].as_str().unwrap());
+    common::send_file(
+        s,
+        Method::PUT,
+        &bot_avatar,
+        &w.carol.1,
+        "a.png",
+        png.clone(),
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    common::send_file(s, Method::PUT, &bot_avatar, bob, "a.png", png)
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    let mine = s
+        .get("/api/bots", Some(bob))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert!(mine[0]["avatar_file_id"].is_string(), "{mine}");
+}

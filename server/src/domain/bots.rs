@@ -248,7 +248,12 @@ impl Core {
 }
 
 /// The bot `id` if `actor` owns it (or, with `admins`, is an administrator).
-async fn owned_bot(c: &mut Conn<'_>, actor: &Actor, id: Uuid, admins: bool) -> Result<BotRow> {
+pub(crate) async fn owned_bot(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    id: Uuid,
+    admins: bool,
+) -> Result<BotRow> {
     let bot = c.bot(id).await?.ok_or_else(bot_not_found)?;
     if bot.owner_id == actor.id() || (admins && actor.require_admin().is_ok()) {
         Ok(bot)

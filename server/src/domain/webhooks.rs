@@ -217,6 +217,7 @@ impl Core {
             created_at: now,
         };
         c.insert_message(&message).await?;
+        self.queue_notification_job(&mut c, message.id).await?;
         webhook.last_used_at = Some(now);
         c.update_webhook(&webhook).await?;
         let view = self.load_view(&mut c, message.id).await?;
@@ -236,7 +237,12 @@ impl Core {
         access.in_group()?.require_manage()
     }
 
-    async fn managed_webhook(&self, c: &mut Conn<'_>, actor: &Actor, id: Uuid) -> Result<Webhook> {
+    pub(crate) async fn managed_webhook(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Webhook> {
         let webhook = c.webhook(id).await?.ok_or_else(webhook_not_found)?;
         self.require_webhook_manager(c, actor, webhook.channel_id)
             .await

@@ -37,7 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(profile_card))
 }
 
-async fn set(
+pub(super) async fn set(
     state: &AppState,
     actor: &Actor,
     meta: &RequestMeta,

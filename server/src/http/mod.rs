@@ -26,6 +26,7 @@ mod gateway;
 mod gifs_feedback;
 mod groups;
 mod images;
+mod integration_avatars;
 mod link_previews;
 mod meetings;
 mod message_extras;
@@ -179,6 +180,7 @@ fn api_routes(
     // link takes its time (an upload stops when its data stops arriving).
     let uploads = files::upload_router()
         .merge(images::upload_router())
+        .merge(integration_avatars::upload_router())
         .layer(DefaultBodyLimit::disable());
     let mut timed = OpenApiRouter::new()
         .merge(system::router())
@@ -205,6 +207,7 @@ fn api_routes(
         .merge(admin_files::router())
         .merge(emoji::router())
         .merge(images::router())
+        .merge(integration_avatars::router())
         .merge(two_factor::router())
         .merge(voice::router());
     if let Some(limit) = deadline {

@@ -32,12 +32,16 @@ pub enum ImageSlot {
     CommunityBanner(Uuid),
     GroupIcon(Uuid),
     GroupBanner(Uuid),
+    /// The avatar of a bot (its owner's, or any administrator's to change).
+    BotAvatar(Uuid),
+    /// The avatar a webhook's messages show (the channel's managers').
+    WebhookAvatar(Uuid),
 }
 
 impl ImageSlot {
     fn policy(self) -> UploadPolicy {
         let (purpose, max) = match self {
-            Self::Avatar => ("avatar", ICON_BYTES),
+            Self::Avatar | Self::BotAvatar(_) | Self::WebhookAvatar(_) => ("avatar", ICON_BYTES),
             Self::ProfileBanner => ("profile_banner", BANNER_BYTES),
             Self::CommunityIcon(_) => ("community_icon", ICON_BYTES),
             Self::CommunityBanner(_) => ("community_banner", BANNER_BYTES),
@@ -54,7 +58,7 @@ impl ImageSlot {
 
     fn column(self) -> ImageColumn {
         match self {
-            Self::Avatar => ImageColumn::UserAvatar,
+            Self::Avatar | Self::BotAvatar(_) | Self::WebhookAvatar(_) => ImageColumn::UserAvatar,
             Self::ProfileBanner => ImageColumn::UserBanner,
             Self::CommunityIcon(_) => ImageColumn::CommunityIcon,
             Self::CommunityBanner(_) => ImageColumn::CommunityBanner,
@@ -65,7 +69,11 @@ impl ImageSlot {
 
     fn name(self) -> &'static str {
         match self {
-            Self::Avatar | Self::CommunityIcon(_) | Self::GroupIcon(_) => "icon",
+            Self::Avatar
+            | Self::CommunityIcon(_)
+            | Self::GroupIcon(_)
+            | Self::BotAvatar(_)
+            | Self::WebhookAvatar(_) => "icon",
             Self::ProfileBanner | Self::CommunityBanner(_) | Self::GroupBanner(_) => "banner",
         }
     }
@@ -179,6 +187,15 @@ impl Core {
     async fn image_owner(&self, c: &mut Conn<'_>, actor: &Actor, slot: ImageSlot) -> Result<Owner> {
         match slot {
             ImageSlot::Avatar | ImageSlot::ProfileBanner => Ok(Owner::User(actor.id())),
+            ImageSlot::BotAvatar(id) => {
+                actor.require_person()?;
+                crate::domain::bots::owned_bot(c, actor, id, true).await?;
+                Ok(Owner::User(id))
+            }
+            ImageSlot::WebhookAvatar(id) => {
+                let webhook = self.managed_webhook(c, actor, id).await?;
+                Ok(Owner::User(webhook.user_id))
+            }
             ImageSlot::CommunityIcon(id) | ImageSlot::CommunityBanner(id) => {
                 let access = self.community_access(c, actor, id).await?;
                 access.require(CommunityRole::Admin)?;
