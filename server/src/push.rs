@@ -105,6 +105,14 @@ impl Pusher {
         let message = builder.build().map_err(|e| format!("payload: {e}"))?;
         let request = web_push::request_builder::build_request::<Vec<u8>>(message);
         let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(concat!(
+                "Chatalot/",
+                env!("CARGO_PKG_VERSION"),
+                " (web push)"
+            )),
+        );
         for (name, value) in request.headers() {
             let name = HeaderName::from_bytes(name.as_str().as_bytes());
             let value = HeaderValue::from_bytes(value.as_bytes());
