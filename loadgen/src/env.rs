@@ -247,6 +247,7 @@ impl Bench {
                     forwarded_from: None,
                     mentions: Json(Vec::new()),
                     mentions_everyone: false,
+                    mentions_here: false,
                     has_file: false,
                     edited_at: None,
                     deleted_at: None,

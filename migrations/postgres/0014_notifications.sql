@@ -63,3 +63,7 @@ CREATE TABLE push_queue (
     created_at       TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX push_queue_due ON push_queue (next_attempt_at);
+
+-- `@here` from someone allowed to use it (who it reached is in message_mentions),
+-- so clients can tell it from a direct mention.
+ALTER TABLE messages ADD COLUMN mentions_here BOOLEAN NOT NULL DEFAULT FALSE;

@@ -316,6 +316,29 @@ async fn levels_mutes_everyone_keywords_and_dnd_decide(#[case] backend: Backend)
         .map(|(id, kind)| (id, kind.to_owned()))
         .collect();
     assert_eq!(got, want);
+
+    // What clients need for the same decisions: who a reply answers, and @here
+    // (from someone allowed to use it) apart from direct mentions.
+    let reply =
+        w.s.message(
+            a,
+            ch,
+            json!({"content": "again", "reply_to_id": mine["id"]}),
+        )
+        .await;
+    assert_eq!(reply["reply_to_author_id"], w.bob.0.to_string());
+    let here =
+        w.s.message(a, ch, json!({"content": "@here standup"}))
+            .await;
+    assert_eq!(here["mentions_here"], true);
+    assert_eq!(here["mentions"], json!([]));
+    let members_here =
+        w.s.message(b, ch, json!({"content": "@here anyone?"}))
+            .await;
+    assert_eq!(
+        members_here["mentions_here"], false,
+        "members may not use @here"
+    );
 }
 
 #[rstest]

@@ -43,6 +43,13 @@ pub struct MessageView {
     pub mentions: Vec<Uuid>,
     /// `@everyone` or `@channel`.
     pub mentions_everyone: bool,
+    /// `@here`: it reached the channel's readers who were online when it was sent.
+    #[serde(default)]
+    pub mentions_here: bool,
+    /// Who wrote the message this one replies to (`null` when it is gone or not a
+    /// reply).
+    #[serde(default)]
+    pub reply_to_author_id: Option<Uuid>,
     pub reactions: Vec<ReactionSummary>,
     /// Files sent with the message (none once it is deleted).
     #[serde(default)]

@@ -211,6 +211,7 @@ impl Core {
             // Webhooks notify nobody by name: mentions need a member's rights.
             mentions: Json(Vec::new()),
             mentions_everyone: false,
+            mentions_here: false,
             has_file: false,
             edited_at: None,
             deleted_at: None,

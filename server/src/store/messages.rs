@@ -20,6 +20,8 @@ pub struct Message {
     pub forwarded_from: Option<Json<serde_json::Value>>,
     pub mentions: Json<Vec<Uuid>>,
     pub mentions_everyone: bool,
+    /// `@here` by someone allowed to use it.
+    pub mentions_here: bool,
     pub has_file: bool,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -36,6 +38,8 @@ pub struct MessageRow {
     pub author_avatar_file_id: Option<Uuid>,
     /// The author is a bot or a webhook.
     pub author_bot: bool,
+    /// Who wrote the message this one replies to.
+    pub reply_to_author_id: Option<Uuid>,
     /// The poll this message shows, if any.
     pub poll_id: Option<Uuid>,
     pub pinned: bool,
@@ -61,9 +65,10 @@ macro_rules! select_messages {
     ($rest:literal) => {
         concat!(
             "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
-             m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.has_file, m.edited_at, \
+             m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.mentions_here, m.has_file, m.edited_at, \
              m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
              u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
+             (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
              p.id AS poll_id, (pin.message_id IS NOT NULL) AS pinned \
              FROM messages m LEFT JOIN users u ON u.id = m.author_id \
              LEFT JOIN polls p ON p.message_id = m.id LEFT JOIN pins pin ON pin.message_id = m.id ",
@@ -88,6 +93,7 @@ impl Conn<'_> {
                     .bind(&m.forwarded_from)
                     .bind(&m.mentions)
                     .bind(m.mentions_everyone)
+                    .bind(m.mentions_here)
                     .bind(m.has_file)
                     .bind(m.created_at)
                     .execute($e)
@@ -99,14 +105,14 @@ impl Conn<'_> {
             Conn::Postgres(e) => insert!(
                 &mut **e,
                 "INSERT INTO messages (id, channel_id, author_id, content, reply_to_id, thread_id, forwarded_from, \
-                 mentions, mentions_everyone, has_file, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                 mentions, mentions_everyone, mentions_here, has_file, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
             ),
             Conn::Sqlite(e) => insert!(
                 &mut **e,
                 "INSERT INTO messages (id, seq, channel_id, author_id, content, reply_to_id, thread_id, forwarded_from, \
-                 mentions, mentions_everyone, has_file, created_at) \
-                 VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                 mentions, mentions_everyone, mentions_here, has_file, created_at) \
+                 VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
             ),
         };
         Ok(())
@@ -269,7 +275,7 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query(
                 "UPDATE messages SET content = '', forwarded_from = NULL, mentions = '[]', \
-                 mentions_everyone = FALSE, has_file = FALSE, deleted_at = $2 WHERE id = $1",
+                 mentions_everyone = FALSE, mentions_here = FALSE, has_file = FALSE, deleted_at = $2 WHERE id = $1",
             )
             .bind(id)
             .bind(now)

@@ -79,9 +79,10 @@ impl Conn<'_> {
                 sqlx::query_as(concat!(
                     "WITH readable AS (", readable_channels!(), "), q AS (SELECT websearch_to_tsquery('simple', $2) AS query) ",
                     "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
-                     m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.has_file, m.edited_at, \
+                     m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.mentions_here, m.has_file, m.edited_at, \
                      m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
                      u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
+             (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
                      (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
                      EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, \
                      ts_headline('simple', m.content, q.query, 'StartSel=\u{E000}, StopSel=\u{E001}, MaxFragments=2, \
@@ -110,9 +111,10 @@ impl Conn<'_> {
                 sqlx::query_as(concat!(
                     "WITH readable AS (", readable_channels!(), ") ",
                     "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
-                     m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.has_file, m.edited_at, \
+                     m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.mentions_here, m.has_file, m.edited_at, \
                      m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
                      u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
+             (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
                      (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
                      EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, \
                      snippet(messages_fts, 0, char(57344), char(57345), ' … ', 24) AS snippet, \

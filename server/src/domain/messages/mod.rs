@@ -124,6 +124,8 @@ fn view(row: MessageRow, reactions: Vec<ReactionSummary>) -> MessageView {
             .map(|j| j.0),
         mentions: m.mentions.0,
         mentions_everyone: m.mentions_everyone,
+        mentions_here: m.mentions_here,
+        reply_to_author_id: row.reply_to_author_id,
         reactions,
         attachments: Vec::new(),
         poll_id: row.poll_id,

@@ -26,6 +26,7 @@ pub struct NewMessage {
 struct Notified {
     mentioned: Vec<Uuid>,
     everyone: bool,
+    here: bool,
     notify: Vec<Uuid>,
 }
 
@@ -135,6 +136,7 @@ impl Core {
             forwarded_from: None,
             mentions: Json(notified.mentioned.clone()),
             mentions_everyone: notified.everyone,
+            mentions_here: notified.here,
             has_file: !input.attachment_ids.is_empty(),
             edited_at: None,
             deleted_at: None,
@@ -273,6 +275,7 @@ impl Core {
             forwarded_from: Some(Json(forwarded_from)),
             mentions: Json(Vec::new()),
             mentions_everyone: false,
+            mentions_here: false,
             // The copy carries the text; files stay with the original.
             has_file: false,
             edited_at: None,
@@ -399,6 +402,7 @@ impl Core {
         Ok(Notified {
             mentioned,
             everyone: parsed.everyone && may_mention_all,
+            here: parsed.here && may_mention_all,
             notify,
         })
     }
