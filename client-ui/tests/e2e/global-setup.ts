@@ -80,7 +80,12 @@ export default async function globalSetup() {
 			SMTP_PORT: String(await freePort()),
 			SMTP_TLS: 'false',
 			EMAIL_FROM: 'meetings@chatalot.test',
-			...(turn ? { TURN_AUTH_SECRET: turn.secret, TURN_URLS: turn.url } : {})
+			...(turn ? { TURN_AUTH_SECRET: turn.secret, TURN_URLS: turn.url } : {}),
+			// Web push on, with a key pair made for tests (the server checks it belongs
+			// together); notifications.spec.ts checks its settings section.
+			VAPID_PUBLIC_KEY:
+				'BHEgzmyeX40vpD_j3r09EomzkP8WSquwTS_l97mF1LO0Xf35nJ7V71ZEdY09rB4mZXF2OolIp9vYuRiTWk0YlFk',
+			VAPID_PRIVATE_KEY: '4UVHvqweJU3cKjY29l7IGDfqwJwlhsV1zePeWhN0EUk'
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});

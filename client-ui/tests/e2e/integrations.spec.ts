@@ -3,12 +3,14 @@
  * Settings > Bots (its token shown once), adds it to their community in the community's
  * settings, and the test posts as the bot with that token: the message appears live in
  * the open channel with the BOT badge. A webhook made in the same settings posts under
- * its own name, also marked as a bot; once deleted, its URL is refused. The dialogs are
- * used by keyboard, and the pages fit a phone's width.
+ * its own name, also marked as a bot, with the avatar given to it in settings; once
+ * deleted, its URL is refused. Bots' avatars are set and removed in Settings > Bots. The
+ * dialogs are used by keyboard, and the pages fit a phone's width.
  */
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { expect, expectAccessible, httpStatusMessage, serverUrl, test } from './fixtures';
 import { communityWithMember, createCommunity, message, person } from './chat-support';
+import { quartersPng } from './pictures';
 import { apiClient, label, tabTo, uniqueName } from './support';
 
 /** The community and channel IDs of the channel the page shows. */
@@ -30,6 +32,30 @@ async function openMyBots(page: Page) {
 async function openCommunitySettings(page: Page) {
 	await page.getByRole('link', { name: 'Community settings' }).click();
 	await expect(page.getByRole('heading', { name: 'Community settings', level: 1 })).toBeVisible();
+}
+
+/**
+ * Sets an avatar through `button` (the file chooser, then the cropper's Save) and waits
+ * for the server's 204.
+ */
+async function setAvatar(page: Page, button: Locator, path: RegExp) {
+	const chooser = page.waitForEvent('filechooser');
+	await button.click();
+	const picker = await chooser;
+	await picker.setFiles({
+		name: 'avatar.png',
+		mimeType: 'image/png',
+		buffer: quartersPng(120, 80)
+	});
+	const dialog = page.getByRole('dialog', { name: 'Crop the avatar' });
+	await expect(dialog.getByRole('application', { name: 'Avatar crop' })).toBeFocused();
+	const saved = page.waitForResponse(
+		(response) =>
+			response.request().method() === 'PUT' && path.test(new URL(response.url()).pathname)
+	);
+	await dialog.getByRole('button', { name: 'Save' }).click();
+	expect((await saved).status()).toBe(204);
+	await expect(dialog).toHaveCount(0);
 }
 
 /** Posts `content` with a bot token, waiting out the per-user message rate. */
@@ -119,6 +145,21 @@ test('bots and webhooks: made in settings, their messages shown live as bots', a
 	await expect(rename).toHaveCount(0);
 	await expect(row).toContainText('Build Bot');
 
+	// Its avatar: initials, then the picture set through the cropper, then initials again.
+	await expect(row.getByTestId('avatar-image')).toHaveCount(0);
+	await expect(row.getByRole('button', { name: 'Remove avatar of Build Bot' })).toHaveCount(0);
+	await setAvatar(
+		page,
+		row.getByRole('button', { name: 'Change avatar of Build Bot' }),
+		/^\/api\/bots\/[0-9a-f-]+\/avatar$/
+	);
+	await expect(row.getByRole('status')).toHaveText('Avatar updated.');
+	await expect(row.getByTestId('avatar-image')).toHaveAttribute('src', /\/api\/files\/.+/);
+	await row.getByRole('button', { name: 'Remove avatar of Build Bot' }).click();
+	await expect(row.getByRole('status')).toHaveText('Avatar removed.');
+	await expect(row.getByTestId('avatar-image')).toHaveCount(0);
+	await expect(row.getByRole('button', { name: 'Change avatar of Build Bot' })).toBeFocused();
+
 	// Community settings > Bots: the admin adds their bot.
 	await page.goto(channelPath);
 	await openCommunitySettings(page);
@@ -162,6 +203,18 @@ test('bots and webhooks: made in settings, their messages shown live as bots', a
 	const hookRow = webhooks.getByTestId('webhook-row').filter({ hasText: 'Release notes' });
 	await expect(hookRow).toContainText('Never used');
 
+	// Its avatar, shown on what it posts. The list does not say what it is: the row shows
+	// the picture just uploaded.
+	const webhookId = new URL(url).pathname.split('/')[3]!;
+	await expect(hookRow.getByTestId('avatar-image')).toHaveCount(0);
+	await setAvatar(
+		page,
+		hookRow.getByRole('button', { name: 'Change avatar of Release notes' }),
+		new RegExp(`^/api/webhooks/${webhookId}/avatar$`)
+	);
+	await expect(hookRow.getByRole('status')).toHaveText('Avatar updated.');
+	await expect(hookRow.getByTestId('avatar-image')).toHaveAttribute('src', /^blob:/);
+
 	// Posting to it: the message appears live under the webhook's name, marked as a bot.
 	await page.getByRole('link', { name: 'general' }).click();
 	await expect(page.getByRole('heading', { name: 'general', level: 1 })).toBeVisible();
@@ -171,6 +224,7 @@ test('bots and webhooks: made in settings, their messages shown live as bots', a
 	await expect(hookMessage).toBeVisible();
 	await expect(hookMessage).toContainText('Release notes');
 	await expect(hookMessage.getByTestId('bot-badge')).toBeVisible();
+	await expect(hookMessage.getByTestId('avatar-image')).toHaveAttribute('src', /\/api\/files\/.+/);
 
 	// Deleted by keyboard; its URL is then refused, its message stays.
 	await openCommunitySettings(page);

@@ -234,6 +234,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's notification settings: keywords, sounds, desktop notifications,
+         *     do-not-disturb, and their levels and mutes per community and channel.
+         */
+        get: operations["notification_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes the caller's general notification settings (absent fields are kept). */
+        patch: operations["update_notification_settings"];
+        trace?: never;
+    };
+    "/api/account/notifications/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets the caller's level, mute and `@everyone` choice for a channel or DM they may
+         *     read (all defaults removes it).
+         */
+        put: operations["set_channel_notifications"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/notifications/communities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets the caller's level, mute and `@everyone` choice for a community they belong
+         *     to (all defaults removes it).
+         */
+        put: operations["set_community_notifications"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/password": {
         parameters: {
             query?: never;
@@ -263,6 +324,75 @@ export interface paths {
         put: operations["set_presence"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's devices that receive pushes. */
+        get: operations["push_subscriptions"];
+        put?: never;
+        /** Subscribes this browser to pushes (the body is `PushSubscription.toJSON()`). */
+        post: operations["subscribe_push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/push-subscriptions/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a test notification to each of the caller's devices. */
+        post: operations["test_push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/push-subscriptions/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Removes this browser's subscription (by its endpoint). */
+        post: operations["unsubscribe_push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/push-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes one of the caller's devices. */
+        delete: operations["delete_push_subscription"];
         options?: never;
         head?: never;
         patch?: never;
@@ -785,9 +915,8 @@ export interface paths {
         };
         /**
          * What is enabled on this server: registration mode, first-run setup, password
-         *     login, single sign-on (configured, and its provider reachable). The flags of
-         *     features this version does not serve (push, GIFs, TURN) are always off,
-         *     whatever is configured.
+         *     login, single sign-on (configured, and its provider reachable), web push (with
+         *     the key browsers subscribe with), GIF search and TURN.
          */
         get: operations["auth_config"];
         put?: never;
@@ -1003,6 +1132,24 @@ export interface paths {
         head?: never;
         /** Renames one of the caller's bots. */
         patch: operations["rename_bot"];
+        trace?: never;
+    };
+    "/api/bots/{id}/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets a bot's avatar (its owner, or an administrator): at most 5 MB. */
+        put: operations["set_bot_avatar"];
+        post?: never;
+        /** Removes a bot's avatar. */
+        delete: operations["remove_bot_avatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/bots/{id}/token": {
@@ -2373,6 +2520,27 @@ export interface paths {
         patch: operations["rename_webhook"];
         trace?: never;
     };
+    "/api/webhooks/{id}/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets the avatar a webhook's messages show (those who may edit the channel): at
+         *     most 5 MB.
+         */
+        put: operations["set_webhook_avatar"];
+        post?: never;
+        /** Removes a webhook's avatar. */
+        delete: operations["remove_webhook_avatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/{id}/token": {
         parameters: {
             query?: never;
@@ -2482,7 +2650,10 @@ export interface components {
             max_file_size_bytes: number;
             password_login_enabled: boolean;
             public_url?: string | null;
-            /** @description Web push (not in this version: always false). */
+            /**
+             * @description Web push is set up (both VAPID keys): offer push notifications
+             *     (`POST /api/account/push-subscriptions`).
+             */
             push_enabled: boolean;
             registration_mode: components["schemas"]["RegistrationMode"];
             server_version: string;
@@ -2500,7 +2671,10 @@ export interface components {
             sso_enabled: boolean;
             /** @description Whether calls get a TURN relay (`GET /api/account/turn-credentials`). */
             turn_enabled: boolean;
-            /** @description VAPID public key for web push (not in this version: always null). */
+            /**
+             * @description The VAPID public key (base64url, uncompressed P-256) browsers subscribe with
+             *     as `applicationServerKey`; null when push is off.
+             */
             vapid_public_key?: string | null;
         };
         AuthResponse: components["schemas"]["Tokens"] & {
@@ -3183,6 +3357,8 @@ export interface components {
             mentions: string[];
             /** @description `@everyone` or `@channel`. */
             mentions_everyone: boolean;
+            /** @description `@here`: it reached the channel's readers who were online when it was sent. */
+            mentions_here?: boolean;
             pinned: boolean;
             /**
              * Format: uuid
@@ -3190,6 +3366,12 @@ export interface components {
              */
             poll_id?: string | null;
             reactions: components["schemas"]["ReactionSummary"][];
+            /**
+             * Format: uuid
+             * @description Who wrote the message this one replies to (`null` when it is gone or not a
+             *     reply).
+             */
+            reply_to_author_id?: string | null;
             /** Format: uuid */
             reply_to_id?: string | null;
             /**
@@ -3227,6 +3409,28 @@ export interface components {
             timezone: string;
             /** @description 1–200 characters. */
             title: string;
+        };
+        /**
+         * @description How much of a channel notifies: every message, mentions (and replies to you and
+         *     your keywords) only, or nothing at all.
+         * @enum {string}
+         */
+        NotificationLevel: "all" | "mentions" | "nothing";
+        /** @description Everything about how the caller is notified. */
+        NotificationSettingsView: {
+            channels: components["schemas"]["ScopeNotificationView"][];
+            communities: components["schemas"]["ScopeNotificationView"][];
+            /** @description Show browser (desktop) notifications while the app is in the background. */
+            desktop: boolean;
+            /**
+             * Format: date-time
+             * @description Do not disturb: nothing notifies (and no push) until this time.
+             */
+            dnd_until?: string | null;
+            /** @description Words that notify like a mention (whole words, case-insensitive). */
+            keywords: string[];
+            /** @description Play a sound for notifying messages in the web client. */
+            sounds: boolean;
         };
         /** @description Moves one occurrence of a series (its start in the meeting's zone, its length). */
         OccurrenceChangeRequest: {
@@ -3334,6 +3538,35 @@ export interface components {
             pronouns?: string | null;
             /** @description Share read receipts in direct messages. */
             read_receipts?: boolean | null;
+        };
+        /** @description A browser's push subscription (`PushSubscription.toJSON()`). */
+        PushSubscriptionInput: {
+            /** @description The push service URL (https). */
+            endpoint: string;
+            keys: components["schemas"]["PushSubscriptionKeys"];
+        };
+        PushSubscriptionKeys: {
+            /** @description The 16-byte authentication secret, base64url. */
+            auth: string;
+            /** @description The browser's P-256 public key, base64url (65 bytes uncompressed). */
+            p256dh: string;
+        };
+        /** @description One device that receives pushes. */
+        PushSubscriptionView: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_success_at?: string | null;
+            /** @description The push service's host (e.g. `fcm.googleapis.com`), to tell devices apart. */
+            service: string;
+            /** @description The browser's description of itself when it subscribed. */
+            user_agent?: string | null;
+        };
+        /** @description Removes the subscription of this browser (after `PushSubscription.unsubscribe()`). */
+        PushUnsubscribeRequest: {
+            endpoint: string;
         };
         /** @description One emoji on a message: how many reacted and who (the first 100). */
         ReactionSummary: {
@@ -3462,6 +3695,36 @@ export interface components {
             id: string;
             /** Format: date-time */
             send_at: string;
+        };
+        /**
+         * @description The caller's settings for one community or channel; all defaults (level `null`,
+         *     not muted, not suppressing `@everyone`) removes them.
+         */
+        ScopeNotificationInput: {
+            level?: null | components["schemas"]["NotificationLevel"];
+            /** Format: date-time */
+            muted_until?: string | null;
+            suppress_everyone?: boolean;
+        };
+        /**
+         * @description The caller's settings for one community or channel (DMs are channels). Absent
+         *     scopes use the defaults: DMs notify for every message, community channels for
+         *     mentions; a channel without its own level takes its community's.
+         */
+        ScopeNotificationView: {
+            /**
+             * Format: uuid
+             * @description The community or channel.
+             */
+            id: string;
+            level?: null | components["schemas"]["NotificationLevel"];
+            /**
+             * Format: date-time
+             * @description Muted (no notification, no unread highlight) until this time.
+             */
+            muted_until?: string | null;
+            /** @description `@everyone` and `@here` do not notify or count as mentions here. */
+            suppress_everyone: boolean;
         };
         SearchResult: {
             /** @description `[start, end)` character ranges of the matches within `snippet`. */
@@ -3724,6 +3987,18 @@ export interface components {
             /** @description Up to 64 characters; blank or `null` clears it. */
             nickname?: string | null;
             role?: null | components["schemas"]["CommunityRole"];
+        };
+        /** @description A partial update of the caller's notification settings; absent fields are kept. */
+        UpdateNotificationSettings: {
+            desktop?: boolean | null;
+            /**
+             * Format: date-time
+             * @description `null` ends do-not-disturb.
+             */
+            dnd_until?: string | null;
+            /** @description At most 25 keywords of 2–64 characters, without control characters. */
+            keywords?: string[] | null;
+            sounds?: boolean | null;
         };
         UpdateWebhookRequest: {
             name: string;
@@ -4694,6 +4969,193 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    notification_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    update_notification_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    set_channel_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScopeNotificationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    set_community_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScopeNotificationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     change_password: {
         parameters: {
             query?: never;
@@ -4774,6 +5236,205 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    push_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionView"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    subscribe_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `push_disabled`: no VAPID keys on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    test_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `push_disabled` or `no_subscriptions` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unsubscribe_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushUnsubscribeRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    delete_push_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -7047,6 +7708,126 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    set_bot_avatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The image in a part named `file`; a raw image body is accepted too */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    remove_bot_avatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -12838,6 +13619,126 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    set_webhook_avatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The image in a part named `file`; a raw image body is accepted too */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FileUploadForm"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    remove_webhook_avatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

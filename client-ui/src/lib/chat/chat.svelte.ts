@@ -12,6 +12,7 @@ import { CustomEmojiStore } from '$lib/emoji/custom.svelte';
 import { Files } from '$lib/files/files.svelte';
 import { Meetings } from '$lib/meetings/meetings.svelte';
 import { LinkPreviewCache } from '$lib/messages/link-previews.svelte';
+import { NotificationPrefs } from '$lib/notifications/settings.svelte';
 import { type Message } from '$lib/messages/merge';
 import { ReadMarks } from '$lib/messages/read-marks';
 import { Thread } from '$lib/messages/thread.svelte';
@@ -19,7 +20,9 @@ import { Timeline } from '$lib/messages/timeline.svelte';
 import { UnreadCounts } from '$lib/messages/unread.svelte';
 import { ProfileCards } from '$lib/people/profile-cards.svelte';
 import { withDmMember, type Author } from '$lib/people/updates';
+import { IdleTracker } from '$lib/presence/auto-idle';
 import { PresenceState, TypingState } from '$lib/presence/presence.svelte';
+import { SelfPresence } from '$lib/presence/self-presence.svelte';
 import { Realtime, type SocketLike } from '$lib/realtime/realtime.svelte';
 import { Voice } from '$lib/voice/voice.svelte';
 
@@ -43,8 +46,14 @@ export class Chat {
 	readonly realtime: Realtime;
 	readonly directory: CommunityDirectory;
 	readonly unread: UnreadCounts;
+	/** Notification levels, mutes, keywords and do not disturb (they also hide unread badges). */
+	readonly notifications: NotificationPrefs;
 	readonly presence = new PresenceState();
 	readonly typing = new TypingState();
+	/** The user's own presence: chosen, or idle while away from the keyboard. */
+	readonly self: SelfPresence;
+	/** Input on this device, which makes the user idle without it. */
+	private readonly idle: IdleTracker;
 	readonly bookmarks: Bookmarks;
 	/** Uploads, file URLs (the media token) and storage usage. */
 	readonly files: Files;
@@ -97,7 +106,21 @@ export class Chat {
 			stamp: () => roster.mark(),
 			loaded: (channels, stamp) => roster.seedChannels(channels, stamp)
 		});
-		this.unread = new UnreadCounts(this.api);
+		this.self = new SelfPresence(async (status) => {
+			await unwrap(this.api.PUT('/api/account/presence', { body: { status } }));
+			this.presence.set(this.selfId, status);
+		});
+		this.idle = new IdleTracker({
+			onidle: () => this.self.left(),
+			onactive: () => this.self.returned()
+		});
+		this.notifications = new NotificationPrefs(this.api);
+		this.unread = new UnreadCounts(this.api, (channelId, communityId) =>
+			this.notifications.showsUnread({
+				channelId,
+				communityId: communityId ?? this.directory.channel(channelId)?.communityId ?? null
+			})
+		);
 		this.readMarks = new ReadMarks(async (channelId, messageId) => {
 			await unwrap(
 				this.api.POST('/api/channels/{channel_id}/read', {
@@ -128,11 +151,13 @@ export class Chat {
 		this.subscribe();
 		this.cleanups.push(this.voice.start());
 		this.cleanups.push(this.meetings.start(this.realtime));
+		this.cleanups.push(this.idle.start());
 		this.realtime.start();
 		this.files.start();
 		void this.loadCommunities();
 		void this.loadDms();
 		void this.unread.refresh().catch(() => {});
+		void this.notifications.load().catch(() => {});
 		// Which messages are bookmarked, for their toolbars.
 		void this.bookmarks.load().catch(() => {});
 		const online = () => this.realtime.retryNow();
@@ -145,6 +170,7 @@ export class Chat {
 		this.files.stop();
 		this.readMarks.stop();
 		this.linkPreviews.clear();
+		this.notifications.stop();
 		for (const cleanup of this.cleanups.splice(0)) cleanup();
 	}
 
@@ -368,6 +394,7 @@ export class Chat {
 			active ? this.timelines.get(active)?.catchUp() : null,
 			...[...this.threads.values()].map((thread) => thread.load()),
 			this.unread.refresh(),
+			this.notifications.load(),
 			this.bookmarks.load(),
 			this.loadCommunities(),
 			this.loadDms()
@@ -381,6 +408,7 @@ export class Chat {
 			rt.on('ready', (e) => {
 				for (const p of e.presences) this.presence.set(p.user_id, p.status);
 				this.presence.set(this.selfId, 'online');
+				this.self.connected();
 			}),
 			rt.on('message_created', ({ message }) => this.received(message)),
 			rt.on('message_updated', ({ message }) => {
@@ -400,9 +428,14 @@ export class Chat {
 			rt.on('typing', (e) => {
 				if (e.user_id !== this.selfId) this.typing.started(e.channel_id, e.user_id);
 			}),
-			rt.on('presence', (e) => this.presence.set(e.user_id, e.status)),
+			rt.on('presence', (e) => {
+				this.presence.set(e.user_id, e.status);
+				// Presence is per user: another device of theirs may have made them idle.
+				if (e.user_id === this.selfId) this.self.announced(e.status, this.idle.activeWithin());
+			}),
 			rt.on('read_state_updated', (e) => this.unread.read(e.channel_id, e.message_id)),
 			// Changed on another device: the list carries the message views, so reload it.
+			rt.on('notification_settings_updated', (e) => this.notifications.apply(e.settings)),
 			rt.on('bookmarks_updated', () => void this.bookmarks.load().catch(() => {})),
 			rt.on('channel_created', (e) => {
 				this.directory.channelChanged(e.channel);
@@ -469,6 +502,12 @@ export class Chat {
 		}
 		const reading =
 			message.channel_id === this.activeChannelId && document.visibilityState === 'visible';
-		if (!reading) this.unread.received(message, this.selfId, place?.communityId ?? null);
+		if (reading) return;
+		const communityId = place?.communityId ?? this.unread.get(message.channel_id).communityId;
+		const { suppressEveryone } = this.notifications.rule({
+			channelId: message.channel_id,
+			communityId
+		});
+		this.unread.received(message, this.selfId, communityId, !suppressEveryone);
 	}
 }

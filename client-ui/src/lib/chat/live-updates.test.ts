@@ -1,7 +1,9 @@
 /**
  * `user_updated` and `community_updated` through a `Chat` wired to a fake socket and a
  * fake server: loaded messages, member lists, DMs and profile cards take a person's new
- * name and avatar; a community's new pictures arrive and our role stays.
+ * name and avatar; a community's new pictures arrive and our role stays; notification
+ * settings changed on another device take effect (a muted conversation shows no unread);
+ * another device's automatic idle is undone by the one in use.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi, type Schemas } from '$api/client';
@@ -47,6 +49,8 @@ const message = {
 	deleted: false,
 	mentions: [],
 	mentions_everyone: false,
+	mentions_here: false,
+	reply_to_author_id: null,
 	pinned: false,
 	reactions: [],
 	thread_reply_count: 0
@@ -58,6 +62,14 @@ const ROUTES: Record<string, unknown> = {
 		{ channel_id: 'd1', kind: 'dm', created_at: '2026-01-01T00:00:00Z', members: [ann] }
 	],
 	'/api/unread': [],
+	'/api/account/notifications': {
+		keywords: [],
+		sounds: true,
+		desktop: false,
+		dnd_until: null,
+		communities: [],
+		channels: []
+	},
 	'/api/bookmarks': { items: [], next_cursor: null },
 	'/api/account/media-token': { token: 't', expires_at: '2099-01-01T00:00:00Z' },
 	'/api/account/storage': { used_bytes: 0, max_file_size_bytes: 1000 },
@@ -82,6 +94,7 @@ const ROUTES: Record<string, unknown> = {
 
 async function setup() {
 	const sockets: FakeSocket[] = [];
+	const sent: { method: string; path: string; body: string }[] = [];
 	const tokens = {
 		accessToken: async () => 'access',
 		refreshAfterRejection: async () => null,
@@ -91,7 +104,12 @@ async function setup() {
 		baseUrl: 'https://chat.test',
 		tokens,
 		fetch: async (request) => {
-			const body = ROUTES[new URL(request.url).pathname];
+			const path = new URL(request.url).pathname;
+			if (request.method !== 'GET') {
+				sent.push({ method: request.method, path, body: await request.text() });
+				return new Response(null, { status: 204 });
+			}
+			const body = ROUTES[path];
 			return new Response(JSON.stringify(body ?? { code: 'not_found', message: 'no' }), {
 				status: body === undefined ? 404 : 200,
 				headers: { 'content-type': 'application/json' }
@@ -117,7 +135,7 @@ async function setup() {
 	await timeline.load();
 	await chat.directory.loadMembers('c1');
 	await chat.profiles.load('ann');
-	return { chat, socket: sockets[0]!, timeline };
+	return { chat, socket: sockets[0]!, timeline, sent };
 }
 
 describe('live profile and community updates', () => {
@@ -158,5 +176,50 @@ describe('live profile and community updates', () => {
 			banner_file_id: 'ban1',
 			my_role: 'owner'
 		});
+	});
+
+	it('notification_settings_updated replaces the settings, and a mute hides unread', async () => {
+		const { chat, socket } = await setup();
+		stop = () => chat.stop();
+		await vi.waitFor(() => expect(chat.notifications.loaded).toBe(true));
+		expect(chat.notifications.settings.desktop).toBe(false);
+		socket.push({ type: 'message_created', message: { ...message, id: 'm2', channel_id: 'd1' } });
+		expect(chat.unread.directTotal(['d1'])).toBe(1);
+		socket.push({
+			type: 'notification_settings_updated',
+			settings: {
+				...(ROUTES['/api/account/notifications'] as object),
+				keywords: ['deploy'],
+				channels: [
+					{ id: 'd1', level: null, muted_until: '2999-12-31T00:00:00Z', suppress_everyone: false }
+				]
+			}
+		});
+		expect(chat.notifications.settings.keywords).toEqual(['deploy']);
+		expect(chat.unread.directTotal(['d1'])).toBe(0);
+		expect(chat.unread.shown('d1').unread).toBe(0);
+		expect(chat.unread.get('d1').unread).toBe(1);
+	});
+
+	it('presence: another device’s idle is undone while this one is in use', async () => {
+		const { chat, socket, sent } = await setup();
+		stop = () => chat.stop();
+		const presencePuts = () =>
+			sent.filter((r) => r.method === 'PUT' && r.path === '/api/account/presence');
+		// No input here yet: the other device may well be right.
+		socket.push({ type: 'presence', user_id: 'me', status: 'idle' });
+		expect(chat.presence.of('me')).toBe('idle');
+		window.dispatchEvent(new KeyboardEvent('keydown'));
+		// Someone else going idle is theirs.
+		socket.push({ type: 'presence', user_id: 'ann', status: 'idle' });
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(presencePuts()).toEqual([]);
+		socket.push({ type: 'presence', user_id: 'me', status: 'idle' });
+		await vi.waitFor(() =>
+			expect(presencePuts()).toEqual([
+				{ method: 'PUT', path: '/api/account/presence', body: '{"status":"online"}' }
+			])
+		);
+		await vi.waitFor(() => expect(chat.presence.of('me')).toBe('online'));
 	});
 });

@@ -31,7 +31,8 @@ export function activityFor(
 ): ActivityItem | null {
 	const author = message.author;
 	if (!author || author.id === selfId) return null;
-	const mentioned = message.mentions_everyone || message.mentions.includes(selfId);
+	const mentioned =
+		message.mentions_everyone || message.mentions_here || message.mentions.includes(selfId);
 	const kind = inDm ? 'dm' : mentioned ? 'mention' : null;
 	if (!kind) return null;
 	return {

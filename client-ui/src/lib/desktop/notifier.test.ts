@@ -14,6 +14,8 @@ function message(overrides: Partial<Schemas['MessageView']> = {}): Schemas['Mess
 		content: 'hello',
 		mentions: [],
 		mentions_everyone: false,
+		mentions_here: false,
+		reply_to_author_id: null,
 		created_at: '2026-11-28T12:00:00Z',
 		...overrides
 	} as Schemas['MessageView'];
@@ -43,10 +45,13 @@ function source(dms: string[] = ['c-dm']) {
 }
 
 describe('activityFor', () => {
-	it('takes DMs and mentions of me, by name or @everyone, and nothing else', () => {
+	it('takes DMs and mentions of me, by name, @everyone or @here, and nothing else', () => {
 		expect(activityFor(message({ channel_id: 'c-dm' }), SELF, true)?.kind).toBe('dm');
 		expect(activityFor(message({ mentions: [SELF] }), SELF, false)?.kind).toBe('mention');
 		expect(activityFor(message({ mentions_everyone: true }), SELF, false)?.kind).toBe('mention');
+		expect(activityFor(message({ mentions_here: true }), SELF, false)?.kind).toBe('mention');
+		// The text alone is not @here: the server marks an @here its author may use.
+		expect(activityFor(message({ content: '@here' }), SELF, false)).toBeNull();
 		expect(activityFor(message({ mentions: ['u-other'] }), SELF, false)).toBeNull();
 		expect(activityFor(message(), SELF, false)).toBeNull();
 		// My own messages, even in a DM, never notify me.

@@ -19,6 +19,8 @@ export interface NotifierSource {
 	/** A channel of one of the user's communities (so certainly not a DM). */
 	isCommunityChannel(channelId: string): boolean;
 	refreshDms(): Promise<void>;
+	/** The user's notification settings let this message notify (levels, mutes, DND). */
+	allows?(message: MessageView, inDm: boolean): boolean;
 	onMessage(handler: (message: MessageView) => void): () => void;
 }
 
@@ -48,6 +50,7 @@ export class DesktopNotifier {
 		}
 		const item = activityFor(message, source.selfId, inDm);
 		if (!item || !this.feed.add(item) || this.windowFocused()) return;
+		if (source.allows && !source.allows(message, inDm)) return;
 		const { title, body } = notificationFor(item);
 		await this.notify(title, body);
 	}

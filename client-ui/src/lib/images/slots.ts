@@ -1,7 +1,8 @@
 /**
  * Setting and emptying image slots. Uploads go over XMLHttpRequest for their progress
  * (`Files.putImage`); removals through the typed API client. Each answers with the
- * owner's new view: the user's profile, the community or the group.
+ * owner's new view: the user's profile, the community or the group; a bot's and a
+ * webhook's avatar answer `204 No Content` (null here).
  */
 import { unwrap, type Api, type Schemas, type UserProfile } from '$api/client';
 import type { Files } from '$lib/files/files.svelte';
@@ -12,6 +13,8 @@ interface Views {
 	user: UserProfile;
 	community: Schemas['CommunityView'];
 	group: Schemas['GroupView'];
+	bot: null;
+	webhook: null;
 }
 
 /** What setting or emptying the slot of `T` answers. */
@@ -23,6 +26,11 @@ function isView<T extends ImageTarget>(body: unknown): body is ImageOwnerView<T>
 	);
 }
 
+/** A `204 No Content`, whose empty body reads as null. */
+function isNothing<T extends ImageTarget>(body: unknown): body is ImageOwnerView<T> {
+	return body === null;
+}
+
 /** Uploads `file` into the slot (the server checks type and size again). */
 export function setImage<T extends ImageTarget>(
 	files: Files,
@@ -30,7 +38,8 @@ export function setImage<T extends ImageTarget>(
 	file: File,
 	onprogress: (progress: UploadProgress) => void
 ): UploadHandle<ImageOwnerView<T>> {
-	return files.putImage(imagePath(target), file, isView<T>, onprogress);
+	const accept = target.owner === 'bot' || target.owner === 'webhook' ? isNothing<T> : isView<T>;
+	return files.putImage(imagePath(target), file, accept, onprogress);
 }
 
 /** Empties the slot; its file is deleted by the server. */
@@ -41,7 +50,7 @@ export async function removeImage<T extends ImageTarget>(
 	return (await removeAny(api, target)) as ImageOwnerView<T>;
 }
 
-function removeAny(api: Api, target: ImageTarget) {
+async function removeAny(api: Api, target: ImageTarget) {
 	switch (target.owner) {
 		case 'user':
 			return unwrap(
@@ -64,6 +73,16 @@ function removeAny(api: Api, target: ImageTarget) {
 					? api.DELETE('/api/groups/{group_id}/icon', params)
 					: api.DELETE('/api/groups/{group_id}/banner', params)
 			);
+		}
+		case 'bot':
+		case 'webhook': {
+			const params = { params: { path: { id: target.id } } };
+			await unwrap(
+				target.owner === 'bot'
+					? api.DELETE('/api/bots/{id}/avatar', params)
+					: api.DELETE('/api/webhooks/{id}/avatar', params)
+			);
+			return null;
 		}
 	}
 }

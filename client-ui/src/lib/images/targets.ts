@@ -1,14 +1,18 @@
 /**
  * The image slots of the server (`docs/api.md`): a user's avatar and banner, a
- * community's and a group's icon and banner. Each has its shape, the size the cropper
- * produces, the largest upload the server takes, and its address.
+ * community's and a group's icon and banner, a bot's and a webhook's avatar. Each has
+ * its shape, the size the cropper produces, the largest upload the server takes, and
+ * its address.
  */
 import type { Size } from './crop';
 
 export type ImageTarget =
 	| { owner: 'user'; slot: 'avatar' | 'banner' }
 	| { owner: 'community'; id: string; slot: 'icon' | 'banner' }
-	| { owner: 'group'; id: string; slot: 'icon' | 'banner' };
+	| { owner: 'group'; id: string; slot: 'icon' | 'banner' }
+	| { owner: 'bot'; id: string; slot: 'avatar' }
+	/** What the webhook's messages show (the avatar of its bot account). */
+	| { owner: 'webhook'; id: string; slot: 'avatar' };
 
 export interface ImageSpec {
 	/** Width over height of the crop. */
@@ -42,7 +46,7 @@ export const MAX_SOURCE_BYTES = 40 * MB;
 
 export function imageSpec(target: ImageTarget): ImageSpec {
 	if (target.slot === 'banner') return BANNER;
-	return { ...SQUARE, round: target.owner === 'user' };
+	return { ...SQUARE, round: target.slot === 'avatar' };
 }
 
 /** The slot's address: `PUT` sets it, `DELETE` empties it. */
@@ -54,12 +58,17 @@ export function imagePath(target: ImageTarget): string {
 			return `/api/communities/${encodeURIComponent(target.id)}/${target.slot}`;
 		case 'group':
 			return `/api/groups/${encodeURIComponent(target.id)}/${target.slot}`;
+		case 'bot':
+			return `/api/bots/${encodeURIComponent(target.id)}/avatar`;
+		case 'webhook':
+			return `/api/webhooks/${encodeURIComponent(target.id)}/avatar`;
 	}
 }
 
 /** "avatar", "community icon", "group banner"… for labels and messages. */
 export function imageNoun(target: ImageTarget): string {
-	if (target.owner === 'user') return target.slot === 'avatar' ? 'avatar' : 'profile banner';
+	if (target.slot === 'avatar') return 'avatar';
+	if (target.owner === 'user') return 'profile banner';
 	return `${target.owner} ${target.slot}`;
 }
 

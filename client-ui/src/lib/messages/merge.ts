@@ -49,6 +49,7 @@ export function tombstone(message: Message): Message {
 		forwarded_from: null,
 		mentions: [],
 		mentions_everyone: false,
+		mentions_here: false,
 		reactions: [],
 		attachments: [],
 		pinned: false

@@ -204,6 +204,8 @@ describe('Timeline', () => {
 		timeline.patch(id(2), (m) => ({
 			...m,
 			pinned: true,
+			mentions_everyone: true,
+			mentions_here: true,
 			reactions: [{ emoji: '👍', count: 1, user_ids: ['u'] }]
 		}));
 		timeline.deleted(id(2));
@@ -212,6 +214,8 @@ describe('Timeline', () => {
 			deleted: true,
 			content: '',
 			pinned: false,
+			mentions_everyone: false,
+			mentions_here: false,
 			reactions: []
 		});
 		// A late copy from before the deletion does not bring the text back.

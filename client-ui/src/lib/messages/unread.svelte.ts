@@ -4,6 +4,7 @@
  */
 import { SvelteMap } from 'svelte/reactivity';
 import { unwrap, type Api } from '$api/client';
+import { mentionsReader } from '$lib/notifications/rules';
 import type { Message } from './merge';
 
 export interface UnreadEntry {
@@ -14,12 +15,19 @@ export interface UnreadEntry {
 	communityId: string | null;
 }
 
+/** Whether a channel's unread messages show (muted channels and those at "nothing" do not). */
+export type UnreadShown = (channelId: string, communityId: string | null) => boolean;
+
+const NOTHING: UnreadEntry = { unread: 0, mentions: 0, lastReadId: null, communityId: null };
+
 export class UnreadCounts {
 	readonly channels = new SvelteMap<string, UnreadEntry>();
 	private readonly api: Api;
+	private readonly shows: UnreadShown;
 
-	constructor(api: Api) {
+	constructor(api: Api, shows: UnreadShown = () => true) {
 		this.api = api;
+		this.shows = shows;
 	}
 
 	async refresh(): Promise<void> {
@@ -46,6 +54,16 @@ export class UnreadCounts {
 		);
 	}
 
+	/**
+	 * The counts to show for a channel: none when it is muted or set to notify of nothing
+	 * (its last read ID stays, for the "new messages" separator).
+	 */
+	shown(channelId: string, communityId: string | null = null): UnreadEntry {
+		const entry = this.get(channelId);
+		if (this.shows(channelId, entry.communityId ?? communityId)) return entry;
+		return { ...NOTHING, lastReadId: entry.lastReadId, communityId: entry.communityId };
+	}
+
 	/** Whether the channel belongs to a community (so it is not a direct message). */
 	inCommunity(channelId: string): boolean {
 		return this.channels.get(channelId)?.communityId != null;
@@ -58,10 +76,20 @@ export class UnreadCounts {
 		this.channels.set(channelId, { ...entry, communityId });
 	}
 
-	/** Counts a message someone else wrote in a channel the user is not reading now. */
-	received(message: Message, selfId: string, communityId: string | null = null): void {
+	/**
+	 * Counts a message someone else wrote in a channel the user is not reading now.
+	 * It counts as a mention when it names the user, or uses @everyone, @channel or @here
+	 * (`mentions_here`: which reaches whoever receives it live) where `everyone` says
+	 * those count (they do not where suppressed).
+	 */
+	received(
+		message: Message,
+		selfId: string,
+		communityId: string | null = null,
+		everyone = true
+	): void {
 		const entry = this.get(message.channel_id);
-		const mentioned = message.mentions_everyone || message.mentions.includes(selfId);
+		const mentioned = mentionsReader(message, selfId, !everyone);
 		this.channels.set(message.channel_id, {
 			...entry,
 			communityId: entry.communityId ?? communityId,
@@ -80,7 +108,7 @@ export class UnreadCounts {
 	/** Unread messages in these direct conversations (what the Home icon shows). */
 	directTotal(channelIds: Iterable<string>): number {
 		let unread = 0;
-		for (const id of channelIds) unread += this.get(id).unread;
+		for (const id of channelIds) unread += this.shown(id).unread;
 		return unread;
 	}
 
@@ -88,8 +116,8 @@ export class UnreadCounts {
 	communityTotal(communityId: string): { unread: number; mentions: number } {
 		let unread = 0;
 		let mentions = 0;
-		for (const entry of this.channels.values()) {
-			if (entry.communityId !== communityId) continue;
+		for (const [id, entry] of this.channels) {
+			if (entry.communityId !== communityId || !this.shows(id, communityId)) continue;
 			unread += entry.unread;
 			mentions += entry.mentions;
 		}

@@ -21,6 +21,8 @@ function message(channelId: string, overrides: Partial<Message> = {}): Message {
 		content: 'hi',
 		mentions: [],
 		mentions_everyone: false,
+		mentions_here: false,
+		reply_to_author_id: null,
 		...overrides
 	} as Message;
 }
@@ -79,5 +81,68 @@ describe('UnreadCounts', () => {
 		// A message in a channel known only from the directory names its community.
 		unread.received(message('other'), SELF, 'A');
 		expect(unread.communityTotal('A')).toEqual({ unread: 2, mentions: 1 });
+	});
+
+	it('leaves muted channels and those at nothing out of what it shows and totals', async () => {
+		const quiet = new Set(['c2', 'dm']);
+		const unread = new UnreadCounts(
+			api([
+				{
+					channel_id: 'c1',
+					community_id: 'A',
+					unread_count: 3,
+					mention_count: 1,
+					last_read_id: 'x'
+				},
+				{
+					channel_id: 'c2',
+					community_id: 'A',
+					unread_count: 2,
+					mention_count: 2,
+					last_read_id: 'y'
+				},
+				{ channel_id: 'dm', community_id: null, unread_count: 4, mention_count: 0 }
+			]),
+			(id) => !quiet.has(id)
+		);
+		await unread.refresh();
+		expect(unread.communityTotal('A')).toEqual({ unread: 3, mentions: 1 });
+		expect(unread.directTotal(['dm'])).toBe(0);
+		expect(unread.shown('c2')).toEqual({
+			unread: 0,
+			mentions: 0,
+			lastReadId: 'y',
+			communityId: 'A'
+		});
+		expect(unread.get('c2').unread).toBe(2);
+		quiet.clear();
+		// @everyone is no mention where it is suppressed.
+		unread.received(message('c1', { mentions_everyone: true }), SELF, 'A', false);
+		expect(unread.get('c1')).toMatchObject({ unread: 4, mentions: 1 });
+		expect(unread.communityTotal('A')).toEqual({ unread: 6, mentions: 3 });
+	});
+
+	it('counts @everyone and @here as mentions unless suppressed, direct mentions always', async () => {
+		const unread = new UnreadCounts(api([{ channel_id: 'c1', community_id: 'A' }]));
+		await unread.refresh();
+		const counts = () => unread.get('c1');
+		unread.received(message('c1', { mentions_here: true }), SELF);
+		expect(counts()).toMatchObject({ unread: 1, mentions: 1 });
+		unread.received(message('c1', { mentions_everyone: true }), SELF);
+		expect(counts()).toMatchObject({ unread: 2, mentions: 2 });
+		// The text alone is no mention: the server marks an @here its author may use.
+		unread.received(message('c1', { content: '@here lunch?' }), SELF);
+		// Nor is a reply to the user (the server's mention count does not include replies).
+		unread.received(message('c1', { reply_to_author_id: SELF }), SELF);
+		expect(counts()).toMatchObject({ unread: 4, mentions: 2 });
+		// Where suppressed, neither counts; a direct mention still does.
+		unread.received(message('c1', { mentions_here: true }), SELF, 'A', false);
+		unread.received(message('c1', { mentions_everyone: true }), SELF, 'A', false);
+		expect(counts()).toMatchObject({ unread: 6, mentions: 2 });
+		unread.received(message('c1', { mentions_here: true, mentions: [SELF] }), SELF, 'A', false);
+		expect(counts()).toMatchObject({ unread: 7, mentions: 3 });
+		// Someone else named is no mention of the user.
+		unread.received(message('c1', { mentions: ['u-other'] }), SELF);
+		expect(counts()).toMatchObject({ unread: 8, mentions: 3 });
 	});
 });

@@ -71,7 +71,7 @@ describe('parsePushPayload', () => {
 	it('reads the version-1 contract, from JSON text or a value', () => {
 		expect(parsePushPayload(JSON.stringify(dm))).toEqual(dm);
 		expect(parsePushPayload({ ...dm, message_id: null })).toEqual({ ...dm, message_id: null });
-		for (const kind of ['mention', 'reply', 'meeting_reminder']) {
+		for (const kind of ['mention', 'reply', 'keyword', 'message', 'meeting_reminder', 'test']) {
 			expect(parsePushPayload({ ...dm, kind })?.kind).toBe(kind);
 		}
 	});
@@ -84,7 +84,8 @@ describe('parsePushPayload', () => {
 		['an array', '[]'],
 		['an unknown version', { ...dm, v: 2 }],
 		['no version', { ...dm, v: undefined }],
-		['an unknown kind', { ...dm, kind: 'message' }],
+		['an unknown kind', { ...dm, kind: 'reaction' }],
+		['a kind of another case', { ...dm, kind: 'DM' }],
 		['an empty title', { ...dm, title: '  ' }],
 		['a missing body', { ...dm, body: undefined }],
 		['a non-string url', { ...dm, url: 7 }],
@@ -107,6 +108,20 @@ describe('notificationFor', () => {
 				data: { url: dm.url }
 			}
 		});
+	});
+
+	it('opens the notification settings from the test push', () => {
+		const test = {
+			...dm,
+			kind: 'test',
+			title: 'Chatalot',
+			body: 'Push notifications work on this device.',
+			url: '/settings/notifications',
+			tag: 'test',
+			message_id: null
+		};
+		expect(parsePushPayload(test)?.kind).toBe('test');
+		expect(notificationFor(test).options.data.url).toBe('/settings/notifications');
 	});
 
 	it('leads a foreign or malformed url to the home page', () => {

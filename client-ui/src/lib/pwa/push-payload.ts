@@ -4,12 +4,24 @@
  * click → which window gets which app path. No DOM or service-worker globals here.
  *
  * Push payload contract (version 1), metadata only — never message text:
- * `{"v":1, "kind":"dm"|"mention"|"reply"|"meeting_reminder", "title":"Alice",
+ * `{"v":1, "kind":"dm"|"mention"|"reply"|"keyword"|"message"|"meeting_reminder"|"test",
+ *   "title":"Alice",
  *   "body":"sent you a direct message", "url":"/dm/<channelId>", "tag":"<channel id>",
  *   "message_id":"<uuid>"|null}`
+ * `keyword`: a message with one of the user's keywords; `message`: any message of a
+ * channel whose level is "all"; `test`: the settings page's test (url
+ * "/settings/notifications").
  */
 
-export const PUSH_KINDS = ['dm', 'mention', 'reply', 'meeting_reminder'] as const;
+export const PUSH_KINDS = [
+	'dm',
+	'mention',
+	'reply',
+	'keyword',
+	'message',
+	'meeting_reminder',
+	'test'
+] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];
 
 export interface PushPayload {

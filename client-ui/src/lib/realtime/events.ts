@@ -59,6 +59,8 @@ export interface ServerEventMap {
 	/** A community's settings or pictures changed; `my_role` is not set (keep your own). */
 	community_updated: { community: Schemas['CommunityView'] };
 	access_changed: Record<string, never>;
+	/** The user's notification settings changed (on any of their devices): the new ones. */
+	notification_settings_updated: { settings: Schemas['NotificationSettingsView'] };
 	/** Someone joined a call or changed flags (`participant`), or left (`reason`). */
 	voice_state: {
 		channel_id: string;
