@@ -5,14 +5,18 @@
 //! chatalot-server quickstart       serve with a data folder (./data) that supplies the database,
 //!                                  keys and secrets, created on first run
 //! chatalot-server openapi          print the OpenAPI document
+//! chatalot-server health           exit 0 when the server on LISTEN_ADDR answers /api/health
+//! chatalot-server backup FILE      write a consistent backup of the database to FILE
+//! chatalot-server restore FILE --yes
+//!                                  replace every table with the backup's (server stopped)
 //! ```
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chatalot_server::config::quickstart::Quickstart;
 use chatalot_server::config::{Config, ConfigError};
-use chatalot_server::{Server, http};
+use chatalot_server::{Server, http, ops};
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
@@ -36,6 +40,26 @@ enum Command {
     },
     /// Print the OpenAPI document of the REST API.
     Openapi,
+    /// Exit 0 when the server listening on LISTEN_ADDR on this host is healthy
+    /// (its /api/health answers 200), 1 otherwise: the container health check.
+    Health,
+    /// Write a consistent backup of the database (DATABASE_URL, else the quick-start
+    /// database in the data folder) to FILE, which must not exist; safe while serving.
+    Backup {
+        file: PathBuf,
+        #[arg(long, env = "CHATALOT_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Replace every table of the database with a backup's rows, all or nothing.
+    /// Stop the server first. Refuses backups made by a newer version.
+    Restore {
+        file: PathBuf,
+        /// Confirms that the database's current contents are to be replaced.
+        #[arg(long)]
+        yes: bool,
+        #[arg(long, env = "CHATALOT_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -60,6 +84,13 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Health => return health(),
+        Command::Backup { file, data_dir } => return backup(&file, &data_dir),
+        Command::Restore {
+            file,
+            yes,
+            data_dir,
+        } => return restore(&file, yes, &data_dir),
         Command::Serve => (Config::from_env(), None),
         Command::Quickstart { data_dir } => match Quickstart::prepare(&data_dir) {
             Ok(qs) => {
@@ -95,6 +126,98 @@ fn main() -> ExitCode {
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn health() -> ExitCode {
+    let listen_addr = match std::env::var("LISTEN_ADDR")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse::<std::net::SocketAddr>())
+        .unwrap_or(Ok(std::net::SocketAddr::from(([0, 0, 0, 0], 8080))))
+    {
+        Ok(addr) => addr,
+        Err(_) => {
+            eprintln!(
+                "configuration error: LISTEN_ADDR: expected an address and port such as 0.0.0.0:8080"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let checked = block_on(ops::health::check(
+        listen_addr,
+        std::time::Duration::from_secs(5),
+    ));
+    match checked {
+        Some(Ok(body)) => {
+            println!("{body}");
+            ExitCode::SUCCESS
+        }
+        Some(Err(reason)) => {
+            eprintln!("unhealthy: {reason}");
+            ExitCode::FAILURE
+        }
+        None => ExitCode::FAILURE,
+    }
+}
+
+fn backup(file: &Path, data_dir: &Path) -> ExitCode {
+    let url = ops::backup::database_url(|name| std::env::var(name).ok(), data_dir);
+    match block_on(chatalot_server::store::backup::backup(&url, file)) {
+        Some(Ok(summary)) => {
+            println!(
+                "backup written to {}: {} tables, {} rows",
+                file.display(),
+                summary.tables,
+                summary.rows
+            );
+            ExitCode::SUCCESS
+        }
+        Some(Err(err)) => {
+            eprintln!("error: backup failed: {err}");
+            ExitCode::FAILURE
+        }
+        None => ExitCode::FAILURE,
+    }
+}
+
+fn restore(file: &Path, yes: bool, data_dir: &Path) -> ExitCode {
+    if !yes {
+        eprintln!(
+            "error: restore replaces every table of the database with the backup's; stop the server and add --yes to confirm"
+        );
+        return ExitCode::from(2);
+    }
+    let url = ops::backup::database_url(|name| std::env::var(name).ok(), data_dir);
+    match block_on(chatalot_server::store::backup::restore(&url, file)) {
+        Some(Ok(summary)) => {
+            println!(
+                "restored {}: {} tables, {} rows",
+                file.display(),
+                summary.tables,
+                summary.rows
+            );
+            ExitCode::SUCCESS
+        }
+        Some(Err(err)) => {
+            eprintln!("error: restore failed, nothing was changed: {err}");
+            ExitCode::FAILURE
+        }
+        None => ExitCode::FAILURE,
+    }
+}
+
+/// Runs a one-off command's future; `None` (reported) when no runtime starts.
+fn block_on<T>(future: impl std::future::Future<Output = T>) -> Option<T> {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Some(runtime.block_on(future)),
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            None
         }
     }
 }

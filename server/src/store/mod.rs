@@ -7,6 +7,7 @@
 //! ([`Db::begin`]), so every store function also works inside a transaction.
 
 mod audit;
+pub mod backup;
 mod blocks;
 mod bookmarks;
 mod bots;
@@ -161,8 +162,9 @@ pub enum Db {
     Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
 }
 
-static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+pub(crate) static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+pub(crate) static SQLITE_MIGRATIONS: sqlx::migrate::Migrator =
+    sqlx::migrate!("../migrations/sqlite");
 
 impl Db {
     /// Connects to `url` (`postgres://…` or `sqlite://…`); SQLite files are created
