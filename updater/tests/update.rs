@@ -10,63 +10,15 @@ use std::time::Duration;
 use chatalot_updater::config::Config;
 use chatalot_updater::registry_auth::RegistryAuth;
 use chatalot_updater::update::{JobState, Updater};
-use common::engine::{Engine, StandIn};
+use common::engine::StandIn;
+use common::fixture::{OLD_ID, TOKEN, engine, feed, new_reference};
 use serde_json::{Value, json};
-
-const OLD_ID: &str = "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c";
-const NEW_DIGEST: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
-const TOKEN: &str = "updater-token-0123456789abcdef0123456789";
 
 /// A hung update fails its test instead of hanging the suite.
 async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(60), future)
         .await
         .expect("the update finishes within 60 s")
-}
-
-fn new_reference() -> String {
-    format!("ghcr.io/chatalot/chatalot@{NEW_DIGEST}")
-}
-
-/// An Engine with the server running version 0.1.0 as Compose made it.
-fn engine() -> Engine {
-    let mut e = Engine::default();
-    e.add_image("sha256:old", "ghcr.io/chatalot/chatalot:0.1.0", "0.1.0");
-    e.add_container(
-        OLD_ID,
-        "chatalot",
-        "sha256:old",
-        json!({
-            "Env": ["DATABASE_URL=postgres://chatalot:pw@postgres:5432/chatalot", "PUBLIC_URL=https://chat.example.com"],
-            "Labels": {"com.docker.compose.project": "chatalot", "com.docker.compose.service": "chatalot"}
-        }),
-        json!({
-            "Binds": ["chatalot_data:/app/data:rw"],
-            "PortBindings": {"8080/tcp": [{"HostIp": "", "HostPort": "8080"}]},
-            "RestartPolicy": {"Name": "unless-stopped"},
-            "NetworkMode": "chatalot_default"
-        }),
-        json!({"chatalot_default": {"Aliases": ["chatalot"]}}),
-    );
-    e.registry
-        .insert(new_reference(), ("sha256:new".into(), "0.2.0".into()));
-    e
-}
-
-/// Serves a release feed on loopback; its URL.
-async fn feed() -> url::Url {
-    let body = json!({"releases": [
-        {"version": "0.1.0", "image": "ghcr.io/chatalot/chatalot", "digest": "sha256:0000000000000000000000000000000000000000000000000000000000000000"},
-        {"version": "0.2.0", "image": "ghcr.io/chatalot/chatalot", "digest": NEW_DIGEST, "notes": "Faster."}
-    ]});
-    let app = axum::Router::new().route(
-        "/feed.json",
-        axum::routing::get(move || async move { axum::Json(body) }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}/feed.json").parse().unwrap()
 }
 
 fn creds() -> RegistryAuth {

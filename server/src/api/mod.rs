@@ -18,6 +18,7 @@ pub mod realtime;
 mod roles;
 mod security;
 mod system;
+mod updates;
 mod voice;
 
 pub use account::*;
@@ -35,6 +36,7 @@ pub use realtime::{ClientFrame, ServerEvent};
 pub use roles::{CommunityRole, GroupRole, InstanceRole};
 pub use security::*;
 pub use system::*;
+pub use updates::*;
 pub use voice::*;
 
 /// Deserializes a field that distinguishes "absent" (`None`) from `null`

@@ -9,6 +9,7 @@ mod env;
 pub mod quickstart;
 mod secret;
 mod sections;
+mod updater;
 
 pub use env::{ConfigError, Env};
 pub use secret::Secret;
@@ -18,6 +19,7 @@ pub use sections::{
     LockoutPolicy, OidcConfig, PasswordParams, RateLimit, RateLimits, RegistrationMode, SmtpConfig,
     Tuning, TurnConfig, VapidKeys,
 };
+pub use updater::UpdaterConfig;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -50,6 +52,8 @@ pub struct Config {
     pub email: Option<SmtpConfig>,
     pub turn: TurnConfig,
     pub cloudflare_tunnel_token: Option<Secret<String>>,
+    /// The Docker updater sidecar; `None` unless `UPDATER_URL` is set.
+    pub updater: Option<UpdaterConfig>,
     /// Peers whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<IpNet>,
     /// Limits and costs that are fixed in production but adjustable in code (tests).
@@ -77,6 +81,7 @@ impl Config {
             email: None,
             turn: TurnConfig::default(),
             cloudflare_tunnel_token: None,
+            updater: None,
             trusted_proxies: Vec::new(),
             tuning: Tuning::default(),
         }
@@ -155,6 +160,7 @@ impl Config {
         let turn = TurnConfig::from_env(&env)?;
         let cloudflare_tunnel_token = env.get("CLOUDFLARE_TUNNEL_TOKEN").map(Secret::new);
         let trusted_proxies = sections::trusted_proxies(&env)?;
+        let updater = UpdaterConfig::from_env(&env)?;
 
         Ok(Config {
             listen_addr,
@@ -174,6 +180,7 @@ impl Config {
             email,
             turn,
             cloudflare_tunnel_token,
+            updater,
             trusted_proxies,
             tuning: Tuning::default(),
         })

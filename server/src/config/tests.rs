@@ -311,3 +311,60 @@ fn trusted_proxies_accept_addresses_and_ranges() {
         .unwrap();
     assert_eq!(config.trusted_proxies.len(), 3);
 }
+
+#[test]
+fn the_updater_needs_its_url_and_a_long_enough_token() {
+    let token = "0123456789abcdef0123456789abcdef";
+    assert!(Fixture::new().load().unwrap().updater.is_none());
+    assert!(
+        Fixture::new()
+            .with("UPDATER_TOKEN", token)
+            .load()
+            .unwrap()
+            .updater
+            .is_none(),
+        "a token alone does nothing"
+    );
+    let on = Fixture::new()
+        .with("UPDATER_URL", "http://updater:9090")
+        .with("UPDATER_TOKEN", token)
+        .load()
+        .unwrap()
+        .updater
+        .unwrap();
+    assert_eq!(on.url.as_str(), "http://updater:9090/");
+    assert_eq!(on.token.expose(), token);
+
+    let missing = Fixture::new()
+        .with("UPDATER_URL", "http://updater:9090")
+        .error();
+    assert_eq!(missing.variable, "UPDATER_TOKEN");
+    let short = Fixture::new()
+        .with("UPDATER_URL", "http://updater:9090")
+        .with("UPDATER_TOKEN", "short")
+        .error();
+    assert_eq!(short.variable, "UPDATER_TOKEN");
+    assert!(
+        !short.to_string().contains("short"),
+        "never echoed: {short}"
+    );
+    let bad_url = Fixture::new().with("UPDATER_URL", "updater:9090").error();
+    assert_eq!(bad_url.variable, "UPDATER_URL");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("updater_token");
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    let from_file = Fixture::new()
+        .with("UPDATER_URL", "http://updater:9090")
+        .with("UPDATER_TOKEN_FILE", file.to_str().unwrap())
+        .load()
+        .unwrap()
+        .updater
+        .unwrap();
+    assert_eq!(from_file.token.expose(), token);
+    let unreadable = Fixture::new()
+        .with("UPDATER_URL", "http://updater:9090")
+        .with("UPDATER_TOKEN_FILE", "/nonexistent/updater_token")
+        .error();
+    assert_eq!(unreadable.variable, "UPDATER_TOKEN_FILE");
+}

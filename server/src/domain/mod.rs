@@ -25,6 +25,7 @@ pub mod realtime;
 mod sessions;
 mod sso;
 mod two_factor;
+mod updates;
 pub mod validate;
 mod voice;
 mod webhooks;
@@ -96,6 +97,8 @@ pub struct CoreParts {
     webhook_posts: rate::UserRate,
     gifs: gifs::Gifs,
     feedback: feedback::FeedbackDesk,
+    /// The Docker updater sidecar, when configured.
+    updater: Option<crate::integrations::updater::UpdaterClient>,
 }
 
 impl Core {
@@ -139,6 +142,11 @@ impl Core {
             webhook_posts: webhooks::post_rate(),
             gifs: gifs::Gifs::new(&config)?,
             feedback: feedback::FeedbackDesk::new(&config)?,
+            updater: config
+                .updater
+                .clone()
+                .map(crate::integrations::updater::UpdaterClient::new)
+                .transpose()?,
             outbox_wake: Default::default(),
             reminder_wake: Default::default(),
             storage,

@@ -41,6 +41,7 @@ mod static_files;
 mod system;
 mod text_rule;
 mod two_factor;
+mod updates;
 mod voice;
 mod webhooks;
 
@@ -205,6 +206,7 @@ fn api_routes(
         .merge(admin::router())
         .merge(admin_users::router())
         .merge(admin_files::router())
+        .merge(updates::router())
         .merge(emoji::router())
         .merge(images::router())
         .merge(integration_avatars::router())

@@ -5,6 +5,7 @@
 
 pub mod giphy;
 pub mod github;
+pub mod updater;
 
 use std::time::Duration;
 

@@ -1,3 +1,4 @@
-//! Test helpers: a stand-in for the Docker Engine API and a release feed.
+//! Test helpers: a stand-in for the Docker Engine API and the deployment it holds.
 
 pub mod engine;
+pub mod fixture;

@@ -1,0 +1,190 @@
+//! The updater sidecar's internal API (`chatalot-updater`, docker/): status, check,
+//! apply, with the shared bearer token. It runs on the Compose network, so it is
+//! called directly, not through the public-only outbound client.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::api::{ReleaseView, UpdateJobView, UpdateStepView};
+use crate::config::UpdaterConfig;
+
+#[derive(Clone)]
+pub struct UpdaterClient {
+    http: reqwest::Client,
+    config: UpdaterConfig,
+}
+
+/// The sidecar's `/v1/status` answer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UpdaterStatus {
+    pub feed_configured: bool,
+    pub checked_at: Option<String>,
+    pub check_error: Option<String>,
+    pub available: Vec<Release>,
+    pub job: Option<Job>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Release {
+    pub version: String,
+    pub image: String,
+    pub digest: String,
+    pub published_at: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Job {
+    pub id: u64,
+    pub from_version: Option<String>,
+    pub to_version: String,
+    pub state: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub backup: Option<String>,
+    pub error: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Step {
+    pub at: String,
+    pub step: String,
+    pub detail: String,
+}
+
+impl From<Release> for ReleaseView {
+    fn from(r: Release) -> Self {
+        ReleaseView {
+            version: r.version,
+            image: r.image,
+            digest: r.digest,
+            published_at: r.published_at,
+            notes: r.notes,
+        }
+    }
+}
+
+impl From<Job> for UpdateJobView {
+    fn from(j: Job) -> Self {
+        UpdateJobView {
+            id: j.id,
+            from_version: j.from_version,
+            to_version: j.to_version,
+            state: j.state,
+            started_at: j.started_at,
+            finished_at: j.finished_at,
+            backup: j.backup,
+            error: j.error,
+            steps: j
+                .steps
+                .into_iter()
+                .map(|s| UpdateStepView {
+                    at: s.at,
+                    step: s.step,
+                    detail: s.detail,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdaterError {
+    #[error("the updater is unreachable: {0}")]
+    Unreachable(String),
+    #[error("the updater refused the token (UPDATER_TOKEN differs from its own)")]
+    Unauthorized,
+    #[error("an update is already running")]
+    Busy,
+    #[error("{0}")]
+    UnknownVersion(String),
+    #[error("the updater answered HTTP {0}")]
+    Status(u16),
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    message: String,
+}
+
+impl UpdaterClient {
+    pub fn new(config: UpdaterConfig) -> anyhow::Result<UpdaterClient> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .no_proxy()
+            .user_agent(concat!("Chatalot/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(UpdaterClient { http, config })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.config.url.as_str().trim_end_matches('/'))
+    }
+
+    /// Sends with the token; a 2xx response, or the error its status means.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<reqwest::Response, UpdaterError> {
+        let response = request
+            .bearer_auth(self.config.token.expose())
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| UpdaterError::Unreachable(e.without_url().to_string()))?;
+        match response.status().as_u16() {
+            200..=299 => Ok(response),
+            401 => Err(UpdaterError::Unauthorized),
+            409 => Err(UpdaterError::Busy),
+            404 => {
+                let body: Option<ErrorBody> = response.json().await.ok();
+                Err(UpdaterError::UnknownVersion(body.map_or_else(
+                    || "no such version".to_owned(),
+                    |b| b.message,
+                )))
+            }
+            status => Err(UpdaterError::Status(status)),
+        }
+    }
+
+    async fn call(
+        &self,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<UpdaterStatus, UpdaterError> {
+        self.send(request, timeout)
+            .await?
+            .json()
+            .await
+            .map_err(|e| UpdaterError::Unreachable(e.without_url().to_string()))
+    }
+
+    pub async fn status(&self) -> Result<UpdaterStatus, UpdaterError> {
+        self.call(
+            self.http.get(self.url("/v1/status")),
+            Duration::from_secs(5),
+        )
+        .await
+    }
+
+    /// Asks the updater to read the running version and the feed again.
+    pub async fn check(&self) -> Result<UpdaterStatus, UpdaterError> {
+        self.call(
+            self.http.post(self.url("/v1/check")),
+            Duration::from_secs(40),
+        )
+        .await
+    }
+
+    /// Starts an update; the status is read afterwards.
+    pub async fn apply(&self, version: &str) -> Result<(), UpdaterError> {
+        let request = self
+            .http
+            .post(self.url("/v1/apply"))
+            .json(&serde_json::json!({ "version": version }));
+        self.send(request, Duration::from_secs(10)).await.map(drop)
+    }
+}
