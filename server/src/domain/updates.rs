@@ -20,8 +20,8 @@ fn view(status: Result<UpdaterStatus, UpdaterError>) -> UpdatesView {
             feed_configured: s.feed_configured,
             checked_at: s.checked_at,
             check_error: s.check_error,
-            available: s.available.into_iter().map(Into::into).collect(),
-            job: s.job.map(Into::into),
+            available: s.available,
+            job: s.job,
         },
         Err(e) => UpdatesView {
             running_version,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::api::{ReleaseView, UpdateJobView, UpdateStepView};
+use crate::api::{ReleaseView, UpdateJobView};
 use crate::config::UpdaterConfig;
 
 #[derive(Clone)]
@@ -15,79 +15,14 @@ pub struct UpdaterClient {
     config: UpdaterConfig,
 }
 
-/// The sidecar's `/v1/status` answer.
+/// The sidecar's `/v1/status` answer; its releases and jobs have the API's shape.
 #[derive(Debug, Clone, Deserialize)]
 pub struct UpdaterStatus {
     pub feed_configured: bool,
     pub checked_at: Option<String>,
     pub check_error: Option<String>,
-    pub available: Vec<Release>,
-    pub job: Option<Job>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Release {
-    pub version: String,
-    pub image: String,
-    pub digest: String,
-    pub published_at: Option<String>,
-    pub notes: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Job {
-    pub id: u64,
-    pub from_version: Option<String>,
-    pub to_version: String,
-    pub state: String,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-    pub backup: Option<String>,
-    pub error: Option<String>,
-    pub steps: Vec<Step>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Step {
-    pub at: String,
-    pub step: String,
-    pub detail: String,
-}
-
-impl From<Release> for ReleaseView {
-    fn from(r: Release) -> Self {
-        ReleaseView {
-            version: r.version,
-            image: r.image,
-            digest: r.digest,
-            published_at: r.published_at,
-            notes: r.notes,
-        }
-    }
-}
-
-impl From<Job> for UpdateJobView {
-    fn from(j: Job) -> Self {
-        UpdateJobView {
-            id: j.id,
-            from_version: j.from_version,
-            to_version: j.to_version,
-            state: j.state,
-            started_at: j.started_at,
-            finished_at: j.finished_at,
-            backup: j.backup,
-            error: j.error,
-            steps: j
-                .steps
-                .into_iter()
-                .map(|s| UpdateStepView {
-                    at: s.at,
-                    step: s.step,
-                    detail: s.detail,
-                })
-                .collect(),
-        }
-    }
+    pub available: Vec<ReleaseView>,
+    pub job: Option<UpdateJobView>,
 }
 
 #[derive(Debug, thiserror::Error)]
