@@ -783,6 +783,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The running version and, with the updater sidecar, available versions and the
+         *     current or last update.
+         */
+        get: operations["updates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/updates/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts the update to an available version (audited): backup, pull by digest,
+         *     restart, health check, and rollback of image and database if it stays unhealthy.
+         */
+        post: operations["apply_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/updates/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Looks for new versions now. */
+        post: operations["check_updates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -2614,6 +2671,10 @@ export interface components {
             two_factor_enabled: boolean;
             username: string;
         };
+        ApplyUpdateRequest: {
+            /** @description One of the available versions. */
+            version: string;
+        };
         AuditEntryView: {
             action: string;
             actor_display_name?: string | null;
@@ -3658,6 +3719,14 @@ export interface components {
         };
         /** @enum {string} */
         RegistrationMode: "open" | "invite_only" | "closed";
+        ReleaseView: {
+            /** @description `sha256:…`: the image is pulled by this digest. */
+            digest: string;
+            image: string;
+            notes?: string | null;
+            published_at?: string | null;
+            version: string;
+        };
         RevokedSessions: {
             revoked: number;
         };
@@ -3982,6 +4051,23 @@ export interface components {
             /** @description `public` or `private` (a personal group stays private). */
             visibility?: string | null;
         };
+        UpdateJobView: {
+            /** @description Where the backup taken before the update is, inside the data volume. */
+            backup?: string | null;
+            error?: string | null;
+            finished_at?: string | null;
+            from_version?: string | null;
+            /** Format: int64 */
+            id: number;
+            started_at: string;
+            /**
+             * @description running, succeeded, rolled_back (the new version never became healthy; the
+             *     previous one runs again on its restored database) or failed.
+             */
+            state: string;
+            steps: components["schemas"]["UpdateStepView"][];
+            to_version: string;
+        };
         /** @description Changes a member's role (admins and up) or nickname (`null` clears). */
         UpdateMemberRequest: {
             /** @description Up to 64 characters; blank or `null` clears it. */
@@ -4000,8 +4086,33 @@ export interface components {
             keywords?: string[] | null;
             sounds?: boolean | null;
         };
+        UpdateStepView: {
+            at: string;
+            detail: string;
+            /** @description backup, pull, stop, start, health, cleanup, rollback or restore. */
+            step: string;
+        };
         UpdateWebhookRequest: {
             name: string;
+        };
+        /**
+         * @description Whether updates can be managed from the panel.
+         * @enum {string}
+         */
+        UpdaterState: "not_configured" | "unreachable" | "ready";
+        UpdatesView: {
+            /** @description Releases newer than the running one, newest first. */
+            available: components["schemas"]["ReleaseView"][];
+            check_error?: string | null;
+            checked_at?: string | null;
+            /** @description Whether the updater has a release feed (`UPDATE_FEED_URL`). */
+            feed_configured: boolean;
+            job?: null | components["schemas"]["UpdateJobView"];
+            /** @description The version of this server. */
+            running_version: string;
+            updater: components["schemas"]["UpdaterState"];
+            /** @description Why the updater could not be asked, when unreachable. */
+            updater_error?: string | null;
         };
         /** @description Another user's profile card, for those who share a community or a DM with them. */
         UserCardView: {
@@ -6584,6 +6695,176 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    updates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatesView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    apply_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyUpdateRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatesView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an available version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An update is running, or no updater is configured */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description The updater does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_updates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatesView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No updater sidecar is configured */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description The updater does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_users: {
