@@ -27,7 +27,7 @@ pub struct UpdaterStatus {
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpdaterError {
-    #[error("the updater is unreachable: {0}")]
+    #[error("the updater does not answer (is the `updater` compose profile running?): {0}")]
     Unreachable(String),
     #[error("the updater refused the token (UPDATER_TOKEN differs from its own)")]
     Unauthorized,
