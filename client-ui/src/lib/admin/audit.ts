@@ -45,6 +45,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 	'admin.hash_unblocked': 'File unblocked',
 	'admin.email_retried': 'Email retried by an admin',
 	'admin.feedback_deleted': 'Feedback deleted by an admin',
+	'admin.update_applied': 'Server update started',
 	'instance.transferred': 'Server ownership transferred',
 	// Communities
 	'community.created': 'Community created',
