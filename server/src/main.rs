@@ -95,7 +95,11 @@ fn main() -> ExitCode {
         Command::Quickstart { data_dir } => match Quickstart::prepare(&data_dir) {
             Ok(qs) => {
                 let config = Config::from_lookup(|name| {
-                    std::env::var(name).ok().or_else(|| qs.default_for(name))
+                    // An empty variable counts as unset, so the folder's default applies.
+                    std::env::var(name)
+                        .ok()
+                        .filter(|v| !v.is_empty())
+                        .or_else(|| qs.default_for(name))
                 });
                 (config, Some(qs))
             }

@@ -166,8 +166,12 @@ struct Started {
     _stdout: Lines<BufReader<ChildStdout>>,
 }
 
-async fn quickstart(dir: &Path) -> Started {
+/// `empty` variables are set to "" (which counts as unset: the folder supplies them).
+async fn quickstart(dir: &Path, empty: &[&str]) -> Started {
     let mut cmd = command(dir);
+    for name in empty {
+        cmd.env(name, "");
+    }
     cmd.args(["quickstart", "--data-dir", "data"])
         .env("LISTEN_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "warn")
@@ -233,7 +237,7 @@ async fn terminate(mut started: Started) {
 #[tokio::test]
 async fn quickstart_runs_with_nothing_configured_and_keeps_its_data() {
     let dir = tempfile::tempdir().unwrap();
-    let started = quickstart(dir.path()).await;
+    let started = quickstart(dir.path(), &[]).await;
     let data = dir.path().join("data");
     for file in [
         "chatalot.db",
@@ -288,8 +292,18 @@ async fn quickstart_runs_with_nothing_configured_and_keeps_its_data() {
     let refresh_token = login["refresh_token"].as_str().unwrap().to_owned();
     terminate(started).await;
 
-    // Second run: same data folder, same secrets, the account and its session live on.
-    let again = quickstart(dir.path()).await;
+    // Second run: same data folder, same secrets, the account and its session live on
+    // (variables set but empty, as Compose passes unset ones, change nothing).
+    let again = quickstart(
+        dir.path(),
+        &[
+            "DATABASE_URL",
+            "JWT_PRIVATE_KEY_PATH",
+            "TOTP_ENCRYPTION_KEY",
+            "FILE_STORAGE_PATH",
+        ],
+    )
+    .await;
     assert!(
         again.setup_code.is_none(),
         "no setup code once an owner exists"
