@@ -23,18 +23,7 @@ use serde_json::json;
 
 /// The updater sidecar with its internal API on loopback, over `stand_in`.
 async fn sidecar(stand_in: &StandIn) -> (Arc<Updater>, url::Url) {
-    let config = chatalot_updater::config::Config {
-        listen_addr: "127.0.0.1:0".parse().unwrap(),
-        token: fixture::TOKEN.into(),
-        container: "chatalot".into(),
-        feed_url: Some(fixture::feed().await),
-        backup_dir: "/app/data/backups".into(),
-        docker_host: stand_in.docker_host(),
-        registry_auth: None,
-        health_timeout: Duration::from_secs(30),
-        health_poll: Duration::from_millis(5),
-        check_interval: Duration::from_secs(3600),
-    };
+    let config = fixture::updater_config(stand_in, None).await;
     let updater = Updater::new(config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap())

@@ -57,11 +57,15 @@ pub fn parse(text: &[u8]) -> Result<Vec<Release>, String> {
     Ok(releases)
 }
 
-/// The releases newer than `current` (all of them when it is unknown), newest first.
+/// The releases newer than `current`, newest first. None when the running version is
+/// unknown: an older release could be a downgrade the database cannot go back to.
 pub fn newer_than(releases: &[Release], current: Option<&semver::Version>) -> Vec<Release> {
+    let Some(current) = current else {
+        return Vec::new();
+    };
     releases
         .iter()
-        .filter(|r| current.is_none_or(|c| r.version > *c))
+        .filter(|r| r.version > *current)
         .cloned()
         .collect()
 }
@@ -101,6 +105,10 @@ mod tests {
             .map(|r| r.version.to_string())
             .collect();
         assert_eq!(newer, ["0.3.0", "0.2.0-rc.1"]);
+        assert!(
+            newer_than(&releases, None).is_empty(),
+            "unknown version: nothing is offered"
+        );
         assert_eq!(releases[0].reference(), format!("r/c@{DIGEST}"));
     }
 

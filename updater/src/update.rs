@@ -151,7 +151,13 @@ impl Updater {
 
     /// Reads the running version and the feed again.
     pub async fn check(&self) -> Status {
-        let version_error = self.detect_version().await.err().map(|e| e.to_string());
+        let version_error = match self.detect_version().await {
+            Ok(Some(_)) => None,
+            Ok(None) => Some(format!(
+                "the running image has no version label ({VERSION_LABEL}, e.g. an image built without CHATALOT_VERSION): no release can be offered safely"
+            )),
+            Err(e) => Some(e.to_string()),
+        };
         let fetched = match &self.config.feed_url {
             Some(url) => Some(feed::fetch(&self.http, url).await),
             None => None,
@@ -162,7 +168,12 @@ impl Updater {
             state.check_error = version_error;
             match fetched {
                 Some(Ok(releases)) => state.releases = releases,
-                Some(Err(e)) => state.check_error = Some(e),
+                Some(Err(e)) => {
+                    state.check_error = Some(match state.check_error.take() {
+                        Some(version) => format!("{version}; {e}"),
+                        None => e,
+                    });
+                }
                 None => {}
             }
         }

@@ -7,11 +7,10 @@ mod common;
 
 use std::time::Duration;
 
-use chatalot_updater::config::Config;
 use chatalot_updater::registry_auth::RegistryAuth;
 use chatalot_updater::update::{JobState, Updater};
-use common::engine::StandIn;
-use common::fixture::{OLD_ID, TOKEN, engine, feed, new_reference};
+use common::engine::{Engine, StandIn};
+use common::fixture::{OLD_ID, TOKEN, engine, new_reference, updater_config};
 use serde_json::{Value, json};
 
 /// A hung update fails its test instead of hanging the suite.
@@ -33,18 +32,7 @@ async fn checked_updater(
     stand_in: &StandIn,
     auth: Option<RegistryAuth>,
 ) -> std::sync::Arc<Updater> {
-    let config = Config {
-        listen_addr: "127.0.0.1:0".parse().unwrap(),
-        token: TOKEN.into(),
-        container: "chatalot".into(),
-        feed_url: Some(feed().await),
-        backup_dir: "/app/data/backups".into(),
-        docker_host: stand_in.docker_host(),
-        registry_auth: auth,
-        health_timeout: Duration::from_secs(30),
-        health_poll: Duration::from_millis(5),
-        check_interval: Duration::from_secs(3600),
-    };
+    let config = updater_config(stand_in, auth).await;
     let updater = Updater::new(config);
     let status = updater.check().await;
     assert_eq!(status.check_error, None);
@@ -380,4 +368,43 @@ async fn the_internal_api_needs_the_token_and_runs_one_update_at_a_time() {
     let status = get_status().await;
     assert_eq!(status["current_version"], "0.2.0");
     assert_eq!(status["job"]["state"], "succeeded");
+}
+
+#[tokio::test]
+async fn an_image_without_a_version_is_offered_nothing() {
+    let mut e = Engine::default();
+    e.add_image("sha256:dev", "chatalot:dev-build", "dev");
+    e.add_container(
+        OLD_ID,
+        "chatalot",
+        "sha256:dev",
+        json!({}),
+        json!({"NetworkMode": "chatalot_default"}),
+        json!({"chatalot_default": {"Aliases": ["chatalot"]}}),
+    );
+    let stand_in = StandIn::start(e).await;
+    let config = updater_config(&stand_in, None).await;
+    let updater = Updater::new(config);
+    let status = updater.check().await;
+    assert_eq!(status.current_version, None);
+    assert!(
+        status.available.is_empty(),
+        "no downgrade can be offered: {status:?}"
+    );
+    assert!(
+        status
+            .check_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("no version label"),
+        "{status:?}"
+    );
+    assert!(matches!(
+        updater.begin("0.2.0"),
+        Err(chatalot_updater::update::ApplyError::Unknown(_))
+    ));
+    assert!(
+        calls_matching(&stand_in, "POST", "/").is_empty(),
+        "nothing was asked of the Engine but to look"
+    );
 }

@@ -4,7 +4,12 @@
 
 use serde_json::json;
 
-use super::engine::Engine;
+use std::time::Duration;
+
+use chatalot_updater::config::Config;
+use chatalot_updater::registry_auth::RegistryAuth;
+
+use super::engine::{Engine, StandIn};
 
 pub const OLD_ID: &str = "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c";
 pub const NEW_DIGEST: &str =
@@ -54,4 +59,21 @@ pub async fn feed() -> url::Url {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}/feed.json").parse().unwrap()
+}
+
+/// The updater's configuration for tests: the stand-in Engine, the fixture's feed,
+/// and a fast health poll.
+pub async fn updater_config(stand_in: &StandIn, registry_auth: Option<RegistryAuth>) -> Config {
+    Config {
+        listen_addr: "127.0.0.1:0".parse().unwrap(),
+        token: TOKEN.into(),
+        container: "chatalot".into(),
+        feed_url: Some(feed().await),
+        backup_dir: "/app/data/backups".into(),
+        docker_host: stand_in.docker_host(),
+        registry_auth,
+        health_timeout: Duration::from_secs(30),
+        health_poll: Duration::from_millis(5),
+        check_interval: Duration::from_secs(3600),
+    }
 }
