@@ -972,8 +972,9 @@ check_entrypoint_real_server() {
   if [[ ! -x "$SERVER_BIN" ]]; then
     skip "no server binary at $SERVER_BIN (cargo build -p chatalot-server, or set CHATALOT_SERVER_BIN)"
   fi
-  local run="$work/real" port bin_dir
+  local run="$work/real" port bin_dir server_fd
   mkdir -p "$run/static" "$run/cwd"
+  mkfifo "$run/out"
   port="$(free_port)"
   bin_dir="$(dirname "$SERVER_BIN")"
   # As in the image: the JWT paths point at Docker secrets that are not mounted, so the
@@ -984,17 +985,16 @@ check_entrypoint_real_server() {
       CHATALOT_DATA_DIR="$run/data" LISTEN_ADDR="127.0.0.1:$port" STATIC_FILES_PATH="$run/static" \
       JWT_PRIVATE_KEY_PATH=/run/secrets/jwt_private_key JWT_PUBLIC_KEY_PATH=/run/secrets/jwt_public_key \
       RUST_LOG=warn bash "$repo/docker/entrypoint.sh" chatalot-server
-  ) >"$run/server.log" 2>&1 &
+  ) >"$run/out" 2>&1 &
   local pid=$!
   background_pids+=("$pid")
-  local deadline=$((SECONDS + 90))
-  until curl -fsS -o /dev/null "http://127.0.0.1:$port/api/health" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || fail "the server exited: $(cat "$run/server.log")"
-    ((SECONDS < deadline)) || fail "no answer on /api/health within 90 s: $(cat "$run/server.log")"
-    sleep 0.2
-  done
-  echo "ok: /api/health answers: $(curl -fsS "http://127.0.0.1:$port/api/health")"
-  local f
+  # The banner's last line comes once the server listens.
+  exec {server_fd}<"$run/out"
+  wait_for_line "$server_fd" "Press Ctrl+C to stop." 90 "$run/server.log" \
+    || fail "the server did not start within 90 s: $(cat "$run/server.log")"
+  local f health
+  health="$(curl -fsS "http://127.0.0.1:$port/api/health")" || fail "/api/health does not answer 200"
+  echo "ok: /api/health answers: $health"
   for f in chatalot.db secrets/jwt_private.pem secrets/jwt_public.pem secrets/totp_key; do
     [[ -s "$run/data/$f" ]] || fail "quickstart did not create $f"
   done
@@ -1007,6 +1007,7 @@ check_entrypoint_real_server() {
     fail "chatalot-server health reports healthy with no server"
   fi
   echo "ok: chatalot-server health fails with no server"
+  exec {server_fd}<&-
 }
 
 check_entrypoint_real_updater() {
