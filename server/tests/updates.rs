@@ -34,6 +34,15 @@ async fn sidecar(stand_in: &StandIn) -> (Arc<Updater>, url::Url) {
     (updater, url)
 }
 
+async fn apply(s: &TestServer, token: &str, version: &str) -> common::Resp {
+    s.post(
+        "/api/admin/updates/apply",
+        Some(token),
+        &json!({ "version": version }),
+    )
+    .await
+}
+
 fn with_updater(url: &url::Url, token: &str) -> impl FnOnce(&mut chatalot_server::Config) {
     let updater = UpdaterConfig {
         url: url.clone(),
@@ -59,13 +68,9 @@ async fn without_the_sidecar_admins_see_the_running_version_only() {
     s.post("/api/admin/updates/check", Some(&owner), &json!({}))
         .await
         .expect_error(StatusCode::CONFLICT, "updater_not_configured");
-    s.post(
-        "/api/admin/updates/apply",
-        Some(&owner),
-        &json!({"version": "0.2.0"}),
-    )
-    .await
-    .expect_error(StatusCode::CONFLICT, "updater_not_configured");
+    apply(&s, &owner, "0.2.0")
+        .await
+        .expect_error(StatusCode::CONFLICT, "updater_not_configured");
 
     for (method, path) in [
         ("GET", "/api/admin/updates"),
@@ -118,47 +123,26 @@ async fn an_admin_checks_applies_and_follows_an_update_and_members_cannot() {
 
     // A member may not start one: nothing reaches the Engine.
     let calls_before = stand_in.lock().calls.len();
-    s.post(
-        "/api/admin/updates/apply",
-        Some(&member),
-        &json!({"version": "0.2.0"}),
-    )
-    .await
-    .expect_error(StatusCode::FORBIDDEN, "admin_required");
-    s.post(
-        "/api/admin/updates/apply",
-        Some(&owner),
-        &json!({"version": "9.9.9"}),
-    )
-    .await
-    .expect_error(StatusCode::NOT_FOUND, "unknown_version");
-    s.post(
-        "/api/admin/updates/apply",
-        Some(&owner),
-        &json!({"version": ""}),
-    )
-    .await
-    .expect_error(StatusCode::BAD_REQUEST, "invalid_input");
+    apply(&s, &member, "0.2.0")
+        .await
+        .expect_error(StatusCode::FORBIDDEN, "admin_required");
+    apply(&s, &owner, "9.9.9")
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "unknown_version");
+    apply(&s, &owner, "")
+        .await
+        .expect_error(StatusCode::BAD_REQUEST, "invalid_input");
     assert_eq!(stand_in.lock().calls.len(), calls_before);
 
-    let started = s
-        .post(
-            "/api/admin/updates/apply",
-            Some(&owner),
-            &json!({"version": "0.2.0"}),
-        )
+    let started = apply(&s, &owner, "0.2.0")
         .await
         .expect(StatusCode::ACCEPTED);
     assert_eq!(started.body["job"]["state"], "running");
     assert_eq!(started.body["job"]["to_version"], "0.2.0");
     let job_id = started.body["job"]["id"].as_u64().unwrap();
-    s.post(
-        "/api/admin/updates/apply",
-        Some(&owner),
-        &json!({"version": "0.2.0"}),
-    )
-    .await
-    .expect_error(StatusCode::CONFLICT, "update_running");
+    apply(&s, &owner, "0.2.0")
+        .await
+        .expect_error(StatusCode::CONFLICT, "update_running");
 
     hold.notify_one();
     let finished = tokio::time::timeout(Duration::from_secs(60), updater.finished(job_id))
@@ -244,11 +228,7 @@ async fn a_wrong_token_or_a_missing_sidecar_is_reported_not_fatal() {
         .expect(StatusCode::OK);
     assert_eq!(view.body["updater"], "unreachable");
     assert_eq!(view.body["running_version"], env!("CARGO_PKG_VERSION"));
-    s.post(
-        "/api/admin/updates/apply",
-        Some(&owner),
-        &json!({"version": "0.2.0"}),
-    )
-    .await
-    .expect_error(StatusCode::SERVICE_UNAVAILABLE, "updater_unavailable");
+    apply(&s, &owner, "0.2.0")
+        .await
+        .expect_error(StatusCode::SERVICE_UNAVAILABLE, "updater_unavailable");
 }

@@ -61,7 +61,7 @@ impl JwtKeyPair {
     }
 }
 
-fn read_secret_file(variable: &'static str, path: &Path) -> Result<String, ConfigError> {
+pub(super) fn read_secret_file(variable: &'static str, path: &Path) -> Result<String, ConfigError> {
     std::fs::read_to_string(path)
         .map_err(|e| ConfigError::new(variable, format!("cannot read {}: {e}", path.display())))
 }

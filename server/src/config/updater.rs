@@ -1,6 +1,8 @@
 //! The Docker updater sidecar (`UPDATER_URL`, `UPDATER_TOKEN` or `UPDATER_TOKEN_FILE`):
 //! when set, the admin panel shows available versions and applies updates through it.
 
+use std::path::Path;
+
 use url::Url;
 
 use super::{ConfigError, Env, Secret};
@@ -28,12 +30,11 @@ impl UpdaterConfig {
                 ));
             }
             (Some(token), None) => token,
-            (None, Some(path)) => std::fs::read_to_string(&path)
-                .map_err(|e| {
-                    ConfigError::new("UPDATER_TOKEN_FILE", format!("cannot read {path}: {e}"))
-                })?
-                .trim()
-                .to_owned(),
+            (None, Some(path)) => {
+                super::sections::read_secret_file("UPDATER_TOKEN_FILE", Path::new(&path))?
+                    .trim()
+                    .to_owned()
+            }
             (None, None) => {
                 return Err(ConfigError::new(
                     "UPDATER_TOKEN",

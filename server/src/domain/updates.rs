@@ -11,36 +11,25 @@ use crate::store::NewAuditEntry;
 const VERSION_MAX: usize = 64;
 
 fn view(status: Result<UpdaterStatus, UpdaterError>) -> UpdatesView {
-    let running_version = env!("CARGO_PKG_VERSION").to_owned();
     match status {
         Ok(s) => UpdatesView {
-            running_version,
-            updater: UpdaterState::Ready,
-            updater_error: None,
             feed_configured: s.feed_configured,
             checked_at: s.checked_at,
             check_error: s.check_error,
             available: s.available,
             job: s.job,
+            ..without_updater(UpdaterState::Ready, None)
         },
-        Err(e) => UpdatesView {
-            running_version,
-            updater: UpdaterState::Unreachable,
-            updater_error: Some(e.to_string()),
-            feed_configured: false,
-            checked_at: None,
-            check_error: None,
-            available: Vec::new(),
-            job: None,
-        },
+        Err(e) => without_updater(UpdaterState::Unreachable, Some(e.to_string())),
     }
 }
 
-fn not_configured() -> UpdatesView {
+/// The running version alone (no answer from an updater to add).
+fn without_updater(updater: UpdaterState, updater_error: Option<String>) -> UpdatesView {
     UpdatesView {
         running_version: env!("CARGO_PKG_VERSION").to_owned(),
-        updater: UpdaterState::NotConfigured,
-        updater_error: None,
+        updater,
+        updater_error,
         feed_configured: false,
         checked_at: None,
         check_error: None,
@@ -75,7 +64,7 @@ impl Core {
     pub async fn updates(&self, actor: &Actor) -> Result<UpdatesView> {
         actor.require_admin()?;
         Ok(match &self.updater {
-            None => not_configured(),
+            None => without_updater(UpdaterState::NotConfigured, None),
             Some(updater) => view(updater.status().await),
         })
     }
