@@ -97,6 +97,11 @@ impl Server {
             let stop = stop_rx.clone();
             tokio::spawn(async move { core.run_outbox(stop).await })
         };
+        let purges = {
+            let core = self.core.clone();
+            let stop = stop_rx.clone();
+            tokio::spawn(async move { core.run_purges(stop).await })
+        };
         let push = {
             let core = self.core.clone();
             tokio::spawn(async move { core.run_push(stop_rx).await })
@@ -126,6 +131,7 @@ impl Server {
         let _ = scheduler.await;
         let _ = reminders.await;
         let _ = outbox.await;
+        let _ = purges.await;
         let _ = push.await;
         let _ = memory.await;
         self.core.db.close().await;

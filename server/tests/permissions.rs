@@ -1,6 +1,7 @@
-//! The permission matrix (COM-1..6, ADM-1, ADM-2): every action is tried by every
-//! role — instance owner, instance admin, community owner, community admin,
-//! moderator, member, non-member, suspended user — each time in a fresh community.
+//! The permission matrix (COM-1..6, ADM-1, ADM-2, ADM-6, ADM-7): every action is
+//! tried by every role — instance owner, instance admin, community owner, community
+//! admin, moderator, member, non-member, suspended user — each time in a fresh
+//! community.
 //! Allowed ones must succeed and have their effect; forbidden ones must answer
 //! 403/404 (401 only for the suspended user) and leave the database as it was.
 
@@ -58,6 +59,16 @@ const OWNERS: &[Role] = &[InstanceOwner, InstanceAdmin, CommunityOwner];
 /// Members of the community itself (instance staff are not).
 const COMMUNITY_MEMBERS: &[Role] = &[CommunityOwner, CommunityAdmin, Moderator, Member];
 const INSTANCE_STAFF: &[Role] = &[InstanceOwner, InstanceAdmin];
+/// Everyone whose account works.
+const SIGNED_IN: &[Role] = &[
+    InstanceOwner,
+    InstanceAdmin,
+    CommunityOwner,
+    CommunityAdmin,
+    Moderator,
+    Member,
+    NonMember,
+];
 
 /// One action: a request whose path and body name world objects as `{key}`, who may
 /// do it, who is not asked (self-targeting), and an SQL count that is non-zero once
@@ -207,7 +218,7 @@ fn actions() -> Vec<Action> {
             .effect("SELECT COUNT(*) FROM group_members WHERE group_id = $1", &["open"]),
         act("leave a group", M::POST, "/api/groups/{general}/leave", COMMUNITY_MEMBERS)
             .body("{}")
-            .effect("SELECT 6 - COUNT(*) FROM group_members WHERE group_id = $1", &["general"]),
+            .effect("SELECT 7 - COUNT(*) FROM group_members WHERE group_id = $1", &["general"]),
         act("create channel", M::POST, "/api/groups/{general}/channels", STAFF_AND_ADMINS)
             .body(r#"{"name": "new"}"#)
             .effect("SELECT COUNT(*) FROM channels WHERE group_id = $1 AND name = 'new'", &["general"]),
@@ -219,11 +230,11 @@ fn actions() -> Vec<Action> {
         act("leave community", M::POST, "/api/communities/{community}/leave", &[CommunityAdmin, Moderator, Member])
             .body("{}")
             .skip(&[CommunityOwner])
-            .effect("SELECT 6 - COUNT(*) FROM community_members WHERE community_id = $1", &["community"]),
+            .effect("SELECT 7 - COUNT(*) FROM community_members WHERE community_id = $1", &["community"]),
         act("accept invite", M::POST, "/api/invites/{code}/accept", &[InstanceOwner, InstanceAdmin, NonMember])
             .body("{}")
             .skip(&[CommunityOwner, CommunityAdmin, Moderator, Member])
-            .effect("SELECT COUNT(*) - 6 FROM community_members WHERE community_id = $1", &["community"]),
+            .effect("SELECT COUNT(*) - 7 FROM community_members WHERE community_id = $1", &["community"]),
         act("list users", M::GET, "/api/admin/users", &[InstanceOwner, InstanceAdmin]),
         act("view a user", M::GET, "/api/admin/users/{victim}", INSTANCE_STAFF),
         act("unsuspend a user", M::POST, "/api/admin/users/{frozen}/unsuspend", INSTANCE_STAFF)
@@ -271,6 +282,36 @@ fn actions() -> Vec<Action> {
             .body(r#"{"response": "maybe"}"#)
             .effect("SELECT COUNT(*) FROM meeting_rsvps WHERE meeting_id = $1", &["mods_meeting"]),
         act("read the email outbox", M::GET, "/api/admin/email/outbox", INSTANCE_STAFF),
+        // Reports (ADM-6): anyone who reads a message reports it; the community's
+        // moderators and instance staff review; suspending is for instance staff.
+        act("report a message", M::POST, "/api/reports", EVERY_MEMBER)
+            .body(r#"{"message_id": "{message}", "reason": "spam"}"#)
+            .effect("SELECT COUNT(*) FROM reports WHERE message_id = $1", &["message"]),
+        act("list a community's reports", M::GET, "/api/reports?community_id={community}", MODERATORS),
+        act("resolve a report", M::POST, "/api/reports/{report}/resolve", MODERATORS)
+            .body(r#"{"action": "none"}"#)
+            .effect("SELECT COUNT(*) FROM reports WHERE id = $1 AND status = 'resolved'", &["report"]),
+        act("resolve a report with a timeout", M::POST, "/api/reports/{report}/resolve", MODERATORS)
+            .body(r#"{"action": "timeout", "duration_secs": 600}"#)
+            .effect("SELECT COUNT(*) FROM community_members WHERE community_id = $1 AND user_id = $2 AND timed_out_until IS NOT NULL", &["community", "offender"]),
+        act("resolve a report by deleting the message", M::POST, "/api/reports/{report}/resolve", MODERATORS)
+            .body(r#"{"action": "delete"}"#)
+            .effect("SELECT COUNT(*) FROM messages WHERE id = $1 AND deleted_at IS NOT NULL", &["reported"]),
+        act("resolve a report by suspending", M::POST, "/api/reports/{report}/resolve", INSTANCE_STAFF)
+            .body(r#"{"action": "suspend"}"#)
+            .effect("SELECT COUNT(*) FROM users WHERE id = $1 AND suspended_at IS NOT NULL", &["offender"]),
+        act("dismiss a report", M::POST, "/api/reports/{report}/dismiss", MODERATORS)
+            .body("{}")
+            .effect("SELECT COUNT(*) FROM reports WHERE id = $1 AND status = 'dismissed'", &["report"]),
+        // Announcements (ADM-7): instance staff post and withdraw; everyone dismisses.
+        act("list announcements", M::GET, "/api/admin/announcements", INSTANCE_STAFF),
+        act("post an announcement", M::POST, "/api/admin/announcements", INSTANCE_STAFF)
+            .body(r#"{"title": "Matrix", "severity": "info"}"#)
+            .effect("SELECT COUNT(*) FROM announcements WHERE title = 'Matrix'", &[]),
+        act("withdraw an announcement", M::DELETE, "/api/admin/announcements/{announcement}", INSTANCE_STAFF)
+            .effect("SELECT 1 - COUNT(*) FROM announcements WHERE id = $1", &["announcement"]),
+        act("dismiss an announcement", M::POST, "/api/announcements/{announcement}/dismiss", SIGNED_IN)
+            .effect("SELECT COUNT(*) FROM announcement_dismissals WHERE announcement_id = $1", &["announcement"]),
     ]
 }
 
@@ -325,8 +366,9 @@ async fn cast(s: &TestServer) -> Cast {
 
 /// A fresh community: owner, admin, moderator, member (and a suspended admin, and a
 /// timed-out member), a public group with a channel, a private group with a channel,
-/// a public group nobody is in yet, an invite, a pre-banned user and an outsider
-/// victim; instance-wide, a suspended user and exactly one registration invite.
+/// a public group nobody is in yet, an invite, a pre-banned user, an outsider
+/// victim, and an offender with a reported and an unreported message; instance-wide,
+/// a suspended user, exactly one registration invite and exactly one announcement.
 async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, String> {
     let owner = &cast.tokens[&CommunityOwner];
     let community = s
@@ -379,6 +421,36 @@ async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, S
     )
     .await
     .expect(StatusCode::OK);
+    // An offender with two messages in the public channel; one is reported (by the
+    // timed-out member, who may still report), the other not yet.
+    let (offender, offender_token) = s.user(&format!("offender{n}")).await;
+    s.accept(&offender_token, &code)
+        .await
+        .expect(StatusCode::OK);
+    let reported = s
+        .message(&offender_token, lobby, json!({"content": "reported"}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let message = s
+        .message(
+            &offender_token,
+            lobby,
+            json!({"content": "not yet reported"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let report = s
+        .post(
+            "/api/reports",
+            Some(&quiet_token),
+            &json!({"message_id": reported, "reason": "rude"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
     // A public group without members (created directly, so nobody was added).
     let open = Uuid::now_v7();
     db_exec!(
@@ -423,6 +495,16 @@ async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, S
         meetings.push(meeting.body["id"].as_str().unwrap().to_owned());
     }
     let occurrence = format!("{tomorrow}T09%3A00%3A00Z");
+    // Exactly one announcement on the instance.
+    db_exec!(db, "DELETE FROM announcements");
+    let announcement = s
+        .post(
+            "/api/admin/announcements",
+            Some(root),
+            &json!({"title": "Standing", "severity": "warning"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
     // Banned by the moderator, the lowest role that may lift a ban: lifting it
     // needs the banner's rank or higher (ranks.rs tests the refusals).
     s.call(
@@ -453,6 +535,14 @@ async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, S
         ("meeting", meetings[0].clone()),
         ("mods_meeting", meetings[1].clone()),
         ("occurrence", occurrence),
+        ("offender", offender.to_string()),
+        ("reported", reported),
+        ("message", message),
+        ("report", report.body["id"].as_str().unwrap().to_owned()),
+        (
+            "announcement",
+            announcement.body["id"].as_str().unwrap().to_owned(),
+        ),
         ("tomorrow", tomorrow),
         (
             "registration_invite",

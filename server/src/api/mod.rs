@@ -5,6 +5,7 @@
 
 mod account;
 mod admin;
+mod announcements;
 mod auth;
 mod communities;
 mod files;
@@ -14,7 +15,9 @@ mod link_previews;
 mod meetings;
 mod messages;
 mod notifications;
+mod purges;
 pub mod realtime;
+mod reports;
 mod roles;
 mod security;
 mod system;
@@ -23,6 +26,7 @@ mod voice;
 
 pub use account::*;
 pub use admin::*;
+pub use announcements::*;
 pub use auth::*;
 pub use communities::*;
 pub use files::*;
@@ -32,7 +36,9 @@ pub use link_previews::*;
 pub use meetings::*;
 pub use messages::*;
 pub use notifications::*;
+pub use purges::*;
 pub use realtime::{ClientFrame, ServerEvent};
+pub use reports::*;
 pub use roles::{CommunityRole, GroupRole, InstanceRole};
 pub use security::*;
 pub use system::*;

@@ -15,9 +15,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    AuthorView, ChannelView, CommunityView, MeetingView, MemberView, MessageView,
-    NotificationSettingsView, PollView, PresenceStatus, PresenceView, RsvpCounts, RsvpResponse,
-    UserProfile, VoiceCallView, VoiceLeaveReason, VoiceParticipantView, VoiceSignal,
+    AnnouncementView, AuthorView, ChannelView, CommunityView, MeetingView, MemberView, MessageView,
+    NotificationSettingsView, PollView, PresenceStatus, PresenceView, PurgeJobView, ReportView,
+    RsvpCounts, RsvpResponse, UserProfile, VoiceCallView, VoiceLeaveReason, VoiceParticipantView,
+    VoiceSignal,
 };
 
 /// Close codes of the gateway (besides 1000 and 1012 "server restarting").
@@ -324,5 +325,28 @@ pub enum ServerEvent {
         /// The sender's current `call_session_id`.
         from_call_session_id: Uuid,
         signal: VoiceSignal,
+    },
+    /// A report was made or closed: to the reporter (their view, with the outcome)
+    /// and to everyone who reviews it.
+    ReportUpdated {
+        report: ReportView,
+    },
+    /// A new instance-wide announcement (to everyone connected).
+    AnnouncementCreated {
+        announcement: AnnouncementView,
+    },
+    /// Stop showing this announcement: it was withdrawn (to everyone), or the caller
+    /// dismissed it on one of their devices.
+    AnnouncementRemoved {
+        announcement_id: Uuid,
+    },
+    /// Messages of the channel were purged for good: drop them.
+    MessagesPurged {
+        channel_id: Uuid,
+        message_ids: Vec<Uuid>,
+    },
+    /// A purge job moved on (to instance administrators).
+    PurgeUpdated {
+        job: PurgeJobView,
     },
 }

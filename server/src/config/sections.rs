@@ -572,6 +572,10 @@ pub struct Tuning {
     pub push_retry_base: Duration,
     /// Accept `http:` push endpoints (a local test push service); browsers' are https.
     pub push_http_endpoints: bool,
+    /// Messages a purge removes per transaction, and the rest between two batches:
+    /// small enough that others' reads and writes never wait long.
+    pub purge_batch_size: u32,
+    pub purge_batch_pause: Duration,
 }
 
 impl Default for Tuning {
@@ -598,6 +602,8 @@ impl Default for Tuning {
             github_api_base: "https://api.github.com".to_owned(),
             push_retry_base: Duration::from_secs(15),
             push_http_endpoints: false,
+            purge_batch_size: 500,
+            purge_batch_pause: Duration::from_millis(10),
         }
     }
 }

@@ -4,6 +4,7 @@
 mod accounts;
 mod actor;
 mod admin_users;
+mod announcements;
 mod audit;
 mod bootstrap;
 pub mod bots;
@@ -20,8 +21,10 @@ mod lockout;
 pub mod meetings;
 pub mod messages;
 pub mod notifications;
+mod purges;
 mod rate;
 pub mod realtime;
+mod reports;
 mod sessions;
 mod sso;
 mod two_factor;
@@ -91,12 +94,15 @@ pub struct CoreParts {
     pub(crate) pusher: Option<crate::push::Pusher>,
     pub(crate) push_wake: notifications::queue::PushWake,
     pub(crate) reminder_wake: meetings::ReminderWake,
+    pub(crate) purge_wake: purges::PurgeWake,
     /// The guarded HTTP client for fetches made for users (link previews).
     pub(crate) outbound: crate::outbound::Outbound,
     pub(crate) link_previews: link_previews::LinkPreviews,
     webhook_posts: rate::UserRate,
     gifs: gifs::Gifs,
     feedback: feedback::FeedbackDesk,
+    /// Reports each person may still make (ADM-6).
+    reports: rate::UserRate,
     /// The Docker updater sidecar, when configured.
     updater: Option<crate::integrations::updater::UpdaterClient>,
 }
@@ -142,6 +148,7 @@ impl Core {
             webhook_posts: webhooks::post_rate(),
             gifs: gifs::Gifs::new(&config)?,
             feedback: feedback::FeedbackDesk::new(&config)?,
+            reports: reports::report_rate(),
             updater: config
                 .updater
                 .clone()
@@ -149,6 +156,7 @@ impl Core {
                 .transpose()?,
             outbox_wake: Default::default(),
             reminder_wake: Default::default(),
+            purge_wake: Default::default(),
             storage,
             thumbnails: Default::default(),
             calls: Default::default(),

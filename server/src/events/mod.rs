@@ -31,6 +31,8 @@ pub enum Topic {
     Community(Uuid),
     /// All connections of one user.
     User(Uuid),
+    /// Every connection (instance-wide announcements).
+    Everyone,
 }
 
 /// One serialized event on its way to the subscribers of `topics`.
@@ -124,9 +126,11 @@ impl Events {
     }
 }
 
-/// The topics of a user: their own, their communities, the channels they may read.
+/// The topics of a user: everyone's, their own, their communities, the channels they
+/// may read.
 pub fn user_topics(user_id: Uuid, communities: &[Uuid], channels: &[Uuid]) -> HashSet<Topic> {
-    let mut topics = HashSet::with_capacity(1 + communities.len() + channels.len());
+    let mut topics = HashSet::with_capacity(2 + communities.len() + channels.len());
+    topics.insert(Topic::Everyone);
     topics.insert(Topic::User(user_id));
     topics.extend(communities.iter().map(|c| Topic::Community(*c)));
     topics.extend(channels.iter().map(|c| Topic::Channel(*c)));

@@ -10,6 +10,7 @@ mod account;
 mod admin;
 mod admin_files;
 mod admin_users;
+mod announcements;
 mod auth;
 mod bots;
 mod channels;
@@ -33,7 +34,9 @@ mod message_extras;
 mod messages;
 mod moderation;
 mod notifications;
+mod purges;
 mod rate_limit;
+mod reports;
 pub mod security_headers;
 mod shared_responses;
 mod sso;
@@ -118,7 +121,7 @@ impl Limiters {
         (name = "auth", description = "Registration, sign-in, tokens"),
         (name = "account", description = "The signed-in user's account and sessions"),
         (name = "communities", description = "Communities, members, invites"),
-        (name = "moderation", description = "Warnings, timeouts, kicks, bans"),
+        (name = "moderation", description = "Warnings, timeouts, kicks, bans, reports"),
         (name = "groups", description = "Groups inside communities"),
         (name = "channels", description = "Channels inside groups"),
         (name = "messages", description = "Messages, reactions, pins, read state"),
@@ -192,6 +195,8 @@ fn api_routes(
         .merge(communities::router())
         .merge(community_invites::router())
         .merge(moderation::router())
+        .merge(reports::router())
+        .merge(announcements::router())
         .merge(groups::router())
         .merge(channels::router())
         .merge(messages::router())
@@ -206,6 +211,7 @@ fn api_routes(
         .merge(admin::router())
         .merge(admin_users::router())
         .merge(admin_files::router())
+        .merge(purges::router())
         .merge(updates::router())
         .merge(emoji::router())
         .merge(images::router())

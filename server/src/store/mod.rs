@@ -6,6 +6,7 @@
 //! A [`Conn`] comes from a pooled connection ([`Db::acquire`]) or a transaction
 //! ([`Db::begin`]), so every store function also works inside a transaction.
 
+mod announcements;
 mod audit;
 pub mod backup;
 mod blocks;
@@ -30,9 +31,11 @@ mod messages;
 mod moderation;
 mod notifications;
 mod polls;
+mod purges;
 mod push;
 mod reactions;
 mod read_states;
+mod reports;
 mod scheduled_messages;
 mod search;
 mod sessions;
@@ -42,6 +45,7 @@ mod two_factor;
 mod users;
 mod webhooks;
 
+pub use announcements::{Announcement, AnnouncementRow};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use bookmarks::Bookmark;
 pub use bots::BotRow;
@@ -64,9 +68,11 @@ pub use messages::{Message, MessageEdit, MessageRow, Page};
 pub use moderation::{BanEntry, CommunityBan, Warning};
 pub use notifications::{NotificationOverride, NotificationPrefs};
 pub use polls::{Poll, PollVote};
+pub use purges::{PurgeJob, PurgedBatch};
 pub use push::{DuePush, NotificationJob, PushSubscription, QueuedPush};
 pub use reactions::{Reaction, reaction_rows_read};
 pub use read_states::UnreadState;
+pub use reports::{Report, ReportFilter, ReportRow};
 pub use scheduled_messages::ScheduledMessage;
 pub use search::{MARK_END, MARK_START, SearchFilter, SearchHit, fts5_query};
 pub use sessions::{RefreshToken, Session, SessionWithUser};

@@ -504,6 +504,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every announcement, newest first, with how many people dismissed it. */
+        get: operations["list_announcements"];
+        put?: never;
+        /** Posts an announcement to everyone (audited); connected clients get it at once. */
+        post: operations["create_announcement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/announcements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraws an announcement everywhere (audited). */
+        delete: operations["delete_announcement"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/audit-log": {
         parameters: {
             query?: never;
@@ -726,6 +761,44 @@ export interface paths {
         post?: never;
         /** Revokes a registration invite. */
         delete: operations["revoke_registration_invite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/purges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Purge jobs, newest first. */
+        get: operations["list_purges"];
+        put?: never;
+        /**
+         * Starts removing messages for good, in the background (instance administrators;
+         *     audited). Follow it with `GET /api/admin/purges/{id}` or `purge_updated` events.
+         */
+        post: operations["start_purge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/purges/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One purge job and its progress. */
+        get: operations["purge_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -957,6 +1030,43 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["unsuspend_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Announcements to show the caller: not expired, not dismissed. New ones arrive as
+         *     `announcement_created`, withdrawn or dismissed ones as `announcement_removed`.
+         */
+        get: operations["my_announcements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/announcements/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hides an announcement for the caller on every device (idempotent). */
+        post: operations["dismiss_announcement"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2472,6 +2582,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reports to review, newest first: every one for instance administrators, those in
+         *     communities the caller moderates for community moderators and up.
+         */
+        get: operations["review_reports"];
+        put?: never;
+        /**
+         * Reports a message the caller can read, or a person. Ten an hour per person; one
+         *     open report per person and message (or person reported).
+         */
+        post: operations["create_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reports the caller made, with their outcomes, newest first. */
+        get: operations["my_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Closes an open report without acting on it. */
+        post: operations["dismiss_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolves an open report: first acts as asked (each action with its usual rules:
+         *     outranking the person, `suspend` for instance administrators), then closes it.
+         */
+        post: operations["resolve_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scheduled": {
         parameters: {
             query?: never;
@@ -2643,6 +2831,19 @@ export interface components {
             /** Format: uuid */
             bot_id: string;
         };
+        /** @description An announcement as administrators list it. */
+        AdminAnnouncementView: components["schemas"]["AnnouncementView"] & {
+            /** @description Still showing (not expired). */
+            active: boolean;
+            /** Format: uuid */
+            created_by?: string | null;
+            created_by_username?: string | null;
+            /**
+             * Format: int64
+             * @description How many people dismissed it.
+             */
+            dismissals: number;
+        };
         /** @description A file as administrators see it. */
         AdminFileView: components["schemas"]["FileView"] & {
             /** Format: uuid */
@@ -2670,6 +2871,19 @@ export interface components {
             suspended_reason?: string | null;
             two_factor_enabled: boolean;
             username: string;
+        };
+        /** @enum {string} */
+        AnnouncementSeverity: "info" | "warning" | "critical";
+        AnnouncementView: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            severity: components["schemas"]["AnnouncementSeverity"];
+            title: string;
         };
         ApplyUpdateRequest: {
             /** @description One of the available versions. */
@@ -3047,6 +3261,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        DismissReportRequest: {
+            /** @description Up to 500 characters; the reporter sees it. */
+            note?: string | null;
         };
         DmView: {
             /** Format: uuid */
@@ -3445,6 +3663,18 @@ export interface components {
             /** Format: int32 */
             thread_reply_count: number;
         };
+        NewAnnouncementRequest: {
+            /** @description Up to 2000 characters (plain text). */
+            body?: string;
+            /**
+             * Format: date-time
+             * @description When it stops showing (in the future); without it, until withdrawn.
+             */
+            expires_at?: string | null;
+            severity: components["schemas"]["AnnouncementSeverity"];
+            /** @description 1–120 characters. */
+            title: string;
+        };
         NewMeetingRequest: {
             /** @description Shown in the app only: never in emails or calendar files. Up to 4,000 characters. */
             description?: string;
@@ -3470,6 +3700,38 @@ export interface components {
             timezone: string;
             /** @description 1–200 characters. */
             title: string;
+        };
+        NewPurgeRequest: {
+            /** Format: uuid */
+            channel_id?: string | null;
+            /**
+             * Format: uuid
+             * @description With `user`: only their messages in this community.
+             */
+            community_id?: string | null;
+            kind: components["schemas"]["PurgeKind"];
+            /** Format: uuid */
+            message_id?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
+        };
+        /**
+         * @description Report a message (`message_id`) or a person (`user_id`, optionally where:
+         *     `community_id`). Exactly one of `message_id` and `user_id`.
+         */
+        NewReportRequest: {
+            /**
+             * Format: uuid
+             * @description For a person: the community it is about, whose moderators then review it
+             *     (both must be members). Without it, instance administrators review it.
+             */
+            community_id?: string | null;
+            /** Format: uuid */
+            message_id?: string | null;
+            /** @description 1–1000 characters. */
+            reason: string;
+            /** Format: uuid */
+            user_id?: string | null;
         };
         /**
          * @description How much of a channel notifies: every message, mentions (and replies to you and
@@ -3600,6 +3862,45 @@ export interface components {
             /** @description Share read receipts in direct messages. */
             read_receipts?: boolean | null;
         };
+        PurgeJobView: {
+            /** Format: uuid */
+            channel_id?: string | null;
+            /** Format: uuid */
+            community_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            error?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["PurgeKind"];
+            /** Format: uuid */
+            message_id?: string | null;
+            /**
+             * Format: int64
+             * @description Messages removed so far (a thread's first message with others' replies stays
+             *     as an empty placeholder and counts as removed).
+             */
+            removed: number;
+            status: components["schemas"]["PurgeStatus"];
+            /**
+             * Format: int64
+             * @description Messages found when the job was made.
+             */
+            total: number;
+            /** Format: uuid */
+            user_id?: string | null;
+        };
+        /**
+         * @description What a purge removes.
+         * @enum {string}
+         */
+        PurgeKind: "message" | "user" | "channel";
+        /** @enum {string} */
+        PurgeStatus: "queued" | "running" | "done" | "failed";
         /** @description A browser's push subscription (`PushSubscription.toJSON()`). */
         PushSubscriptionInput: {
             /** @description The push service URL (https). */
@@ -3726,6 +4027,74 @@ export interface components {
             notes?: string | null;
             published_at?: string | null;
             version: string;
+        };
+        /**
+         * @description What resolving a report did besides closing it.
+         * @enum {string}
+         */
+        ReportAction: "none" | "delete" | "timeout" | "ban" | "suspend";
+        /**
+         * @description What a report is about.
+         * @enum {string}
+         */
+        ReportKind: "message" | "user";
+        /** @description How a closed report ended. */
+        ReportOutcome: {
+            action?: null | components["schemas"]["ReportAction"];
+            note?: string | null;
+            /** Format: date-time */
+            resolved_at: string;
+            /**
+             * Format: uuid
+             * @description Who closed it (reviewers only).
+             */
+            resolved_by?: string | null;
+            resolved_by_username?: string | null;
+        };
+        /** @enum {string} */
+        ReportStatus: "open" | "resolved" | "dismissed";
+        ReportView: {
+            /** Format: uuid */
+            channel_id?: string | null;
+            channel_name?: string | null;
+            /** Format: uuid */
+            community_id?: string | null;
+            community_name?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ReportKind"];
+            /** @description The message's text when it was reported. */
+            message_content?: string | null;
+            /** Format: uuid */
+            message_id?: string | null;
+            outcome?: null | components["schemas"]["ReportOutcome"];
+            reason: string;
+            /**
+             * Format: uuid
+             * @description Reviewers only.
+             */
+            reporter_id?: string | null;
+            reporter_username?: string | null;
+            status: components["schemas"]["ReportStatus"];
+            target_display_name?: string | null;
+            /**
+             * Format: uuid
+             * @description The person reported (a message's author).
+             */
+            target_user_id?: string | null;
+            target_username?: string | null;
+        };
+        ResolveReportRequest: {
+            action: components["schemas"]["ReportAction"];
+            /**
+             * Format: int32
+             * @description For `timeout`: 60 seconds to 28 days.
+             */
+            duration_secs?: number | null;
+            /** @description Up to 500 characters; the reporter sees it. */
+            note?: string | null;
         };
         RevokedSessions: {
             revoked: number;
@@ -5745,6 +6114,146 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    list_announcements: {
+        parameters: {
+            query?: {
+                /** @description Cursor: announcements older than this ID. */
+                before?: string;
+                /** @description 1–200, newest first (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAnnouncementView"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    create_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAnnouncementRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    delete_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     audit_log: {
         parameters: {
             query?: {
@@ -6481,6 +6990,157 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    list_purges: {
+        parameters: {
+            query?: {
+                /** @description Cursor: jobs older than this ID. */
+                before?: string;
+                /** @description 1–200, newest first (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeJobView"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    start_purge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPurgeRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeJobView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such message, person, community or channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    purge_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeJobView"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: {
@@ -7337,6 +7997,74 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    my_announcements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementView"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    dismiss_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13601,6 +14329,291 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    review_reports: {
+        parameters: {
+            query?: {
+                /** @description Only reports in this state. */
+                status?: "open" | "resolved" | "dismissed";
+                /** @description Only reports in this community (which the reviewer moderates). */
+                community_id?: string;
+                /** @description Cursor: reports older than this ID. */
+                before?: string;
+                /** @description 1–200, newest first (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_a_moderator` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    create_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReportRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"];
+                };
+            };
+            /** @description invalid, or `cannot_report_self` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such message or person (or not visible) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_reported` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    my_reports: {
+        parameters: {
+            query?: {
+                /** @description Cursor: reports older than this ID. */
+                before?: string;
+                /** @description 1–200, newest first (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    dismiss_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissReportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `report_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resolve_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveReportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"];
+                };
+            };
+            /** @description invalid, `no_community`, `no_message` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `report_closed`, `target_gone` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

@@ -75,6 +75,16 @@ export interface ServerEventMap {
 		from_call_session_id: string;
 		signal: VoiceSignal;
 	};
+	/** A report was made or closed: to its reporter (with the outcome) and its reviewers. */
+	report_updated: { report: Schemas['ReportView'] };
+	/** A new instance-wide announcement. */
+	announcement_created: { announcement: Schemas['AnnouncementView'] };
+	/** Stop showing it: withdrawn, or dismissed on one of the user's devices. */
+	announcement_removed: { announcement_id: string };
+	/** Messages of the channel were purged for good: drop them. */
+	messages_purged: { channel_id: string; message_ids: string[] };
+	/** A purge job moved on (to instance administrators). */
+	purge_updated: { job: Schemas['PurgeJobView'] };
 }
 
 export type ServerEventType = keyof ServerEventMap;

@@ -17,7 +17,7 @@ pub struct MemberChanges {
     pub nickname: Option<Option<String>>,
 }
 
-pub(super) fn member_not_found() -> Error {
+pub(crate) fn member_not_found() -> Error {
     Error::not_found("member_not_found", "no such member in this community")
 }
 

@@ -14,10 +14,12 @@ mod members;
 mod moderation;
 
 pub use access::{ChannelAccess, CommunityAccess, CommunityRole, GroupAccess, GroupRole, Rank};
+pub(crate) use access::{channel_not_found, community_not_found};
 pub use channels::{ChannelChanges, NewChannel};
 pub use communities::{CommunityChanges, NewCommunity};
 pub use groups::{GroupChanges, NewGroup};
 pub use invites::InviteLanding;
 pub(crate) use invites::{InviteJoin, invite_by_code};
 pub use members::MemberChanges;
+pub(crate) use members::member_not_found;
 pub use moderation::TIMEOUT_RANGE_SECS;
