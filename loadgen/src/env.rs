@@ -37,6 +37,9 @@ pub struct Bench {
     /// Voice channels beside the text channel (the voice scenario's calls).
     pub voice_channel_ids: Vec<Uuid>,
     pub accounts: Vec<Account>,
+    /// The purge scenario: a second channel full of one person's messages, and who
+    /// wrote them (the first account is then the instance owner).
+    pub spam: Option<(Uuid, Uuid)>,
     pub backend_name: &'static str,
     server: Child,
     pg_cleanup: Option<(String, String)>,
@@ -56,7 +59,19 @@ impl Bench {
         members: usize,
         messages: usize,
     ) -> anyhow::Result<Bench> {
-        Bench::build(backend, server_bin, members, true, messages, 0).await
+        Bench::build(backend, server_bin, members, true, messages, 0, 0).await
+    }
+
+    /// As [`Bench::prepare`], plus a second channel with `spam` messages of one more
+    /// account; the first account is the instance owner (who may purge).
+    pub async fn prepare_purge(
+        backend: Backend,
+        server_bin: &Path,
+        members: usize,
+        messages: usize,
+        spam: usize,
+    ) -> anyhow::Result<Bench> {
+        Bench::build(backend, server_bin, members, true, messages, 0, spam).await
     }
 
     /// `members` accounts in one community with `calls` voice channels.
@@ -66,7 +81,7 @@ impl Bench {
         members: usize,
         calls: usize,
     ) -> anyhow::Result<Bench> {
-        Bench::build(backend, server_bin, members, true, 0, calls).await
+        Bench::build(backend, server_bin, members, true, 0, calls, 0).await
     }
 
     /// `users` accounts in no community (idle connections).
@@ -75,7 +90,7 @@ impl Bench {
         server_bin: &Path,
         users: usize,
     ) -> anyhow::Result<Bench> {
-        Bench::build(backend, server_bin, users, false, 0, 0).await
+        Bench::build(backend, server_bin, users, false, 0, 0, 0).await
     }
 
     async fn build(
@@ -85,6 +100,7 @@ impl Bench {
         community: bool,
         messages: usize,
         voice_channels: usize,
+        spam: usize,
     ) -> anyhow::Result<Bench> {
         let dir = tempfile::tempdir()?;
         let (private, public) = generate_ed25519_pem();
@@ -135,7 +151,7 @@ impl Bench {
                 email: None,
                 password_hash: None,
                 recovery_code_hash: None,
-                instance_role: "user",
+                instance_role: if i == 0 && spam > 0 { "owner" } else { "user" },
                 now,
             })
             .await?;
@@ -153,6 +169,7 @@ impl Bench {
             accounts.push(Account { id, token });
         }
         let mut channel_id = Uuid::nil();
+        let mut spam_info = None;
         let mut voice_channel_ids = Vec::with_capacity(voice_channels);
         if community {
             let owner = accounts.first().context("at least one account")?.id;
@@ -255,6 +272,9 @@ impl Bench {
                 };
                 c.insert_message(&message).await?;
             }
+            if spam > 0 {
+                spam_info = Some(insert_spam(&mut c, &channel, spam, now).await?);
+            }
         }
         tx.commit().await?;
         // Fresh planner statistics, as autovacuum would have after such a load.
@@ -276,6 +296,7 @@ impl Bench {
             channel_id,
             voice_channel_ids,
             accounts,
+            spam: spam_info,
             backend_name,
             server,
             pg_cleanup,
@@ -303,6 +324,56 @@ impl Bench {
         }
         Ok(())
     }
+}
+
+/// A channel beside `channel` with `count` messages of a new member: (channel, author).
+async fn insert_spam(
+    c: &mut store::Conn<'_>,
+    channel: &Channel,
+    count: usize,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<(Uuid, Uuid)> {
+    let spammer = store::new_id();
+    c.insert_user(&NewUser {
+        id: spammer,
+        username: "spammer",
+        display_name: "spammer",
+        email: None,
+        password_hash: None,
+        recovery_code_hash: None,
+        instance_role: "user",
+        now,
+    })
+    .await?;
+    let spam = Channel {
+        id: store::new_id(),
+        name: "spam".into(),
+        position: 1,
+        ..channel.clone()
+    };
+    c.insert_channel(&spam).await?;
+    for i in 0..count {
+        let message = Message {
+            id: store::new_id(),
+            channel_id: spam.id,
+            author_id: Some(spammer),
+            content: format!("spam message {i} that nobody wants to read"),
+            reply_to_id: None,
+            thread_id: None,
+            thread_reply_count: 0,
+            thread_last_reply_at: None,
+            forwarded_from: None,
+            mentions: Json(Vec::new()),
+            mentions_everyone: false,
+            mentions_here: false,
+            has_file: false,
+            edited_at: None,
+            deleted_at: None,
+            created_at: store::now(),
+        };
+        c.insert_message(&message).await?;
+    }
+    Ok((spam.id, spammer))
 }
 
 fn url_with_db(server: &str, name: &str) -> String {

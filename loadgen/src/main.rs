@@ -12,6 +12,7 @@
 //! chatalot-loadgen --backend sqlite idle --connections 10000
 //! chatalot-loadgen --backend postgres history --messages 10000 --clients 32
 //! chatalot-loadgen --backend sqlite persist --senders 200 --rate 1000
+//! chatalot-loadgen --backend postgres purge --messages 100000 --clients 32
 //! chatalot-loadgen --backend sqlite files --range-clients 32 --images 20
 //! ```
 //! Results are printed as text and as one JSON line (`RESULT {…}`).
@@ -112,6 +113,17 @@ enum Scenario {
         #[arg(long, default_value_t = 20)]
         images: usize,
     },
+    /// Purging one person's M messages (another channel) while K clients read the
+    /// latest 50 of a channel: purge duration, history latency before and during.
+    Purge {
+        #[arg(long, default_value_t = 100_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Seconds of reading measured before the purge starts.
+        #[arg(long, default_value_t = 5)]
+        baseline: u64,
+    },
     /// Messages persisted per second: S senders over WebSocket, acknowledged writes.
     Persist {
         #[arg(long, default_value_t = 250)]
@@ -190,6 +202,18 @@ async fn main() -> anyhow::Result<()> {
             let bench = env::Bench::prepare(backend, &cli.server_bin, clients, messages).await?;
             let window = Duration::from_secs(seconds);
             let r = scenarios::history::run(&bench, clients, window, older).await?;
+            bench.finish().await?;
+            r
+        }
+        Scenario::Purge {
+            messages,
+            clients,
+            baseline,
+        } => {
+            let bench =
+                env::Bench::prepare_purge(backend, &cli.server_bin, clients, 10_000, messages)
+                    .await?;
+            let r = scenarios::purge::run(&bench, clients, Duration::from_secs(baseline)).await?;
             bench.finish().await?;
             r
         }

@@ -1,4 +1,4 @@
-//! The permission matrix (COM-1..6, ADM-1, ADM-2, ADM-6, ADM-7): every action is
+//! The permission matrix (COM-1..6, ADM-1, ADM-2, ADM-6..8): every action is
 //! tried by every role — instance owner, instance admin, community owner, community
 //! admin, moderator, member, non-member, suspended user — each time in a fresh
 //! community.
@@ -303,6 +303,14 @@ fn actions() -> Vec<Action> {
         act("dismiss a report", M::POST, "/api/reports/{report}/dismiss", MODERATORS)
             .body("{}")
             .effect("SELECT COUNT(*) FROM reports WHERE id = $1 AND status = 'dismissed'", &["report"]),
+        // Purges (ADM-8): instance staff alone.
+        act("list purges", M::GET, "/api/admin/purges", INSTANCE_STAFF),
+        act("purge a channel", M::POST, "/api/admin/purges", INSTANCE_STAFF)
+            .body(r#"{"kind": "channel", "channel_id": "{mods}"}"#)
+            .effect("SELECT COUNT(*) FROM purge_jobs WHERE channel_id = $1", &["mods"]),
+        act("purge a person's messages", M::POST, "/api/admin/purges", INSTANCE_STAFF)
+            .body(r#"{"kind": "user", "user_id": "{offender}", "community_id": "{community}"}"#)
+            .effect("SELECT COUNT(*) FROM purge_jobs WHERE user_id = $1", &["offender"]),
         // Announcements (ADM-7): instance staff post and withdraw; everyone dismisses.
         act("list announcements", M::GET, "/api/admin/announcements", INSTANCE_STAFF),
         act("post an announcement", M::POST, "/api/admin/announcements", INSTANCE_STAFF)

@@ -5,6 +5,7 @@ pub mod files;
 pub mod history;
 pub mod idle;
 pub mod persist;
+pub mod purge;
 pub mod voice;
 
 use std::time::Instant;

@@ -16,9 +16,9 @@ use uuid::Uuid;
 
 use super::{
     AnnouncementView, AuthorView, ChannelView, CommunityView, MeetingView, MemberView, MessageView,
-    NotificationSettingsView, PollView, PresenceStatus, PresenceView, PurgeJobView, ReportView,
-    RsvpCounts, RsvpResponse, UserProfile, VoiceCallView, VoiceLeaveReason, VoiceParticipantView,
-    VoiceSignal,
+    NotificationSettingsView, PollView, PreferencesView, PresenceStatus, PresenceView,
+    PurgeJobView, ReportView, RsvpCounts, RsvpResponse, UserProfile, VoiceCallView,
+    VoiceLeaveReason, VoiceParticipantView, VoiceSignal,
 };
 
 /// Close codes of the gateway (besides 1000 and 1012 "server restarting").
@@ -261,6 +261,10 @@ pub enum ServerEvent {
         message_id: Uuid,
         bookmarked: bool,
         note: Option<String>,
+    },
+    /// The caller's display preferences changed (on any of their devices).
+    PreferencesUpdated {
+        preferences: PreferencesView,
     },
     /// The caller's notification settings changed (on any of their devices).
     NotificationSettingsUpdated {

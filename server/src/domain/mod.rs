@@ -21,6 +21,7 @@ mod lockout;
 pub mod meetings;
 pub mod messages;
 pub mod notifications;
+mod preferences;
 mod purges;
 mod rate;
 pub mod realtime;

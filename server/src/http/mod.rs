@@ -34,6 +34,7 @@ mod message_extras;
 mod messages;
 mod moderation;
 mod notifications;
+mod preferences;
 mod purges;
 mod rate_limit;
 mod reports;
@@ -202,6 +203,7 @@ fn api_routes(
         .merge(messages::router())
         .merge(link_previews::router())
         .merge(notifications::router())
+        .merge(preferences::router())
         .merge(bots::router())
         .merge(webhooks::router())
         .merge(gifs_feedback::router())
