@@ -305,3 +305,71 @@ async fn nothing_passes_in_a_dm_across_a_block(#[case] backend: Backend) {
         "nothing was stored"
     );
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn last_seen_shows_only_while_offline_and_only_if_shared(#[case] backend: Backend) {
+    let Some(w) = world(backend).await else {
+        return;
+    };
+    let s = &w.s;
+    let alice_card = format!("/api/users/{}", w.alice.0);
+    assert_eq!(
+        s.get(&alice_card, Some(&w.bob.1))
+            .await
+            .expect(StatusCode::OK)
+            .body["last_seen_at"],
+        Value::Null,
+        "never connected"
+    );
+
+    // Online: nothing to show. Gone: when, to those who share a community.
+    let mut bob_ws = Ws::connect(s, &w.bob.1).await;
+    let alice_ws = Ws::connect(s, &w.alice.1).await;
+    bob_ws
+        .expect_where(|e| e["type"] == "presence" && e["user_id"] == json!(w.alice.0))
+        .await;
+    assert_eq!(
+        s.get(&alice_card, Some(&w.bob.1)).await.body["last_seen_at"],
+        Value::Null
+    );
+    drop(alice_ws);
+    bob_ws
+        .expect_where(|e| {
+            e["type"] == "presence" && e["user_id"] == json!(w.alice.0) && e["status"] == "offline"
+        })
+        .await;
+    let seen = s.get(&alice_card, Some(&w.bob.1)).await.body["last_seen_at"].clone();
+    assert!(
+        seen.is_string(),
+        "last seen after the last connection closed"
+    );
+    assert_eq!(
+        s.get(&alice_card, Some(&w.carol.1)).await.body["last_seen_at"],
+        seen
+    );
+
+    // Hidden by her choice: nobody sees it, and her profile says so.
+    let me = s
+        .call(
+            Method::PATCH,
+            "/api/account/me",
+            Some(&w.alice.1),
+            Some(&json!({"show_last_seen": false})),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert_eq!(me["show_last_seen"], false);
+    assert_eq!(
+        s.get(&alice_card, Some(&w.bob.1)).await.body["last_seen_at"],
+        Value::Null
+    );
+    // A stranger sees no card at all.
+    let (_, stranger) = s.user("stranger").await;
+    s.get(&alice_card, Some(&stranger))
+        .await
+        .expect(StatusCode::NOT_FOUND);
+}

@@ -21,6 +21,8 @@ pub struct UserProfile {
     pub banner_file_id: Option<Uuid>,
     /// Whether DM partners see when this user has read their messages.
     pub read_receipts: bool,
+    /// Whether others see when this user was last online.
+    pub show_last_seen: bool,
     /// Whether signing in asks for a TOTP code after the password.
     pub two_factor_enabled: bool,
     /// Whether the account has a local password (SSO accounts may have none).
@@ -39,6 +41,9 @@ pub struct UserCardView {
     pub bio: Option<String>,
     pub pronouns: Option<String>,
     pub custom_status: Option<String>,
+    /// When their last connection closed: none while they are online, when they
+    /// hide it, or before they ever connected.
+    pub last_seen_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -81,6 +86,9 @@ pub struct ProfileUpdateRequest {
     /// Share read receipts in direct messages.
     #[serde(default)]
     pub read_receipts: Option<bool>,
+    /// Show others when you were last online.
+    #[serde(default)]
+    pub show_last_seen: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -33,6 +33,7 @@ pub struct ProfileChanges {
     pub pronouns: Option<Option<String>>,
     pub custom_status: Option<Option<String>>,
     pub read_receipts: Option<bool>,
+    pub show_last_seen: Option<bool>,
 }
 
 fn wrong_password(field: &'static str) -> Error {
@@ -392,6 +393,7 @@ impl Core {
                 })
                 .transpose()?,
             read_receipts: changes.read_receipts,
+            show_last_seen: changes.show_last_seen,
         };
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();

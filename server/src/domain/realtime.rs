@@ -11,7 +11,7 @@ use super::{Actor, Core};
 use crate::api::{PresenceStatus, PresenceView, ServerEvent, UserProfile};
 use crate::domain::error::{Error, Result};
 use crate::events::{CloseReason, Connection, Privacy, Registered, Topic, user_topics};
-use crate::store::Conn;
+use crate::store::{self, Conn};
 
 /// At most one typing event per user and channel in this interval.
 const TYPING_INTERVAL: Duration = Duration::from_secs(3);
@@ -95,6 +95,10 @@ impl Core {
             let was_visible =
                 self.events.presences.visible(connection.user_id) != PresenceStatus::Offline;
             self.events.presences.forget(connection.user_id);
+            // Invisible people were never seen: their last seen stays as it was.
+            if was_visible && let Err(err) = self.record_last_seen(connection.user_id).await {
+                tracing::warn!(error = %err, "last seen not recorded");
+            }
             if was_visible
                 && let Err(err) = self
                     .broadcast_presence(connection.user_id, PresenceStatus::Offline)
@@ -103,6 +107,12 @@ impl Core {
                 tracing::warn!(error = %err, "presence broadcast failed");
             }
         }
+    }
+
+    async fn record_last_seen(&self, user_id: Uuid) -> Result<()> {
+        let mut conn = self.db.acquire().await?;
+        conn.conn().set_last_seen(user_id, store::now()).await?;
+        Ok(())
     }
 
     /// Recomputes a connected user's topics (and blocked users) from the database.

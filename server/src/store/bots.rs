@@ -41,7 +41,7 @@ macro_rules! select_token_user {
         concat!(
             "SELECT t.id AS t_id, u.id, u.username, u.display_name, u.email, u.password_hash, \
              u.recovery_code_hash, u.instance_role, u.bio, u.pronouns, u.custom_status, \
-             u.avatar_file_id, u.banner_file_id, u.suspended_at, u.suspended_reason, u.read_receipts, \
+             u.avatar_file_id, u.banner_file_id, u.suspended_at, u.suspended_reason, u.read_receipts, u.show_last_seen, \
              u.created_at, u.updated_at, u.bot_kind, u.bot_owner_id, ",
             user_flags!(),
             " FROM bot_tokens t JOIN users u ON u.id = t.bot_id ",

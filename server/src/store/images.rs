@@ -52,6 +52,8 @@ pub struct ProfileCard {
     pub bio: Option<String>,
     pub pronouns: Option<String>,
     pub custom_status: Option<String>,
+    /// When their last connection closed, unless they hide it.
+    pub last_seen_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -96,7 +98,8 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT u.id, u.username, u.display_name, u.avatar_file_id, u.banner_file_id, \
-                 u.bio, u.pronouns, u.custom_status, u.created_at FROM users u \
+                 u.bio, u.pronouns, u.custom_status, \
+                 CASE WHEN u.show_last_seen THEN u.last_seen_at END AS last_seen_at, u.created_at FROM users u \
                  WHERE u.id = $1 AND ($3 OR u.id = $2 \
                  OR EXISTS (SELECT 1 FROM community_members a JOIN community_members b \
                     ON b.community_id = a.community_id WHERE a.user_id = $1 AND b.user_id = $2) \

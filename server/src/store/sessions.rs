@@ -139,7 +139,7 @@ impl Conn<'_> {
             sqlx::query_as(concat!(
                 "SELECT u.id, u.username, u.display_name, u.email, u.password_hash, \
                  u.recovery_code_hash, u.instance_role, u.bio, u.pronouns, u.custom_status, \
-                 u.avatar_file_id, u.banner_file_id, u.suspended_at, u.suspended_reason, u.read_receipts, u.created_at, u.updated_at, \
+                 u.avatar_file_id, u.banner_file_id, u.suspended_at, u.suspended_reason, u.read_receipts, u.show_last_seen, u.created_at, u.updated_at, \
                  u.bot_kind, u.bot_owner_id, ",
                 super::users::user_flags!(),
                 ", s.id AS s_id, s.user_agent AS s_user_agent, s.ip AS s_ip, \

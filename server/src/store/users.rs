@@ -24,6 +24,8 @@ pub struct User {
     pub suspended_reason: Option<String>,
     /// Whether DM partners see when this user has read their messages.
     pub read_receipts: bool,
+    /// Whether people who may see this user's profile see when they were last online.
+    pub show_last_seen: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// A TOTP secret is enabled: signing in takes a code too.
@@ -57,6 +59,7 @@ pub struct ProfileUpdate {
     pub pronouns: Option<Option<String>>,
     pub custom_status: Option<Option<String>>,
     pub read_receipts: Option<bool>,
+    pub show_last_seen: Option<bool>,
 }
 
 /// The lookup key of a username or email: case-insensitive comparisons happen on it.
@@ -79,7 +82,7 @@ macro_rules! select_users {
         concat!(
             "SELECT id, username, display_name, email, password_hash, recovery_code_hash, \
              instance_role, bio, pronouns, custom_status, avatar_file_id, banner_file_id, suspended_at, suspended_reason, \
-             read_receipts, created_at, updated_at, bot_kind, bot_owner_id, ",
+             read_receipts, show_last_seen, created_at, updated_at, bot_kind, bot_owner_id, ",
             user_flags!(),
             " FROM users u ",
             $rest
@@ -264,6 +267,7 @@ impl Conn<'_> {
                  pronouns = CASE WHEN $5 THEN $6 ELSE pronouns END, \
                  custom_status = CASE WHEN $7 THEN $8 ELSE custom_status END, \
                  read_receipts = COALESCE($10, read_receipts), \
+                 show_last_seen = COALESCE($11, show_last_seen), \
                  updated_at = $9 \
                  WHERE id = $1",
             )
@@ -277,6 +281,7 @@ impl Conn<'_> {
             .bind(update.custom_status.clone().flatten())
             .bind(now)
             .bind(update.read_receipts)
+            .bind(update.show_last_seen)
             .execute(e)
             .await?;
         });
@@ -328,6 +333,18 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query("DELETE FROM users WHERE id = $1")
                 .bind(id)
+                .execute(e)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// When the user's last connection closed.
+    pub async fn set_last_seen(&mut self, id: Uuid, at: DateTime<Utc>) -> StoreResult<()> {
+        db_run!(self, |e| {
+            sqlx::query("UPDATE users SET last_seen_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(at)
                 .execute(e)
                 .await?;
         });

@@ -272,13 +272,19 @@ impl Core {
 
     /// A user's profile card: for themself, anyone who shares a community or a
     /// DM with them, and instance staff. Everyone else gets "no such user".
+    /// Last seen only shows while they look offline (invisible counts as offline).
     pub async fn profile_card(&self, actor: &Actor, user_id: Uuid) -> Result<ProfileCard> {
-        self.db
+        let mut card = self
+            .db
             .acquire()
             .await?
             .conn()
             .profile_card(user_id, actor.id(), actor.require_admin().is_ok())
             .await?
-            .ok_or_else(|| Error::not_found("user_not_found", "no such user"))
+            .ok_or_else(|| Error::not_found("user_not_found", "no such user"))?;
+        if self.presence_of(user_id) != crate::api::PresenceStatus::Offline {
+            card.last_seen_at = None;
+        }
+        Ok(card)
     }
 }

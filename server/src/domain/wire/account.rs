@@ -21,6 +21,7 @@ impl From<User> for UserProfile {
             avatar_file_id: u.avatar_file_id,
             banner_file_id: u.banner_file_id,
             read_receipts: u.read_receipts,
+            show_last_seen: u.show_last_seen,
             two_factor_enabled: u.two_factor_enabled,
             has_password: u.password_hash.is_some(),
             created_at: u.created_at,
@@ -39,6 +40,7 @@ impl From<ProfileCard> for UserCardView {
             bio: p.bio,
             pronouns: p.pronouns,
             custom_status: p.custom_status,
+            last_seen_at: p.last_seen_at,
             created_at: p.created_at,
         }
     }
@@ -52,6 +54,7 @@ impl From<ProfileUpdateRequest> for ProfileChanges {
             pronouns: r.pronouns,
             custom_status: r.custom_status,
             read_receipts: r.read_receipts,
+            show_last_seen: r.show_last_seen,
         }
     }
 }
