@@ -40,6 +40,8 @@ test('theme switch applies, persists and follows the system', async ({ page }) =
 	// Back to the defaults for the other tests of this browser profile.
 	await page.getByRole('switch', { name: 'Reduce motion' }).uncheck();
 	await page.getByRole('radio', { name: /System/ }).check();
+	// They are the owner's on the server too (PROF-3): wait until it has them.
+	await expect(page.getByText('Saved to your account')).toBeVisible();
 });
 
 test('the system’s reduced-motion preference is respected', async ({ page }) => {

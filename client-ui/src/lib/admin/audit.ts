@@ -46,6 +46,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 	'admin.email_retried': 'Email retried by an admin',
 	'admin.feedback_deleted': 'Feedback deleted by an admin',
 	'admin.update_applied': 'Server update started',
+	'admin.announcement_created': 'Announcement posted',
+	'admin.announcement_removed': 'Announcement withdrawn',
+	'admin.purge_started': 'Purge started',
 	'instance.transferred': 'Server ownership transferred',
 	// Communities
 	'community.created': 'Community created',
@@ -83,6 +86,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 	'moderation.kicked': 'Member kicked',
 	'moderation.banned': 'Member banned',
 	'moderation.unbanned': 'Member unbanned',
+	'report.created': 'Report made',
+	'report.resolved': 'Report resolved',
+	'report.dismissed': 'Report dismissed',
 	'voice.disconnected': 'Disconnected from a call'
 };
 

@@ -312,6 +312,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's display preferences (the defaults until they change one). */
+        get: operations["my_preferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes the fields sent; the caller's other devices get `preferences_updated`. */
+        patch: operations["update_preferences"];
+        trace?: never;
+    };
     "/api/account/presence": {
         parameters: {
             query?: never;
@@ -3810,6 +3828,11 @@ export interface components {
             /** Format: int32 */
             pending: number;
         };
+        /**
+         * @description The web client's colour palettes.
+         * @enum {string}
+         */
+        Palette: "default" | "ocean" | "forest" | "rose" | "high_contrast";
         /** @description Re-confirms the password for sensitive actions. */
         PasswordConfirmation: {
             password: string;
@@ -3838,6 +3861,34 @@ export interface components {
             question: string;
             total_voters: number;
         };
+        /** @description Changes: only the fields sent change (`accent: null` goes back to the palette's). */
+        PreferencesUpdate: {
+            accent?: string | null;
+            compact?: boolean | null;
+            link_previews?: boolean | null;
+            palette?: null | components["schemas"]["Palette"];
+            reduce_motion?: boolean | null;
+            theme?: null | components["schemas"]["ThemeChoice"];
+            time_format?: null | components["schemas"]["TimeFormat"];
+        };
+        PreferencesView: {
+            /** @description `#rrggbb`, or none for the palette's own accent. */
+            accent?: string | null;
+            /** @description Denser message list. */
+            compact: boolean;
+            /** @description Show previews of links under messages. */
+            link_previews: boolean;
+            palette: components["schemas"]["Palette"];
+            /** @description Reduce motion whatever the system says. */
+            reduce_motion: boolean;
+            theme: components["schemas"]["ThemeChoice"];
+            time_format: components["schemas"]["TimeFormat"];
+            /**
+             * Format: date-time
+             * @description When they last changed (none: never, the defaults).
+             */
+            updated_at?: string | null;
+        };
         /**
          * @description Presence states a user may choose; `offline` is what others see of an absent or
          *     invisible user.
@@ -3861,6 +3912,8 @@ export interface components {
             pronouns?: string | null;
             /** @description Share read receipts in direct messages. */
             read_receipts?: boolean | null;
+            /** @description Show others when you were last online. */
+            show_last_seen?: boolean | null;
         };
         PurgeJobView: {
             /** Format: uuid */
@@ -4257,6 +4310,10 @@ export interface components {
             /** @description Give this to the user; they should change it after signing in. */
             temporary_password: string;
         };
+        /** @enum {string} */
+        ThemeChoice: "system" | "light" | "dark";
+        /** @enum {string} */
+        TimeFormat: "auto" | "12h" | "24h";
         TimeoutRequest: {
             /**
              * Format: int32
@@ -4496,6 +4553,12 @@ export interface components {
             display_name: string;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: date-time
+             * @description When their last connection closed: none while they are online, when they
+             *     hide it, or before they ever connected.
+             */
+            last_seen_at?: string | null;
             pronouns?: string | null;
             username: string;
         };
@@ -4523,6 +4586,8 @@ export interface components {
             pronouns?: string | null;
             /** @description Whether DM partners see when this user has read their messages. */
             read_receipts: boolean;
+            /** @description Whether others see when this user was last online. */
+            show_last_seen: boolean;
             /** @description Whether signing in asks for a TOTP code after the password. */
             two_factor_enabled: boolean;
             username: string;
@@ -5655,6 +5720,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChangePasswordResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    my_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    update_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
                 };
             };
             400: {

@@ -27,6 +27,7 @@ const auth = {
 		instance_role: 'user',
 		created_at: '',
 		read_receipts: true,
+		show_last_seen: true,
 		two_factor_enabled: true,
 		has_password: true
 	}

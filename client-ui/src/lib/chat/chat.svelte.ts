@@ -24,6 +24,7 @@ import { IdleTracker } from '$lib/presence/auto-idle';
 import { PresenceState, TypingState } from '$lib/presence/presence.svelte';
 import { SelfPresence } from '$lib/presence/self-presence.svelte';
 import { Realtime, type SocketLike } from '$lib/realtime/realtime.svelte';
+import { Reporting } from '$lib/reports/reporting.svelte';
 import { Voice } from '$lib/voice/voice.svelte';
 
 /** The server accepts one typing event per 3 s per channel. */
@@ -67,6 +68,8 @@ export class Chat {
 	readonly meetings: Meetings;
 	/** Messages' link previews, fetched when they come into view. */
 	readonly linkPreviews: LinkPreviewCache;
+	/** The report dialog, and the outcomes of the user's own reports. */
+	readonly reports: Reporting;
 	/** Direct message conversations, newest first as the server lists them. */
 	dms = $state.raw<Schemas['DmView'][]>([]);
 	dmsLoaded = $state(false);
@@ -132,6 +135,9 @@ export class Chat {
 		this.bookmarks = new Bookmarks(this.api);
 		this.profiles = new ProfileCards(this.api);
 		this.meetings = new Meetings(this.api, this.selfId);
+		this.reports = new Reporting(this.api, this.selfId, () =>
+			this.activeChannelId ? this.communityOf(this.activeChannelId) : null
+		);
 		this.files = new Files({ api: this.api, tokens: options.tokens, baseUrl: options.baseUrl });
 		this.linkPreviews = new LinkPreviewCache({
 			fetch: (messageId) =>
@@ -416,6 +422,10 @@ export class Chat {
 				this.noticedEmoji(message.channel_id, customEmojiNamesIn(message.content));
 			}),
 			rt.on('message_deleted', (e) => this.messageDeleted(e.channel_id, e.message_id)),
+			rt.on('messages_purged', (e) => {
+				this.timelines.get(e.channel_id)?.purged(e.message_ids);
+				for (const thread of this.threads.values()) thread.purged(e.message_ids);
+			}),
 			rt.on('reaction_added', (e) => {
 				this.timelines.get(e.channel_id)?.react(e.message_id, e.emoji, e.user_id, true);
 				const name = customEmojiName(e.emoji);
@@ -453,6 +463,7 @@ export class Chat {
 			rt.on('community_removed', (e) => this.directory.removeCommunity(e.community_id, e.reason)),
 			rt.on('community_updated', (e) => this.directory.communityChanged(e.community)),
 			rt.on('user_updated', (e) => this.userUpdated(e.user)),
+			rt.on('report_updated', (e) => this.reports.updated(e.report)),
 			rt.on('access_changed', () => {
 				void this.directory.load().catch(() => {});
 				void this.loadDms().catch(() => {});

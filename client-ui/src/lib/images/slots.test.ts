@@ -13,6 +13,7 @@ const PROFILE: UserProfile = {
 	instance_role: 'user',
 	has_password: true,
 	read_receipts: true,
+	show_last_seen: true,
 	two_factor_enabled: false,
 	created_at: '2026-01-01T00:00:00Z'
 };

@@ -77,3 +77,10 @@ export function withReaction(
 	}
 	return { ...message, reactions: reactions.filter((r) => r.count > 0) };
 }
+
+/** `messages` without those whose ID is in `ids` (the same array when none goes). */
+export function withoutIds(messages: Message[], ids: readonly string[]): Message[] {
+	const gone = new Set(ids);
+	const kept = messages.filter((m) => !gone.has(m.id));
+	return kept.length === messages.length ? messages : kept;
+}

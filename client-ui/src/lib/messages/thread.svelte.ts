@@ -5,7 +5,7 @@
  */
 import { unwrap, type Api } from '$api/client';
 import { withAuthor, type Author } from '$lib/people/updates';
-import { mergeMessages, tombstone, type Message } from './merge';
+import { mergeMessages, tombstone, withoutIds, type Message } from './merge';
 
 const PAGE = 100;
 
@@ -52,6 +52,11 @@ export class Thread {
 	authorUpdated(user: Author): void {
 		const next = withAuthor(this.replies, user);
 		if (next !== this.replies) this.replies = next;
+	}
+
+	/** Replies purged for good (`messages_purged`). */
+	purged(messageIds: readonly string[]): void {
+		this.replies = withoutIds(this.replies, messageIds);
 	}
 
 	/** A reply deleted: a tombstone, as the thread shows it when loaded again. */

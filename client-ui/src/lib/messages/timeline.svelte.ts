@@ -12,7 +12,14 @@
  */
 import { unwrap, type Api } from '$api/client';
 import { withAuthor, type Author } from '$lib/people/updates';
-import { compareIds, mergeMessages, tombstone, withReaction, type Message } from './merge';
+import {
+	compareIds,
+	mergeMessages,
+	tombstone,
+	withoutIds,
+	withReaction,
+	type Message
+} from './merge';
 
 export const PAGE_SIZE = 50;
 const CATCH_UP_PAGE = 100;
@@ -251,6 +258,11 @@ export class Timeline {
 	 */
 	deleted(messageId: string): void {
 		this.patch(messageId, tombstone);
+	}
+
+	/** Messages purged for good (`messages_purged`): they leave the window. */
+	purged(messageIds: readonly string[]): void {
+		this.messages = withoutIds(this.messages, messageIds);
 	}
 
 	patch(messageId: string, change: (message: Message) => Message): void {

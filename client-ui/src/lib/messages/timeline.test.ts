@@ -222,4 +222,15 @@ describe('Timeline', () => {
 		timeline.upsert(message(2));
 		expect(timeline.find(id(2))?.deleted).toBe(true);
 	});
+
+	it('drops purged messages and leaves the rest', async () => {
+		const server = channel(4);
+		const timeline = new Timeline(server.api, 'c');
+		await timeline.load();
+		const before = timeline.messages;
+		timeline.purged([id(9)]);
+		expect(timeline.messages).toBe(before);
+		timeline.purged([id(1), id(3)]);
+		expect(timeline.messages.map((m) => m.id)).toEqual([id(2), id(4)]);
+	});
 });

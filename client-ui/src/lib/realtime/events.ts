@@ -61,6 +61,8 @@ export interface ServerEventMap {
 	access_changed: Record<string, never>;
 	/** The user's notification settings changed (on any of their devices): the new ones. */
 	notification_settings_updated: { settings: Schemas['NotificationSettingsView'] };
+	/** The user's display preferences changed (on any of their devices): all of them. */
+	preferences_updated: { preferences: Schemas['PreferencesView'] };
 	/** Someone joined a call or changed flags (`participant`), or left (`reason`). */
 	voice_state: {
 		channel_id: string;

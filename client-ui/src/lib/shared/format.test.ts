@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { avatarHue, describeUserAgent, initials, relativeTime, whenAgain } from './format';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+	avatarHue,
+	clockTime,
+	dateTime,
+	describeUserAgent,
+	initials,
+	relativeTime,
+	whenAgain
+} from './format';
+import { setTimeFormat } from './clock.svelte';
 
 describe('format', () => {
 	const now = Date.parse('2026-05-01T12:00:00Z');
@@ -73,5 +82,35 @@ describe('whenAgain', () => {
 		expect(whenAgain(at(11, 11, 22, 35, 0), now, 'en-US')).toBe(
 			'on Dec 11 at 10:35 PM (in 7 days)'
 		);
+	});
+});
+
+describe('time format', () => {
+	// Local times, so the test reads the same in every time zone.
+	const afternoon = new Date(2026, 0, 5, 15, 7).toISOString();
+	const midnight = new Date(2026, 0, 5, 0, 5).toISOString();
+	afterEach(() => setTimeFormat('auto'));
+
+	it('writes times as the language does, unless told 12 or 24 hours', () => {
+		expect(clockTime(afternoon, 'en-US', 'auto')).toBe('03:07 PM');
+		expect(clockTime(afternoon, 'en-GB', 'auto')).toBe('15:07');
+		expect(clockTime(afternoon, 'en-US', '24h')).toBe('15:07');
+		expect(clockTime(afternoon, 'en-GB', '12h')).toBe('3:07 pm');
+		expect(clockTime(afternoon, 'en-US', '12h')).toBe('3:07 PM');
+	});
+
+	it('counts from 12 at midnight in 12 hours, and from 00 in 24', () => {
+		expect(clockTime(midnight, 'en-GB', '12h')).toBe('12:05 am');
+		expect(clockTime(midnight, 'en-US', '24h')).toBe('00:05');
+	});
+
+	it('follows the chosen format by default, in every helper', () => {
+		setTimeFormat('24h');
+		expect(clockTime(afternoon, 'en-US')).toBe('15:07');
+		expect(dateTime(afternoon, 'en-US')).toBe('Jan 5, 2026, 15:07');
+		const now = new Date(2026, 0, 5, 15, 0).getTime();
+		expect(whenAgain(new Date(afternoon), now, 'en-US')).toBe('at 15:07 (in 7 minutes)');
+		setTimeFormat('12h');
+		expect(dateTime(afternoon, 'en-GB')).toBe('5 Jan 2026, 3:07 pm');
 	});
 });

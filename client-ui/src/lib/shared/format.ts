@@ -1,4 +1,8 @@
-/** Formatting helpers for dates, names and user agents; no domain knowledge. */
+/**
+ * Formatting helpers for dates, names and user agents; no domain knowledge. Clock times
+ * follow the person's time format (Settings › Appearance) unless a format is passed.
+ */
+import { hourCycle, timeFormat, type TimeFormat } from './clock.svelte';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -18,10 +22,24 @@ export function relativeTime(iso: string, now: number = Date.now(), locale?: str
 	return format.format(Math.round(diff / (365 * DAY)), 'year');
 }
 
-export function dateTime(iso: string, locale?: string): string {
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+export function dateTime(iso: string, locale?: string, format: TimeFormat = timeFormat()): string {
+	// `timeStyle` keeps a leading zero ("03:07 pm") in some languages when forced to 12 h.
+	const options: Intl.DateTimeFormatOptions =
+		format === 'auto'
+			? { dateStyle: 'medium', timeStyle: 'short' }
+			: { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' };
+	return new Intl.DateTimeFormat(locale, { ...options, ...hourCycle(format) }).format(
 		new Date(iso)
 	);
+}
+
+/** The time of day alone, as messages show it: "3:07 PM", "15:07". */
+export function clockTime(iso: string, locale?: string, format: TimeFormat = timeFormat()): string {
+	return new Intl.DateTimeFormat(locale, {
+		hour: format === '12h' ? 'numeric' : '2-digit',
+		minute: '2-digit',
+		...hourCycle(format)
+	}).format(new Date(iso));
 }
 
 export function initials(name: string): string {
@@ -80,9 +98,18 @@ export function describeUserAgent(userAgent: string | null | undefined): string 
  * or "on Dec 5 at 10:40 PM (in 2 days)" when it is not today. The count is rounded to the
  * nearest unit: the clock time is the exact answer, and two machines' clocks differ.
  */
-export function whenAgain(at: Date, now: number = Date.now(), locale?: string): string {
+export function whenAgain(
+	at: Date,
+	now: number = Date.now(),
+	locale?: string,
+	clock: TimeFormat = timeFormat()
+): string {
 	const left = Math.max(0, at.getTime() - now);
-	const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(at);
+	const time = new Intl.DateTimeFormat(locale, {
+		hour: 'numeric',
+		minute: '2-digit',
+		...hourCycle(clock)
+	}).format(at);
 	const sameDay = new Date(now).toDateString() === at.toDateString();
 	const day = sameDay
 		? ''
