@@ -60,10 +60,30 @@ async fn purges_remove_what_they_say_and_keep_the_rest(#[case] backend: Backend)
     let mut root_ws = Ws::connect(&s, &root).await;
     let mut alice_ws = Ws::connect(&s, &alice).await;
 
-    // Bob: ten messages here, two elsewhere; a thread of his own here (kept whole
+    // Bob: ten messages here (one with a file), two elsewhere; a thread of his own here (kept whole
     // by nobody), and a reply in Alice's thread; Alice's reply in his other thread.
     let mut bobs = Vec::new();
-    for n in 0..10 {
+    let upload = common::send_file(
+        &s,
+        reqwest::Method::POST,
+        "/api/files",
+        &bob,
+        "notes.txt",
+        b"bob's notes".to_vec(),
+    )
+    .await
+    .expect(StatusCode::CREATED)
+    .body;
+    let attached = id(&upload);
+    bobs.push(id(&s
+        .message(
+            &bob,
+            here.channel,
+            json!({"content": "with a file", "attachment_ids": [attached]}),
+        )
+        .await));
+    assert_eq!(common::stored_objects(s.files_dir.path()).len(), 1);
+    for n in 0..9 {
         bobs.push(id(&s
             .message(&bob, here.channel, json!({"content": format!("b{n}")}))
             .await));
@@ -174,6 +194,13 @@ async fn purges_remove_what_they_say_and_keep_the_rest(#[case] backend: Backend)
     assert_eq!(s.db.count(gone, &[bob_root]).await, 1);
     assert_eq!(s.db.count(gone, &[id(&bob_reply)]).await, 1);
     assert_eq!(s.db.count(gone, &[alice_reply]).await, 0);
+    // The file went with its message, row and bytes.
+    let file_rows = "SELECT COUNT(*) FROM files WHERE id = $1";
+    assert_eq!(s.db.count(file_rows, &[attached]).await, 0);
+    assert_eq!(
+        common::stored_objects(s.files_dir.path()),
+        Vec::<String>::new()
+    );
     // Clients were told which messages went, channel by channel.
     let mut told = Vec::new();
     while told.len() < 14 {

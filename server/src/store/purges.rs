@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use sqlx::{PgConnection, SqliteConnection};
+
 use super::{Conn, StoreResult, db_run};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -49,7 +51,7 @@ macro_rules! select_purges {
 /// except in a channel purge, which removes everything.
 macro_rules! purge_targets {
     () => {
-        "SELECT m.id, m.channel_id, m.thread_id FROM messages m \
+        "SELECT m.id, m.channel_id, m.thread_id, m.has_file FROM messages m \
          WHERE ($1 IS NULL OR m.id = $1) AND ($2 IS NULL OR m.author_id = $2) \
          AND ($3 IS NULL OR m.channel_id = $3) \
          AND ($4 IS NULL OR m.channel_id IN (SELECT id FROM channels WHERE community_id = $4)) \
@@ -57,6 +59,24 @@ macro_rules! purge_targets {
          ORDER BY m.id DESC LIMIT $5"
     };
 }
+
+/// Empties a thread starter into a deleted, authorless placeholder (`$2`: now).
+macro_rules! placeholder {
+    () => {
+        "UPDATE messages SET content = '', forwarded_from = NULL, mentions = '[]', \
+         mentions_everyone = FALSE, mentions_here = FALSE, has_file = FALSE, author_id = NULL, \
+         reply_to_id = NULL, deleted_at = COALESCE(deleted_at, $2) "
+    };
+}
+
+/// What a placeholder loses besides its text (fixed table names).
+const PLACEHOLDER_CLEARS: [&str; 5] = [
+    "message_edits",
+    "reactions",
+    "message_mentions",
+    "pins",
+    "polls",
+];
 
 impl Conn<'_> {
     pub async fn insert_purge_job(&mut self, j: &PurgeJob) -> StoreResult<()> {
@@ -145,81 +165,19 @@ impl Conn<'_> {
         limit: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<PurgedBatch> {
-        let mut batch = PurgedBatch::default();
-        let whole_channel = j.kind == "channel";
+        // PostgreSQL takes the batch as arrays (a few round trips per batch); SQLite,
+        // in-process, goes message by message. Both follow the same rules.
+        let batch = match self {
+            Conn::Postgres(e) => purge_batch_postgres(e, j, limit, now).await?,
+            Conn::Sqlite(e) => purge_batch_sqlite(e, j, limit, now).await?,
+        };
         db_run!(self, |e| {
-            let targets: Vec<(Uuid, Uuid, Option<Uuid>)> = sqlx::query_as(purge_targets!())
-                .bind(j.message_id)
-                .bind(j.user_id)
-                .bind(j.channel_id)
-                .bind(j.community_id)
-                .bind(limit)
-                .fetch_all(&mut *e)
-                .await?;
-            let mut threads = Vec::new();
-            for (id, channel_id, thread) in targets {
-                batch.messages.push((id, channel_id));
-                threads.extend(thread);
-                let files: Vec<Uuid> =
-                    sqlx::query_scalar("DELETE FROM files WHERE message_id = $1 RETURNING id")
-                        .bind(id)
-                        .fetch_all(&mut *e)
-                        .await?;
-                batch.files.extend(files);
-                // Replies the job removes are newer, so already gone: any left
-                // belong to others.
-                let kept_replies: i64 = if whole_channel {
-                    0
-                } else {
-                    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE thread_id = $1")
-                        .bind(id)
-                        .fetch_one(&mut *e)
-                        .await?
-                };
-                if kept_replies > 0 {
-                    sqlx::query(
-                        "UPDATE messages SET content = '', forwarded_from = NULL, mentions = '[]', \
-                         mentions_everyone = FALSE, mentions_here = FALSE, has_file = FALSE, author_id = NULL, \
-                         reply_to_id = NULL, deleted_at = COALESCE(deleted_at, $2) WHERE id = $1",
-                    )
-                    .bind(id)
-                    .bind(now)
-                    .execute(&mut *e)
-                    .await?;
-                    for sql in [
-                        "DELETE FROM message_edits WHERE message_id = $1",
-                        "DELETE FROM reactions WHERE message_id = $1",
-                        "DELETE FROM message_mentions WHERE message_id = $1",
-                        "DELETE FROM pins WHERE message_id = $1",
-                        "DELETE FROM polls WHERE message_id = $1",
-                    ] {
-                        sqlx::query(sql).bind(id).execute(&mut *e).await?;
-                    }
-                } else {
-                    sqlx::query("DELETE FROM messages WHERE id = $1")
-                        .bind(id)
-                        .execute(&mut *e)
-                        .await?;
-                }
-            }
-            // Threads that lost replies (and were not removed) count what is left.
-            threads.sort_unstable();
-            threads.dedup();
-            for thread in threads {
-                sqlx::query(
-                    "UPDATE messages SET thread_reply_count = \
-                     (SELECT COUNT(*) FROM messages r WHERE r.thread_id = $1) WHERE id = $1",
-                )
-                .bind(thread)
-                .execute(&mut *e)
-                .await?;
-            }
             sqlx::query(
                 "UPDATE purge_jobs SET status = 'running', removed = removed + $2 WHERE id = $1",
             )
             .bind(j.id)
             .bind(batch.messages.len() as i64)
-            .execute(&mut *e)
+            .execute(e)
             .await?;
         });
         Ok(batch)
@@ -245,4 +203,154 @@ impl Conn<'_> {
         });
         Ok(())
     }
+}
+
+/// The messages of a job's next batch: (id, channel, thread, has files).
+type Targets = Vec<(Uuid, Uuid, Option<Uuid>, bool)>;
+
+async fn purge_batch_sqlite(
+    e: &mut SqliteConnection,
+    j: &PurgeJob,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<PurgedBatch> {
+    let mut batch = PurgedBatch::default();
+    let targets: Targets = sqlx::query_as(purge_targets!())
+        .bind(j.message_id)
+        .bind(j.user_id)
+        .bind(j.channel_id)
+        .bind(j.community_id)
+        .bind(limit)
+        .fetch_all(&mut *e)
+        .await?;
+    let mut threads = Vec::new();
+    for (id, channel_id, thread, has_file) in targets {
+        batch.messages.push((id, channel_id));
+        threads.extend(thread);
+        // Files are attached when a message is sent, which marks it.
+        if has_file {
+            let files: Vec<Uuid> =
+                sqlx::query_scalar("DELETE FROM files WHERE message_id = $1 RETURNING id")
+                    .bind(id)
+                    .fetch_all(&mut *e)
+                    .await?;
+            batch.files.extend(files);
+        }
+        // Replies the job removes are newer, so already gone: any left belong to others.
+        let kept_replies: i64 = if j.kind == "channel" {
+            0
+        } else {
+            sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE thread_id = $1")
+                .bind(id)
+                .fetch_one(&mut *e)
+                .await?
+        };
+        if kept_replies > 0 {
+            sqlx::query(concat!(placeholder!(), "WHERE id = $1"))
+                .bind(id)
+                .bind(now)
+                .execute(&mut *e)
+                .await?;
+            for table in PLACEHOLDER_CLEARS {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE message_id = $1"
+                )))
+                .bind(id)
+                .execute(&mut *e)
+                .await?;
+            }
+        } else {
+            sqlx::query("DELETE FROM messages WHERE id = $1")
+                .bind(id)
+                .execute(&mut *e)
+                .await?;
+        }
+    }
+    // Threads that lost replies (and were not removed) count what is left.
+    threads.sort_unstable();
+    threads.dedup();
+    for thread in threads {
+        sqlx::query(
+            "UPDATE messages SET thread_reply_count = \
+             (SELECT COUNT(*) FROM messages r WHERE r.thread_id = $1) WHERE id = $1",
+        )
+        .bind(thread)
+        .execute(&mut *e)
+        .await?;
+    }
+    Ok(batch)
+}
+
+async fn purge_batch_postgres(
+    e: &mut PgConnection,
+    j: &PurgeJob,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<PurgedBatch> {
+    let targets: Targets = sqlx::query_as(purge_targets!())
+        .bind(j.message_id)
+        .bind(j.user_id)
+        .bind(j.channel_id)
+        .bind(j.community_id)
+        .bind(limit)
+        .fetch_all(&mut *e)
+        .await?;
+    let ids: Vec<Uuid> = targets.iter().map(|t| t.0).collect();
+    let with_files: Vec<Uuid> = targets.iter().filter(|t| t.3).map(|t| t.0).collect();
+    let mut threads: Vec<Uuid> = targets.iter().filter_map(|t| t.2).collect();
+    threads.sort_unstable();
+    threads.dedup();
+    let mut batch = PurgedBatch {
+        messages: targets.iter().map(|t| (t.0, t.1)).collect(),
+        files: Vec::new(),
+    };
+    if !with_files.is_empty() {
+        batch.files =
+            sqlx::query_scalar("DELETE FROM files WHERE message_id = ANY($1) RETURNING id")
+                .bind(&with_files)
+                .fetch_all(&mut *e)
+                .await?;
+    }
+    // Thread starters in the batch with replies outside it stay as placeholders.
+    let kept: Vec<Uuid> = if j.kind == "channel" {
+        Vec::new()
+    } else {
+        sqlx::query_scalar(
+            "SELECT DISTINCT r.thread_id FROM messages r \
+             WHERE r.thread_id = ANY($1) AND NOT (r.id = ANY($1))",
+        )
+        .bind(&ids)
+        .fetch_all(&mut *e)
+        .await?
+    };
+    if !kept.is_empty() {
+        sqlx::query(concat!(placeholder!(), "WHERE id = ANY($1)"))
+            .bind(&kept)
+            .bind(now)
+            .execute(&mut *e)
+            .await?;
+        for table in PLACEHOLDER_CLEARS {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE message_id = ANY($1)"
+            )))
+            .bind(&kept)
+            .execute(&mut *e)
+            .await?;
+        }
+    }
+    sqlx::query("DELETE FROM messages WHERE id = ANY($1) AND NOT (id = ANY($2))")
+        .bind(&ids)
+        .bind(&kept)
+        .execute(&mut *e)
+        .await?;
+    if !threads.is_empty() {
+        sqlx::query(
+            "UPDATE messages m SET thread_reply_count = \
+             (SELECT COUNT(*) FROM messages r WHERE r.thread_id = m.id) WHERE m.id = ANY($1)",
+        )
+        .bind(&threads)
+        .execute(&mut *e)
+        .await?;
+    }
+    Ok(batch)
 }
