@@ -423,6 +423,7 @@ export class Chat {
 			}),
 			rt.on('message_deleted', (e) => this.messageDeleted(e.channel_id, e.message_id)),
 			rt.on('messages_purged', (e) => {
+				this.readMarks.forget(e.channel_id, e.message_ids);
 				this.timelines.get(e.channel_id)?.purged(e.message_ids);
 				for (const thread of this.threads.values()) thread.purged(e.message_ids);
 			}),

@@ -25,6 +25,23 @@ describe('ReadMarks', () => {
 		expect(send).toHaveBeenCalledTimes(2);
 	});
 
+	it('drops a waiting mark whose message was purged, and only that one', async () => {
+		const send = vi.fn(async () => {});
+		const marks = new ReadMarks(send, 1000);
+		marks.mark('c1', 'a');
+		marks.mark('c1', 'b');
+		marks.mark('c2', 'x');
+		marks.mark('c2', 'y');
+		marks.forget('c1', ['b']);
+		marks.forget('c2', ['other']);
+		await vi.advanceTimersByTimeAsync(1000);
+		expect(send.mock.calls).toEqual([
+			['c1', 'a'],
+			['c2', 'x'],
+			['c2', 'y']
+		]);
+	});
+
 	it('keeps channels apart and never sends the same mark twice', async () => {
 		const send = vi.fn(async () => {});
 		const marks = new ReadMarks(send, 1000);

@@ -30,6 +30,15 @@ export class ReadMarks {
 		if (!this.timers.has(channelId)) this.flush(channelId);
 	}
 
+	/**
+	 * Messages purged for good: a mark waiting for one of them is dropped (the server
+	 * no longer knows the message; the next message read marks the channel again).
+	 */
+	forget(channelId: string, messageIds: readonly string[]): void {
+		const wanted = this.wanted.get(channelId);
+		if (wanted && messageIds.includes(wanted)) this.wanted.delete(channelId);
+	}
+
 	stop(): void {
 		for (const timer of this.timers.values()) clearTimeout(timer);
 		this.timers.clear();
