@@ -303,6 +303,24 @@ fn actions() -> Vec<Action> {
         act("dismiss a report", M::POST, "/api/reports/{report}/dismiss", MODERATORS)
             .body("{}")
             .effect("SELECT COUNT(*) FROM reports WHERE id = $1 AND status = 'dismissed'", &["report"]),
+        // Quarantine (ADM-8): moderators and up who outrank the author.
+        act("quarantine a message", M::PUT, "/api/messages/{message}/quarantine", MODERATORS)
+            .effect("SELECT COUNT(*) FROM messages WHERE id = $1 AND quarantined_at IS NOT NULL", &["message"]),
+        act("release a quarantined message", M::DELETE, "/api/messages/{hidden}/quarantine", MODERATORS)
+            .effect("SELECT COUNT(*) FROM messages WHERE id = $1 AND quarantined_at IS NULL", &["hidden"]),
+        // Channel permissions (COM-4): set by admins; `ruled` lets moderators and up
+        // post and start threads, and admins and up react.
+        act("set channel permissions", M::PATCH, "/api/channels/{lobby}", STAFF_AND_ADMINS)
+            .body(r#"{"permissions": {"post": "moderator", "mention_everyone": "admin"}}"#)
+            .effect("SELECT COUNT(*) FROM channels WHERE id = $1 AND post_role = 'moderator' AND mention_everyone_role = 'admin'", &["lobby"]),
+        act("post where moderators post", M::POST, "/api/channels/{ruled}/messages", MODERATORS)
+            .body(r#"{"content": "allowed"}"#)
+            .effect("SELECT COUNT(*) FROM messages WHERE channel_id = $1 AND content = 'allowed'", &["ruled"]),
+        act("react where admins react", M::PUT, "/api/messages/{ruled_message}/reactions/%F0%9F%91%8D", STAFF_AND_ADMINS)
+            .effect("SELECT COUNT(*) FROM reactions WHERE message_id = $1", &["ruled_message"]),
+        act("start a thread where moderators do", M::POST, "/api/channels/{ruled}/messages", MODERATORS)
+            .body(r#"{"content": "a thread", "thread_id": "{ruled_message}"}"#)
+            .effect("SELECT COUNT(*) FROM messages WHERE thread_id = $1", &["ruled_message"]),
         // Purges (ADM-8): instance staff alone.
         act("list purges", M::GET, "/api/admin/purges", INSTANCE_STAFF),
         act("purge a channel", M::POST, "/api/admin/purges", INSTANCE_STAFF)
@@ -451,6 +469,34 @@ async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, S
         .as_str()
         .unwrap()
         .to_owned();
+    let hidden = s
+        .message(&offender_token, lobby, json!({"content": "hidden"}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    s.call(
+        Method::PUT,
+        &format!("/api/messages/{hidden}/quarantine"),
+        Some(owner),
+        None,
+    )
+    .await
+    .expect(StatusCode::OK);
+    // A channel where moderators and up post and start threads, admins and up react.
+    let ruled = s.channel(owner, general, json!({"name": "ruled"})).await;
+    s.call(
+        Method::PATCH,
+        &format!("/api/channels/{ruled}"),
+        Some(owner),
+        Some(&json!({"permissions": {"post": "moderator", "create_threads": "moderator", "react": "admin"}})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let ruled_message = s.message(owner, ruled, json!({"content": "rules"})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let report = s
         .post(
             "/api/reports",
@@ -546,6 +592,9 @@ async fn world(s: &TestServer, cast: &Cast, n: usize) -> HashMap<&'static str, S
         ("offender", offender.to_string()),
         ("reported", reported),
         ("message", message),
+        ("hidden", hidden),
+        ("ruled", ruled.to_string()),
+        ("ruled_message", ruled_message),
         ("report", report.body["id"].as_str().unwrap().to_owned()),
         (
             "announcement",

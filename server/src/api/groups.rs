@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::GroupRole;
+use super::{CommunityRole, GroupRole};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct GroupView {
@@ -121,11 +121,41 @@ pub struct ChannelView {
     pub archived: bool,
     /// Whether messages here show link previews.
     pub link_previews: bool,
+    /// The lowest community role allowed to do each thing here.
+    pub permissions: ChannelPermissions,
     pub created_at: DateTime<Utc>,
     /// Who is in the call, for voice channels in channel lists; absent elsewhere
     /// (absent means unknown, not empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_participants: Option<Vec<super::VoiceParticipantView>>,
+}
+
+/// The lowest community role that may do each thing in a channel (COM-4); staff
+/// count as owners. In direct messages everyone may do everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChannelPermissions {
+    /// Send messages (read-only channels: admins, whatever this says).
+    pub post: CommunityRole,
+    /// Add reactions.
+    pub react: CommunityRole,
+    /// Start a thread from a message (replying in one needs `post`).
+    pub create_threads: CommunityRole,
+    /// Notify everyone with `@everyone`, `@channel` and `@here`.
+    pub mention_everyone: CommunityRole,
+}
+
+/// Only the fields sent change.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelPermissionsUpdate {
+    #[serde(default)]
+    pub post: Option<CommunityRole>,
+    #[serde(default)]
+    pub react: Option<CommunityRole>,
+    #[serde(default)]
+    pub create_threads: Option<CommunityRole>,
+    #[serde(default)]
+    pub mention_everyone: Option<CommunityRole>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -184,6 +214,9 @@ pub struct UpdateChannelRequest {
     /// Show link previews under messages here.
     #[serde(default)]
     pub link_previews: Option<bool>,
+    /// Changes the lowest role for some of the channel's permissions.
+    #[serde(default)]
+    pub permissions: Option<ChannelPermissionsUpdate>,
     #[serde(default)]
     #[schema(minimum = 0, maximum = 1000)]
     pub position: Option<i32>,

@@ -60,6 +60,11 @@ pub struct MessageView {
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
+    /// Hidden by a moderator (absent when not). Members get it without its content,
+    /// files, poll or reactions; the community's moderators and the instance's
+    /// staff get it whole.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub quarantined: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

@@ -89,6 +89,7 @@ impl Core {
             link_previews: true,
             created_at: now,
             updated_at: now,
+            roles: crate::store::ChannelRoles::default(),
         };
         c.insert_channel(&channel).await?;
         for member in &members {

@@ -216,6 +216,8 @@ impl Core {
             edited_at: None,
             deleted_at: None,
             created_at: now,
+            quarantined_at: None,
+            quarantined_by: None,
         };
         c.insert_message(&message).await?;
         self.queue_notification_job(&mut c, message.id).await?;

@@ -36,6 +36,7 @@ mod moderation;
 mod notifications;
 mod preferences;
 mod purges;
+mod quarantine;
 mod rate_limit;
 mod reports;
 pub mod security_headers;
@@ -196,6 +197,7 @@ fn api_routes(
         .merge(communities::router())
         .merge(community_invites::router())
         .merge(moderation::router())
+        .merge(quarantine::router())
         .merge(reports::router())
         .merge(announcements::router())
         .merge(groups::router())

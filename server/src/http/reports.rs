@@ -53,7 +53,8 @@ async fn create_report(
     responses(
         (status = 200, body = Vec<ReportView>),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "`not_a_moderator`"),
+        (status = 403, body = ErrorBody, description = "`not_a_moderator`, or not a moderator of `community_id`"),
+        (status = 404, body = ErrorBody, description = "no such community (`community_id`), or not a member"),
     ))]
 async fn review_reports(
     State(state): State<AppState>,

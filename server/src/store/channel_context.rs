@@ -64,6 +64,7 @@ impl Conn<'_> {
             sqlx::query_as(
                 "SELECT ch.id, ch.group_id, ch.community_id, ch.name, ch.kind, ch.dm_key, ch.topic, ch.position, \
                  ch.slow_mode_secs, ch.read_only, ch.archived, ch.link_previews, ch.created_at, ch.updated_at, \
+                 ch.post_role, ch.react_role, ch.thread_role, ch.mention_everyone_role, \
                  g.name AS g_name, g.description AS g_description, g.visibility AS g_visibility, \
                  g.assigned_to AS g_assigned_to, g.accent_color AS g_accent_color, g.position AS g_position, \
                  g.icon_file_id AS g_icon_file_id, g.banner_file_id AS g_banner_file_id, \

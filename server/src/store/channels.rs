@@ -26,13 +26,38 @@ pub struct Channel {
     pub link_previews: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub roles: ChannelRoles,
+}
+
+/// The lowest community role (`member`, `moderator`, `admin`, `owner`) that may do
+/// each thing in a channel (COM-4).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChannelRoles {
+    pub post_role: String,
+    pub react_role: String,
+    pub thread_role: String,
+    pub mention_everyone_role: String,
+}
+
+impl Default for ChannelRoles {
+    /// What every channel allows unless its admins say otherwise.
+    fn default() -> ChannelRoles {
+        ChannelRoles {
+            post_role: "member".to_owned(),
+            react_role: "member".to_owned(),
+            thread_role: "member".to_owned(),
+            mention_everyone_role: "moderator".to_owned(),
+        }
+    }
 }
 
 macro_rules! select_channels {
     ($rest:literal) => {
         concat!(
             "SELECT id, group_id, community_id, name, kind, dm_key, topic, position, slow_mode_secs, read_only, \
-             archived, link_previews, created_at, updated_at FROM channels ",
+             archived, link_previews, created_at, updated_at, post_role, react_role, thread_role, \
+             mention_everyone_role FROM channels ",
             $rest
         )
     };
@@ -43,8 +68,9 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query(
                 "INSERT INTO channels (id, group_id, community_id, name, kind, dm_key, topic, position, slow_mode_secs, \
-                 read_only, archived, link_previews, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                 read_only, archived, link_previews, created_at, updated_at, post_role, react_role, thread_role, \
+                 mention_everyone_role) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
             )
             .bind(c.id)
             .bind(c.group_id)
@@ -60,6 +86,10 @@ impl Conn<'_> {
             .bind(c.link_previews)
             .bind(c.created_at)
             .bind(c.updated_at)
+            .bind(&c.roles.post_role)
+            .bind(&c.roles.react_role)
+            .bind(&c.roles.thread_role)
+            .bind(&c.roles.mention_everyone_role)
             .execute(e)
             .await?;
         });
@@ -100,7 +130,8 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query(
                 "UPDATE channels SET name = $2, topic = $3, position = $4, slow_mode_secs = $5, read_only = $6, \
-                 archived = $7, updated_at = $8, link_previews = $9 WHERE id = $1",
+                 archived = $7, updated_at = $8, link_previews = $9, post_role = $10, react_role = $11, \
+                 thread_role = $12, mention_everyone_role = $13 WHERE id = $1",
             )
             .bind(c.id)
             .bind(&c.name)
@@ -111,6 +142,10 @@ impl Conn<'_> {
             .bind(c.archived)
             .bind(c.updated_at)
             .bind(c.link_previews)
+            .bind(&c.roles.post_role)
+            .bind(&c.roles.react_role)
+            .bind(&c.roles.thread_role)
+            .bind(&c.roles.mention_everyone_role)
             .execute(e)
             .await?;
         });

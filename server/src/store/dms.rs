@@ -52,7 +52,8 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT id, group_id, community_id, name, kind, dm_key, topic, position, slow_mode_secs, read_only, \
-                 archived, link_previews, created_at, updated_at FROM channels WHERE dm_key = $1",
+                 archived, link_previews, created_at, updated_at, post_role, react_role, thread_role, \
+                 mention_everyone_role FROM channels WHERE dm_key = $1",
             )
             .bind(key)
             .fetch_optional(e)
@@ -65,7 +66,8 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT c.id, c.group_id, c.community_id, c.name, c.kind, c.dm_key, c.topic, c.position, \
-                 c.slow_mode_secs, c.read_only, c.archived, c.link_previews, c.created_at, c.updated_at \
+                 c.slow_mode_secs, c.read_only, c.archived, c.link_previews, c.created_at, c.updated_at, \
+                 c.post_role, c.react_role, c.thread_role, c.mention_everyone_role \
                  FROM channels c JOIN dm_members d ON d.channel_id = c.id AND d.user_id = $1 ORDER BY c.id DESC",
             )
             .bind(user_id)

@@ -26,6 +26,9 @@ pub struct Message {
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Hidden from all but moderators and staff (ADM-8), and by whom.
+    pub quarantined_at: Option<DateTime<Utc>>,
+    pub quarantined_by: Option<Uuid>,
 }
 
 /// A message with its author's names, as lists show it.
@@ -66,7 +69,7 @@ macro_rules! select_messages {
         concat!(
             "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
              m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.mentions_here, m.has_file, m.edited_at, \
-             m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
+             m.deleted_at, m.created_at, m.quarantined_at, m.quarantined_by, u.username AS author_username, u.display_name AS author_display_name, \
              u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
              (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
              p.id AS poll_id, (pin.message_id IS NOT NULL) AS pinned \
@@ -271,6 +274,29 @@ impl Conn<'_> {
     }
 
     /// Turns a message into a tombstone: content, edits, reactions, mentions and pin go.
+    /// Quarantines a message (`by` and `at`) or, with `None`, releases it.
+    /// False when it was already in that state.
+    pub async fn set_quarantine(
+        &mut self,
+        id: Uuid,
+        quarantine: Option<(Uuid, DateTime<Utc>)>,
+    ) -> StoreResult<bool> {
+        let (by, at) = quarantine.unzip();
+        let changed = db_run!(self, |e| {
+            sqlx::query(
+                "UPDATE messages SET quarantined_by = $2, quarantined_at = $3 \
+                 WHERE id = $1 AND (quarantined_at IS NULL) = ($3 IS NOT NULL)",
+            )
+            .bind(id)
+            .bind(by)
+            .bind(at)
+            .execute(e)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed > 0)
+    }
+
     pub async fn delete_message(&mut self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
         db_run!(self, |e| {
             sqlx::query(

@@ -51,7 +51,7 @@ pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use bookmarks::Bookmark;
 pub use bots::BotRow;
 pub use channel_context::ChannelContext;
-pub use channels::Channel;
+pub use channels::{Channel, ChannelRoles};
 pub use communities::{Community, CommunityMember, CommunitySummary, MemberProfile, MyCommunity};
 pub use community_invites::CommunityInvite;
 pub use custom_emoji::CustomEmoji;

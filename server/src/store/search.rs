@@ -80,7 +80,7 @@ impl Conn<'_> {
                     "WITH readable AS (", readable_channels!(), "), q AS (SELECT websearch_to_tsquery('simple', $2) AS query) ",
                     "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
                      m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.mentions_here, m.has_file, m.edited_at, \
-                     m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
+                     m.deleted_at, m.created_at, m.quarantined_at, m.quarantined_by, u.username AS author_username, u.display_name AS author_display_name, \
                      u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
              (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
                      (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
@@ -89,7 +89,7 @@ impl Conn<'_> {
                      MaxWords=24, MinWords=8, FragmentDelimiter=\" … \"') AS snippet, \
                      ts_rank(m.search_vector, q.query)::float8 AS rank \
                      FROM messages m CROSS JOIN q LEFT JOIN users u ON u.id = m.author_id \
-                     WHERE m.search_vector @@ q.query AND m.deleted_at IS NULL \
+                     WHERE m.search_vector @@ q.query AND m.deleted_at IS NULL AND m.quarantined_at IS NULL \
                      AND m.channel_id IN (SELECT id FROM readable) ",
                     search_filters!(),
                     " ORDER BY rank DESC, m.id DESC LIMIT $8 OFFSET $9"
@@ -112,7 +112,7 @@ impl Conn<'_> {
                     "WITH readable AS (", readable_channels!(), ") ",
                     "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
                      m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.mentions_here, m.has_file, m.edited_at, \
-                     m.deleted_at, m.created_at, u.username AS author_username, u.display_name AS author_display_name, \
+                     m.deleted_at, m.created_at, m.quarantined_at, m.quarantined_by, u.username AS author_username, u.display_name AS author_display_name, \
                      u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
              (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
                      (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
@@ -121,7 +121,7 @@ impl Conn<'_> {
                      -bm25(messages_fts) AS rank \
                      FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid \
                      LEFT JOIN users u ON u.id = m.author_id \
-                     WHERE messages_fts MATCH $2 AND m.deleted_at IS NULL \
+                     WHERE messages_fts MATCH $2 AND m.deleted_at IS NULL AND m.quarantined_at IS NULL \
                      AND m.channel_id IN (SELECT id FROM readable) ",
                     search_filters!(),
                     " ORDER BY rank DESC, m.id DESC LIMIT $8 OFFSET $9"

@@ -2482,6 +2482,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/messages/{message_id}/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Quarantines a message: members see a placeholder in its place, the community's
+         *     moderators and the instance's staff the whole message. Moderators and up who
+         *     outrank its author; idempotent; audited as `message.quarantined`.
+         */
+        put: operations["quarantine_message"];
+        post?: never;
+        /**
+         * Releases a quarantined message: everyone who reads the channel sees it again.
+         *     Idempotent; audited as `message.unquarantined`.
+         */
+        delete: operations["release_message"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/messages/{message_id}/reactions/{emoji}": {
         parameters: {
             query?: never;
@@ -3083,6 +3108,27 @@ export interface components {
             /** @description Other sessions ended by the change. */
             sessions_ended: number;
         };
+        /**
+         * @description The lowest community role that may do each thing in a channel (COM-4); staff
+         *     count as owners. In direct messages everyone may do everything.
+         */
+        ChannelPermissions: {
+            /** @description Start a thread from a message (replying in one needs `post`). */
+            create_threads: components["schemas"]["CommunityRole"];
+            /** @description Notify everyone with `@everyone`, `@channel` and `@here`. */
+            mention_everyone: components["schemas"]["CommunityRole"];
+            /** @description Send messages (read-only channels: admins, whatever this says). */
+            post: components["schemas"]["CommunityRole"];
+            /** @description Add reactions. */
+            react: components["schemas"]["CommunityRole"];
+        };
+        /** @description Only the fields sent change. */
+        ChannelPermissionsUpdate: {
+            create_threads?: null | components["schemas"]["CommunityRole"];
+            mention_everyone?: null | components["schemas"]["CommunityRole"];
+            post?: null | components["schemas"]["CommunityRole"];
+            react?: null | components["schemas"]["CommunityRole"];
+        };
         ChannelView: {
             archived: boolean;
             /**
@@ -3104,6 +3150,8 @@ export interface components {
             /** @description Whether messages here show link previews. */
             link_previews: boolean;
             name: string;
+            /** @description The lowest community role allowed to do each thing here. */
+            permissions: components["schemas"]["ChannelPermissions"];
             /** Format: int32 */
             position: number;
             read_only: boolean;
@@ -3662,6 +3710,12 @@ export interface components {
              * @description The poll shown by this message (`GET /api/polls/{id}`).
              */
             poll_id?: string | null;
+            /**
+             * @description Hidden by a moderator (absent when not). Members get it without its content,
+             *     files, poll or reactions; the community's moderators and the instance's
+             *     staff get it whole.
+             */
+            quarantined?: boolean;
             reactions: components["schemas"]["ReactionSummary"][];
             /**
              * Format: uuid
@@ -4440,6 +4494,7 @@ export interface components {
             link_previews?: boolean | null;
             /** @description 1–64 characters, one line, without text-direction controls. */
             name?: string | null;
+            permissions?: null | components["schemas"]["ChannelPermissionsUpdate"];
             /** Format: int32 */
             position?: number | null;
             read_only?: boolean | null;
@@ -14110,6 +14165,105 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    quarantine_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the message as staff see it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `insufficient_role`, `target_outranks_you` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    release_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `insufficient_role`, `target_outranks_you` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     add_reaction: {
         parameters: {
             query?: never;
@@ -14506,8 +14660,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_a_moderator` */
+            /** @description `not_a_moderator`, or not a moderator of `community_id` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such community (`community_id`), or not a member */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -197,6 +197,15 @@ impl GroupAccess {
     }
 }
 
+/// What a channel's permissions govern (COM-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelAct {
+    Post,
+    React,
+    StartThread,
+    MentionEveryone,
+}
+
 /// The actor's standing in one channel: a community channel (through its group) or
 /// a direct-message channel they belong to.
 #[derive(Debug, Clone)]
@@ -247,30 +256,74 @@ impl ChannelAccess {
         Ok(())
     }
 
-    /// Posting: not archived, read-only only for community admins, and not timed out
-    /// (`now` decides whether a timeout has expired).
-    pub fn require_post(&self, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    /// The lowest community role that may `act` here: the channel's setting, and
+    /// for posting at least admins in a read-only channel.
+    pub fn min_role(&self, act: ChannelAct) -> CommunityRole {
+        let roles = &self.channel.roles;
+        let setting = match act {
+            ChannelAct::Post => &roles.post_role,
+            ChannelAct::React => &roles.react_role,
+            ChannelAct::StartThread => &roles.thread_role,
+            ChannelAct::MentionEveryone => &roles.mention_everyone_role,
+        };
+        let min = CommunityRole::parse(setting);
+        if act == ChannelAct::Post && self.channel.read_only {
+            min.max(CommunityRole::Admin)
+        } else {
+            min
+        }
+    }
+
+    /// Whether the actor's role allows `act` here; everyone in a DM may.
+    pub fn may(&self, act: ChannelAct) -> bool {
+        match &self.group {
+            None => true,
+            Some(group) => group
+                .community
+                .authority()
+                .is_some_and(|a| a >= self.min_role(act)),
+        }
+    }
+
+    /// `act` as an active participant: not archived, the role allows it, and not
+    /// timed out (`now` decides whether a timeout has expired).
+    pub fn require(&self, act: ChannelAct, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
         if self.channel.archived {
             return Err(Error::forbidden(
                 "channel_archived",
                 "this channel is archived",
             ));
         }
-        let Some(group) = &self.group else {
-            return Ok(());
-        };
-        let community = &group.community;
-        if self.channel.read_only
-            && community
-                .authority()
-                .is_none_or(|a| a < CommunityRole::Admin)
-        {
-            return Err(Error::forbidden(
-                "channel_read_only",
-                "only admins post in this channel",
-            ));
+        if !self.may(act) {
+            let min = self.min_role(act).as_str();
+            return Err(match act {
+                ChannelAct::Post if self.channel.read_only => {
+                    Error::forbidden("channel_read_only", "only admins post in this channel")
+                }
+                ChannelAct::Post => Error::forbidden(
+                    "cannot_post_here",
+                    format!("only the {min} role and higher post in this channel"),
+                ),
+                ChannelAct::React => Error::forbidden(
+                    "cannot_react_here",
+                    format!("only the {min} role and higher react in this channel"),
+                ),
+                ChannelAct::StartThread => Error::forbidden(
+                    "cannot_start_threads_here",
+                    format!("only the {min} role and higher start threads in this channel"),
+                ),
+                ChannelAct::MentionEveryone => Error::forbidden(
+                    "cannot_mention_everyone_here",
+                    format!("only the {min} role and higher notify everyone in this channel"),
+                ),
+            });
         }
         self.require_not_timed_out(now)
+    }
+
+    /// Posting (sending, editing, polls, typing).
+    pub fn require_post(&self, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        self.require(ChannelAct::Post, now)
     }
 
     /// Taking part in a voice channel's call: a voice channel, not archived, and

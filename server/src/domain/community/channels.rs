@@ -1,13 +1,14 @@
 //! Channels inside groups (COM-4): text and voice, topic, slow mode, read-only and
-//! archived flags. Reading follows group access.
+//! archived flags, and the lowest role that may post, react, start threads and use
+//! @everyone in each. Reading follows group access.
 
 use uuid::Uuid;
 
 use super::access::ChannelAccess;
-use crate::api::ServerEvent;
+use crate::api::{ChannelPermissionsUpdate, ServerEvent};
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, RequestMeta, validate};
-use crate::store::{self, Channel, NewAuditEntry};
+use crate::store::{self, Channel, ChannelRoles, NewAuditEntry};
 
 pub const MAX_CHANNELS_PER_GROUP: i64 = 100;
 pub const NAME_MAX: usize = 64;
@@ -32,6 +33,8 @@ pub struct ChannelChanges {
     pub read_only: Option<bool>,
     pub archived: Option<bool>,
     pub link_previews: Option<bool>,
+    /// The lowest role for each thing in the channel; absent ones stay.
+    pub permissions: Option<ChannelPermissionsUpdate>,
     pub position: Option<i32>,
 }
 
@@ -119,6 +122,7 @@ impl Core {
             link_previews: true,
             created_at: now,
             updated_at: now,
+            roles: ChannelRoles::default(),
         };
         c.insert_channel(&channel).await?;
         let entry = NewAuditEntry::by(actor.id(), "channel.created")
@@ -192,6 +196,19 @@ impl Core {
         }
         if let Some(previews) = changes.link_previews {
             channel.link_previews = previews;
+        }
+        if let Some(p) = changes.permissions {
+            let roles = &mut channel.roles;
+            for (change, role) in [
+                (p.post, &mut roles.post_role),
+                (p.react, &mut roles.react_role),
+                (p.create_threads, &mut roles.thread_role),
+                (p.mention_everyone, &mut roles.mention_everyone_role),
+            ] {
+                if let Some(min) = change {
+                    *role = min.as_str().to_owned();
+                }
+            }
         }
         if let Some(position) = changes.position {
             if !(0..=1000).contains(&position) {

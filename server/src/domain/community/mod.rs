@@ -13,7 +13,9 @@ mod invites;
 mod members;
 mod moderation;
 
-pub use access::{ChannelAccess, CommunityAccess, CommunityRole, GroupAccess, GroupRole, Rank};
+pub use access::{
+    ChannelAccess, ChannelAct, CommunityAccess, CommunityRole, GroupAccess, GroupRole, Rank,
+};
 pub(crate) use access::{channel_not_found, community_not_found};
 pub use channels::{ChannelChanges, NewChannel};
 pub use communities::{CommunityChanges, NewCommunity};

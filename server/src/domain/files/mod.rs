@@ -19,8 +19,9 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncSeekExt;
 use uuid::Uuid;
 
-use crate::api::{FileView, MediaTokenView, MessageView, ServerEvent, StorageUsageView};
+use crate::api::{FileView, MediaTokenView, StorageUsageView};
 use crate::domain::error::{Error, ErrorKind, Result};
+use crate::domain::messages::MessageUpdate;
 use crate::domain::{Actor, Core};
 use crate::storage::{Parts, Storage};
 use crate::store::{self, Conn, FileRow};
@@ -484,21 +485,17 @@ impl Core {
         &self,
         c: &mut Conn<'_>,
         file: &FileRow,
-    ) -> Result<Option<MessageView>> {
+    ) -> Result<Option<MessageUpdate>> {
         match file.message_id {
-            Some(id) => Ok(Some(self.load_view(c, id).await?)),
+            Some(id) => Ok(Some(self.message_update(c, id).await?)),
             None => Ok(None),
         }
     }
 
     /// Tells a message's readers (and the cached newest page) that its files changed.
-    pub(crate) fn republish(&self, message: Option<MessageView>) {
-        if let Some(message) = message {
-            self.events.to_channel(
-                message.channel_id,
-                &ServerEvent::MessageUpdated { message },
-                None,
-            );
+    pub(crate) fn republish(&self, message: Option<MessageUpdate>) {
+        if let Some(update) = message {
+            self.publish_update(update, None);
         }
     }
 

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use uuid::Uuid;
 
-use super::{message_not_found, views};
+use super::{for_viewer, message_not_found, views};
 use crate::api::{MessageEditView, MessageView};
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
@@ -52,14 +52,17 @@ impl Core {
         let mut conn = self.db.acquire().await?;
         let mut c = conn.conn();
         let access = self.channel_access(&mut c, actor, channel_id).await?;
-        // Readers who block someone get pages filtered for them alone.
-        let shared = query.is_newest() && !access.viewer_blocks_anyone;
+        // Readers who block someone get pages filtered for them alone, and staff
+        // pages with quarantined messages whole; everyone else shares one copy.
+        let staff = access.is_moderator();
+        let shared = query.is_newest() && !access.viewer_blocks_anyone && !staff;
         if shared && let Some(json) = self.newest_pages.get(channel_id, limit, revision) {
             return Ok(json);
         }
         let views = self
             .read_page(&mut c, actor, channel_id, query, i64::from(limit))
             .await?;
+        let views = for_viewer(views, staff);
         let json = Bytes::from(serde_json::to_vec(&views).map_err(anyhow::Error::from)?);
         if shared {
             self.newest_pages
@@ -129,7 +132,8 @@ impl Core {
             ));
         }
         let rows = c.thread_replies(root_id, actor.id(), after, limit).await?;
-        views(&mut c, access.channel.id, rows).await
+        let replies = views(&mut c, access.channel.id, rows).await?;
+        Ok(for_viewer(replies, access.is_moderator()))
     }
 
     /// Earlier versions of an edited message, oldest first, a page at a time
@@ -144,7 +148,10 @@ impl Core {
         let limit = i64::from(limit.unwrap_or(50).clamp(1, 100));
         let mut conn = self.db.acquire().await?;
         let mut c = conn.conn();
-        self.readable_message(&mut c, actor, message_id).await?;
+        let (access, row) = self.readable_message(&mut c, actor, message_id).await?;
+        if row.message.quarantined_at.is_some() && !access.is_moderator() {
+            return Err(message_not_found());
+        }
         let edits: Vec<MessageEdit> = c
             .message_edits(message_id, after.unwrap_or(Uuid::nil()), limit)
             .await?;
@@ -159,11 +166,11 @@ impl Core {
     ) -> Result<Vec<MessageView>> {
         let mut conn = self.db.acquire().await?;
         let mut c = conn.conn();
-        self.channel_access(&mut c, actor, channel_id).await?;
+        let access = self.channel_access(&mut c, actor, channel_id).await?;
         let mut out = Vec::new();
         for id in c.pinned_ids(channel_id).await? {
             out.push(self.load_view(&mut c, id).await?);
         }
-        Ok(out)
+        Ok(for_viewer(out, access.is_moderator()))
     }
 }

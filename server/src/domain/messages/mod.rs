@@ -8,6 +8,7 @@ pub(crate) mod content;
 mod history;
 pub(crate) mod newest_pages;
 pub mod polls;
+mod quarantine;
 mod reactions;
 mod read;
 pub mod scheduled;
@@ -17,6 +18,7 @@ mod send;
 pub use content::{CONTENT_MAX, expand_slash_command, parse_mentions};
 pub use history::HistoryQuery;
 pub use polls::NewPoll;
+pub(crate) use quarantine::{MessageUpdate, for_viewer, require_not_quarantined};
 pub use search::SearchQuery;
 pub use send::NewMessage;
 
@@ -133,5 +135,6 @@ fn view(row: MessageRow, reactions: Vec<ReactionSummary>) -> MessageView {
         edited_at: m.edited_at,
         deleted: m.deleted_at.is_some(),
         created_at: m.created_at,
+        quarantined: m.quarantined_at.is_some() && m.deleted_at.is_none(),
     }
 }

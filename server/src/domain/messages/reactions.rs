@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::message_not_found;
 use crate::api::ServerEvent;
+use crate::domain::community::ChannelAct;
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
 use crate::store;
@@ -55,7 +56,8 @@ impl Core {
         if row.message.deleted_at.is_some() {
             return Err(message_not_found());
         }
-        access.require_post(now)?;
+        super::require_not_quarantined(&row)?;
+        access.require(ChannelAct::React, now)?;
         self.check_not_blocked_in_dm(&mut c, actor, &access).await?;
         self.check_custom_reaction(&mut c, access.channel.community_id, emoji)
             .await?;

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::content::{self, parse_mentions};
 use super::{message_not_found, one_view};
 use crate::api::{MessageView, ServerEvent};
-use crate::domain::community::{ChannelAccess, CommunityRole};
+use crate::domain::community::{ChannelAccess, ChannelAct};
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
 use crate::store::{self, Conn, Message, MessageRow};
@@ -114,7 +114,13 @@ impl Core {
                 .await?
                 .filter(|m| m.message.channel_id == channel_id);
             match root {
-                Some(r) if r.message.thread_id.is_none() && r.message.deleted_at.is_none() => {}
+                Some(r) if r.message.thread_id.is_none() && r.message.deleted_at.is_none() => {
+                    super::require_not_quarantined(&r)?;
+                    // The first reply starts the thread.
+                    if r.message.thread_reply_count == 0 {
+                        access.require(ChannelAct::StartThread, now)?;
+                    }
+                }
                 _ => {
                     return Err(Error::invalid(
                         "thread_id",
@@ -141,6 +147,8 @@ impl Core {
             edited_at: None,
             deleted_at: None,
             created_at: now,
+            quarantined_at: None,
+            quarantined_by: None,
         };
         c.insert_message(&message).await?;
         self.attach_files(c, actor, channel_id, message.id, &input.attachment_ids)
@@ -179,6 +187,7 @@ impl Core {
         if row.message.deleted_at.is_some() {
             return Err(message_not_found());
         }
+        super::require_not_quarantined(&row)?;
         access.require_post(now)?;
         let notified = self.resolve_mentions(&mut c, &access, new_content).await?;
         c.edit_message(
@@ -253,6 +262,7 @@ impl Core {
         if original.message.deleted_at.is_some() {
             return Err(message_not_found());
         }
+        super::require_not_quarantined(&original)?;
         let access = self.channel_access(&mut c, actor, target).await?;
         self.check_can_post(&mut c, actor, &access, now).await?;
         let forwarded_from = serde_json::json!({
@@ -281,6 +291,8 @@ impl Core {
             edited_at: None,
             deleted_at: None,
             created_at: now,
+            quarantined_at: None,
+            quarantined_by: None,
         };
         c.insert_message(&message).await?;
         c.mark_read(actor.id(), target, message.id, now).await?;
@@ -379,12 +391,7 @@ impl Core {
         let mentioned = c
             .readers_by_usernames(access.channel.id, &parsed.usernames)
             .await?;
-        let may_mention_all = access.group.is_none()
-            || access.group.as_ref().is_some_and(|g| {
-                g.community
-                    .authority()
-                    .is_some_and(|a| a >= CommunityRole::Moderator)
-            });
+        let may_mention_all = access.may(ChannelAct::MentionEveryone);
         let mut notify = mentioned.clone();
         if parsed.here && may_mention_all {
             let readers = c.channel_reader_ids(access.channel.id).await?;

@@ -82,6 +82,12 @@ impl From<Channel> for ChannelView {
             read_only: c.read_only,
             archived: c.archived,
             link_previews: c.link_previews,
+            permissions: ChannelPermissions {
+                post: CommunityRole::parse(&c.roles.post_role),
+                react: CommunityRole::parse(&c.roles.react_role),
+                create_threads: CommunityRole::parse(&c.roles.thread_role),
+                mention_everyone: CommunityRole::parse(&c.roles.mention_everyone_role),
+            },
             created_at: c.created_at,
             voice_participants: None,
         }
@@ -126,6 +132,7 @@ impl From<UpdateChannelRequest> for ChannelChanges {
             read_only: r.read_only,
             archived: r.archived,
             link_previews: r.link_previews,
+            permissions: r.permissions,
             position: r.position,
         }
     }
