@@ -132,6 +132,9 @@ fn actions() -> Vec<Action> {
         act("update community", M::PATCH, "/api/communities/{community}", STAFF_AND_ADMINS)
             .body(r#"{"name": "Renamed"}"#)
             .effect("SELECT COUNT(*) FROM communities WHERE id = $1 AND name = 'Renamed'", &["community"]),
+        act("theme a community", M::PATCH, "/api/communities/{community}", STAFF_AND_ADMINS)
+            .body(r##"{"theme": {"palette": "ocean", "accent": "#112233"}}"##)
+            .effect("SELECT COUNT(*) FROM communities WHERE id = $1 AND theme_palette = 'ocean' AND theme_accent = '#112233'", &["community"]),
         act("delete community", M::DELETE, "/api/communities/{community}", OWNERS)
             .effect("SELECT COUNT(*) FROM (SELECT 1 AS x) t WHERE NOT EXISTS (SELECT 1 FROM communities WHERE id = $1)", &["community"]),
         act("transfer community", M::POST, "/api/communities/{community}/transfer", &[CommunityOwner])

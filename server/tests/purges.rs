@@ -317,3 +317,93 @@ async fn a_purge_survives_a_restart(#[case] backend: Backend) {
     assert_eq!(done["removed"], 23, "no batch counted twice or lost");
     assert_eq!(s.db.count(in_channel, &[team.channel]).await, 0);
 }
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn a_purge_that_keeps_failing_is_marked_failed_and_the_next_one_runs(
+    #[case] backend: Backend,
+) {
+    let Some(s) = TestServer::start_with(backend, |c| {
+        c.tuning.message_rate = chatalot_server::config::RateLimit {
+            per_second: 10_000,
+            burst: 10_000,
+        };
+        c.tuning.purge_max_attempts = 2;
+    })
+    .await
+    else {
+        return;
+    };
+    let (_, root) = s.user("root").await;
+    let team = s.team(&root, "Team", &[]).await;
+    let other = s.channel(&root, team.group, json!({"name": "other"})).await;
+    for (channel, content) in [
+        (team.channel, "fine"),
+        (team.channel, "stuck"),
+        (other, "a"),
+        (other, "b"),
+    ] {
+        s.message(&root, channel, json!({"content": content})).await;
+    }
+    // The database refuses to remove one message, whatever the purge tries.
+    let db = s.db.connect().await;
+    match s.db.backend {
+        Backend::Sqlite => {
+            db_exec!(
+                db,
+                "CREATE TRIGGER keep_stuck BEFORE DELETE ON messages WHEN OLD.content = 'stuck' \
+                 BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END"
+            );
+        }
+        Backend::Postgres => {
+            db_exec!(
+                db,
+                "CREATE FUNCTION keep_stuck() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 IF OLD.content = 'stuck' THEN RAISE EXCEPTION 'refused by a test trigger'; END IF; \
+                 RETURN OLD; END $$"
+            );
+            db_exec!(
+                db,
+                "CREATE TRIGGER keep_stuck BEFORE DELETE ON messages FOR EACH ROW EXECUTE FUNCTION keep_stuck()"
+            );
+        }
+    }
+    let mut root_ws = Ws::connect(&s, &root).await;
+    let purge = |channel: Uuid| json!({"kind": "channel", "channel_id": channel});
+    let stuck = s
+        .post("/api/admin/purges", Some(&root), &purge(team.channel))
+        .await
+        .expect(StatusCode::ACCEPTED)
+        .body;
+    let failed = root_ws
+        .expect_where(|e| {
+            e["type"] == "purge_updated"
+                && e["job"]["id"] == stuck["id"]
+                && e["job"]["status"] == "failed"
+        })
+        .await;
+    let error = failed["job"]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("2 failed attempts"), "{failed}");
+    // Each failed batch was rolled back whole: nothing of that channel went.
+    let in_channel = "SELECT COUNT(*) FROM messages WHERE channel_id = $1";
+    assert_eq!(s.db.count(in_channel, &[team.channel]).await, 2);
+    let read = s
+        .get(&format!("/api/admin/purges/{}", id(&stuck)), Some(&root))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert_eq!(read["status"], "failed");
+    assert!(read["finished_at"].is_string(), "{read}");
+
+    // The worker went on: the next purge runs to the end.
+    let next = s
+        .post("/api/admin/purges", Some(&root), &purge(other))
+        .await
+        .expect(StatusCode::ACCEPTED)
+        .body;
+    let done = finished(&s, &mut root_ws, &root, id(&next)).await;
+    assert_eq!(done["removed"], 2);
+    assert_eq!(s.db.count(in_channel, &[other]).await, 0);
+}

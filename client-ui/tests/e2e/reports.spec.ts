@@ -38,7 +38,7 @@ test('a reported message resolved with a timeout closes the composer live and te
 	await admin.page.getByRole('link', { name: 'Administration' }).click();
 	await admin.page
 		.getByRole('navigation', { name: 'Settings' })
-		.getByRole('link', { name: 'Reports' })
+		.getByRole('link', { name: 'Reports', exact: true })
 		.click();
 	await expect(admin.page.getByRole('heading', { name: 'Reports', level: 1 })).toBeVisible();
 	await expect(admin.page.getByRole('heading', { name: 'Open reports' })).toBeVisible();
@@ -176,6 +176,17 @@ test('a person reported in a community is reviewed by its moderator on a phone, 
 	await expect(card.getByRole('button', { name: 'Report user' })).toBeFocused();
 	await carol.page.keyboard.press('Escape');
 
+	// Carol follows it under User settings › My reports, where it waits for review.
+	await carol.page.goto('/settings/profile');
+	await carol.page
+		.getByRole('navigation', { name: 'Settings' })
+		.getByRole('link', { name: 'My reports' })
+		.click();
+	await expect(carol.page.getByRole('heading', { name: 'My reports', level: 1 })).toBeVisible();
+	const mine = carol.page.getByTestId('my-report').filter({ hasText: reason });
+	await expect(mine.getByTestId('my-report-status')).toHaveText('Waiting for review');
+	await expect(mine).toContainText(community);
+
 	// The moderator finds the queue from the community's settings.
 	await mod.page.goto(`/c/${communityId}/settings`);
 	const panel = mod.page.getByRole('region', { name: 'Reports' });
@@ -224,12 +235,28 @@ test('a person reported in a community is reviewed by its moderator on a phone, 
 		'Your report was reviewed: the moderators took no action. Their note: “Not against the rules.”'
 	);
 	await expect(notice).not.toContainText(mod.account.username);
+	// Her list changed with it, live: the outcome and the note, not who reviewed it.
+	await expect(mine.getByTestId('my-report-status')).toHaveText('Dismissed');
+	await expect(mine.getByTestId('my-report-outcome')).toContainText(
+		'the moderators took no action. Their note: “Not against the rules.”'
+	);
+	await expect(mine).not.toContainText(mod.account.username);
+	await expectAccessible(carol.page, 'my reports');
 
 	// People who review nothing have no "Reports" link, and the page says why.
 	await carol.page.goto('/settings/profile');
 	const nav = carol.page.getByRole('navigation', { name: 'Settings' });
 	await expect(nav.getByRole('link', { name: 'My profile' })).toBeVisible();
-	await expect(nav.getByRole('link', { name: 'Reports' })).toHaveCount(0);
+	await expect(nav.getByRole('link', { name: 'Reports', exact: true })).toHaveCount(0);
 	await carol.page.goto('/reports');
 	await expect(carol.page.getByRole('heading', { name: 'Moderators only' })).toBeVisible();
+	// …and where to follow their own reports instead, which fit a 375 px phone.
+	await carol.page.setViewportSize({ width: 375, height: 800 });
+	await carol.page.getByRole('link', { name: 'See my reports' }).click();
+	await expect(carol.page.getByRole('heading', { name: 'My reports', level: 1 })).toBeVisible();
+	await expect(mine.getByTestId('my-report-status')).toHaveText('Dismissed');
+	const mineOverflow = await carol.page.evaluate(
+		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+	);
+	expect(mineOverflow).toBe(0);
 });

@@ -23,7 +23,40 @@ pub struct CommunityView {
     pub member_count: i64,
     /// The caller's role, when they are a member.
     pub my_role: Option<CommunityRole>,
+    /// Colours shown while members are in the community.
+    pub theme: CommunityTheme,
     pub created_at: DateTime<Utc>,
+}
+
+/// A community's theme overrides (COM-1); none keeps each member's own choice.
+/// Clients apply them while the community is open, except for members who chose the
+/// high-contrast palette.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CommunityTheme {
+    pub palette: Option<super::Palette>,
+    /// `#rrggbb`.
+    #[schema(pattern = r"^#[0-9a-f]{6}$")]
+    pub accent: Option<String>,
+}
+
+/// Only the fields sent change; `null` removes an override.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityThemeUpdate {
+    #[serde(
+        default,
+        deserialize_with = "super::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<super::Palette>)]
+    pub palette: Option<Option<super::Palette>>,
+    #[serde(
+        default,
+        deserialize_with = "super::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, pattern = r"^#[0-9A-Fa-f]{6}$")]
+    pub accent: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -95,6 +128,9 @@ pub struct UpdateCommunityRequest {
     #[serde(default)]
     #[schema(pattern = r"^(member|moderator|admin)$")]
     pub who_can_create_invites: Option<String>,
+    /// Theme overrides (palette, accent).
+    #[serde(default)]
+    pub theme: Option<CommunityThemeUpdate>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]

@@ -23,6 +23,29 @@ pub enum Palette {
     HighContrast,
 }
 
+impl Palette {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Palette::Default => "default",
+            Palette::Ocean => "ocean",
+            Palette::Forest => "forest",
+            Palette::Rose => "rose",
+            Palette::HighContrast => "high_contrast",
+        }
+    }
+
+    /// A stored name; anything unknown is the default palette.
+    pub fn parse(raw: &str) -> Palette {
+        match raw {
+            "ocean" => Palette::Ocean,
+            "forest" => Palette::Forest,
+            "rose" => Palette::Rose,
+            "high_contrast" => Palette::HighContrast,
+            _ => Palette::Default,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum TimeFormat {
     /// As the device's language writes times.

@@ -576,6 +576,9 @@ pub struct Tuning {
     /// small enough that others' reads and writes never wait long.
     pub purge_batch_size: u32,
     pub purge_batch_pause: Duration,
+    /// Times in a row a batch of one purge may fail (each retried after a few
+    /// seconds) before the job is marked failed and the worker moves on.
+    pub purge_max_attempts: u32,
 }
 
 impl Default for Tuning {
@@ -604,6 +607,7 @@ impl Default for Tuning {
             push_http_endpoints: false,
             purge_batch_size: 500,
             purge_batch_pause: Duration::from_millis(10),
+            purge_max_attempts: 5,
         }
     }
 }

@@ -96,6 +96,7 @@ pub struct CoreParts {
     pub(crate) push_wake: notifications::queue::PushWake,
     pub(crate) reminder_wake: meetings::ReminderWake,
     pub(crate) purge_wake: purges::PurgeWake,
+    pub(crate) purge_failures: purges::PurgeFailures,
     /// The guarded HTTP client for fetches made for users (link previews).
     pub(crate) outbound: crate::outbound::Outbound,
     pub(crate) link_previews: link_previews::LinkPreviews,
@@ -158,6 +159,7 @@ impl Core {
             outbox_wake: Default::default(),
             reminder_wake: Default::default(),
             purge_wake: Default::default(),
+            purge_failures: Default::default(),
             storage,
             thumbnails: Default::default(),
             calls: Default::default(),

@@ -18,16 +18,6 @@ fn theme_str(t: ThemeChoice) -> &'static str {
     }
 }
 
-fn palette_str(p: Palette) -> &'static str {
-    match p {
-        Palette::Default => "default",
-        Palette::Ocean => "ocean",
-        Palette::Forest => "forest",
-        Palette::Rose => "rose",
-        Palette::HighContrast => "high_contrast",
-    }
-}
-
 fn time_format_str(t: TimeFormat) -> &'static str {
     match t {
         TimeFormat::Auto => "auto",
@@ -57,13 +47,7 @@ fn view(p: Preferences, stored: bool) -> PreferencesView {
             "dark" => ThemeChoice::Dark,
             _ => ThemeChoice::System,
         },
-        palette: match p.palette.as_str() {
-            "ocean" => Palette::Ocean,
-            "forest" => Palette::Forest,
-            "rose" => Palette::Rose,
-            "high_contrast" => Palette::HighContrast,
-            _ => Palette::Default,
-        },
+        palette: Palette::parse(&p.palette),
         accent: p.accent,
         compact: p.compact,
         time_format: match p.time_format.as_str() {
@@ -113,7 +97,7 @@ impl Core {
             p.theme = theme_str(theme).to_owned();
         }
         if let Some(palette) = update.palette {
-            p.palette = palette_str(palette).to_owned();
+            p.palette = palette.as_str().to_owned();
         }
         if let Some(accent) = accent {
             p.accent = accent;

@@ -23,6 +23,28 @@ use crate::store::{self, NewAuditEntry, PurgeJob};
 #[derive(Clone, Default)]
 pub(crate) struct PurgeWake(pub(crate) Arc<Notify>);
 
+/// How often in a row the current job's batch failed, so one job that cannot go on
+/// (a constraint, a corrupt row) is marked failed instead of blocking every job after it.
+#[derive(Default)]
+pub(crate) struct PurgeFailures(std::sync::Mutex<Option<(Uuid, u32)>>);
+
+impl PurgeFailures {
+    /// Counts a failure of `job`'s batch; answers the failures in a row.
+    fn record(&self, job: Uuid) -> u32 {
+        let mut last = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let count = match *last {
+            Some((id, n)) if id == job => n + 1,
+            _ => 1,
+        };
+        *last = Some((job, count));
+        count
+    }
+
+    fn clear(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
 fn purge_not_found() -> Error {
     Error::not_found("purge_not_found", "no such purge")
 }
@@ -200,7 +222,14 @@ impl Core {
             return Ok(None);
         };
         let now = store::now();
-        let batch = c.purge_batch(&job, i64::from(size), now).await?;
+        let batch = match c.purge_batch(&job, i64::from(size), now).await {
+            Ok(batch) => batch,
+            Err(err) => {
+                drop(tx);
+                return self.purge_batch_failed(job.id, err.into()).await;
+            }
+        };
+        self.purge_failures.clear();
         let finished = batch.messages.len() < size as usize;
         if finished {
             c.finish_purge_job(job.id, None, now).await?;
@@ -230,5 +259,28 @@ impl Core {
         let pause = chrono::Duration::from_std(tuning.purge_batch_pause)
             .unwrap_or(chrono::Duration::seconds(1));
         Ok(Some(now + pause))
+    }
+
+    /// A batch of `job` failed (rolled back): retried after a pause, and after
+    /// `purge_max_attempts` failures in a row the job is marked failed with the error.
+    async fn purge_batch_failed(&self, job: Uuid, err: Error) -> Result<Option<DateTime<Utc>>> {
+        let attempts = self.purge_failures.record(job);
+        if attempts < self.config.tuning.purge_max_attempts.max(1) {
+            return Err(err);
+        }
+        tracing::error!(purge = %job, error = %err, attempts, "purge failed; giving up on it");
+        let mut tx = self.db.begin().await?;
+        let mut c = tx.conn();
+        let reason = format!("stopped after {attempts} failed attempts: {err}");
+        c.finish_purge_job(job, Some(&reason), store::now()).await?;
+        let view = c.purge_job(job).await?.ok_or_else(purge_not_found)?;
+        let admins = c.instance_admin_ids().await?;
+        tx.commit().await?;
+        self.purge_failures.clear();
+        let event = ServerEvent::PurgeUpdated { job: view.into() };
+        self.events
+            .publish(admins.into_iter().map(Topic::User).collect(), &event, None);
+        // On to the next job, if any.
+        Ok(Some(store::now()))
     }
 }

@@ -44,6 +44,8 @@ struct Row {
     c_banner_file_id: Option<Uuid>,
     c_created_at: Option<DateTime<Utc>>,
     c_updated_at: Option<DateTime<Utc>>,
+    c_theme_palette: Option<String>,
+    c_theme_accent: Option<String>,
     cm_role: Option<String>,
     cm_nickname: Option<String>,
     cm_timed_out_until: Option<DateTime<Utc>>,
@@ -74,6 +76,7 @@ impl Conn<'_> {
                  c.who_can_create_invites AS c_who_can_create_invites, c.owner_id AS c_owner_id, \
                  c.icon_file_id AS c_icon_file_id, c.banner_file_id AS c_banner_file_id, \
                  c.created_at AS c_created_at, c.updated_at AS c_updated_at, \
+                 c.theme_palette AS c_theme_palette, c.theme_accent AS c_theme_accent, \
                  cm.role AS cm_role, cm.nickname AS cm_nickname, cm.timed_out_until AS cm_timed_out_until, \
                  cm.joined_at AS cm_joined_at, gm.role AS gm_role, gm.joined_at AS gm_joined_at, \
                  dm.joined_at AS dm_joined_at, \
@@ -123,6 +126,8 @@ impl Conn<'_> {
                     banner_file_id: r.c_banner_file_id,
                     created_at: r.c_created_at.unwrap_or_default(),
                     updated_at: r.c_updated_at.unwrap_or_default(),
+                    theme_palette: r.c_theme_palette,
+                    theme_accent: r.c_theme_accent,
                 }),
                 _ => None,
             };

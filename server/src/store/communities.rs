@@ -19,6 +19,10 @@ pub struct Community {
     pub banner_file_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Theme overrides shown while members are in the community (COM-1): a palette
+    /// name and a `#rrggbb` accent; none keeps each member's own.
+    pub theme_palette: Option<String>,
+    pub theme_accent: Option<String>,
 }
 
 /// A community with its member count, for lists and previews.
@@ -63,6 +67,7 @@ macro_rules! select_communities {
         concat!(
             "SELECT c.id, c.name, c.description, c.welcome_message, c.visibility, c.discoverable, \
              c.who_can_create_invites, c.owner_id, c.icon_file_id, c.banner_file_id, c.created_at, c.updated_at, \
+             c.theme_palette, c.theme_accent, \
              (SELECT COUNT(*) FROM community_members m WHERE m.community_id = c.id) AS member_count \
              FROM communities c ",
             $rest
@@ -98,8 +103,8 @@ impl Conn<'_> {
         Ok(db_run!(self, |e| {
             sqlx::query_as(
                 "SELECT id, name, description, welcome_message, visibility, discoverable, \
-                 who_can_create_invites, owner_id, icon_file_id, banner_file_id, created_at, updated_at \
-                 FROM communities WHERE id = $1",
+                 who_can_create_invites, owner_id, icon_file_id, banner_file_id, created_at, updated_at, \
+                 theme_palette, theme_accent FROM communities WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(e)
@@ -122,6 +127,7 @@ impl Conn<'_> {
             sqlx::query_as(
                 "SELECT c.id, c.name, c.description, c.welcome_message, c.visibility, c.discoverable, \
                  c.who_can_create_invites, c.owner_id, c.icon_file_id, c.banner_file_id, c.created_at, c.updated_at, \
+                 c.theme_palette, c.theme_accent, \
                  (SELECT COUNT(*) FROM community_members m WHERE m.community_id = c.id) AS member_count, \
                  me.role AS my_role \
                  FROM communities c JOIN community_members me ON me.community_id = c.id AND me.user_id = $1 \
@@ -160,7 +166,8 @@ impl Conn<'_> {
         db_run!(self, |e| {
             sqlx::query(
                 "UPDATE communities SET name = $2, description = $3, welcome_message = $4, visibility = $5, \
-                 discoverable = $6, who_can_create_invites = $7, owner_id = $8, updated_at = $9 WHERE id = $1",
+                 discoverable = $6, who_can_create_invites = $7, owner_id = $8, updated_at = $9, \
+                 theme_palette = $10, theme_accent = $11 WHERE id = $1",
             )
             .bind(c.id)
             .bind(&c.name)
@@ -171,6 +178,8 @@ impl Conn<'_> {
             .bind(&c.who_can_create_invites)
             .bind(c.owner_id)
             .bind(c.updated_at)
+            .bind(&c.theme_palette)
+            .bind(&c.theme_accent)
             .execute(e)
             .await?;
         });

@@ -1,6 +1,7 @@
 // Announcements for administrators: the create form's rules (those of the server) and
 // how each posted announcement reads in the list.
 import type { Schemas } from '$api/client';
+import type { PillTone } from '$shared/Pill.svelte';
 
 export type AdminAnnouncement = Schemas['AdminAnnouncementView'];
 export type AnnouncementSeverity = Schemas['AnnouncementSeverity'];
@@ -16,6 +17,13 @@ export const SEVERITIES: { value: AnnouncementSeverity; label: string; hint: str
 	{ value: 'warning', label: 'Warning', hint: 'Planned maintenance, something to act on' },
 	{ value: 'critical', label: 'Critical', hint: 'An outage or an urgent action' }
 ];
+
+/** How each severity is coloured in the administrators' list. */
+export const SEVERITY_TONES: Record<AnnouncementSeverity, PillTone> = {
+	info: 'accent',
+	warning: 'warning',
+	critical: 'danger'
+};
 
 export function severityLabel(severity: AnnouncementSeverity): string {
 	return SEVERITIES.find((s) => s.value === severity)?.label ?? severity;

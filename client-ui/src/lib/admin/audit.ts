@@ -89,6 +89,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 	'report.created': 'Report made',
 	'report.resolved': 'Report resolved',
 	'report.dismissed': 'Report dismissed',
+	'message.quarantined': 'Message hidden from members',
+	'message.unquarantined': 'Hidden message shown again',
 	'voice.disconnected': 'Disconnected from a call'
 };
 

@@ -9,7 +9,7 @@ describe('outbox entries', () => {
 		expect(statusLabel({ status: 'sent', attempts: 1 })).toBe('Sent');
 		expect(statusTone({ status: 'pending', attempts: 2 })).toBe('warning');
 		expect(statusTone({ status: 'failed', attempts: 12 })).toBe('danger');
-		expect(statusTone({ status: 'sent', attempts: 1 })).toBe('ok');
+		expect(statusTone({ status: 'sent', attempts: 1 })).toBe('success');
 	});
 
 	it('name calendar mail and offer a retry only for unsent mail', () => {

@@ -25,10 +25,10 @@ export function statusLabel(entry: Pick<OutboxEntry, 'status' | 'attempts'>): st
 
 export function statusTone(
 	entry: Pick<OutboxEntry, 'status' | 'attempts'>
-): 'ok' | 'warning' | 'danger' {
-	if (entry.status === 'sent') return 'ok';
+): 'success' | 'warning' | 'danger' {
+	if (entry.status === 'sent') return 'success';
 	if (entry.status === 'failed') return 'danger';
-	return entry.attempts === 0 ? 'ok' : 'warning';
+	return entry.attempts === 0 ? 'success' : 'warning';
 }
 
 /** "Invite", "Update", "Cancellation" for calendar mail; otherwise nothing. */

@@ -60,7 +60,7 @@ describe('purge progress', () => {
 		expect(statusLabel('done')).toBe('Done');
 		expect(statusLabel('failed')).toBe('Failed');
 		expect(statusTone('failed')).toBe('danger');
-		expect(statusTone('done')).toBe('ok');
+		expect(statusTone('done')).toBe('success');
 		expect(isFinished({ status: 'done' })).toBe(true);
 		expect(isFinished({ status: 'running' })).toBe(false);
 		expect(kindLabel('channel')).toBe('Every message of a channel');

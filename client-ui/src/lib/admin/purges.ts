@@ -33,14 +33,14 @@ export function statusLabel(status: PurgeStatus): string {
 	}
 }
 
-export function statusTone(status: PurgeStatus): 'neutral' | 'warning' | 'ok' | 'danger' {
+export function statusTone(status: PurgeStatus): 'neutral' | 'warning' | 'success' | 'danger' {
 	switch (status) {
 		case 'queued':
 			return 'neutral';
 		case 'running':
 			return 'warning';
 		case 'done':
-			return 'ok';
+			return 'success';
 		case 'failed':
 			return 'danger';
 	}

@@ -3196,6 +3196,21 @@ export interface components {
         };
         /** @enum {string} */
         CommunityRole: "member" | "moderator" | "admin" | "owner";
+        /**
+         * @description A community's theme overrides (COM-1); none keeps each member's own choice.
+         *     Clients apply them while the community is open, except for members who chose the
+         *     high-contrast palette.
+         */
+        CommunityTheme: {
+            /** @description `#rrggbb`. */
+            accent?: string | null;
+            palette?: null | components["schemas"]["Palette"];
+        };
+        /** @description Only the fields sent change; `null` removes an override. */
+        CommunityThemeUpdate: {
+            accent?: string | null;
+            palette?: null | components["schemas"]["Palette"];
+        };
         /** @description A community as its members (or, when public, anyone) see it. */
         CommunityView: {
             /** Format: uuid */
@@ -3214,6 +3229,8 @@ export interface components {
             name: string;
             /** Format: uuid */
             owner_id: string;
+            /** @description Colours shown while members are in the community. */
+            theme: components["schemas"]["CommunityTheme"];
             /** @description `public` or `private`. */
             visibility: string;
             welcome_message?: string | null;
@@ -4513,6 +4530,7 @@ export interface components {
             discoverable?: boolean | null;
             /** @description 1–100 characters, one line, without text-direction controls. */
             name?: string | null;
+            theme?: null | components["schemas"]["CommunityThemeUpdate"];
             /** @description `public` or `private`. */
             visibility?: string | null;
             /** @description Up to 2000 characters; blank or `null` clears it. */

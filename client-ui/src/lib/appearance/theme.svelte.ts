@@ -67,6 +67,8 @@ export class ThemeStore {
 	saving = $state(0);
 	/** Whether the preferences follow a signed-in person's (see `connect`). */
 	connected = $state(false);
+	/** The open community's theme overrides (COM-1), shown over the person's own. */
+	private community: CommunityTheme | null = null;
 	private systemDark = $state(false);
 	private systemReducedMotion = $state(false);
 
@@ -318,14 +320,21 @@ export class ThemeStore {
 		safeSet(this.env.storage, UNSYNCED_STORAGE_KEY, JSON.stringify([...this.unsynced]));
 	}
 
+	/** Shows a community's theme while it is open; null goes back to the person's own. */
+	setCommunityTheme(theme: CommunityTheme | null): void {
+		this.community = theme && (theme.palette || theme.accent) ? { ...theme } : null;
+		this.apply();
+	}
+
 	private apply(): void {
 		const root = this.env.root;
+		const shown = shownColours(this.values, this.community);
 		root.dataset.theme = this.resolved;
-		root.dataset.palette = this.values.palette;
+		root.dataset.palette = shown.palette;
 		root.dataset.density = this.values.compact ? 'compact' : 'comfortable';
 		root.dataset.motion = this.motionReduced ? 'reduce' : 'full';
 		root.style.colorScheme = this.resolved;
-		const accent = this.values.accent;
+		const accent = shown.accent;
 		if (accent) {
 			root.dataset.accent = 'custom';
 			root.style.setProperty('--accent-custom', accent);
@@ -337,6 +346,29 @@ export class ThemeStore {
 		}
 		setTimeFormat(this.values.time_format);
 	}
+}
+
+/** A community's theme overrides, as the API sends them. */
+export interface CommunityTheme {
+	palette?: Palette | null;
+	accent?: string | null;
+}
+
+/**
+ * The palette and accent to show: the community's overrides over the person's own,
+ * except that someone who chose high contrast keeps it (and their accent) everywhere.
+ */
+export function shownColours(
+	own: Pick<Preferences, 'palette' | 'accent'>,
+	community: CommunityTheme | null
+): { palette: Palette; accent: string | null } {
+	if (!community || own.palette === 'high_contrast') {
+		return { palette: own.palette, accent: own.accent };
+	}
+	return {
+		palette: community.palette ?? own.palette,
+		accent: normalizeColor(community.accent) ?? own.accent
+	};
 }
 
 function readUnsynced(raw: string | null): PreferenceField[] {

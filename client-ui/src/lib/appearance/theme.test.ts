@@ -11,6 +11,7 @@ import {
 } from './preferences';
 import {
 	LINK_PREVIEWS_STORAGE_KEY,
+	shownColours,
 	ThemeStore,
 	THEME_STORAGE_KEY,
 	type PreferencesSource,
@@ -177,6 +178,38 @@ function connected(local: Record<string, string> = {}, user = 'user-1') {
 	const connect = () => theme.connect(server, realtime as unknown as Pick<Realtime, 'on'>, user);
 	return { ...env, theme, server, realtime, connect };
 }
+
+describe('community theme overrides', () => {
+	it('shows the community colours over the person’s own, and not over high contrast', () => {
+		const own = { palette: 'rose' as const, accent: '#112233' };
+		expect(shownColours(own, null)).toEqual(own);
+		expect(shownColours(own, { palette: 'forest', accent: '#2E8B57' })).toEqual({
+			palette: 'forest',
+			accent: '#2e8b57'
+		});
+		expect(shownColours(own, { palette: null, accent: null })).toEqual(own);
+		expect(shownColours({ palette: 'high_contrast', accent: null }, { palette: 'ocean' })).toEqual({
+			palette: 'high_contrast',
+			accent: null
+		});
+	});
+
+	it('applies while a community is open and goes back after, storing nothing', () => {
+		const { env, storage, root } = environment({ [STORAGE_KEYS.palette]: 'rose' });
+		const theme = new ThemeStore(env);
+		expect(root.dataset.palette).toBe('rose');
+		theme.setCommunityTheme({ palette: 'ocean', accent: '#2e8b57' });
+		expect(root.dataset.palette).toBe('ocean');
+		expect(root.dataset.accent).toBe('custom');
+		expect(root.style.getPropertyValue('--accent-custom')).toBe('#2e8b57');
+		expect(theme.palette).toBe('rose');
+		expect(storage.get(STORAGE_KEYS.palette)).toBe('rose');
+		theme.setCommunityTheme(null);
+		expect(root.dataset.palette).toBe('rose');
+		expect(root.dataset.accent).toBeUndefined();
+		theme.dispose();
+	});
+});
 
 describe('ThemeStore synced with the server', () => {
 	it('applies the server’s view over the local cache, to <html> and storage', async () => {

@@ -301,6 +301,17 @@ export class Chat {
 		this.pinsChanged(message.channel_id, message.id, pinned);
 	}
 
+	/** Hides a message from members (moderators still see it whole), or shows it again. */
+	async setQuarantined(message: Message, hidden: boolean): Promise<void> {
+		const params = { params: { path: { message_id: message.id } } };
+		const view = await unwrap(
+			hidden
+				? this.api.PUT('/api/messages/{message_id}/quarantine', params)
+				: this.api.DELETE('/api/messages/{message_id}/quarantine', params)
+		);
+		this.timelines.get(view.channel_id)?.upsert(view);
+	}
+
 	pinVersion(channelId: string): number {
 		return this.pinVersions.get(channelId) ?? 0;
 	}

@@ -37,7 +37,8 @@ const community: Schemas['CommunityView'] = {
 	member_count: 2,
 	who_can_create_invites: 'member',
 	visibility: 'private',
-	my_role: 'owner'
+	my_role: 'owner',
+	theme: {}
 };
 
 const message = {

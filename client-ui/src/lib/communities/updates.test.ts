@@ -13,6 +13,7 @@ const community = (id: string, extra: Partial<Community> = {}): Community => ({
 	who_can_create_invites: 'member',
 	visibility: 'private',
 	my_role: 'admin',
+	theme: {},
 	...extra
 });
 

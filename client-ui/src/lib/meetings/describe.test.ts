@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { setTimeFormat } from '$shared/clock.svelte';
 import {
 	calendarDate,
 	occurrenceTimes,
@@ -71,6 +72,28 @@ describe('times', () => {
 		const other = occurrenceTimes(occurrence, 'America/New_York', 'UTC', 'en-US');
 		expect(other.local).toMatch(/9:00/);
 		expect(other.theirs).toMatch(/^Mon, Dec 7, 4:00\s*–\s*4:30\sAM \(America\/New York\)$/);
+	});
+
+	it('follows the 12/24 h setting, as message times do', () => {
+		const { starts_at, ends_at } = occurrence;
+		expect(timeRange(starts_at, ends_at, 'UTC', 'en-US', '24h')).toMatch(
+			/^Mon, Dec 7, 09:00\s*–\s*09:30$/
+		);
+		expect(timeRange(starts_at, ends_at, 'UTC', 'en-GB', '12h')).toMatch(/9:00\s*–\s*9:30\sam$/i);
+		const other = occurrenceTimes(occurrence, 'America/New_York', 'UTC', 'en-US', '24h');
+		expect(other.local).toMatch(/09:00\s*–\s*09:30$/);
+		expect(other.theirs).toMatch(/04:00\s*–\s*04:30 \(America\/New York\)$/);
+	});
+
+	it('reads the setting when none is passed', () => {
+		setTimeFormat('24h');
+		try {
+			expect(timeRange(occurrence.starts_at, occurrence.ends_at, 'UTC', 'en-US')).toMatch(
+				/09:00\s*–\s*09:30$/
+			);
+		} finally {
+			setTimeFormat('auto');
+		}
 	});
 
 	it('ignores a zone the browser does not know', () => {

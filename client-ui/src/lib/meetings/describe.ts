@@ -2,6 +2,7 @@
  * Meetings in words: how a series repeats ("Weekly on Mon, Wed · 10 times") and when an
  * occurrence happens, in the viewer's time zone and, when its clock differs, the meeting's.
  */
+import { hourCycle, timeFormat, type TimeFormat } from '$shared/clock.svelte';
 import { WEEKDAYS, type Recurrence, type Weekday } from './types';
 
 const SHORT_DAY: Record<Weekday, string> = {
@@ -61,15 +62,26 @@ export function recurrenceSummary(
 	return rule;
 }
 
-/** "Mon, Dec 7, 10:00 – 10:30 AM" in one time zone. */
-export function timeRange(startsAt: string, endsAt: string, zone: string, locale?: string): string {
+/**
+ * "Mon, Dec 7, 10:00 – 10:30 AM" in one time zone, in the person's time format
+ * (Settings › Appearance) like message times: every meeting time on screen comes here.
+ */
+export function timeRange(
+	startsAt: string,
+	endsAt: string,
+	zone: string,
+	locale?: string,
+	clock: TimeFormat = timeFormat()
+): string {
 	const format = new Intl.DateTimeFormat(locale, {
 		weekday: 'short',
 		month: 'short',
 		day: 'numeric',
-		hour: 'numeric',
+		// Two digits in 24 h ("09:00"), as message times write it.
+		hour: clock === '24h' ? '2-digit' : 'numeric',
 		minute: '2-digit',
-		timeZone: zone
+		timeZone: zone,
+		...hourCycle(clock)
 	});
 	return format.formatRange(new Date(startsAt), new Date(endsAt));
 }
@@ -82,12 +94,13 @@ export function occurrenceTimes(
 	occurrence: { starts_at: string; ends_at: string },
 	meetingZone: string,
 	viewerZone: string,
-	locale?: string
+	locale?: string,
+	clock: TimeFormat = timeFormat()
 ): { local: string; theirs: string | null } {
-	const local = timeRange(occurrence.starts_at, occurrence.ends_at, viewerZone, locale);
+	const local = timeRange(occurrence.starts_at, occurrence.ends_at, viewerZone, locale, clock);
 	let theirs: string | null = null;
 	try {
-		const there = timeRange(occurrence.starts_at, occurrence.ends_at, meetingZone, locale);
+		const there = timeRange(occurrence.starts_at, occurrence.ends_at, meetingZone, locale, clock);
 		if (there !== local) theirs = `${there} (${zoneLabel(meetingZone)})`;
 	} catch {
 		// A zone this browser does not know: the viewer's time says it all.

@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::access::{CommunityAccess, CommunityRole, community_not_found};
-use crate::api::ServerEvent;
+use crate::api::{CommunityThemeUpdate, ServerEvent};
 use crate::config::CommunityCreationMode;
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, InstanceRole, RequestMeta, validate};
@@ -40,6 +40,7 @@ pub struct CommunityChanges {
     pub visibility: Option<String>,
     pub discoverable: Option<bool>,
     pub who_can_create_invites: Option<String>,
+    pub theme: Option<CommunityThemeUpdate>,
 }
 
 impl Core {
@@ -93,6 +94,8 @@ impl Core {
             banner_file_id: None,
             created_at: now,
             updated_at: now,
+            theme_palette: None,
+            theme_accent: None,
         };
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
@@ -197,6 +200,16 @@ impl Core {
         if let Some(policy) = changes.who_can_create_invites {
             community.who_can_create_invites =
                 validate::one_of("who_can_create_invites", &policy, INVITE_POLICIES)?.to_owned();
+        }
+        if let Some(theme) = changes.theme {
+            if let Some(palette) = theme.palette {
+                community.theme_palette = palette.map(|p| p.as_str().to_owned());
+            }
+            if let Some(accent) = theme.accent {
+                community.theme_accent = accent
+                    .map(|raw| validate::color("accent", &raw))
+                    .transpose()?;
+            }
         }
         community.updated_at = store::now();
         c.update_community(&community).await?;

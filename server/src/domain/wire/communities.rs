@@ -25,6 +25,10 @@ impl CommunityView {
             banner_file_id: c.banner_file_id,
             member_count: s.member_count,
             my_role,
+            theme: CommunityTheme {
+                palette: c.theme_palette.as_deref().map(Palette::parse),
+                accent: c.theme_accent,
+            },
             created_at: c.created_at,
         }
     }
@@ -56,6 +60,7 @@ impl From<UpdateCommunityRequest> for CommunityChanges {
             visibility: r.visibility,
             discoverable: r.discoverable,
             who_can_create_invites: r.who_can_create_invites,
+            theme: r.theme,
         }
     }
 }
