@@ -186,6 +186,8 @@ impl Bench {
                 banner_file_id: None,
                 created_at: now,
                 updated_at: now,
+                theme_palette: None,
+                theme_accent: None,
             };
             c.insert_community(&community).await?;
             let group = Group {
@@ -218,6 +220,7 @@ impl Bench {
                 link_previews: true,
                 created_at: now,
                 updated_at: now,
+                roles: Default::default(),
             };
             c.insert_channel(&channel).await?;
             channel_id = channel.id;
@@ -269,6 +272,8 @@ impl Bench {
                     edited_at: None,
                     deleted_at: None,
                     created_at: store::now(),
+                    quarantined_at: None,
+                    quarantined_by: None,
                 };
                 c.insert_message(&message).await?;
             }
@@ -370,6 +375,8 @@ async fn insert_spam(
             edited_at: None,
             deleted_at: None,
             created_at: store::now(),
+            quarantined_at: None,
+            quarantined_by: None,
         };
         c.insert_message(&message).await?;
     }
