@@ -55,16 +55,11 @@ function setup(list: () => Response) {
 	return { calls, emit: (r: Report) => handlers.forEach((h) => h({ report: r })) };
 }
 
-async function settle() {
-	for (let i = 0; i < 20; i++) await new Promise((done) => setTimeout(done, 0));
-}
-
 describe('my reports', () => {
 	it('lists the reports made, then shows how one ended as soon as it is reviewed', async () => {
 		const { calls, emit } = setup(() => json(200, [report()]));
-		await settle();
+		const item = await screen.findByRole('listitem', { name: 'Report about A message by Tom' });
 		expect(calls).toEqual(['GET /api/reports/mine?limit=50']);
-		const item = screen.getByRole('listitem', { name: 'Report about A message by Tom' });
 		expect(within(item).getByTestId('my-report-status')).toHaveTextContent('Waiting for review');
 		expect(item).toHaveTextContent('Spam links');
 		expect(item).toHaveTextContent('#general in Acme');
@@ -77,8 +72,9 @@ describe('my reports', () => {
 				outcome: { note: 'Not against the rules.', resolved_at: '2026-12-05T11:00:00Z' }
 			})
 		);
-		await settle();
-		expect(within(item).getByTestId('my-report-status')).toHaveTextContent('Dismissed');
+		await vi.waitFor(() =>
+			expect(within(item).getByTestId('my-report-status')).toHaveTextContent('Dismissed')
+		);
 		expect(within(item).getByTestId('my-report-outcome')).toHaveTextContent(
 			/^Reviewed .*: the moderators took no action\. Their note: “Not against the rules\.”$/
 		);
@@ -86,14 +82,12 @@ describe('my reports', () => {
 
 	it('says when there is nothing yet', async () => {
 		setup(() => json(200, []));
-		await settle();
-		expect(screen.getByRole('heading', { name: 'No reports' })).toBeInTheDocument();
+		expect(await screen.findByRole('heading', { name: 'No reports' })).toBeInTheDocument();
 	});
 
 	it('shows why the list could not be read', async () => {
 		setup(() => json(500, { code: 'internal', message: 'Database unavailable' }));
-		await settle();
-		expect(screen.getByRole('alert')).toBeInTheDocument();
+		expect(await screen.findByRole('alert')).toBeInTheDocument();
 		expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
 	});
 });

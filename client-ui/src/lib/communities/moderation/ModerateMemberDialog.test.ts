@@ -44,10 +44,6 @@ function setup(action: ModerationAction, answer: () => Response) {
 	return { host, requests };
 }
 
-async function settle() {
-	for (let i = 0; i < 20; i++) await new Promise((done) => setTimeout(done, 0));
-}
-
 beforeEach(() => {
 	// jsdom has no modal dialogs.
 	HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
@@ -69,7 +65,7 @@ describe('ModerateMemberDialog', () => {
 			target: { value: 'Cool down' }
 		});
 		await fireEvent.click(screen.getByRole('button', { name: 'Time out' }));
-		await settle();
+		await vi.waitFor(() => expect(host.dialog).toBeNull());
 		expect(requests).toEqual([
 			{
 				method: 'PUT',
@@ -88,8 +84,7 @@ describe('ModerateMemberDialog', () => {
 			})
 		);
 		await fireEvent.click(screen.getByRole('button', { name: 'Ban' }));
-		await settle();
-		expect(screen.getByRole('alert')).toHaveTextContent(
+		expect(await screen.findByRole('alert')).toHaveTextContent(
 			'You cannot act on someone whose role is equal to or higher than yours'
 		);
 		expect(host.dialog).not.toBeNull();
@@ -109,8 +104,7 @@ describe('ModerateMemberDialog', () => {
 		expect(requests).toHaveLength(0);
 		await fireEvent.input(screen.getByLabelText('Reason'), { target: { value: 'Be kind' } });
 		await fireEvent.click(screen.getByRole('button', { name: 'Warn' }));
-		await settle();
-		expect(screen.getByRole('status')).toHaveTextContent('Bob was warned.');
+		expect(await screen.findByRole('status')).toHaveTextContent('Bob was warned.');
 		expect(screen.getByRole('button', { name: 'Done' })).toHaveFocus();
 		expect(requests[0]!.body).toEqual({ reason: 'Be kind' });
 	});
@@ -119,11 +113,9 @@ describe('ModerateMemberDialog', () => {
 		const { host } = setup('warn', () => json(201, {}));
 		await fireEvent.input(screen.getByLabelText('Reason'), { target: { value: 'Be kind' } });
 		await fireEvent.click(screen.getByRole('button', { name: 'Warn' }));
-		await settle();
-		await fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+		await fireEvent.click(await screen.findByRole('button', { name: 'Done' }));
 		host.dialog = { communityId: 'c1', member: bob, action: 'timeout' };
-		await settle();
-		expect(screen.getByLabelText('Duration')).toBeInTheDocument();
+		expect(await screen.findByLabelText('Duration')).toBeInTheDocument();
 		expect(screen.queryByRole('status')).toBeNull();
 		expect(screen.getByLabelText('Reason (optional)')).toHaveValue('');
 	});
