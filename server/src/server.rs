@@ -13,7 +13,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::domain::{Bootstrap, Core};
-use crate::events::CloseReason;
+use crate::events::{CloseReason, FeedPace};
 use crate::http::{self, Limiters};
 use crate::store::{self, Db};
 
@@ -102,6 +102,19 @@ impl Server {
             let stop = stop_rx.clone();
             tokio::spawn(async move { core.run_purges(stop).await })
         };
+        let presence = {
+            let events = self.core.events.clone();
+            let tuning = &self.core.config.tuning;
+            let pace = FeedPace {
+                interval: tuning.presence_interval,
+                frames_per_second: tuning.presence_frames_per_second,
+            };
+            let stop = stop_rx.clone();
+            tokio::spawn(async move {
+                let feed = events.presence_feed.clone();
+                feed.run(&events.hub, pace, stop).await;
+            })
+        };
         let push = {
             let core = self.core.clone();
             tokio::spawn(async move { core.run_push(stop_rx).await })
@@ -133,6 +146,7 @@ impl Server {
         let _ = outbox.await;
         let _ = purges.await;
         let _ = push.await;
+        let _ = presence.await;
         let _ = memory.await;
         self.core.db.close().await;
         tracing::info!("server stopped");

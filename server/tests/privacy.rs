@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::ws::Ws;
+use common::ws::{Ws, status_in};
 use common::{Backend, TestServer};
 use reqwest::{Method, StatusCode};
 use rstest::rstest;
@@ -128,10 +128,11 @@ fn about(events: &[Value], user: Uuid) -> Vec<&Value> {
     events
         .iter()
         .filter(|e| {
-            matches!(
+            (matches!(
                 e["type"].as_str(),
                 Some("presence" | "read_receipt" | "typing")
-            ) && e["user_id"] == user.as_str()
+            ) && e["user_id"] == user.as_str())
+                || status_in(e, &user).is_some()
         })
         .collect()
 }
@@ -159,8 +160,15 @@ async fn a_block_either_way_stops_presence_typing_and_receipts(#[case] backend: 
     .await
     .expect(StatusCode::NO_CONTENT);
 
+    // Everyone shows the community's member list; Carol, who blocks nobody, is the
+    // witness that a presence frame went out.
+    let mut carol_ws = Ws::connect(s, &w.carol.1).await;
+    carol_ws.watch_presence(w.community).await;
     let mut bob_ws = Ws::connect(s, &w.bob.1).await;
+    bob_ws.watch_presence(w.community).await;
     let mut alice_ws = Ws::connect(s, &w.alice.1).await;
+    let members = alice_ws.watch_presence(w.community).await;
+    assert_eq!(status_in(&members, &w.bob.0.to_string()), None, "{members}");
     s.call(
         Method::PUT,
         "/api/account/presence",
@@ -169,6 +177,7 @@ async fn a_block_either_way_stops_presence_typing_and_receipts(#[case] backend: 
     )
     .await
     .expect(StatusCode::NO_CONTENT);
+    carol_ws.expect_presence(w.bob.0, "dnd").await;
     s.post(
         &format!("/api/channels/{dm}/read"),
         Some(&w.bob.1),
@@ -219,13 +228,13 @@ async fn a_block_either_way_stops_presence_typing_and_receipts(#[case] backend: 
     )
     .await
     .expect(StatusCode::NO_CONTENT);
+    carol_ws.expect_presence(w.alice.0, "idle").await;
     s.message(&w.carol.1, w.general, json!({"content": "sentinel two"}))
         .await;
     let seen = events_until(&mut bob_ws, "sentinel two").await;
     assert!(about(&seen, w.alice.0).is_empty(), "{seen:?}");
 
     // Carol, who blocks nobody, still sees both.
-    let mut carol_ws = Ws::connect(s, &w.carol.1).await;
     s.call(
         Method::PUT,
         "/api/account/presence",
@@ -234,9 +243,7 @@ async fn a_block_either_way_stops_presence_typing_and_receipts(#[case] backend: 
     )
     .await
     .expect(StatusCode::NO_CONTENT);
-    carol_ws
-        .expect_where(|e| e["type"] == "presence" && e["user_id"] == w.bob.0.to_string())
-        .await;
+    carol_ws.expect_presence(w.bob.0, "online").await;
 }
 
 #[rstest]
@@ -327,20 +334,15 @@ async fn last_seen_shows_only_while_offline_and_only_if_shared(#[case] backend: 
 
     // Online: nothing to show. Gone: when, to those who share a community.
     let mut bob_ws = Ws::connect(s, &w.bob.1).await;
+    bob_ws.watch_presence(w.community).await;
     let alice_ws = Ws::connect(s, &w.alice.1).await;
-    bob_ws
-        .expect_where(|e| e["type"] == "presence" && e["user_id"] == json!(w.alice.0))
-        .await;
+    bob_ws.expect_presence(w.alice.0, "online").await;
     assert_eq!(
         s.get(&alice_card, Some(&w.bob.1)).await.body["last_seen_at"],
         Value::Null
     );
     drop(alice_ws);
-    bob_ws
-        .expect_where(|e| {
-            e["type"] == "presence" && e["user_id"] == json!(w.alice.0) && e["status"] == "offline"
-        })
-        .await;
+    bob_ws.expect_presence(w.alice.0, "offline").await;
     let seen = s.get(&alice_card, Some(&w.bob.1)).await.body["last_seen_at"].clone();
     assert!(
         seen.is_string(),

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use chatalot_server::api::realtime::close_code;
 use chatalot_server::config::{CommunityCreationMode, RateLimit};
-use common::ws::{Ws, closed_with};
+use common::ws::{Ws, closed_with, status_in};
 use common::{Backend, TestServer};
 use futures_util::SinkExt;
 use reqwest::{Method, StatusCode};
@@ -82,12 +82,17 @@ async fn two_users_see_each_other_live(#[case] backend: Backend) {
     let Some(r) = room(backend).await else { return };
     let mut alice = Ws::connect(&r.s, &r.alice.1).await;
     assert_eq!(alice.ready["user"]["username"], "alice");
+    // Alice shows the community's member list: only herself is online.
+    let members = alice.watch_presence(r.community).await;
+    assert_eq!(
+        members["presences"].as_array().unwrap().len(),
+        1,
+        "{members}"
+    );
+    assert_eq!(status_in(&members, &r.alice.0.to_string()), Some("online"));
     let mut bob = Ws::connect(&r.s, &r.bob.1).await;
     // Alice sees Bob come online (they share the community).
-    let online = alice
-        .expect_where(|e| e["type"] == "presence" && e["user_id"] == r.bob.0.to_string())
-        .await;
-    assert_eq!(online["status"], "online");
+    assert_eq!(alice.expect_presence_of(r.bob.0).await, "online");
 
     // A message over the socket: acknowledged to the sender, delivered to both.
     let ack = alice.request(send_frame(r.channel, "hello @bob")).await;
@@ -169,11 +174,7 @@ async fn two_users_see_each_other_live(#[case] backend: Backend) {
         .request(json!({"type": "set_presence", "status": "dnd"}))
         .await;
     assert_eq!(presence["type"], "ack");
-    let got = alice.expect("presence").await;
-    assert_eq!(
-        (got["user_id"].as_str(), got["status"].as_str()),
-        (Some(r.bob.0.to_string().as_str()), Some("dnd"))
-    );
+    assert_eq!(alice.expect_presence_of(r.bob.0).await, "dnd");
 
     // History holds it all: the tombstone, the edit history, the reactions gone with it.
     let history =
@@ -192,10 +193,64 @@ async fn two_users_see_each_other_live(#[case] backend: Backend) {
 
     // Bob leaves: Alice sees him go offline.
     drop(bob);
-    let offline = alice
-        .expect_where(|e| e["type"] == "presence" && e["user_id"] == r.bob.0.to_string())
+    assert_eq!(alice.expect_presence_of(r.bob.0).await, "offline");
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn community_presence_reaches_only_members_showing_the_list(#[case] backend: Backend) {
+    let Some(r) = room(backend).await else { return };
+    // Carol is no member: refused as by the REST twin, and she sees nothing.
+    let mut carol = Ws::connect(&r.s, &r.carol.1).await;
+    let refused = carol
+        .request(json!({"type": "watch_presence", "community_id": r.community}))
         .await;
-    assert_eq!(offline["status"], "offline");
+    let rest =
+        r.s.get(
+            &format!("/api/communities/{}/presence", r.community),
+            Some(&r.carol.1),
+        )
+        .await;
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert_eq!(refused["code"], rest.code(), "{refused}");
+
+    let mut alice = Ws::connect(&r.s, &r.alice.1).await;
+    alice.watch_presence(r.community).await;
+    let mut bob = Ws::connect(&r.s, &r.bob.1).await;
+    let members = bob.watch_presence(r.community).await;
+    assert_eq!(status_in(&members, &r.alice.0.to_string()), Some("online"));
+    alice.expect_presence(r.bob.0, "online").await;
+
+    // Bob is kicked: his connection stops showing the list at once.
+    r.s.call(
+        Method::POST,
+        &format!("/api/communities/{}/members/{}/kick", r.community, r.bob.0),
+        Some(&r.alice.1),
+        Some(&json!({})),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    bob.expect("community_removed").await;
+    r.s.call(
+        Method::PUT,
+        "/api/account/presence",
+        Some(&r.alice.1),
+        Some(&json!({"status": "dnd"})),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    // Alice's own list shows it: that frame went to every watcher at once.
+    alice.expect_presence(r.alice.0, "dnd").await;
+    for ws in [&mut bob, &mut carol] {
+        ws.send(json!({"type": "ping"})).await;
+        let seen = ws.collect_until(|e| e["type"] == "pong").await;
+        assert!(
+            seen.iter().all(|e| e["type"] != "community_presence"),
+            "{seen:?}"
+        );
+    }
 }
 
 #[rstest]
@@ -619,6 +674,7 @@ async fn reconnecting_recovers_every_missed_message(#[case] backend: Backend) {
 async fn a_client_that_never_reads_is_cut_off_with_resync(#[case] backend: Backend) {
     let Some(r) = room(backend).await else { return };
     let mut alice = Ws::connect(&r.s, &r.alice.1).await;
+    alice.watch_presence(r.community).await;
     // A socket that authenticates and then never reads; Alice hears it come online.
     let mut stalled = Ws::open(&r.s).await;
     stalled
@@ -627,9 +683,7 @@ async fn a_client_that_never_reads_is_cut_off_with_resync(#[case] backend: Backe
         ))
         .await
         .unwrap();
-    alice
-        .expect_where(|e| e["type"] == "presence" && e["user_id"] == r.bob.0.to_string())
-        .await;
+    assert_eq!(alice.expect_presence_of(r.bob.0).await, "online");
 
     let big = "x".repeat(3900);
     let mut sent = 0;

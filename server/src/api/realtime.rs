@@ -91,6 +91,14 @@ pub enum ClientFrame {
         #[serde(default)]
         nonce: Option<String>,
     },
+    /// Shows a community's member list on this connection: its members' presence
+    /// arrives as `community_presence` (a complete list first, then changes at most
+    /// about once a second). `null` stops it; one community per connection.
+    WatchPresence {
+        community_id: Option<Uuid>,
+        #[serde(default)]
+        nonce: Option<String>,
+    },
     MarkRead {
         channel_id: Uuid,
         message_id: Uuid,
@@ -150,6 +158,7 @@ impl ClientFrame {
             | ClientFrame::AddReaction { nonce, .. }
             | ClientFrame::RemoveReaction { nonce, .. }
             | ClientFrame::SetPresence { nonce, .. }
+            | ClientFrame::WatchPresence { nonce, .. }
             | ClientFrame::MarkRead { nonce, .. }
             | ClientFrame::VoiceJoin { nonce, .. }
             | ClientFrame::VoiceLeave { nonce }
@@ -246,9 +255,18 @@ pub enum ServerEvent {
         channel_id: Uuid,
         user_id: Uuid,
     },
+    /// A DM partner's (or the user's own) presence changed.
     Presence {
         user_id: Uuid,
         status: PresenceStatus,
+    },
+    /// Presence of a community's members, for the connection watching it: with
+    /// `complete`, every member who is not listed is offline; otherwise only the
+    /// members whose presence changed since the last one.
+    CommunityPresence {
+        community_id: Uuid,
+        presences: Vec<PresenceView>,
+        complete: bool,
     },
     ReadReceipt {
         channel_id: Uuid,

@@ -579,6 +579,10 @@ pub struct Tuning {
     /// Times in a row a batch of one purge may fail (each retried after a few
     /// seconds) before the job is marked failed and the worker moves on.
     pub purge_max_attempts: u32,
+    /// Community presence goes to the connections showing a member list at most
+    /// this often, and at most this many frames a second per community.
+    pub presence_interval: Duration,
+    pub presence_frames_per_second: u32,
 }
 
 impl Default for Tuning {
@@ -608,6 +612,8 @@ impl Default for Tuning {
             purge_batch_size: 500,
             purge_batch_pause: Duration::from_millis(10),
             purge_max_attempts: 5,
+            presence_interval: Duration::from_secs(1),
+            presence_frames_per_second: 2_000,
         }
     }
 }

@@ -10,7 +10,10 @@ use uuid::Uuid;
 use super::{Actor, Core};
 use crate::api::{PresenceStatus, PresenceView, ServerEvent, UserProfile};
 use crate::domain::error::{Error, Result};
-use crate::events::{CloseReason, Connection, Privacy, Registered, Topic, user_topics};
+use crate::events::{
+    CloseReason, Connection, ConnectionId, Outgoing, Privacy, Registered, Topic, presence_frame,
+    user_topics,
+};
 use crate::store::{self, Conn};
 
 /// At most one typing event per user and channel in this interval.
@@ -183,13 +186,54 @@ impl Core {
         }
     }
 
+    /// Tells the user's DM partners and own devices at once; their communities'
+    /// members see it in the next `community_presence` of a member list they show.
     async fn broadcast_presence(&self, user_id: Uuid, status: PresenceStatus) -> Result<()> {
-        let topics = user_audience(&mut self.db.acquire().await?.conn(), user_id).await?;
+        let mut conn = self.db.acquire().await?;
+        let mut c = conn.conn();
+        let communities = c.community_ids_of_user(user_id).await?;
+        let mut topics: Vec<Topic> = c
+            .dm_channel_ids(user_id)
+            .await?
+            .into_iter()
+            .map(Topic::Channel)
+            .collect();
+        topics.push(Topic::User(user_id));
         self.events.publish(
             topics,
             &ServerEvent::Presence { user_id, status },
             Some(user_id),
         );
+        self.events
+            .presence_feed
+            .changed(&communities, user_id, status);
+        Ok(())
+    }
+
+    /// Shows `community_id`'s member presence on this connection (or none): the
+    /// complete list now, changes as they come.
+    pub async fn watch_presence(
+        &self,
+        actor: &Actor,
+        connection: ConnectionId,
+        community_id: Option<Uuid>,
+    ) -> Result<()> {
+        let hub = &self.events.hub;
+        let Some(community_id) = community_id else {
+            hub.watch_presence(actor.id(), connection, None);
+            return Ok(());
+        };
+        self.member_access(&mut self.db.acquire().await?.conn(), actor, community_id)
+            .await?;
+        // Watching first: a change from now on reaches this connection, in the list
+        // below or in a later frame.
+        let Some(watcher) = hub.watch_presence(actor.id(), connection, Some(community_id)) else {
+            return Ok(());
+        };
+        let presences = self.community_presence(actor, community_id).await?;
+        if let Some(frame) = presence_frame(community_id, presences, true) {
+            watcher.send(Outgoing::Text(frame));
+        }
         Ok(())
     }
 

@@ -68,6 +68,8 @@ pub struct Connection {
     close: watch::Sender<Option<CloseReason>>,
     topics: Mutex<HashSet<Topic>>,
     privacy: RwLock<Privacy>,
+    /// The community whose member list this connection shows (`watch_presence`).
+    watching: Mutex<Option<Uuid>>,
 }
 
 /// Whose events a user's connections skip (MSG-9).
@@ -91,6 +93,18 @@ impl Connection {
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
         }
+    }
+
+    /// Those of `users` this connection's user is on either side of a block with,
+    /// so sees nothing of as people (presence, typing, read receipts).
+    pub fn estranged_among(&self, users: impl Iterator<Item = Uuid>) -> HashSet<Uuid> {
+        let privacy = self.privacy.read().expect("privacy lock");
+        if privacy.estranged.is_empty() {
+            return HashSet::new();
+        }
+        users
+            .filter(|u| *u != self.user_id && privacy.estranged.contains(u))
+            .collect()
     }
 
     fn deliver(&self, payload: &Bytes, author: Option<Uuid>, personal: bool) {
@@ -156,6 +170,8 @@ struct Inner {
     next_id: AtomicU64,
     topics: RwLock<HashMap<Topic, Vec<Arc<Connection>>>>,
     users: RwLock<HashMap<Uuid, Vec<Arc<Connection>>>>,
+    /// Connections showing each community's member list.
+    watchers: RwLock<HashMap<Uuid, Vec<Arc<Connection>>>>,
     /// Serialises topic refreshes per user, so a slower, older refresh never
     /// overwrites a newer one.
     refresh_locks: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
@@ -169,6 +185,7 @@ impl Hub {
                 next_id: AtomicU64::new(1),
                 topics: RwLock::default(),
                 users: RwLock::default(),
+                watchers: RwLock::default(),
                 refresh_locks: Mutex::default(),
             }),
         }
@@ -190,6 +207,7 @@ impl Hub {
             close: watch::channel(None).0,
             topics: Mutex::default(),
             privacy: RwLock::default(),
+            watching: Mutex::default(),
         });
         let mut users = self.inner.users.write().expect("users lock");
         let list = users.entry(user_id).or_default();
@@ -217,6 +235,7 @@ impl Hub {
                 remove_from(&mut map, topic, connection.id);
             }
         }
+        self.stop_watching(connection);
         let mut users = self.inner.users.write().expect("users lock");
         let Some(list) = users.get_mut(&connection.user_id) else {
             return true;
@@ -245,18 +264,87 @@ impl Hub {
         if connections.is_empty() {
             return;
         }
-        let mut map = self.inner.topics.write().expect("topics lock");
-        for connection in connections {
-            connection.set_privacy(privacy.clone());
-            let mut current = connection.topics.lock().expect("topics lock");
-            for gone in current.difference(topics) {
-                remove_from(&mut map, *gone, connection.id);
+        {
+            let mut map = self.inner.topics.write().expect("topics lock");
+            for connection in &connections {
+                connection.set_privacy(privacy.clone());
+                let mut current = connection.topics.lock().expect("topics lock");
+                for gone in current.difference(topics) {
+                    remove_from(&mut map, *gone, connection.id);
+                }
+                for new in topics.difference(&current) {
+                    map.entry(*new).or_default().push(connection.clone());
+                }
+                *current = topics.clone();
             }
-            for new in topics.difference(&current) {
-                map.entry(*new).or_default().push(connection.clone());
-            }
-            *current = topics.clone();
         }
+        // Someone who left a community stops seeing its members' presence.
+        for connection in connections {
+            let watching = *connection.watching.lock().expect("watching lock");
+            if let Some(community) = watching
+                && !topics.contains(&Topic::Community(community))
+            {
+                self.stop_watching(&connection);
+            }
+        }
+    }
+
+    /// Makes one of the user's connections show `community`'s member presence (or
+    /// none); the connection, when it is still open.
+    pub fn watch_presence(
+        &self,
+        user_id: Uuid,
+        connection_id: ConnectionId,
+        community: Option<Uuid>,
+    ) -> Option<Arc<Connection>> {
+        let connection = self
+            .connections_of(user_id)
+            .into_iter()
+            .find(|c| c.id == connection_id)?;
+        self.set_watching(&connection, community);
+        Some(connection)
+    }
+
+    fn set_watching(&self, connection: &Arc<Connection>, community: Option<Uuid>) {
+        let mut watchers = self.inner.watchers.write().expect("watchers lock");
+        let mut watching = connection.watching.lock().expect("watching lock");
+        if *watching == community {
+            return;
+        }
+        if let Some(old) = watching.take() {
+            remove_from(&mut watchers, old, connection.id);
+        }
+        if let Some(new) = community {
+            watchers.entry(new).or_default().push(connection.clone());
+        }
+        *watching = community;
+    }
+
+    fn stop_watching(&self, connection: &Connection) {
+        let mut watchers = self.inner.watchers.write().expect("watchers lock");
+        if let Some(old) = connection.watching.lock().expect("watching lock").take() {
+            remove_from(&mut watchers, old, connection.id);
+        }
+    }
+
+    /// The connections showing `community`'s member presence.
+    pub fn presence_watchers(&self, community: Uuid) -> Vec<Arc<Connection>> {
+        self.inner
+            .watchers
+            .read()
+            .expect("watchers lock")
+            .get(&community)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn presence_watcher_count(&self, community: Uuid) -> usize {
+        self.inner
+            .watchers
+            .read()
+            .expect("watchers lock")
+            .get(&community)
+            .map_or(0, Vec::len)
     }
 
     pub fn connections_of(&self, user_id: Uuid) -> Vec<Arc<Connection>> {
@@ -340,11 +428,15 @@ impl Hub {
     }
 }
 
-fn remove_from(map: &mut HashMap<Topic, Vec<Arc<Connection>>>, topic: Topic, id: ConnectionId) {
-    if let Some(list) = map.get_mut(&topic) {
+fn remove_from<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, Vec<Arc<Connection>>>,
+    key: K,
+    id: ConnectionId,
+) {
+    if let Some(list) = map.get_mut(&key) {
         list.retain(|c| c.id != id);
         if list.is_empty() {
-            map.remove(&topic);
+            map.remove(&key);
         }
     }
 }

@@ -8,10 +8,12 @@
 
 mod hub;
 mod presence;
+mod presence_feed;
 mod revisions;
 
 pub use hub::{CloseReason, Connection, ConnectionId, Hub, Outgoing, Privacy, Registered};
 pub use presence::Presences;
+pub use presence_feed::{FeedPace, PresenceFeed, presence_frame};
 pub use revisions::{Revision, Revisions};
 
 use std::collections::HashSet;
@@ -74,6 +76,8 @@ pub struct Events {
     bus: Arc<dyn EventBus>,
     pub hub: Hub,
     pub presences: Presences,
+    /// Community presence for the connections showing it.
+    pub presence_feed: Arc<PresenceFeed>,
     pub revisions: Arc<Revisions>,
 }
 
@@ -84,6 +88,7 @@ impl Events {
             bus: Arc::new(InProcessBus::new(hub.clone())),
             hub,
             presences: Presences::default(),
+            presence_feed: Arc::default(),
             revisions: Arc::default(),
         }
     }

@@ -114,6 +114,15 @@ pub async fn handle(
         ClientFrame::SetPresence { status, nonce } => {
             (nonce, core.set_presence(actor, status).await.map(|()| None))
         }
+        ClientFrame::WatchPresence {
+            community_id,
+            nonce,
+        } => (
+            nonce,
+            core.watch_presence(actor, connection, community_id)
+                .await
+                .map(|()| None),
+        ),
         ClientFrame::MarkRead {
             channel_id,
             message_id,

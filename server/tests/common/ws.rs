@@ -134,10 +134,52 @@ impl Ws {
         }
     }
 
+    /// Shows a community's member list, as a client does: acknowledged, with the
+    /// complete `community_presence` list (returned) on its heels.
+    pub async fn watch_presence(&mut self, community: uuid::Uuid) -> Value {
+        let ack = self
+            .request(json!({"type": "watch_presence", "community_id": community}))
+            .await;
+        assert_eq!(ack["type"], "ack", "watch_presence: {ack}");
+        self.expect_where(|e| {
+            e["type"] == "community_presence"
+                && e["community_id"] == community.to_string()
+                && e["complete"] == true
+        })
+        .await
+    }
+
+    /// Waits for `user`'s presence in a member list this connection shows.
+    pub async fn expect_presence_of(&mut self, user: uuid::Uuid) -> String {
+        let user = user.to_string();
+        let event = self
+            .expect_where(|e| e["type"] == "community_presence" && status_in(e, &user).is_some())
+            .await;
+        status_in(&event, &user).expect("matched").to_owned()
+    }
+
+    /// Waits until a member list this connection shows has `user` at `status`.
+    pub async fn expect_presence(&mut self, user: uuid::Uuid, status: &str) {
+        let user = user.to_string();
+        self.expect_where(|e| {
+            e["type"] == "community_presence" && status_in(e, &user) == Some(status)
+        })
+        .await;
+    }
+
     /// Waits for the server to close the socket; returns the close code.
     pub async fn expect_close(&mut self) -> u16 {
         closed_with(&mut self.stream).await
     }
+}
+
+/// `user`'s status in a `community_presence` event.
+pub fn status_in<'a>(event: &'a Value, user: &str) -> Option<&'a str> {
+    event["presences"]
+        .as_array()?
+        .iter()
+        .find(|p| p["user_id"] == user)?["status"]
+        .as_str()
 }
 
 /// Reads until the close frame (skipping data), returns its code.

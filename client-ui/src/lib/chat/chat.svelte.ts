@@ -23,6 +23,7 @@ import { withDmMember, type Author } from '$lib/people/updates';
 import { IdleTracker } from '$lib/presence/auto-idle';
 import { PresenceState, TypingState } from '$lib/presence/presence.svelte';
 import { SelfPresence } from '$lib/presence/self-presence.svelte';
+import type { ServerEventMap } from '$lib/realtime/events';
 import { Realtime, type SocketLike } from '$lib/realtime/realtime.svelte';
 import { Reporting } from '$lib/reports/reporting.svelte';
 import { Voice } from '$lib/voice/voice.svelte';
@@ -372,13 +373,42 @@ export class Chat {
 			.catch(() => this.structuresRequested.delete(communityId));
 	}
 
-	/** Loads a community's channels, members and presence (when it is opened). */
+	/**
+	 * Loads a community's channels and members (when it is opened), and asks for its
+	 * members' presence on this connection: a complete list, then changes.
+	 */
 	async openCommunity(communityId: string): Promise<void> {
+		this.watchedCommunity = communityId;
+		this.watchPresence();
 		await Promise.all([
 			this.directory.loadStructure(communityId),
-			this.directory.loadMembers(communityId).catch(() => {}),
-			this.loadPresence(communityId)
+			this.directory.loadMembers(communityId).catch(() => {})
 		]);
+	}
+
+	/** The community whose member presence this connection receives. */
+	private watchedCommunity: string | null = null;
+
+	private watchPresence(): void {
+		const community_id = this.watchedCommunity;
+		if (!community_id) return;
+		// Not connected yet: `ready` asks again. Presence is decoration, so a refusal
+		// (no longer a member) only leaves the dots as they are.
+		this.realtime.request({ type: 'watch_presence', community_id }).catch(() => {});
+	}
+
+	/** A `community_presence` frame: the complete list, or the changes since the last. */
+	private communityPresence(e: ServerEventMap['community_presence']): void {
+		if (e.complete) {
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
+			const listed = new Set(e.presences.map((p) => p.user_id));
+			for (const member of this.directory.members.get(e.community_id) ?? []) {
+				if (!listed.has(member.user_id) && member.user_id !== this.selfId) {
+					this.presence.set(member.user_id, 'offline');
+				}
+			}
+		}
+		for (const p of e.presences) this.presence.set(p.user_id, p.status);
 	}
 
 	private async loadPresence(communityId: string): Promise<void> {
@@ -426,7 +456,10 @@ export class Chat {
 				for (const p of e.presences) this.presence.set(p.user_id, p.status);
 				this.presence.set(this.selfId, 'online');
 				this.self.connected();
+				// A new connection shows nothing until asked.
+				this.watchPresence();
 			}),
+			rt.on('community_presence', (e) => this.communityPresence(e)),
 			rt.on('message_created', ({ message }) => this.received(message)),
 			rt.on('message_updated', ({ message }) => {
 				this.timelines.get(message.channel_id)?.upsert(message);

@@ -3,7 +3,8 @@
  * fake server: loaded messages, member lists, DMs and profile cards take a person's new
  * name and avatar; a community's new pictures arrive and our role stays; notification
  * settings changed on another device take effect (a muted conversation shows no unread);
- * another device's automatic idle is undone by the one in use.
+ * another device's automatic idle is undone by the one in use; an open community's
+ * member presence is asked for on every connection and applied, complete or changed.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi, type Schemas } from '$api/client';
@@ -16,7 +17,10 @@ class FakeSocket implements SocketLike {
 	onmessage: ((event: MessageEvent) => void) | null = null;
 	onclose: ((event: CloseEvent) => void) | null = null;
 	onerror: ((event: Event) => void) | null = null;
-	send() {}
+	readonly frames: Record<string, unknown>[] = [];
+	send(data: string) {
+		this.frames.push(JSON.parse(data) as Record<string, unknown>);
+	}
 	close() {
 		this.readyState = 3;
 	}
@@ -222,5 +226,45 @@ describe('live profile and community updates', () => {
 			])
 		);
 		await vi.waitFor(() => expect(chat.presence.of('me')).toBe('online'));
+	});
+
+	it('community presence: asked for on each connection, complete lists and changes', async () => {
+		const { chat, socket } = await setup();
+		stop = () => chat.stop();
+		const ready = {
+			type: 'ready',
+			user: {},
+			session_id: 's',
+			heartbeat_interval_ms: 30_000,
+			presences: []
+		};
+		const watches = () => socket.frames.filter((f) => f.type === 'watch_presence');
+		socket.push(ready);
+		// (This fake server has no channel structure to give.)
+		await chat.openCommunity('c1').catch(() => {});
+		expect(watches()).toMatchObject([{ community_id: 'c1' }]);
+
+		socket.push({
+			type: 'community_presence',
+			community_id: 'c1',
+			presences: [{ user_id: 'ann', status: 'online' }],
+			complete: true
+		});
+		expect(chat.presence.of('ann')).toBe('online');
+		socket.push({
+			type: 'community_presence',
+			community_id: 'c1',
+			presences: [{ user_id: 'ann', status: 'dnd' }],
+			complete: false
+		});
+		expect(chat.presence.of('ann')).toBe('dnd');
+		// A complete list without Ann: she went offline meanwhile.
+		socket.push({ type: 'community_presence', community_id: 'c1', presences: [], complete: true });
+		expect(chat.presence.of('ann')).toBe('offline');
+
+		// The server forgets what a connection showed: a new one asks again.
+		socket.push(ready);
+		expect(watches()).toHaveLength(2);
+		expect(watches()[1]).toMatchObject({ community_id: 'c1' });
 	});
 });

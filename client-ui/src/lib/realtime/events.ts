@@ -43,7 +43,17 @@ export interface ServerEventMap {
 	meeting_reminder: { meeting: Schemas['MeetingView']; occurrence: string; starts_at: string };
 	pins_updated: { channel_id: string; message_id: string; pinned: boolean };
 	typing: { channel_id: string; user_id: string };
+	/** A DM partner's presence, or the user's own (from another device). */
 	presence: { user_id: string; status: PresenceStatus };
+	/**
+	 * Presence in the community whose member list this connection shows
+	 * (`watch_presence`): with `complete`, everyone not listed is offline.
+	 */
+	community_presence: {
+		community_id: string;
+		presences: Schemas['PresenceView'][];
+		complete: boolean;
+	};
 	read_receipt: { channel_id: string; user_id: string; message_id: string };
 	read_state_updated: { channel_id: string; message_id: string };
 	bookmarks_updated: { message_id: string; bookmarked: boolean; note?: string | null };
@@ -111,6 +121,7 @@ export type ClientAction =
 	| { type: 'add_reaction'; message_id: string; emoji: string }
 	| { type: 'remove_reaction'; message_id: string; emoji: string }
 	| { type: 'set_presence'; status: PresenceStatus }
+	| { type: 'watch_presence'; community_id: string | null }
 	| { type: 'mark_read'; channel_id: string; message_id: string }
 	| { type: 'voice_join'; channel_id: string; self_mute: boolean; self_deaf: boolean }
 	| { type: 'voice_leave' }
