@@ -57,19 +57,25 @@ pub async fn connect_all(
     Ok(sockets)
 }
 
-/// The marker a bench message carries: `bench <sequence> <send time in µs>`.
+/// Bench message bodies are this long, like a short chat line.
+pub const BODY_BYTES: usize = 100;
+
+/// A bench message's body: `bench <sequence> <send time in µs> ` padded to
+/// [`BODY_BYTES`].
 pub fn bench_content(seq: u64, sent_micros: u64) -> String {
-    format!("bench {seq} {sent_micros}")
+    let mut body = format!("bench {seq} {sent_micros} ");
+    let pad = BODY_BYTES.saturating_sub(body.len());
+    body.extend(std::iter::repeat_n('x', pad));
+    body
 }
 
-/// Finds a bench message in a `message_created` frame without parsing all of it.
-pub fn parse_bench(text: &str) -> Option<(u64, u64)> {
-    if !text.starts_with("{\"type\":\"message_created\"") {
-        return None;
-    }
-    let start = text.find("\"content\":\"bench ")? + "\"content\":\"bench ".len();
-    let rest = &text[start..];
-    let end = rest.find('"')?;
-    let mut parts = rest[..end].split(' ');
+/// The sequence and send time in a bench message's body.
+pub fn parse_bench(content: &str) -> Option<(u64, u64)> {
+    let mut parts = content.strip_prefix("bench ")?.split(' ');
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+/// A frame as a client reads it: parsed whole.
+pub fn parse_frame(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text).ok()
 }

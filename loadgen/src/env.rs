@@ -34,6 +34,8 @@ pub struct Bench {
     pub ws_url: String,
     pub server_pid: u32,
     pub channel_id: Uuid,
+    /// The community holding the channel (nil without one).
+    pub community_id: Uuid,
     /// Voice channels beside the text channel (the voice scenario's calls).
     pub voice_channel_ids: Vec<Uuid>,
     pub accounts: Vec<Account>,
@@ -42,11 +44,56 @@ pub struct Bench {
     pub spam: Option<(Uuid, Uuid)>,
     pub backend_name: &'static str,
     server: Child,
+    /// How the server was started, to start it again on the same address.
+    launch: Launch,
     pg_cleanup: Option<(String, String)>,
     dir: tempfile::TempDir,
 }
 
+struct Launch {
+    bin: PathBuf,
+    database_url: String,
+    listen: String,
+}
+
+/// What a scenario drives: the real server, or the reference beside it (the same
+/// accounts and channel; the reference ignores the tokens).
+pub struct Target<'a> {
+    /// `chatalot` or `reference`.
+    pub name: &'static str,
+    pub base: &'a str,
+    pub ws_url: &'a str,
+    pub pid: u32,
+    pub channel_id: Uuid,
+    pub accounts: &'a [Account],
+    pub backend_name: &'static str,
+}
+
 impl Bench {
+    /// The real server.
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            name: "chatalot",
+            base: &self.base,
+            ws_url: &self.ws_url,
+            pid: self.server_pid,
+            channel_id: self.channel_id,
+            accounts: &self.accounts,
+            backend_name: self.backend_name,
+        }
+    }
+
+    /// The reference server, with this bench's accounts and channel.
+    pub fn reference<'a>(&'a self, reference: &'a crate::reference::Reference) -> Target<'a> {
+        Target {
+            name: "reference",
+            base: &reference.base,
+            ws_url: &reference.ws_url,
+            pid: reference.pid,
+            ..self.target()
+        }
+    }
+
     /// The server's `FILE_STORAGE_PATH`.
     pub fn files_dir(&self) -> std::path::PathBuf {
         self.dir.path().join("files")
@@ -169,6 +216,7 @@ impl Bench {
             accounts.push(Account { id, token });
         }
         let mut channel_id = Uuid::nil();
+        let mut community_id = Uuid::nil();
         let mut spam_info = None;
         let mut voice_channel_ids = Vec::with_capacity(voice_channels);
         if community {
@@ -190,6 +238,7 @@ impl Bench {
                 theme_accent: None,
             };
             c.insert_community(&community).await?;
+            community_id = community.id;
             let group = Group {
                 id: store::new_id(),
                 community_id: community.id,
@@ -291,7 +340,16 @@ impl Bench {
         }
         db.close().await;
 
-        let (server, base) = start_server(server_bin, dir.path(), &database_url).await?;
+        // A fixed port, so that a restarted server is found where clients left it.
+        let listen = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .to_string();
+        let launch = Launch {
+            bin: server_bin.to_path_buf(),
+            database_url,
+            listen,
+        };
+        let (server, base) = start_server(&launch, dir.path()).await?;
         let server_pid = server.id().context("server pid")?;
         let ws_url = base.replacen("http://", "ws://", 1) + "/ws";
         Ok(Bench {
@@ -299,18 +357,30 @@ impl Bench {
             ws_url,
             server_pid,
             channel_id,
+            community_id,
             voice_channel_ids,
             accounts,
             spam: spam_info,
             backend_name,
             server,
+            launch,
             pg_cleanup,
             dir,
         })
     }
 
-    /// Stops the server and drops the bench database.
-    pub async fn finish(mut self) -> anyhow::Result<()> {
+    /// Stops the server as an operator would (SIGTERM: connections are told to come
+    /// back, 1012) and starts it again on the same address; the time it was away.
+    pub async fn restart(&mut self) -> anyhow::Result<Duration> {
+        let started = std::time::Instant::now();
+        self.stop_server().await;
+        let (server, _) = start_server(&self.launch, self.dir.path()).await?;
+        self.server_pid = server.id().context("server pid")?;
+        self.server = server;
+        Ok(started.elapsed())
+    }
+
+    async fn stop_server(&mut self) {
         if let Some(pid) = self.server.id() {
             let _ = std::process::Command::new("kill")
                 .args(["-TERM", &pid.to_string()])
@@ -318,6 +388,12 @@ impl Bench {
         }
         let _ = tokio::time::timeout(Duration::from_secs(20), self.server.wait()).await;
         let _ = self.server.start_kill();
+        let _ = self.server.wait().await;
+    }
+
+    /// Stops the server and drops the bench database.
+    pub async fn finish(mut self) -> anyhow::Result<()> {
+        self.stop_server().await;
         if let Some((server, name)) = self.pg_cleanup.take()
             && let Ok(Db::Postgres(pool)) = Db::connect(&server).await
         {
@@ -392,21 +468,17 @@ fn url_with_db(server: &str, name: &str) -> String {
     }
 }
 
-async fn start_server(
-    bin: &Path,
-    dir: &Path,
-    database_url: &str,
-) -> anyhow::Result<(Child, String)> {
-    let bin: PathBuf =
-        std::fs::canonicalize(bin).with_context(|| format!("server binary {}", bin.display()))?;
+async fn start_server(launch: &Launch, dir: &Path) -> anyhow::Result<(Child, String)> {
+    let bin: PathBuf = std::fs::canonicalize(&launch.bin)
+        .with_context(|| format!("server binary {}", launch.bin.display()))?;
     let mut child = Command::new(bin)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", database_url)
+        .env("DATABASE_URL", &launch.database_url)
         .env("JWT_PRIVATE_KEY_PATH", dir.join("jwt_private.pem"))
         .env("JWT_PUBLIC_KEY_PATH", dir.join("jwt_public.pem"))
         .env("TOTP_ENCRYPTION_KEY", generate_hex_key())
-        .env("LISTEN_ADDR", "127.0.0.1:0")
+        .env("LISTEN_ADDR", &launch.listen)
         .env("REGISTRATION_MODE", "closed")
         // Clients spread over many addresses so per-IP limits do not cap the bench.
         .env("TRUSTED_PROXIES", "127.0.0.1")

@@ -14,13 +14,18 @@
 //! chatalot-loadgen --backend sqlite persist --senders 200 --rate 1000
 //! chatalot-loadgen --backend postgres purge --messages 100000 --clients 32
 //! chatalot-loadgen --backend sqlite files --range-clients 32 --images 20
+//! chatalot-loadgen --backend postgres storm --clients 10000
 //! ```
-//! Results are printed as text and as one JSON line (`RESULT {…}`).
+//! Results are printed as text and as one JSON line (`RESULT {…}`). Fan-out,
+//! max-rate, idle and history run against a trivial reference server too
+//! (`reference.rs`), back to back, and report our figures, its figures and ratios.
 
 mod client;
+mod compare;
 mod env;
 mod metrics;
 mod nginx;
+mod reference;
 mod scenarios;
 
 use std::path::PathBuf;
@@ -151,6 +156,20 @@ enum Scenario {
         #[arg(long, default_value_t = 40)]
         changes: usize,
     },
+    /// C clients in one community, the server restarted under them: time until all
+    /// are `ready` again (with the web client's backoff), peak memory, nothing lost.
+    Storm {
+        #[arg(long, default_value_t = 10_000)]
+        clients: usize,
+    },
+    /// Runs the reference server (started by the scenarios themselves).
+    #[command(hide = true)]
+    ReferenceServer {
+        #[arg(long)]
+        channel: uuid::Uuid,
+        #[arg(long, default_value_t = 0)]
+        messages: usize,
+    },
 }
 
 #[tokio::main]
@@ -161,15 +180,22 @@ async fn main() -> anyhow::Result<()> {
         BackendArg::Postgres => env::Backend::Postgres(cli.postgres.clone()),
     };
     let result = match cli.scenario {
+        Scenario::ReferenceServer { channel, messages } => {
+            return reference::serve(channel, messages).await;
+        }
         Scenario::Fanout {
             subscribers,
             rate,
             seconds,
         } => {
             let bench = env::Bench::prepare(backend, &cli.server_bin, subscribers, 0).await?;
-            let r = scenarios::fanout::run(&bench, rate, Duration::from_secs(seconds)).await?;
+            let window = Duration::from_secs(seconds);
+            let reference = reference::Reference::start(bench.channel_id, 0).await?;
+            let theirs = scenarios::fanout::run(&bench.reference(&reference), rate, window).await?;
+            drop(reference);
+            let ours = scenarios::fanout::run(&bench.target(), rate, window).await?;
             bench.finish().await?;
-            r
+            compare::fanout(ours, theirs)
         }
         Scenario::MaxRate {
             subscribers,
@@ -181,17 +207,24 @@ async fn main() -> anyhow::Result<()> {
                 .split(',')
                 .filter_map(|r| r.trim().parse().ok())
                 .collect();
-            let r =
-                scenarios::fanout::max_rate(&bench, &rates, Duration::from_secs(seconds)).await?;
+            let window = Duration::from_secs(seconds);
+            let reference = reference::Reference::start(bench.channel_id, 0).await?;
+            let theirs =
+                scenarios::fanout::max_rate(&bench.reference(&reference), &rates, window).await?;
+            drop(reference);
+            let ours = scenarios::fanout::max_rate(&bench.target(), &rates, window).await?;
             bench.finish().await?;
-            r
+            compare::max_rate(ours, theirs)
         }
         Scenario::Idle { connections } => {
             let users = connections.div_ceil(4);
             let bench = env::Bench::prepare_users_only(backend, &cli.server_bin, users).await?;
-            let r = scenarios::idle::run(&bench, connections).await?;
+            let reference = reference::Reference::start(bench.channel_id, 0).await?;
+            let theirs = scenarios::idle::run(&bench.reference(&reference), connections).await?;
+            drop(reference);
+            let ours = scenarios::idle::run(&bench.target(), connections).await?;
             bench.finish().await?;
-            r
+            compare::idle(ours, theirs)
         }
         Scenario::History {
             messages,
@@ -201,7 +234,18 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let bench = env::Bench::prepare(backend, &cli.server_bin, clients, messages).await?;
             let window = Duration::from_secs(seconds);
-            let r = scenarios::history::run(&bench, clients, window, older).await?;
+            let reference = reference::Reference::start(bench.channel_id, messages).await?;
+            let theirs =
+                scenarios::history::run(&bench.reference(&reference), clients, window, older)
+                    .await?;
+            drop(reference);
+            let ours = scenarios::history::run(&bench.target(), clients, window, older).await?;
+            bench.finish().await?;
+            compare::history(ours, theirs)
+        }
+        Scenario::Storm { clients } => {
+            let mut bench = env::Bench::prepare(backend, &cli.server_bin, clients, 1_000).await?;
+            let r = scenarios::storm::run(&mut bench).await?;
             bench.finish().await?;
             r
         }

@@ -11,8 +11,8 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::{histogram, latency_json, now_micros};
-use crate::client::{self, bench_content, parse_bench};
-use crate::env::Bench;
+use crate::client::{self, bench_content, parse_bench, parse_frame};
+use crate::env::Target;
 use crate::metrics::CpuWindow;
 
 const WARM_UP: Duration = Duration::from_secs(2);
@@ -20,8 +20,8 @@ const DRAIN: Duration = Duration::from_secs(10);
 /// Messages per second one sender offers (below the per-user limit of 5/s).
 const PER_SENDER_RATE: u32 = 4;
 
-pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<Value> {
-    let subscribers = bench.accounts.len();
+pub async fn run(target: &Target<'_>, rate: u32, window: Duration) -> anyhow::Result<Value> {
+    let subscribers = target.accounts.len();
     let senders = rate.div_ceil(PER_SENDER_RATE).max(1) as usize;
     anyhow::ensure!(
         senders <= subscribers,
@@ -35,19 +35,26 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
     let window_start = Arc::new(AtomicU64::new(u64::MAX));
     let window_end = Arc::new(AtomicU64::new(u64::MAX));
     let errors = Arc::new(AtomicU64::new(0));
+    let acks = Arc::new(AtomicU64::new(0));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
 
     // Connect everyone (bounded concurrency), then start readers.
-    let sockets = client::connect_all(&bench.ws_url, &bench.accounts).await?;
+    let sockets = client::connect_all(target.ws_url, target.accounts).await?;
     let mut readers = Vec::with_capacity(subscribers);
     let mut sender_channels = Vec::with_capacity(senders);
     let mut idle_sinks = Vec::with_capacity(subscribers);
     for (i, (sink, mut stream)) in sockets.into_iter().enumerate() {
-        let (start, end, errors) = (window_start.clone(), window_end.clone(), errors.clone());
+        let (start, end, errors, acks) = (
+            window_start.clone(),
+            window_end.clone(),
+            errors.clone(),
+            acks.clone(),
+        );
         let mut stop = stop_rx.clone();
         readers.push(tokio::spawn(async move {
             let mut latencies = histogram();
             let mut received = 0u64;
+            let mut own_acks = 0u64;
             loop {
                 let frame = tokio::select! {
                     frame = stream.next() => frame,
@@ -55,16 +62,43 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
                 };
                 let Some(Ok(frame)) = frame else { break };
                 let Message::Text(text) = frame else { continue };
-                if let Some((seq, sent)) = parse_bench(&text) {
-                    if seq >= start.load(Ordering::Relaxed) && seq < end.load(Ordering::Relaxed) {
-                        let _ = latencies.record(now_micros(origin).saturating_sub(sent).max(1));
-                        received += 1;
-                    }
-                } else if text.starts_with("{\"type\":\"error\"") {
+                // Every frame parsed whole, as a real client does.
+                let Some(event) = parse_frame(&text) else {
                     errors.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                };
+                let in_window = |seq: u64| {
+                    seq >= start.load(Ordering::Relaxed) && seq < end.load(Ordering::Relaxed)
+                };
+                match event["type"].as_str() {
+                    Some("message_created") => {
+                        if let Some((seq, sent)) =
+                            event["message"]["content"].as_str().and_then(parse_bench)
+                            && in_window(seq)
+                        {
+                            let _ =
+                                latencies.record(now_micros(origin).saturating_sub(sent).max(1));
+                            received += 1;
+                        }
+                    }
+                    Some("ack") => {
+                        if let Some(seq) = event["nonce"]
+                            .as_str()
+                            .and_then(|n| n.strip_prefix('b')?.parse().ok())
+                            && in_window(seq)
+                        {
+                            acks.fetch_add(1, Ordering::Relaxed);
+                            own_acks += 1;
+                        }
+                    }
+                    Some("error") => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {}
                 }
                 let (s, e) = (start.load(Ordering::Relaxed), end.load(Ordering::Relaxed));
-                if e != u64::MAX && received >= e - s {
+                // Done with every message of the window, and (a sender) every ack.
+                if e != u64::MAX && received >= e - s && own_acks >= sent_by(i, senders, s, e) {
                     break;
                 }
             }
@@ -100,13 +134,18 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
         let elapsed = begin.elapsed();
         if cpu.is_none() && elapsed >= WARM_UP {
             window_start.store(seq, Ordering::Relaxed);
-            cpu = Some(CpuWindow::start(bench.server_pid));
+            cpu = Some(CpuWindow::start(target.pid));
         }
         if elapsed >= WARM_UP + window {
             window_end.store(seq, Ordering::Relaxed);
             break;
         }
-        let frame = json!({"type": "send_message", "channel_id": bench.channel_id, "content": bench_content(seq, now_micros(origin))});
+        let frame = json!({
+            "type": "send_message",
+            "channel_id": target.channel_id,
+            "content": bench_content(seq, now_micros(origin)),
+            "nonce": format!("b{seq}"),
+        });
         let _ = sender_channels[(seq as usize) % senders].send(frame.to_string());
         seq += 1;
     }
@@ -138,7 +177,8 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
     let cpu_us_per_delivery = server_cpu.as_secs_f64() * 1e6 / delivered.max(1) as f64;
     let result = json!({
         "scenario": "fanout",
-        "backend": bench.backend_name,
+        "backend": target.backend_name,
+        "target": target.name,
         "subscribers": subscribers,
         "senders": senders,
         "offered_rate": rate,
@@ -147,6 +187,8 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
         "deliveries_expected": expected,
         "deliveries_received": delivered,
         "all_delivered": delivered == expected && complete == subscribers,
+        "acks_expected": messages,
+        "acks_received": acks.load(Ordering::Relaxed),
         "deliveries_per_s": deliveries_per_sec,
         "latency": latency_json(&latencies),
         "server_cpu_s": server_cpu.as_secs_f64(),
@@ -161,12 +203,27 @@ pub async fn run(bench: &Bench, rate: u32, window: Duration) -> anyhow::Result<V
     Ok(result)
 }
 
+/// How many of the messages `start..end` sender `i` of `senders` sent (they take
+/// turns by sequence number); 0 for a subscriber that does not send.
+fn sent_by(i: usize, senders: usize, start: u64, end: u64) -> u64 {
+    if i >= senders {
+        return 0;
+    }
+    let (i, n) = (i as u64, senders as u64);
+    let below = |x: u64| (x + n - 1 - i) / n;
+    below(end) - below(start)
+}
+
 /// Fan-out at each rate in turn; the best rate with all delivered and p99 < 100 ms.
-pub async fn max_rate(bench: &Bench, rates: &[u32], window: Duration) -> anyhow::Result<Value> {
+pub async fn max_rate(
+    target: &Target<'_>,
+    rates: &[u32],
+    window: Duration,
+) -> anyhow::Result<Value> {
     let mut runs = Vec::new();
     let mut best = None;
     for &rate in rates {
-        let result = run(bench, rate, window).await?;
+        let result = run(target, rate, window).await?;
         let ok = result["all_delivered"] == true
             && result["latency"]["p99_ms"]
                 .as_f64()
@@ -178,6 +235,7 @@ pub async fn max_rate(bench: &Bench, rates: &[u32], window: Duration) -> anyhow:
         best = Some(rate);
     }
     Ok(
-        json!({"scenario": "max-rate", "backend": bench.backend_name, "best_rate": best, "runs": runs}),
+        json!({"scenario": "max-rate", "backend": target.backend_name,
+        "target": target.name, "best_rate": best, "runs": runs}),
     )
 }

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::{histogram, latency_json, random_ip};
-use crate::env::Bench;
+use crate::env::Target;
 use crate::metrics::CpuWindow;
 
 pub async fn run(
-    bench: &Bench,
+    target: &Target<'_>,
     clients: usize,
     window: Duration,
     older: bool,
@@ -28,12 +28,12 @@ pub async fn run(
         .build()?;
     let mut url = format!(
         "{}/api/channels/{}/messages?limit=50",
-        bench.base, bench.channel_id
+        target.base, target.channel_id
     );
     if older {
         let newest: Vec<Value> = http
             .get(&url)
-            .bearer_auth(&bench.accounts[0].token)
+            .bearer_auth(&target.accounts[0].token)
             .send()
             .await?
             .error_for_status()?
@@ -48,7 +48,7 @@ pub async fn run(
     let stop = Arc::new(AtomicBool::new(false));
     let measuring = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
-    for account in bench.accounts.iter().take(clients).cloned() {
+    for account in target.accounts.iter().take(clients).cloned() {
         let (http, url, stop, measuring) =
             (http.clone(), url.clone(), stop.clone(), measuring.clone());
         tasks.push(tokio::spawn(async move {
@@ -80,7 +80,7 @@ pub async fn run(
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     measuring.store(true, Ordering::Relaxed);
-    let cpu = CpuWindow::start(bench.server_pid);
+    let cpu = CpuWindow::start(target.pid);
     tokio::time::sleep(window).await;
     measuring.store(false, Ordering::Relaxed);
     let (wall, server_cpu, postgres_cpu) = cpu.stop();
@@ -97,7 +97,8 @@ pub async fn run(
     }
     let result = json!({
         "scenario": "history",
-        "backend": bench.backend_name,
+        "backend": target.backend_name,
+        "target": target.name,
         "older": older,
         "clients": clients,
         "window_s": wall.as_secs_f64(),

@@ -6,6 +6,7 @@ pub mod history;
 pub mod idle;
 pub mod persist;
 pub mod purge;
+pub mod storm;
 pub mod voice;
 
 use std::time::Instant;
