@@ -509,7 +509,12 @@ async fn start_server(launch: &Launch, dir: &Path) -> anyhow::Result<(Child, Str
     tokio::time::timeout(Duration::from_secs(60), read)
         .await
         .context("server start-up")??;
-    // Keep draining stdout so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    // Keep draining stdout so the server never blocks on a full pipe; its warnings
+    // and errors (RUST_LOG=warn) are shown, since they may explain a failed request.
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            eprintln!("server: {line}");
+        }
+    });
     Ok((child, base.context("listening line")?))
 }

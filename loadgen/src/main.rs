@@ -161,6 +161,9 @@ enum Scenario {
     Storm {
         #[arg(long, default_value_t = 10_000)]
         clients: usize,
+        /// Every client shows the community's member list (`watch_presence`).
+        #[arg(long)]
+        member_list: bool,
     },
     /// Runs the reference server (started by the scenarios themselves).
     #[command(hide = true)]
@@ -243,9 +246,12 @@ async fn main() -> anyhow::Result<()> {
             bench.finish().await?;
             compare::history(ours, theirs)
         }
-        Scenario::Storm { clients } => {
+        Scenario::Storm {
+            clients,
+            member_list,
+        } => {
             let mut bench = env::Bench::prepare(backend, &cli.server_bin, clients, 1_000).await?;
-            let r = scenarios::storm::run(&mut bench).await?;
+            let r = scenarios::storm::run(&mut bench, member_list).await?;
             bench.finish().await?;
             r
         }

@@ -191,7 +191,12 @@ async fn page(State(shared): State<Arc<Shared>>, Query(q): Query<PageQuery>) -> 
 }
 
 async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Response {
-    ws.on_upgrade(move |socket| connection(socket, shared))
+    // The server's own socket settings (http/gateway.rs): 1 MiB frames, small buffers.
+    ws.max_frame_size(1 << 20)
+        .max_message_size(1 << 20)
+        .read_buffer_size(1024)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| connection(socket, shared))
 }
 
 /// One client: `authenticate` (any token) → `ready`; `send_message` → an `ack` to
@@ -236,13 +241,23 @@ async fn connection(socket: WebSocket, shared: Arc<Shared>) {
         .write()
         .expect("connections lock")
         .insert(id, tx.clone());
+    // Everything queued goes out in one write: the cheapest way to a busy socket.
     let writer = tokio::spawn(async move {
-        while let Some(frame) = rx.recv().await {
-            let Ok(text) = Utf8Bytes::try_from(frame) else {
-                continue;
-            };
-            if sink.send(Message::Text(text)).await.is_err() {
-                break;
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while let Ok(more) = rx.try_recv() {
+                batch.push(more);
+            }
+            for frame in batch {
+                let Ok(text) = Utf8Bytes::try_from(frame) else {
+                    continue;
+                };
+                if sink.feed(Message::Text(text)).await.is_err() {
+                    return;
+                }
+            }
+            if sink.flush().await.is_err() {
+                return;
             }
         }
     });

@@ -591,6 +591,35 @@ async fn non_members_timeouts_and_slow_mode_are_enforced(#[case] backend: Backen
 #[rstest]
 #[case::sqlite(Backend::Sqlite)]
 #[case::postgres(Backend::Postgres)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn messages_sent_at_once_arrive_in_the_order_of_their_ids(#[case] backend: Backend) {
+    // Catching up asks for what is `after` the last ID a client saw: that is only
+    // lossless if nobody receives a message before one with a smaller ID.
+    let Some(r) = room(backend).await else { return };
+    let mut reader = Ws::connect(&r.s, &r.bob.1).await;
+    let texts: Vec<String> = (0..60).map(|i| format!("at once {i}")).collect();
+    let posts = texts.iter().enumerate().map(|(i, text)| {
+        let token = if i % 2 == 0 { &r.alice.1 } else { &r.bob.1 };
+        post(&r, token, text)
+    });
+    let sent: BTreeSet<String> = futures_util::future::join_all(posts)
+        .await
+        .into_iter()
+        .collect();
+    let mut arrived = Vec::new();
+    while arrived.len() < sent.len() {
+        let event = reader.expect("message_created").await;
+        arrived.push(event["message"]["id"].as_str().unwrap().to_owned());
+    }
+    let mut sorted = arrived.clone();
+    sorted.sort();
+    assert_eq!(arrived, sorted, "delivered in the order of their IDs");
+    assert_eq!(arrived.into_iter().collect::<BTreeSet<_>>(), sent);
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
 #[tokio::test]
 async fn reconnecting_recovers_every_missed_message(#[case] backend: Backend) {
     let Some(r) = room(backend).await else { return };

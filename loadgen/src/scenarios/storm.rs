@@ -40,11 +40,19 @@ struct Outcome {
     attempts: u32,
     /// Every message posted before the restart, live or caught up.
     complete: bool,
+    /// A catch-up request failed.
+    catch_up_failed: bool,
+    /// A missing message is older than the newest one seen live (so a catch-up
+    /// from the last seen message cannot find it).
+    gap_below_last_seen: bool,
 }
 
-pub async fn run(bench: &mut Bench) -> anyhow::Result<Value> {
+/// `watch`: every client shows the community's member list (asks for its presence).
+pub async fn run(bench: &mut Bench, watch: bool) -> anyhow::Result<Value> {
     let clients = bench.accounts.len();
-    eprintln!("reconnect storm: {clients} clients, server restarted under them");
+    eprintln!(
+        "reconnect storm: {clients} clients (member list shown: {watch}), server restarted under them"
+    );
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .timeout(Duration::from_secs(60))
@@ -66,6 +74,7 @@ pub async fn run(bench: &mut Bench) -> anyhow::Result<Value> {
             account,
             http: http.clone(),
             catch_up: catch_up.clone(),
+            watch,
         };
         let back = back_rx.clone();
         tasks.push(tokio::spawn(client.live(sink, stream, back)));
@@ -107,11 +116,14 @@ pub async fn run(bench: &mut Bench) -> anyhow::Result<Value> {
     let ready = outcomes.iter().filter(|o| o.ready_after.is_some()).count();
     let complete = outcomes.iter().filter(|o| o.complete).count();
     let attempts: u64 = outcomes.iter().map(|o| u64::from(o.attempts)).sum();
+    let catch_up_failed = outcomes.iter().filter(|o| o.catch_up_failed).count();
+    let gaps = outcomes.iter().filter(|o| o.gap_below_last_seen).count();
     let result = json!({
         "scenario": "storm",
         "backend": bench.backend_name,
         "target": "chatalot",
         "clients": clients,
+        "member_list_shown": watch,
         "connect_s": connect_s,
         "restart_downtime_s": downtime.as_secs_f64(),
         "clients_ready": ready,
@@ -121,6 +133,8 @@ pub async fn run(bench: &mut Bench) -> anyhow::Result<Value> {
         "messages_posted": posted.len(),
         "clients_with_every_message": complete,
         "nothing_lost": complete == clients,
+        "clients_whose_catch_up_failed": catch_up_failed,
+        "clients_missing_a_message_older_than_the_last_seen": gaps,
         "rss_before_mib": rss_before as f64 / 1048576.0,
         "rss_peak_after_restart_mib": peak as f64 / 1048576.0,
     });
@@ -162,21 +176,31 @@ struct Client {
     http: reqwest::Client,
     /// Catch-up requests at once, as many as a browser's connection pool allows.
     catch_up: Arc<Semaphore>,
+    /// Shows the community's member list.
+    watch: bool,
 }
 
 /// What a client saw, checked against what was posted.
 struct Seen {
     ids: HashSet<Uuid>,
+    /// The newest message seen live before the restart.
+    last_live: Option<Uuid>,
     ready_after: Option<Duration>,
     attempts: u32,
+    catch_up_failed: bool,
 }
 
 impl Seen {
     fn check(self, posted: &HashSet<Uuid>) -> Outcome {
+        let missing: Vec<&Uuid> = posted.difference(&self.ids).collect();
         Outcome {
             ready_after: self.ready_after,
             attempts: self.attempts,
-            complete: posted.is_subset(&self.ids),
+            complete: missing.is_empty(),
+            catch_up_failed: self.catch_up_failed,
+            gap_below_last_seen: self
+                .last_live
+                .is_some_and(|last| missing.iter().any(|id| **id < last)),
         }
     }
 }
@@ -190,10 +214,12 @@ impl Client {
     ) -> Seen {
         let mut seen = Seen {
             ids: HashSet::new(),
+            last_live: None,
             ready_after: None,
             attempts: 0,
+            catch_up_failed: false,
         };
-        let _ = sink.send(self.watch()).await;
+        self.watch_members(&mut sink).await;
         // Until the restart closes the socket.
         while let Some(Ok(frame)) = stream.next().await {
             if let Message::Text(text) = frame {
@@ -201,6 +227,7 @@ impl Client {
             }
         }
         drop((sink, stream));
+        seen.last_live = seen.ids.iter().max().copied();
         let deadline = Instant::now() + GIVE_UP;
         let mut attempt = 0;
         loop {
@@ -217,18 +244,19 @@ impl Client {
             let _ = back.wait_for(Option::is_some).await;
             let back_at = (*back.borrow()).expect("the server is back");
             seen.ready_after = Some(back_at.elapsed());
-            let _ = sink.send(self.watch()).await;
-            self.catch_up(&mut seen.ids).await;
+            self.watch_members(&mut sink).await;
+            seen.catch_up_failed = !self.catch_up(&mut seen.ids).await;
             drop((sink, stream));
             return seen;
         }
     }
 
-    fn watch(&self) -> Message {
-        Message::text(
-            json!({"type": "watch_presence", "community_id": self.community_id, "nonce": "w"})
-                .to_string(),
-        )
+    async fn watch_members(&self, sink: &mut client::Sink) {
+        if self.watch {
+            let frame =
+                json!({"type": "watch_presence", "community_id": self.community_id, "nonce": "w"});
+            let _ = sink.send(Message::text(frame.to_string())).await;
+        }
     }
 
     fn note(&self, text: &str, ids: &mut HashSet<Uuid>) {
@@ -240,8 +268,9 @@ impl Client {
         }
     }
 
-    /// `GET …/messages?after=<last seen>` page by page, as docs/realtime.md says.
-    async fn catch_up(&self, ids: &mut HashSet<Uuid>) {
+    /// `GET …/messages?after=<last seen>` page by page, as docs/realtime.md says;
+    /// false when a request failed.
+    async fn catch_up(&self, ids: &mut HashSet<Uuid>) -> bool {
         let _permit = self.catch_up.acquire().await;
         let mut after = ids.iter().max().copied();
         loop {
@@ -261,8 +290,11 @@ impl Client {
                 .await
                 .and_then(reqwest::Response::error_for_status)
             {
-                Ok(response) => response.json().await.unwrap_or_default(),
-                Err(_) => return,
+                Ok(response) => match response.json().await {
+                    Ok(page) => page,
+                    Err(_) => return false,
+                },
+                Err(_) => return false,
             };
             let page_ids: Vec<Uuid> = page
                 .iter()
@@ -270,7 +302,7 @@ impl Client {
                 .collect();
             ids.extend(&page_ids);
             if page_ids.len() < 100 {
-                return;
+                return true;
             }
             after = page_ids.iter().max().copied();
         }

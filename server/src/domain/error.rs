@@ -139,7 +139,39 @@ impl From<StoreError> for Error {
                 "conflict",
                 "the change conflicts with another one; try again",
             ),
+            StoreError::Busy => {
+                tracing::warn!("a request found no free database connection in time");
+                Error::client(
+                    ErrorKind::Unavailable,
+                    "server_busy",
+                    "the server is busy; try again in a moment",
+                )
+                .retry_after(1)
+            }
             other => Error::Internal(anyhow::Error::new(other)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exhausted_pool_is_a_busy_server_not_a_fault() {
+        let err = Error::from(StoreError::from(sqlx::Error::PoolTimedOut));
+        let Error::Client {
+            kind,
+            code,
+            retry_after,
+            ..
+        } = err
+        else {
+            panic!("a client error, not a server fault: {err:?}");
+        };
+        assert_eq!(
+            (kind, code, retry_after),
+            (ErrorKind::Unavailable, "server_busy", Some(1))
+        );
     }
 }

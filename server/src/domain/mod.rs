@@ -97,6 +97,8 @@ pub struct CoreParts {
     pub(crate) reminder_wake: meetings::ReminderWake,
     pub(crate) purge_wake: purges::PurgeWake,
     pub(crate) purge_failures: purges::PurgeFailures,
+    /// New messages of one channel take turns (IDs in delivery order).
+    pub(crate) message_turns: messages::ChannelTurns,
     /// The guarded HTTP client for fetches made for users (link previews).
     pub(crate) outbound: crate::outbound::Outbound,
     pub(crate) link_previews: link_previews::LinkPreviews,
@@ -160,6 +162,7 @@ impl Core {
             reminder_wake: Default::default(),
             purge_wake: Default::default(),
             purge_failures: Default::default(),
+            message_turns: Default::default(),
             storage,
             thumbnails: Default::default(),
             calls: Default::default(),

@@ -219,18 +219,28 @@ impl Core {
         community_id: Option<Uuid>,
     ) -> Result<()> {
         let hub = &self.events.hub;
-        let Some(community_id) = community_id else {
-            hub.watch_presence(actor.id(), connection, None);
+        let Some(watcher) = hub.connection(actor.id(), connection) else {
             return Ok(());
         };
-        self.member_access(&mut self.db.acquire().await?.conn(), actor, community_id)
-            .await?;
+        let Some(community_id) = community_id else {
+            hub.watch_presence(&watcher, None);
+            return Ok(());
+        };
+        // A connection's subscriptions follow membership (refresh_subscriptions), so
+        // one subscribed to the community is a member's: thousands of clients asking
+        // at once after a restart cost no queries. Otherwise the store decides, with
+        // the refusal of the REST twin.
+        if !watcher.subscribed(Topic::Community(community_id)) {
+            self.member_access(&mut self.db.acquire().await?.conn(), actor, community_id)
+                .await?;
+        }
         // Watching first: a change from now on reaches this connection, in the list
         // below or in a later frame.
-        let Some(watcher) = hub.watch_presence(actor.id(), connection, Some(community_id)) else {
-            return Ok(());
-        };
-        let presences = self.community_presence(actor, community_id).await?;
+        hub.watch_presence(&watcher, Some(community_id));
+        // From memory: a community's online members are the users subscribed to it.
+        let online = hub.users_subscribed(Topic::Community(community_id));
+        let hidden = watcher.estranged_among(online.iter().copied());
+        let presences = self.shown_presences(online, &hidden);
         if let Some(frame) = presence_frame(community_id, presences, true) {
             watcher.send(Outgoing::Text(frame));
         }
@@ -243,18 +253,22 @@ impl Core {
         let mut c = conn.conn();
         let partners = c.dm_partner_ids(user_id).await?;
         let estranged = estranged(&mut c, user_id).await?;
-        Ok(self
-            .events
-            .hub
-            .online_among(&partners)
+        let online = self.events.hub.online_among(&partners);
+        Ok(self.shown_presences(online, &estranged))
+    }
+
+    /// What others see of these users: their presence, leaving out the offline, the
+    /// invisible and `hidden` (people on either side of a block).
+    fn shown_presences(&self, users: Vec<Uuid>, hidden: &HashSet<Uuid>) -> Vec<PresenceView> {
+        users
             .into_iter()
-            .filter(|u| !estranged.contains(u))
+            .filter(|u| !hidden.contains(u))
             .map(|u| PresenceView {
                 user_id: u,
                 status: self.events.presences.visible(u),
             })
             .filter(|p| p.status != PresenceStatus::Offline)
-            .collect())
+            .collect()
     }
 
     /// Online members of a community the caller belongs to, with their presence.
@@ -268,18 +282,8 @@ impl Core {
         self.member_access(&mut c, actor, community_id).await?;
         let members = c.community_member_ids(community_id).await?;
         let estranged = estranged(&mut c, actor.id()).await?;
-        Ok(self
-            .events
-            .hub
-            .online_among(&members)
-            .into_iter()
-            .filter(|u| !estranged.contains(u))
-            .map(|u| PresenceView {
-                user_id: u,
-                status: self.events.presences.visible(u),
-            })
-            .filter(|p| p.status != PresenceStatus::Offline)
-            .collect())
+        let online = self.events.hub.online_among(&members);
+        Ok(self.shown_presences(online, &estranged))
     }
 
     /// Announces that the caller is typing (throttled; silently dropped when too soon).

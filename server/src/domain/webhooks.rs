@@ -178,6 +178,14 @@ impl Core {
     ) -> Result<WebhookPosted> {
         let text = content.to_owned();
         super::messages::content::check(&text, false)?;
+        // A webhook's channel never changes: its turn is taken before the transaction,
+        // as every new message's is.
+        let channel_id = {
+            let mut conn = self.db.acquire().await?;
+            let webhook = conn.conn().webhook(id).await?;
+            webhook.ok_or_else(invalid_token)?.channel_id
+        };
+        let _turn = self.message_turns.take(channel_id).await;
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let mut webhook = c.webhook(id).await?.ok_or_else(invalid_token)?;

@@ -289,23 +289,15 @@ impl Hub {
         }
     }
 
-    /// Makes one of the user's connections show `community`'s member presence (or
-    /// none); the connection, when it is still open.
-    pub fn watch_presence(
-        &self,
-        user_id: Uuid,
-        connection_id: ConnectionId,
-        community: Option<Uuid>,
-    ) -> Option<Arc<Connection>> {
-        let connection = self
-            .connections_of(user_id)
+    /// One of the user's connections, while it is open.
+    pub fn connection(&self, user_id: Uuid, id: ConnectionId) -> Option<Arc<Connection>> {
+        self.connections_of(user_id)
             .into_iter()
-            .find(|c| c.id == connection_id)?;
-        self.set_watching(&connection, community);
-        Some(connection)
+            .find(|c| c.id == id)
     }
 
-    fn set_watching(&self, connection: &Arc<Connection>, community: Option<Uuid>) {
+    /// Makes the connection show `community`'s member presence (or none).
+    pub fn watch_presence(&self, connection: &Arc<Connection>, community: Option<Uuid>) {
         let mut watchers = self.inner.watchers.write().expect("watchers lock");
         let mut watching = connection.watching.lock().expect("watching lock");
         if *watching == community {
@@ -325,6 +317,21 @@ impl Hub {
         if let Some(old) = connection.watching.lock().expect("watching lock").take() {
             remove_from(&mut watchers, old, connection.id);
         }
+    }
+
+    /// The users with a connection subscribed to `topic` (for a community: its
+    /// online members, since subscriptions follow membership).
+    pub fn users_subscribed(&self, topic: Topic) -> Vec<Uuid> {
+        let map = self.inner.topics.read().expect("topics lock");
+        let mut users: Vec<Uuid> = map
+            .get(&topic)
+            .into_iter()
+            .flatten()
+            .map(|c| c.user_id)
+            .collect();
+        users.sort_unstable();
+        users.dedup();
+        users
     }
 
     /// The connections showing `community`'s member presence.

@@ -183,8 +183,7 @@ mod tests {
             &HashSet::from([Topic::Community(community)]),
             &privacy,
         );
-        hub.watch_presence(user, registered.connection.id, Some(community))
-            .unwrap();
+        hub.watch_presence(&registered.connection, Some(community));
         registered
     }
 
@@ -259,7 +258,7 @@ mod tests {
         feed.flush(&hub, PACE, start + Duration::from_secs(3));
         assert_eq!(frames(&mut ann_ws).len(), 1);
         // A connection that stops watching gets nothing more.
-        hub.watch_presence(ann, ann_ws.connection.id, None);
+        hub.watch_presence(&ann_ws.connection, None);
         feed.changed(&[community], bob, PresenceStatus::Online);
         feed.flush(&hub, PACE, start + Duration::from_secs(6));
         assert!(frames(&mut ann_ws).is_empty());

@@ -144,6 +144,9 @@ pub enum StoreError {
     NotFound,
     #[error("unique constraint violated")]
     Conflict,
+    /// No database connection became free in time: the server is overloaded.
+    #[error("no database connection free in time")]
+    Busy,
     #[error(transparent)]
     Other(sqlx::Error),
 }
@@ -153,6 +156,7 @@ impl From<sqlx::Error> for StoreError {
         match &err {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            sqlx::Error::PoolTimedOut => StoreError::Busy,
             _ => StoreError::Other(err),
         }
     }

@@ -14,6 +14,7 @@ mod read;
 pub mod scheduled;
 mod search;
 mod send;
+mod turns;
 
 pub use content::{CONTENT_MAX, expand_slash_command, parse_mentions};
 pub use history::HistoryQuery;
@@ -21,6 +22,7 @@ pub use polls::NewPoll;
 pub(crate) use quarantine::{MessageUpdate, for_viewer, require_not_quarantined};
 pub use search::SearchQuery;
 pub use send::NewMessage;
+pub(crate) use turns::ChannelTurns;
 
 use std::collections::HashMap;
 

@@ -59,6 +59,7 @@ impl Core {
         }
         self.check_send_rate(actor.id())?;
         let now = store::now();
+        let _turn = self.message_turns.take(channel_id).await;
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let content = format!("📊 {question}");

@@ -49,6 +49,7 @@ impl Core {
         channel_id: Uuid,
         input: NewMessage,
     ) -> Result<MessageView> {
+        let _turn = self.message_turns.take(channel_id).await;
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let thread_id = input.thread_id;
@@ -256,6 +257,7 @@ impl Core {
         let comment = comment.unwrap_or_default();
         content::check(comment, true)?;
         let now = store::now();
+        let _turn = self.message_turns.take(target).await;
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let (_, original) = self.readable_message(&mut c, actor, message_id).await?;
