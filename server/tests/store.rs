@@ -291,3 +291,85 @@ async fn sqlite_connections_keep_stable_query_plans() {
         held.push(conn);
     }
 }
+
+/// PostgreSQL keeps one generic plan for the history page clients ask for, instead
+/// of planning the statement afresh on every request (as it does when the LIMIT is
+/// a parameter: that doubled the database's CPU per older-history request).
+#[tokio::test]
+async fn postgres_plans_the_usual_history_page_once() {
+    let Some((_test_db, db)) = migrated(Backend::Postgres).await else {
+        return;
+    };
+    // A channel's history as the planner sees it after use: thousands of rows.
+    let channel = uuid::Uuid::now_v7();
+    let Db::Postgres(pool) = &db else {
+        unreachable!("a PostgreSQL test database")
+    };
+    let mut tx = pool.begin().await.unwrap();
+    // Rows without their channel and authors: foreign keys are not checked here.
+    sqlx::query("SET LOCAL session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO messages (id, channel_id, content, mentions, created_at) \
+         SELECT gen_random_uuid(), $1, 'message ' || i, '[]', now() FROM generate_series(1, 5000) i",
+    )
+    .bind(channel)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    sqlx::query("ANALYZE messages").execute(pool).await.unwrap();
+
+    let plans = |limit: i64, ending: &'static str| {
+        let db = db.clone();
+        async move {
+            let mut pooled = db.acquire().await.unwrap();
+            for _ in 0..10 {
+                pooled
+                    .conn()
+                    .messages_page(channel, uuid::Uuid::now_v7(), store::Page::Latest, limit)
+                    .await
+                    .unwrap();
+            }
+            let store::PooledConn::Postgres(conn) = &mut pooled else {
+                unreachable!("a PostgreSQL test database")
+            };
+            let counts: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
+                 WHERE statement LIKE '%ORDER BY m.id DESC ' || $1",
+            )
+            .bind(ending)
+            .fetch_all(&mut **conn)
+            .await
+            .unwrap();
+            assert_eq!(counts.len(), 1, "one page statement: {counts:?}");
+            counts[0]
+        }
+    };
+    let (generic, custom) = plans(50, "LIMIT 50").await;
+    assert!(
+        generic >= 5 && custom <= 5,
+        "the usual page is planned {custom} times out of 10 (generic plans: {generic})"
+    );
+    // Any other size still works, from its own statement.
+    let (generic, custom) = plans(7, "LIMIT $4").await;
+    eprintln!("a page of 7: {generic} generic and {custom} custom plans");
+    assert_eq!(generic + custom, 10);
+}
+
+/// SQLite's memory statistics are off, so its allocations take no process-wide
+/// lock: with them on, the counter of memory in use grows with every connection.
+#[tokio::test]
+async fn sqlite_allocates_without_a_global_lock() {
+    let (_test_db, db) = migrated(Backend::Sqlite).await.unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    conn.conn().ping().await.unwrap();
+    // SAFETY: a read of a process-wide counter.
+    let used = unsafe { libsqlite3_sys::sqlite3_memory_used() };
+    assert_eq!(
+        used, 0,
+        "SQLite counts its memory ({used} bytes), under a global mutex"
+    );
+}

@@ -56,6 +56,9 @@ pub struct MessageEdit {
     pub edited_at: DateTime<Utc>,
 }
 
+/// The page size clients ask for; its statements carry it as a constant.
+const USUAL_PAGE: i64 = 50;
+
 /// Which page of a channel's history.
 #[derive(Debug, Clone, Copy)]
 pub enum Page {
@@ -65,7 +68,7 @@ pub enum Page {
 }
 
 macro_rules! select_messages {
-    ($rest:literal) => {
+    ($($rest:expr),+) => {
         concat!(
             "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
              m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.mentions_here, m.has_file, m.edited_at, \
@@ -75,7 +78,7 @@ macro_rules! select_messages {
              p.id AS poll_id, (pin.message_id IS NOT NULL) AS pinned \
              FROM messages m LEFT JOIN users u ON u.id = m.author_id \
              LEFT JOIN polls p ON p.message_id = m.id LEFT JOIN pins pin ON pin.message_id = m.id ",
-            $rest
+            $($rest),+
         )
     };
 }
@@ -141,41 +144,45 @@ impl Conn<'_> {
     ) -> StoreResult<Vec<MessageRow>> {
         // Cursors are always bound (the newest page reads before the largest UUID), so
         // the statement's plan never depends on whether a cursor was given: PostgreSQL
-        // can keep one generic plan and SQLite never re-prepares.
+        // can keep one generic plan and SQLite never re-prepares. A LIMIT that is a
+        // parameter would undo that on PostgreSQL (its generic plan assumes a tenth
+        // of the table, so it plans every execution afresh), hence the usual page
+        // size is written into the statement.
+        macro_rules! page {
+            ($e:expr, $cursor:expr, $compare:literal, $order:literal) => {{
+                macro_rules! select {
+                    ($limit:literal) => {
+                        select_messages!(
+                            "WHERE m.channel_id = $1 AND m.thread_id IS NULL AND m.id ",
+                            $compare,
+                            " $3 AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
+                             WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
+                             ORDER BY m.id ",
+                            $order,
+                            " ",
+                            $limit
+                        )
+                    };
+                }
+                let query = if limit == USUAL_PAGE {
+                    sqlx::query_as(select!("LIMIT 50"))
+                } else {
+                    sqlx::query_as(select!("LIMIT $4"))
+                };
+                let query = query.bind(channel_id).bind(viewer).bind($cursor);
+                let query = if limit == USUAL_PAGE {
+                    query
+                } else {
+                    query.bind(limit)
+                };
+                query.fetch_all($e).await?
+            }};
+        }
         let mut rows: Vec<MessageRow> = db_run!(self, |e| {
             match page {
-                Page::Latest | Page::Before(_) => {
-                    let before = match page {
-                        Page::Before(id) => id,
-                        _ => Uuid::max(),
-                    };
-                    sqlx::query_as(select_messages!(
-                        "WHERE m.channel_id = $1 AND m.thread_id IS NULL AND m.id < $3 \
-                         AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
-                         WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
-                         ORDER BY m.id DESC LIMIT $4"
-                    ))
-                    .bind(channel_id)
-                    .bind(viewer)
-                    .bind(before)
-                    .bind(limit)
-                    .fetch_all(e)
-                    .await?
-                }
-                Page::After(after) => {
-                    sqlx::query_as(select_messages!(
-                        "WHERE m.channel_id = $1 AND m.thread_id IS NULL AND m.id > $3 \
-                         AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
-                         WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
-                         ORDER BY m.id ASC LIMIT $4"
-                    ))
-                    .bind(channel_id)
-                    .bind(viewer)
-                    .bind(after)
-                    .bind(limit)
-                    .fetch_all(e)
-                    .await?
-                }
+                Page::Latest => page!(e, Uuid::max(), "<", "DESC"),
+                Page::Before(id) => page!(e, id, "<", "DESC"),
+                Page::After(id) => page!(e, id, ">", "ASC"),
             }
         });
         if !matches!(page, Page::After(_)) {

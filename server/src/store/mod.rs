@@ -210,6 +210,7 @@ impl Db {
                 Ok(Db::Postgres(pool))
             }
             Some(Backend::Sqlite) => {
+                without_sqlite_memory_statistics();
                 let options = SqliteConnectOptions::from_str(url)?
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
@@ -274,6 +275,32 @@ impl Db {
             Db::Sqlite(pool, _) => pool.close().await,
         }
     }
+}
+
+/// Turns off SQLite's memory statistics for the process, once, before its first
+/// connection: with them on, every allocation SQLite makes (each value read out of
+/// a row, among others) takes one process-wide mutex, which the pool's threads and
+/// the runtime's fought over (a tenth of the CPU of a history benchmark was spent
+/// locking it). Nothing here reads the statistics.
+fn without_sqlite_memory_statistics() {
+    use libsqlite3_sys::{SQLITE_CONFIG_MEMSTATUS, SQLITE_OK, sqlite3_config};
+    use std::os::raw::c_int;
+    use std::sync::Once;
+
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: configuration before SQLite initializes; the `Once` keeps other
+        // threads of this module out while it runs, and nothing else here opens a
+        // SQLite database before the store does. Afterwards SQLite refuses the call
+        // (SQLITE_MISUSE) and changes nothing.
+        let rc = unsafe { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0 as c_int) };
+        if rc != SQLITE_OK {
+            tracing::warn!(
+                code = rc,
+                "SQLite was in use before the store opened it; its memory statistics stay on"
+            );
+        }
+    });
 }
 
 /// Turns on SQLite's query-planner stability guarantee for a new connection.
