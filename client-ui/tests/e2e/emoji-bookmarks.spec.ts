@@ -3,6 +3,7 @@
  * and bookmarks with notes in their side panel.
  */
 import { expect, test } from './fixtures';
+import { fromFreshAddress } from './support';
 import {
 	acceptInvite,
 	composer,
@@ -119,6 +120,7 @@ test('bookmarks: a note, kept after a reload, opens its channel, removed', async
 	await page.getByRole('link', { name: 'elsewhere' }).click();
 	await expect(page.getByRole('heading', { name: 'elsewhere', level: 1 })).toBeVisible();
 
+	await fromFreshAddress(page);
 	await page.reload();
 	await page.getByRole('button', { name: 'Bookmarks', exact: true }).click();
 	const panel = page.getByRole('complementary', { name: 'Bookmarks' });
@@ -149,6 +151,7 @@ test('bookmarks: a note, kept after a reload, opens its channel, removed', async
 	await expect(panel.getByText('No bookmarks yet.')).toBeVisible();
 	await item.hover();
 	await expect(item.getByRole('button', { name: 'Bookmark', exact: true })).toBeAttached();
+	await fromFreshAddress(page);
 	await page.reload();
 	await page.getByRole('button', { name: 'Bookmarks', exact: true }).click();
 	await expect(panel.getByText('No bookmarks yet.')).toBeVisible();

@@ -5,7 +5,14 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { seedConversation } from './screenshot-chat';
-import { label, OWNER, registerUser, signIn, writeStoredSession } from './support';
+import {
+	fromFreshAddress,
+	label,
+	OWNER,
+	registerUser,
+	signIn,
+	writeStoredSession
+} from './support';
 
 const VIEWPORTS = {
 	desktop: { width: 1280, height: 800 },
@@ -57,6 +64,7 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
 				['/admin/invites', 'admin-invites'],
 				['/admin/audit-log', 'admin-audit-log']
 			] as const) {
+				await fromFreshAddress(page);
 				await page.goto(path);
 				await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 				await loaded();
