@@ -24,7 +24,6 @@ export function uniqueName(prefix: string): string {
 	return `${prefix}${userCounter}_${Date.now().toString(36).slice(-4)}`;
 }
 
-/** An API client with its own client address. */
 /**
  * Sends the page's next requests from a new client address. A full page load asks the
  * server for about fifteen things at once, so a test that loads pages faster than a
@@ -34,6 +33,7 @@ export async function fromFreshAddress(page: Page) {
 	await page.setExtraHTTPHeaders({ 'X-Forwarded-For': nextAddress() });
 }
 
+/** An API client with its own client address. */
 export async function apiClient() {
 	return request.newContext({
 		baseURL: serverUrl(),
