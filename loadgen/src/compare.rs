@@ -59,6 +59,28 @@ pub fn history(ours: Value, theirs: Value) -> Value {
     combined("history", ours, theirs, ratios)
 }
 
+/// The reference has no presence: what compares is the cost of the connections
+/// coming and going.
+pub fn churn(ours: Value, theirs: Value) -> Value {
+    let ratios = json!({
+        "server_cpu_us_per_change": ratio(&ours, &theirs, "/server_cpu_us_per_change"),
+        "connect_to_ready_p99_ms": ratio(&ours, &theirs, "/connect_to_ready/p99_ms"),
+    });
+    combined("churn", ours, theirs, ratios)
+}
+
+/// The reference ignores typing and presence: what compares is the server's CPU for
+/// the same offered actions, and the latencies both serve.
+pub fn mixed(ours: Value, theirs: Value) -> Value {
+    let ratios = json!({
+        "server_cpu_s": ratio(&ours, &theirs, "/server_cpu_s"),
+        "delivery_p99_ms": ratio(&ours, &theirs, "/delivery/p99_ms"),
+        "message_ack_p99_ms": ratio(&ours, &theirs, "/message_ack/p99_ms"),
+        "read_p99_ms": ratio(&ours, &theirs, "/read/p99_ms"),
+    });
+    combined("mixed", ours, theirs, ratios)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,9 +15,11 @@
 //! chatalot-loadgen --backend postgres purge --messages 100000 --clients 32
 //! chatalot-loadgen --backend sqlite files --range-clients 32 --images 20
 //! chatalot-loadgen --backend postgres storm --clients 10000
+//! chatalot-loadgen --backend sqlite churn --members 2000 --watchers 200 --rate 50
+//! chatalot-loadgen --backend postgres mixed --users 2000
 //! ```
 //! Results are printed as text and as one JSON line (`RESULT {…}`). Fan-out,
-//! max-rate, idle and history run against a trivial reference server too
+//! max-rate, idle, history, churn and mixed run against a trivial reference server too
 //! (`reference.rs`), back to back, and report our figures, its figures and ratios.
 
 mod client;
@@ -165,6 +167,38 @@ enum Scenario {
         #[arg(long)]
         member_list: bool,
     },
+    /// Presence churn: M members of one community connected, W showing its member
+    /// list, others leaving and coming back at R presence changes a second.
+    Churn {
+        #[arg(long, default_value_t = 2000)]
+        members: usize,
+        #[arg(long, default_value_t = 200)]
+        watchers: usize,
+        /// Presence changes per second (members leaving or coming back).
+        #[arg(long, default_value_t = 50)]
+        rate: u32,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
+    /// U members connected at once, with random members sending, typing, changing
+    /// presence and reading history: latencies, deliveries, server CPU and memory.
+    Mixed {
+        #[arg(long, default_value_t = 2000)]
+        users: usize,
+        /// Members showing the community's member list.
+        #[arg(long, default_value_t = 200)]
+        watchers: usize,
+        #[arg(long, default_value_t = 5)]
+        messages_per_s: u32,
+        #[arg(long, default_value_t = 10)]
+        typing_per_s: u32,
+        #[arg(long, default_value_t = 10)]
+        presence_per_s: u32,
+        #[arg(long, default_value_t = 200)]
+        reads_per_s: u32,
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+    },
     /// Runs the reference server (started by the scenarios themselves).
     #[command(hide = true)]
     ReferenceServer {
@@ -245,6 +279,58 @@ async fn main() -> anyhow::Result<()> {
             let ours = scenarios::history::run(&bench.target(), clients, window, older).await?;
             bench.finish().await?;
             compare::history(ours, theirs)
+        }
+        Scenario::Churn {
+            members,
+            watchers,
+            rate,
+            seconds,
+        } => {
+            let bench = env::Bench::prepare(backend, &cli.server_bin, members, 0).await?;
+            let window = Duration::from_secs(seconds);
+            let community = bench.community_id;
+            let reference = reference::Reference::start(bench.channel_id, 0).await?;
+            let theirs = scenarios::churn::run(
+                &bench.reference(&reference),
+                community,
+                watchers,
+                rate,
+                window,
+            )
+            .await?;
+            drop(reference);
+            let ours =
+                scenarios::churn::run(&bench.target(), community, watchers, rate, window).await?;
+            bench.finish().await?;
+            compare::churn(ours, theirs)
+        }
+        Scenario::Mixed {
+            users,
+            watchers,
+            messages_per_s,
+            typing_per_s,
+            presence_per_s,
+            reads_per_s,
+            seconds,
+        } => {
+            let history = 1_000;
+            let bench = env::Bench::prepare(backend, &cli.server_bin, users, history).await?;
+            let mix = scenarios::mixed::Mix {
+                messages: messages_per_s,
+                typing: typing_per_s,
+                presence: presence_per_s,
+                reads: reads_per_s,
+                watchers,
+            };
+            let window = Duration::from_secs(seconds);
+            let community = bench.community_id;
+            let reference = reference::Reference::start(bench.channel_id, history).await?;
+            let theirs =
+                scenarios::mixed::run(&bench.reference(&reference), community, mix, window).await?;
+            drop(reference);
+            let ours = scenarios::mixed::run(&bench.target(), community, mix, window).await?;
+            bench.finish().await?;
+            compare::mixed(ours, theirs)
         }
         Scenario::Storm {
             clients,

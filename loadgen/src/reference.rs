@@ -200,7 +200,8 @@ async fn upgrade(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Res
 }
 
 /// One client: `authenticate` (any token) → `ready`; `send_message` → an `ack` to
-/// the sender and `message_created` to everyone; `ping` → `pong`.
+/// the sender and `message_created` to everyone; `typing` → `typing` to everyone
+/// else; `set_presence` → an `ack`; `ping` → `pong`.
 async fn connection(socket: WebSocket, shared: Arc<Shared>) {
     let (mut sink, mut stream) = socket.split();
     let Some(Ok(Message::Text(first))) = stream.next().await else {
@@ -293,6 +294,26 @@ async fn connection(socket: WebSocket, shared: Arc<Shared>) {
                     .insert(view.id, history.len());
                 history.push(view);
             }
+            // Typing goes to everyone else, as ours sends it to the channel's members.
+            Some("typing") => broadcast_except(
+                &shared,
+                id,
+                &ServerEvent::Typing {
+                    channel_id: shared.channel_id,
+                    user_id: user.id,
+                },
+            ),
+            // No presence here: a change is only acknowledged.
+            Some("set_presence") => {
+                if let Some(nonce) = frame["nonce"].as_str() {
+                    let ack = ServerEvent::Ack {
+                        nonce: nonce.to_owned(),
+                        message: None,
+                        call: None,
+                    };
+                    queue(&tx, &ack);
+                }
+            }
             Some("ping") => queue(&tx, &ServerEvent::Pong),
             _ => {}
         }
@@ -313,16 +334,17 @@ fn queue(tx: &mpsc::Sender<Bytes>, event: &ServerEvent) {
 
 /// Serialized once, shared by every connection's queue.
 fn broadcast(shared: &Shared, event: &ServerEvent) {
+    broadcast_except(shared, 0, event);
+}
+
+/// As [`broadcast`], leaving out connection `except` (0: none).
+fn broadcast_except(shared: &Shared, except: u64, event: &ServerEvent) {
     let Ok(json) = serde_json::to_vec(event) else {
         return;
     };
     let payload = Bytes::from(json);
-    for tx in shared
-        .connections
-        .read()
-        .expect("connections lock")
-        .values()
-    {
+    let connections = shared.connections.read().expect("connections lock");
+    for (_, tx) in connections.iter().filter(|(id, _)| **id != except) {
         let _ = tx.try_send(payload.clone());
     }
 }

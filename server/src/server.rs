@@ -20,6 +20,8 @@ use crate::store::{self, Db};
 /// How often expired sessions, stale login counters and idle rate-limit buckets
 /// are cleaned up.
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(600);
+/// How long shutting down waits for WebSocket sessions to write their closing.
+const SESSIONS_CLOSING: Duration = Duration::from_secs(10);
 
 /// A server that has connected to its database, migrated it and bound its socket,
 /// but does not serve yet.
@@ -139,6 +141,19 @@ impl Server {
         let result = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
+        // Upgraded WebSockets outlive the HTTP server: let them write their closing
+        // (last seen, presence) while the database is still open.
+        let sessions = &self.core.events.sessions;
+        sessions.close();
+        if tokio::time::timeout(SESSIONS_CLOSING, sessions.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                open = sessions.len(),
+                "WebSocket sessions still closing at shutdown; stopping without them"
+            );
+        }
         let _ = stop_tx.send(true);
         let _ = maintenance.await;
         let _ = scheduler.await;

@@ -313,6 +313,39 @@ async fn nothing_passes_in_a_dm_across_a_block(#[case] backend: Backend) {
     );
 }
 
+/// A restart closes every connection: each of them still records when its person was
+/// last seen, before the database closes (the closings used to race the database's
+/// closing, and lost when many people were connected).
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn a_restart_records_when_the_connected_were_last_seen(#[case] backend: Backend) {
+    let Some(w) = world(backend).await else {
+        return;
+    };
+    let code = w.s.community_invite(&w.alice.1, w.community).await;
+    let mut members = Vec::new();
+    for i in 0..20 {
+        let member = w.s.user(&format!("member{i}")).await;
+        w.s.accept(&member.1, &code).await.expect(StatusCode::OK);
+        members.push(member);
+    }
+    let mut sockets = Vec::new();
+    for (_, token) in &members {
+        sockets.push(Ws::connect(&w.s, token).await);
+    }
+    let s = w.s.restart_with(|_| {}).await;
+    drop(sockets);
+    for (id, _) in &members {
+        let card = s.get(&format!("/api/users/{id}"), Some(&w.bob.1)).await;
+        assert!(
+            card.expect(StatusCode::OK).body["last_seen_at"].is_string(),
+            "last seen of everyone connected when the server stopped"
+        );
+    }
+}
+
 #[rstest]
 #[case::sqlite(Backend::Sqlite)]
 #[case::postgres(Backend::Postgres)]

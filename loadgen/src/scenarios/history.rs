@@ -11,6 +11,35 @@ use super::{histogram, latency_json, random_ip};
 use crate::env::Target;
 use crate::metrics::CpuWindow;
 
+/// The URLs of a channel's newest page and of the page before it.
+pub struct Pages {
+    pub newest: String,
+    pub older: String,
+}
+
+impl Pages {
+    pub async fn find(http: &reqwest::Client, target: &Target<'_>) -> anyhow::Result<Pages> {
+        let newest = format!(
+            "{}/api/channels/{}/messages?limit=50",
+            target.base, target.channel_id
+        );
+        let page: Vec<Value> = http
+            .get(&newest)
+            .bearer_auth(&target.accounts[0].token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let oldest = page
+            .first()
+            .and_then(|m| m["id"].as_str())
+            .ok_or_else(|| anyhow::anyhow!("the channel has no messages"))?;
+        let older = format!("{newest}&before={oldest}");
+        Ok(Pages { newest, older })
+    }
+}
+
 pub async fn run(
     target: &Target<'_>,
     clients: usize,
@@ -26,25 +55,8 @@ pub async fn run(
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()?;
-    let mut url = format!(
-        "{}/api/channels/{}/messages?limit=50",
-        target.base, target.channel_id
-    );
-    if older {
-        let newest: Vec<Value> = http
-            .get(&url)
-            .bearer_auth(&target.accounts[0].token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let oldest = newest
-            .first()
-            .and_then(|m| m["id"].as_str())
-            .ok_or_else(|| anyhow::anyhow!("the channel has no messages"))?;
-        url = format!("{url}&before={oldest}");
-    }
+    let pages = Pages::find(&http, target).await?;
+    let url = if older { pages.older } else { pages.newest };
     let stop = Arc::new(AtomicBool::new(false));
     let measuring = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();

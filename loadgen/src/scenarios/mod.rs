@@ -1,9 +1,11 @@
 //! The measured scenarios.
 
+pub mod churn;
 pub mod fanout;
 pub mod files;
 pub mod history;
 pub mod idle;
+pub mod mixed;
 pub mod persist;
 pub mod purge;
 pub mod storm;

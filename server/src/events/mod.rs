@@ -20,6 +20,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use tokio_util::task::TaskTracker;
 use uuid::Uuid;
 
 use crate::api::ServerEvent;
@@ -79,6 +80,10 @@ pub struct Events {
     /// Community presence for the connections showing it.
     pub presence_feed: Arc<PresenceFeed>,
     pub revisions: Arc<Revisions>,
+    /// WebSocket sessions still open or closing: shutting down waits for them, so
+    /// that the last seen and presence of everyone connected are written before the
+    /// database closes.
+    pub sessions: TaskTracker,
 }
 
 impl Events {
@@ -90,6 +95,7 @@ impl Events {
             presences: Presences::default(),
             presence_feed: Arc::default(),
             revisions: Arc::default(),
+            sessions: TaskTracker::new(),
         }
     }
 

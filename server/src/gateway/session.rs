@@ -38,6 +38,8 @@ type Stream = SplitStream<WebSocket>;
 /// Idle connections should cost little memory, so the large futures of the domain
 /// calls are boxed: the connection's own state machine stays small while it waits.
 pub async fn run(socket: WebSocket, core: Core) {
+    // Shutting down waits until this connection's closing is written.
+    let live = core.events.sessions.token();
     let (mut sink, mut stream) = socket.split();
     let actor = match Box::pin(authenticate(&core, &mut stream)).await {
         Ok(actor) => actor,
@@ -72,6 +74,7 @@ pub async fn run(socket: WebSocket, core: Core) {
     ));
     let server_closed = read_loop(&core, actor, &connection, &mut stream).await;
     Box::pin(core.close_connection(&connection)).await;
+    drop(live);
     if server_closed {
         // Let the client read what is buffered and answer the close frame, so the
         // TCP connection ends cleanly instead of with a reset.
