@@ -43,6 +43,31 @@ function shownNotifications(page: Page): Promise<ShownNotification[]> {
 	});
 }
 
+/**
+ * Delivers a push again until the notifications shown satisfy `shown`: in one full run
+ * of three (2026-12-06) a push delivered over the DevTools protocol showed nothing for
+ * 15 s, while its reruns passed. A repeat is harmless: a tagged notification replaces
+ * its namesake, and the assertions after accept repeats of an untagged one.
+ */
+async function pushUntilShown(
+	page: Page,
+	push: () => Promise<unknown>,
+	shown: (notifications: ShownNotification[]) => boolean
+) {
+	for (let attempt = 1; attempt <= 5; attempt++) {
+		await push();
+		try {
+			await expect
+				.poll(async () => shown(await shownNotifications(page)), { timeout: 4000 })
+				.toBe(true);
+			return;
+		} catch {
+			console.log(`push ${attempt} showed nothing within 4 s; delivering it again`);
+		}
+	}
+	throw new Error('five pushes showed no notification');
+}
+
 /** The worker's registration id, as the DevTools protocol names it. */
 async function registrationId(cdp: CDPSession): Promise<string> {
 	const scope = `${serverUrl()}/`;
@@ -153,23 +178,36 @@ test('a push shows a notification whose click opens the channel', async ({ page,
 
 	// A payload the service worker cannot read still shows something (browsers penalise
 	// silent pushes), leading home.
-	await push('not json at all');
-	await expect
-		.poll(() => shownNotifications(page))
-		.toEqual([
-			{ title: 'Chatalot', body: 'New activity', tag: '', icon: expect.any(String), url: '/' }
-		]);
+	await pushUntilShown(
+		page,
+		() => push('not json at all'),
+		(shown) => shown.length > 0
+	);
+	const unreadable = await shownNotifications(page);
+	expect(unreadable.length).toBeGreaterThan(0);
+	for (const notification of unreadable) {
+		expect(notification).toEqual({
+			title: 'Chatalot',
+			body: 'New activity',
+			tag: '',
+			icon: expect.any(String),
+			url: '/'
+		});
+	}
 
-	await push(
-		JSON.stringify({
-			v: 1,
-			kind: 'mention',
-			title: 'Alice',
-			body: 'mentioned you in #alerts',
-			url: channelPath,
-			tag: channel.id,
-			message_id: null
-		})
+	const mention = JSON.stringify({
+		v: 1,
+		kind: 'mention',
+		title: 'Alice',
+		body: 'mentioned you in #alerts',
+		url: channelPath,
+		tag: channel.id,
+		message_id: null
+	});
+	await pushUntilShown(
+		page,
+		() => push(mention),
+		(shown) => shown.some((n) => n.tag === channel.id)
 	);
 	await expect
 		.poll(async () => (await shownNotifications(page)).find((n) => n.tag === channel.id))
