@@ -194,3 +194,52 @@ async fn every_change_shows_in_the_next_read(#[case] backend: Backend) {
         .await
         .expect_error(StatusCode::NOT_FOUND, "channel_not_found");
 }
+
+/// Sessions and channel access are kept between requests (the server's
+/// `domain/access_cache.rs`): whatever ends them applies to the very next request.
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test]
+async fn kept_access_ends_with_the_change_that_ends_it(#[case] backend: Backend) {
+    let Some(s) = TestServer::start_for_messages(backend).await else {
+        return;
+    };
+    let (_, alice) = s.user("alice").await;
+    let (bob_id, bob) = s.user("bob").await;
+    let (_, carol) = s.user("carol").await;
+    let community = s.community(&alice, json!({"name": "Kept"})).await;
+    let group = s.group(&alice, community, json!({"name": "G"})).await;
+    let channel = s.channel(&alice, group, json!({"name": "chat"})).await;
+    let code = s.community_invite(&alice, community).await;
+    for token in [&bob, &carol] {
+        s.accept(token, &code).await.expect(StatusCode::OK);
+    }
+    s.message(&alice, channel, json!({"content": "hello"}))
+        .await;
+    for token in [&bob, &carol] {
+        // The second read is served from what the first one kept.
+        assert_eq!(newest(&s, token, channel).await.len(), 1);
+        assert_eq!(newest(&s, token, channel).await.len(), 1);
+    }
+    let path = format!("/api/channels/{channel}/messages");
+
+    s.post(
+        &format!("/api/communities/{community}/members/{bob_id}/kick"),
+        Some(&alice),
+        &json!({}),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    s.get(&path, Some(&bob))
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "channel_not_found");
+
+    s.post("/api/auth/logout", Some(&carol), &json!({}))
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    s.get(&path, Some(&carol))
+        .await
+        .expect_error(StatusCode::UNAUTHORIZED, "session_ended");
+    assert_eq!(newest(&s, &alice, channel).await.len(), 1, "others read on");
+}

@@ -4,14 +4,16 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::Core;
+use super::access_cache::ReadAt;
 use crate::domain::error::{Error, Result};
-use crate::store::{self, User};
+use crate::store::{self, SessionWithUser, User};
 
 /// Instance roles, lowest first (they compare by rank).
 pub use crate::api::InstanceRole;
 
-/// A user acting through one of their sessions, re-read from the store on every
-/// request so role changes, suspensions and revocations apply at once.
+/// A user acting through one of their sessions, as the store has them now (kept
+/// between requests only until a write changes them, see `access_cache`), so role
+/// changes, suspensions and revocations apply at once.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user: User,
@@ -50,12 +52,7 @@ impl Core {
         if actor.is_bot() {
             return self.reload_bot(actor).await;
         }
-        let mut conn = self.db.acquire().await?;
-        let found = conn
-            .conn()
-            .live_session_with_user(actor.session_id, store::now())
-            .await?;
-        match found {
+        match self.live_session(actor.session_id).await? {
             Some(f) if f.user.id == actor.id() && f.user.suspended_at.is_none() => Ok(Actor {
                 user: f.user,
                 session_id: f.session.id,
@@ -81,11 +78,7 @@ impl Core {
 
     /// The user of a live session, unless suspended.
     pub(crate) async fn actor_for_session(&self, user_id: Uuid, session_id: Uuid) -> Result<Actor> {
-        let mut conn = self.db.acquire().await?;
-        let found = conn
-            .conn()
-            .live_session_with_user(session_id, store::now())
-            .await?;
+        let found = self.live_session(session_id).await?;
         let Some(found) = found.filter(|f| f.user.id == user_id) else {
             return Err(Error::unauthorized(
                 "session_ended",
@@ -103,5 +96,21 @@ impl Core {
             session_id: found.session.id,
             signed_in_at: found.session.created_at,
         })
+    }
+
+    /// The live session and its account: kept from an earlier request while nothing
+    /// they were read from has changed (see `access_cache`), else from the store.
+    async fn live_session(&self, session_id: Uuid) -> Result<Option<SessionWithUser>> {
+        let now = store::now();
+        if let Some(kept) = self.access_cache.session(session_id, now) {
+            return Ok(Some(kept));
+        }
+        let read_at = ReadAt::now();
+        let mut conn = self.db.acquire().await?;
+        let found = conn.conn().live_session_with_user(session_id, now).await?;
+        if let Some(found) = &found {
+            self.access_cache.keep_session(read_at, found);
+        }
+        Ok(found)
     }
 }

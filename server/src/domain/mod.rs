@@ -1,6 +1,7 @@
 //! Rules and permissions. REST handlers and WebSocket actions call these
 //! functions, so an action is authorised identically on every path.
 
+mod access_cache;
 mod accounts;
 mod actor;
 mod admin_users;
@@ -83,6 +84,8 @@ pub struct CoreParts {
     send_limiter: Arc<rate::UserRate>,
     pub(crate) scheduler: messages::scheduled::SchedulerWake,
     newest_pages: Arc<messages::newest_pages::NewestPages>,
+    /// Sessions and channel contexts kept until what they were read from changes.
+    access_cache: access_cache::AccessCache,
     /// Where uploaded files' bytes live.
     pub(crate) storage: crate::storage::Storage,
     pub thumbnails: files::ThumbnailJobs,
@@ -176,6 +179,7 @@ impl Core {
             send_limiter,
             scheduler: Default::default(),
             newest_pages: Default::default(),
+            access_cache: Default::default(),
         })))
     }
 }

@@ -38,6 +38,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -50,6 +51,7 @@ impl Conn<'_> {
                 .await?
                 .rows_affected()
         });
+        super::access_changed();
         Ok(deleted == 1)
     }
 

@@ -61,6 +61,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -78,6 +79,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 

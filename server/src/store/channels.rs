@@ -149,6 +149,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -159,6 +160,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 }

@@ -183,6 +183,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -193,6 +194,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -222,6 +224,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -298,6 +301,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -323,6 +327,7 @@ impl Conn<'_> {
                 .await?
                 .rows_affected()
         });
+        super::access_changed();
         Ok(removed == 1)
     }
 }

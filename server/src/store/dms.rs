@@ -45,6 +45,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 

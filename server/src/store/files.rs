@@ -265,6 +265,7 @@ impl Conn<'_> {
         if let Some(uploader) = row.uploader_id {
             self.release_upload(uploader, row.size).await?;
         }
+        super::access_changed();
         Ok(Some(row))
     }
 

@@ -135,6 +135,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -145,6 +146,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -188,6 +190,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -204,6 +207,7 @@ impl Conn<'_> {
                 .await?
                 .rows_affected()
         });
+        super::access_changed();
         Ok(deleted == 1)
     }
 
@@ -226,6 +230,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -248,6 +253,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 }

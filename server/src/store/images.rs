@@ -84,6 +84,7 @@ impl Conn<'_> {
                 .await?
                 .rows_affected()
         });
+        super::access_changed();
         Ok(updated == 1)
     }
 

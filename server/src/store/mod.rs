@@ -19,6 +19,7 @@ mod community_invites;
 mod custom_emoji;
 mod dms;
 mod email_outbox;
+mod epoch;
 mod feedback;
 mod files;
 mod groups;
@@ -57,6 +58,7 @@ pub use community_invites::CommunityInvite;
 pub use custom_emoji::CustomEmoji;
 pub use dms::DmMember;
 pub use email_outbox::OutboxEmail;
+pub use epoch::{access_changed, access_epoch};
 pub use feedback::{Feedback, FeedbackRow};
 pub use files::{BlockedHash, FileFilter, FileRow, StorageTotal};
 pub use groups::{Group, GroupForUser, GroupMember, GroupMemberProfile};
@@ -259,12 +261,17 @@ impl Db {
     /// (`BEGIN IMMEDIATE`), so read-then-write transactions never fail with
     /// "database is locked" half way.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(match self {
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let epoch_at_begin = access_epoch();
+        let open = match self {
+            Db::Postgres(pool) => OpenTx::Postgres(pool.begin().await?),
             Db::Sqlite(pool, writer) => {
                 let turn = writer.clone().lock_owned().await;
-                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+                OpenTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
+        };
+        Ok(Tx {
+            open: Some(open),
+            epoch_at_begin,
         })
     }
 
@@ -350,7 +357,15 @@ impl PooledConn {
 }
 
 /// An open transaction; dropped without [`Tx::commit`] it rolls back.
-pub enum Tx {
+pub struct Tx {
+    open: Option<OpenTx>,
+    /// The access epoch when it began. If a write moved it since (possibly this
+    /// transaction's, whose uncommitted rows its own reads saw), the epoch moves
+    /// again once the transaction has ended, committed or not.
+    epoch_at_begin: u64,
+}
+
+enum OpenTx {
     Postgres(Transaction<'static, Postgres>),
     /// Holds the writer's turn until committed or dropped.
     Sqlite(
@@ -361,18 +376,35 @@ pub enum Tx {
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
-        match self {
-            Tx::Postgres(t) => Conn::Postgres(t),
-            Tx::Sqlite(t, _) => Conn::Sqlite(t),
+        match self
+            .open
+            .as_mut()
+            .expect("a transaction is open until it ends")
+        {
+            OpenTx::Postgres(t) => Conn::Postgres(t),
+            OpenTx::Sqlite(t, _) => Conn::Sqlite(t),
         }
     }
 
-    pub async fn commit(self) -> StoreResult<()> {
-        match self {
-            Tx::Postgres(t) => t.commit().await?,
-            Tx::Sqlite(t, _turn) => t.commit().await?,
+    pub async fn commit(mut self) -> StoreResult<()> {
+        match self
+            .open
+            .take()
+            .expect("a transaction is open until it ends")
+        {
+            OpenTx::Postgres(t) => t.commit().await?,
+            OpenTx::Sqlite(t, _turn) => t.commit().await?,
         }
         Ok(())
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        drop(self.open.take());
+        if access_epoch() != self.epoch_at_begin {
+            access_changed();
+        }
     }
 }
 

@@ -235,6 +235,7 @@ async fn purge_batch_sqlite(
                     .fetch_all(&mut *e)
                     .await?;
             batch.files.extend(files);
+            super::access_changed();
         }
         // Replies the job removes are newer, so already gone: any left belong to others.
         let kept_replies: i64 = if j.kind == "channel" {
@@ -310,6 +311,7 @@ async fn purge_batch_postgres(
                 .bind(&with_files)
                 .fetch_all(&mut *e)
                 .await?;
+        super::access_changed();
     }
     // Thread starters in the batch with replies outside it stay as placeholders.
     let kept: Vec<Uuid> = if j.kind == "channel" {

@@ -216,6 +216,7 @@ impl Conn<'_> {
                 .await?
                 .rows_affected()
         });
+        super::access_changed();
         Ok(deleted == 1)
     }
 
@@ -234,17 +235,20 @@ impl Conn<'_> {
             .fetch_all(e)
             .await?
         });
+        super::access_changed();
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     /// Removes sessions past their expiry (their tokens cascade).
     pub async fn delete_expired_sessions(&mut self, now: DateTime<Utc>) -> StoreResult<u64> {
-        Ok(db_run!(self, |e| {
+        let deleted = db_run!(self, |e| {
             sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
                 .bind(now)
                 .execute(e)
                 .await?
                 .rows_affected()
-        }))
+        });
+        super::access_changed();
+        Ok(deleted)
     }
 }

@@ -95,6 +95,7 @@ impl Conn<'_> {
             .await?
             .rows_affected()
         });
+        super::access_changed();
         Ok(result == 1)
     }
 

@@ -66,6 +66,7 @@ impl Conn<'_> {
             .await?
             .rows_affected()
         });
+        super::access_changed();
         Ok(result == 1)
     }
 
@@ -83,6 +84,7 @@ impl Conn<'_> {
             .await?
             .rows_affected()
         });
+        super::access_changed();
         Ok(result == 1)
     }
 
@@ -97,6 +99,7 @@ impl Conn<'_> {
             .await?
             .rows_affected()
         });
+        super::access_changed();
         Ok(result == 1)
     }
 
@@ -120,6 +123,7 @@ impl Conn<'_> {
                 .await?;
             removed
         });
+        super::access_changed();
         Ok(removed == 1)
     }
 

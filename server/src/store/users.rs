@@ -195,6 +195,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -212,6 +213,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -232,6 +234,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -249,6 +252,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -285,6 +289,7 @@ impl Conn<'_> {
             .execute(e)
             .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -326,6 +331,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 
@@ -336,6 +342,7 @@ impl Conn<'_> {
                 .execute(e)
                 .await?;
         });
+        super::access_changed();
         Ok(())
     }
 

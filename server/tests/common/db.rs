@@ -140,16 +140,20 @@ impl Drop for TestDb {
 /// Runs one statement with binds on either backend of a [`Db`] (for test set-up).
 #[macro_export]
 macro_rules! db_exec {
-    ($db:expr, $sql:literal $(, $bind:expr)* $(,)?) => {
-        match &$db {
+    ($db:expr, $sql:literal $(, $bind:expr)* $(,)?) => {{
+        let affected = match &$db {
             chatalot_server::store::Db::Postgres(pool) => {
                 sqlx::query($sql)$(.bind($bind))*.execute(pool).await.expect($sql).rows_affected()
             }
             chatalot_server::store::Db::Sqlite(pool, _) => {
                 sqlx::query($sql)$(.bind($bind))*.execute(pool).await.expect($sql).rows_affected()
             }
-        }
-    };
+        };
+        // A write past the store, which the server's kept sessions and channel
+        // access would not hear of otherwise (the server runs in this process).
+        chatalot_server::store::access_changed();
+        affected
+    }};
 }
 
 impl TestDb {

@@ -10,9 +10,10 @@
 
 use uuid::Uuid;
 
+use crate::domain::access_cache::ReadAt;
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, InstanceRole};
-use crate::store::{Channel, Community, CommunityMember, Conn, Group, GroupMember};
+use crate::store::{Channel, ChannelContext, Community, CommunityMember, Conn, Group, GroupMember};
 
 pub use crate::api::{CommunityRole, GroupRole};
 
@@ -514,6 +515,42 @@ impl Core {
         Ok(access)
     }
 
+    /// [`Core::channel_access`] from kept rows alone, without the store: `None`
+    /// when nothing is kept for the actor, or the actor is a bot (whose access is
+    /// capped by its owner's, read from the store).
+    pub(crate) fn kept_channel_access(
+        &self,
+        actor: &Actor,
+        channel_id: Uuid,
+    ) -> Option<Result<ChannelAccess>> {
+        if actor.is_bot() {
+            return None;
+        }
+        let ctx = self.access_cache.channel(channel_id, actor.id())?;
+        Some(access_from(ctx, actor))
+    }
+
+    /// The channel and `user_id`'s standing around it: kept from an earlier request
+    /// while nothing it was read from has changed (see `access_cache`), else from
+    /// the store.
+    async fn channel_context(
+        &self,
+        c: &mut Conn<'_>,
+        channel_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<ChannelContext> {
+        if let Some(kept) = self.access_cache.channel(channel_id, user_id) {
+            return Ok(kept);
+        }
+        let read_at = ReadAt::now();
+        let found = c
+            .channel_context(channel_id, user_id)
+            .await?
+            .ok_or_else(channel_not_found)?;
+        self.access_cache.keep_channel(read_at, user_id, &found);
+        Ok(found)
+    }
+
     /// [`Core::channel_access`] from the actor's own rows alone.
     async fn own_channel_access(
         &self,
@@ -521,48 +558,50 @@ impl Core {
         actor: &Actor,
         channel_id: Uuid,
     ) -> Result<ChannelAccess> {
-        let ctx = c
-            .channel_context(channel_id, actor.id())
-            .await?
-            .ok_or_else(channel_not_found)?;
-        let (Some(group), Some(community)) = (ctx.group, ctx.community) else {
-            if !ctx.dm_member {
-                return Err(channel_not_found());
-            }
-            return Ok(ChannelAccess {
-                channel: ctx.channel,
-                group: None,
-                viewer_blocks_anyone: ctx.blocks_anyone,
-            });
-        };
-        let staff = actor.role() >= InstanceRole::Admin;
-        let community = CommunityAccess {
-            community,
-            membership: ctx.community_member,
-            actor_id: actor.id(),
-            actor_instance_role: actor.role(),
-            staff,
-        };
-        if !community.is_member() && !staff {
-            return Err(channel_not_found());
-        }
-        let group = GroupAccess {
-            community,
-            group,
-            membership: ctx.group_member,
-        };
-        let visible = group.membership.is_some()
-            || group.group.visibility == "public"
-            || group.community.sees_all_groups();
-        if !visible || !group.can_read() {
-            return Err(channel_not_found());
-        }
-        Ok(ChannelAccess {
-            channel: ctx.channel,
-            group: Some(group),
-            viewer_blocks_anyone: ctx.blocks_anyone,
-        })
+        let ctx = self.channel_context(c, channel_id, actor.id()).await?;
+        access_from(ctx, actor)
     }
+}
+
+/// The actor's access to a channel from its context (their own rows).
+fn access_from(ctx: ChannelContext, actor: &Actor) -> Result<ChannelAccess> {
+    let (Some(group), Some(community)) = (ctx.group, ctx.community) else {
+        if !ctx.dm_member {
+            return Err(channel_not_found());
+        }
+        return Ok(ChannelAccess {
+            channel: ctx.channel,
+            group: None,
+            viewer_blocks_anyone: ctx.blocks_anyone,
+        });
+    };
+    let staff = actor.role() >= InstanceRole::Admin;
+    let community = CommunityAccess {
+        community,
+        membership: ctx.community_member,
+        actor_id: actor.id(),
+        actor_instance_role: actor.role(),
+        staff,
+    };
+    if !community.is_member() && !staff {
+        return Err(channel_not_found());
+    }
+    let group = GroupAccess {
+        community,
+        group,
+        membership: ctx.group_member,
+    };
+    let visible = group.membership.is_some()
+        || group.group.visibility == "public"
+        || group.community.sees_all_groups();
+    if !visible || !group.can_read() {
+        return Err(channel_not_found());
+    }
+    Ok(ChannelAccess {
+        channel: ctx.channel,
+        group: Some(group),
+        viewer_blocks_anyone: ctx.blocks_anyone,
+    })
 }
 
 #[cfg(test)]
