@@ -160,9 +160,13 @@ async fn write_loop(
         return;
     }
     let mut last_write = tokio::time::Instant::now() - WRITE_INTERVAL;
+    // One wait for the close for the connection's whole life: made afresh for every
+    // write, it cost a subscription and a registration per frame delivered.
+    let closed = connection.closed();
+    tokio::pin!(closed);
     loop {
         let first = tokio::select! {
-            reason = connection.closed() => {
+            reason = &mut closed => {
                 close(&mut sink, reason.code, reason.reason).await;
                 return;
             }
@@ -216,7 +220,7 @@ async fn write_loop(
                 }
                 last_write = tokio::time::Instant::now();
             },
-            reason = connection.closed() => {
+            reason = &mut closed => {
                 // The close frame waits behind what the socket could not take yet;
                 // a client that resumes reading in time still gets the code.
                 tracing::debug!(code = reason.code, "closing a connection that is not reading");
