@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::{for_viewer, message_not_found, views};
 use crate::api::{MessageEditView, MessageView};
+use crate::domain::community::ChannelAccess;
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
 use crate::store::{Conn, MessageEdit, Page};
@@ -23,6 +24,13 @@ impl HistoryQuery {
     fn is_newest(&self) -> bool {
         self.before.is_none() && self.after.is_none() && self.around.is_none()
     }
+}
+
+/// Whether the reader gets the newest page everyone shares: readers who block
+/// someone get pages filtered for them alone, and moderators pages with quarantined
+/// messages whole.
+fn reads_shared_page(access: &ChannelAccess) -> bool {
+    !access.viewer_blocks_anyone && !access.is_moderator()
 }
 
 impl Core {
@@ -54,18 +62,17 @@ impl Core {
             && let Some(access) = self.kept_channel_access(actor, channel_id)
         {
             let access = access?;
-            let shared = !access.viewer_blocks_anyone && !access.is_moderator();
-            if shared && let Some(json) = self.newest_pages.get(channel_id, limit, revision) {
+            if reads_shared_page(&access)
+                && let Some(json) = self.newest_pages.get(channel_id, limit, revision)
+            {
                 return Ok(json);
             }
         }
         let mut conn = self.db.acquire().await?;
         let mut c = conn.conn();
         let access = self.channel_access(&mut c, actor, channel_id).await?;
-        // Readers who block someone get pages filtered for them alone, and staff
-        // pages with quarantined messages whole; everyone else shares one copy.
         let staff = access.is_moderator();
-        let shared = query.is_newest() && !access.viewer_blocks_anyone && !staff;
+        let shared = query.is_newest() && reads_shared_page(&access);
         if shared && let Some(json) = self.newest_pages.get(channel_id, limit, revision) {
             return Ok(json);
         }
