@@ -46,6 +46,8 @@ pub struct MessageRow {
     /// The poll this message shows, if any.
     pub poll_id: Option<Uuid>,
     pub pinned: bool,
+    /// A reaction was added at some time (it may since have been removed).
+    pub ever_reacted: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -75,7 +77,7 @@ macro_rules! select_messages {
              m.deleted_at, m.created_at, m.quarantined_at, m.quarantined_by, u.username AS author_username, u.display_name AS author_display_name, \
              u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
              (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
-             p.id AS poll_id, (pin.message_id IS NOT NULL) AS pinned \
+             p.id AS poll_id, (pin.message_id IS NOT NULL) AS pinned, m.ever_reacted \
              FROM messages m LEFT JOIN users u ON u.id = m.author_id \
              LEFT JOIN polls p ON p.message_id = m.id LEFT JOIN pins pin ON pin.message_id = m.id ",
             $($rest),+

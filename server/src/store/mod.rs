@@ -74,7 +74,7 @@ pub use polls::{Poll, PollVote};
 pub use preferences::Preferences;
 pub use purges::{PurgeJob, PurgedBatch};
 pub use push::{DuePush, NotificationJob, PushSubscription, QueuedPush};
-pub use reactions::{Reaction, reaction_rows_read};
+pub use reactions::{Reaction, reaction_queries, reaction_rows_read};
 pub use read_states::UnreadState;
 pub use reports::{Report, ReportFilter, ReportRow};
 pub use scheduled_messages::ScheduledMessage;

@@ -8,11 +8,18 @@ use uuid::Uuid;
 use super::{Conn, StoreResult, db_run};
 
 static REACTION_ROWS_READ: AtomicU64 = AtomicU64::new(0);
+static REACTION_QUERIES: AtomicU64 = AtomicU64::new(0);
 
 /// Reaction rows this process has read to build message views: a cost metric
 /// (tests check that a page or a search reads the reactions it shows, not more).
 pub fn reaction_rows_read() -> u64 {
     REACTION_ROWS_READ.load(Ordering::Relaxed)
+}
+
+/// Queries for the reactions of a range of messages this process has run: pages
+/// whose messages were never reacted to run none.
+pub fn reaction_queries() -> u64 {
+    REACTION_QUERIES.load(Ordering::Relaxed)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -32,6 +39,17 @@ impl Conn<'_> {
         emoji: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
+        // Marked first: a page read in between queries reactions and finds none,
+        // where the other order could leave a stored reaction unread.
+        db_run!(self, |e| {
+            sqlx::query(
+                "UPDATE messages SET ever_reacted = TRUE WHERE id = $1 AND NOT ever_reacted",
+            )
+            .bind(message_id)
+            .execute(e)
+            .await?
+            .rows_affected()
+        });
         let inserted = db_run!(self, |e| {
             sqlx::query(
                 "INSERT INTO reactions (message_id, user_id, channel_id, emoji, created_at) VALUES ($1, $2, $3, $4, $5) \
@@ -98,6 +116,7 @@ impl Conn<'_> {
             .fetch_all(e)
             .await?
         });
+        REACTION_QUERIES.fetch_add(1, Ordering::Relaxed);
         REACTION_ROWS_READ.fetch_add(rows.len() as u64, Ordering::Relaxed);
         Ok(rows)
     }

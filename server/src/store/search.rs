@@ -84,7 +84,7 @@ impl Conn<'_> {
                      u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
              (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
                      (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
-                     EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, \
+                     EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, m.ever_reacted, \
                      ts_headline('simple', m.content, q.query, 'StartSel=\u{E000}, StopSel=\u{E001}, MaxFragments=2, \
                      MaxWords=24, MinWords=8, FragmentDelimiter=\" … \"') AS snippet, \
                      ts_rank(m.search_vector, q.query)::float8 AS rank \
@@ -116,7 +116,7 @@ impl Conn<'_> {
                      u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
              (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
                      (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
-                     EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, \
+                     EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, m.ever_reacted, \
                      snippet(messages_fts, 0, char(57344), char(57345), ' … ', 24) AS snippet, \
                      -bm25(messages_fts) AS rank \
                      FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid \

@@ -50,7 +50,12 @@ pub(crate) async fn views(
         first.message.id.max(last.message.id),
     );
     let mut reactions: HashMap<Uuid, Vec<ReactionSummary>> = HashMap::new();
-    for r in c.reactions_in_range(channel_id, from, to).await? {
+    let stored = if rows.iter().any(|r| r.ever_reacted) {
+        c.reactions_in_range(channel_id, from, to).await?
+    } else {
+        Vec::new()
+    };
+    for r in stored {
         let list = reactions.entry(r.message_id).or_default();
         match list.iter_mut().find(|s| s.emoji == r.emoji) {
             Some(summary) => {
