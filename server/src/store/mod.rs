@@ -218,7 +218,11 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10));
+                    .busy_timeout(Duration::from_secs(10))
+                    // Room for a whole page and its result: with sqlx's 50, the
+                    // connection's thread waited for the reader at the end of every
+                    // 50-row page (4 % of an older page's CPU, measured).
+                    .row_buffer_size(128);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .after_connect(|conn, _| Box::pin(stable_query_plans(conn)))

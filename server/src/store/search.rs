@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::messages::message_columns;
 use super::{Conn, MessageRow, StoreResult};
 
 /// Marks a match start/end in snippets (private-use code points, split out later).
@@ -78,13 +79,12 @@ impl Conn<'_> {
             Conn::Postgres(e) => {
                 sqlx::query_as(concat!(
                     "WITH readable AS (", readable_channels!(), "), q AS (SELECT websearch_to_tsquery('simple', $2) AS query) ",
-                    "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
-                     m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.mentions_here, m.has_file, m.edited_at, \
-                     m.deleted_at, m.created_at, m.quarantined_at, m.quarantined_by, u.username AS author_username, u.display_name AS author_display_name, \
-                     u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
-             (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
-                     (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
-                     EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, m.ever_reacted, \
+                    "SELECT ",
+                    message_columns!(
+                        poll: "(SELECT p.id FROM polls p WHERE p.message_id = m.id)",
+                        pinned: "EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id)"
+                    ),
+                    ", \
                      ts_headline('simple', m.content, q.query, 'StartSel=\u{E000}, StopSel=\u{E001}, MaxFragments=2, \
                      MaxWords=24, MinWords=8, FragmentDelimiter=\" … \"') AS snippet, \
                      ts_rank(m.search_vector, q.query)::float8 AS rank \
@@ -110,13 +110,12 @@ impl Conn<'_> {
                 let Some(query) = fts5_query(&f.query) else { return Ok(Vec::new()) };
                 sqlx::query_as(concat!(
                     "WITH readable AS (", readable_channels!(), ") ",
-                    "SELECT m.id, m.channel_id, m.author_id, m.content, m.reply_to_id, m.thread_id, m.thread_reply_count, \
-                     m.thread_last_reply_at, m.forwarded_from, m.mentions, m.mentions_everyone, m.mentions_here, m.has_file, m.edited_at, \
-                     m.deleted_at, m.created_at, m.quarantined_at, m.quarantined_by, u.username AS author_username, u.display_name AS author_display_name, \
-                     u.avatar_file_id AS author_avatar_file_id, (u.bot_kind IS NOT NULL) AS author_bot, \
-             (SELECT r.author_id FROM messages r WHERE r.id = m.reply_to_id) AS reply_to_author_id, \
-                     (SELECT p.id FROM polls p WHERE p.message_id = m.id) AS poll_id, \
-                     EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id) AS pinned, m.ever_reacted, \
+                    "SELECT ",
+                    message_columns!(
+                        poll: "(SELECT p.id FROM polls p WHERE p.message_id = m.id)",
+                        pinned: "EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id)"
+                    ),
+                    ", \
                      snippet(messages_fts, 0, char(57344), char(57345), ' … ', 24) AS snippet, \
                      -bm25(messages_fts) AS rank \
                      FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid \
