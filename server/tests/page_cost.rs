@@ -79,3 +79,76 @@ async fn reactions_are_queried_only_for_pages_that_had_some_on_both_backends() {
     reactions_are_queried_only_for_pages_that_had_some(Backend::Sqlite).await;
     reactions_are_queried_only_for_pages_that_had_some(Backend::Postgres).await;
 }
+
+/// The yes/no facts of a message travel packed in one column; each must come back on
+/// its own message only.
+async fn each_fact_of_a_message_comes_back_on_its_own(backend: Backend) {
+    let Some(s) = TestServer::start_for_messages(backend).await else {
+        return;
+    };
+    let (_, alice) = s.user("alice").await;
+    let community = s.community(&alice, json!({"name": "Facts"})).await;
+    let group = s.group(&alice, community, json!({"name": "G"})).await;
+    let channel = s.channel(&alice, group, json!({"name": "chat"})).await;
+    let mut ids = Vec::new();
+    for content in ["@everyone look", "pinned", "reacted", "plain", "newest"] {
+        let m = s
+            .message(&alice, channel, json!({"content": content}))
+            .await;
+        ids.push(m["id"].as_str().unwrap().to_owned());
+    }
+    s.call(
+        Method::PUT,
+        &format!("/api/channels/{channel}/pins/{}", ids[1]),
+        Some(&alice),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    s.call(
+        Method::PUT,
+        &format!("/api/messages/{}/reactions/%F0%9F%91%8D", ids[2]),
+        Some(&alice),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+
+    let page = s
+        .get(
+            &format!("/api/channels/{channel}/messages?before={}", ids[4]),
+            Some(&alice),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let facts: Vec<(bool, bool, bool, usize)> = page
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["mentions_everyone"].as_bool().unwrap(),
+                m["pinned"].as_bool().unwrap(),
+                m["author"]["bot"].as_bool().unwrap(),
+                m["reactions"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        facts,
+        [
+            (true, false, false, 0),
+            (false, true, false, 0),
+            (false, false, false, 1),
+            (false, false, false, 0),
+        ],
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn each_fact_of_a_message_comes_back_on_its_own_on_both_backends() {
+    each_fact_of_a_message_comes_back_on_its_own(Backend::Sqlite).await;
+    each_fact_of_a_message_comes_back_on_its_own(Backend::Postgres).await;
+}
