@@ -13,6 +13,7 @@ pub mod gateway;
 pub mod http;
 pub mod integrations;
 pub mod mail;
+mod memory;
 pub mod ops;
 pub mod outbound;
 pub mod push;

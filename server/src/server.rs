@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::domain::{Bootstrap, Core};
 use crate::events::{CloseReason, FeedPace};
 use crate::http::{self, Limiters};
+use crate::memory;
 use crate::store::{self, Db};
 
 /// How often expired sessions, stale login counters and idle rate-limit buckets
@@ -181,14 +182,14 @@ pub async fn serve(
 /// How often memory freed by departed connections is handed back to the system.
 const MEMORY_RELEASE_INTERVAL: Duration = Duration::from_secs(5);
 
-/// Gives freed heap memory back to the system after connections leave. glibc's
-/// allocator keeps freed memory for reuse; without this a burst of connections
-/// would keep the process at its peak size forever.
+/// Gives freed heap memory back to the system after connections leave, and at
+/// start what start-up alone used.
 async fn release_memory(core: Core, mut stop: watch::Receiver<bool>) {
     let mut interval = tokio::time::interval(MEMORY_RELEASE_INTERVAL);
     // The first tick comes at once and its trim gives back what start-up freed
     // (migrations, bootstrap): about 6 MiB of an idle server's 13 MiB of heap.
     let mut last = usize::MAX;
+    memory::release_startup_code();
     loop {
         tokio::select! {
             _ = interval.tick() => {}
@@ -196,23 +197,11 @@ async fn release_memory(core: Core, mut stop: watch::Receiver<bool>) {
         }
         let now = core.events.hub.connection_count();
         if now < last {
-            trim_heap();
+            memory::trim_heap();
         }
         last = now;
     }
 }
-
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn trim_heap() {
-    // SAFETY: malloc_trim only releases free memory of the allocator; it has no
-    // preconditions and is safe to call from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn trim_heap() {}
 
 async fn maintenance(core: Core, limiters: Limiters, mut stop: watch::Receiver<bool>) {
     let mut interval = tokio::time::interval(MAINTENANCE_INTERVAL);
