@@ -69,6 +69,23 @@ pub enum Page {
     After(Uuid),
 }
 
+impl Page {
+    /// The statement's cursor (`$3`): the newest page reads before the largest UUID.
+    pub(super) fn cursor(self) -> Uuid {
+        match self {
+            Page::Latest => Uuid::max(),
+            Page::Before(id) | Page::After(id) => id,
+        }
+    }
+
+    /// Pages before a cursor are read newest first; lists show them oldest first.
+    pub(super) fn into_time_order(self, rows: &mut [MessageRow]) {
+        if !matches!(self, Page::After(_)) {
+            rows.reverse();
+        }
+    }
+}
+
 /// The columns a [`MessageRow`] is read from, given the SQL for its poll's ID and for
 /// whether it is pinned. The six yes/no facts travel as bits of one `flags` column:
 /// SQLite's driver keeps a row's values in one block of 40 bytes a value, and at 26
@@ -104,14 +121,35 @@ mod flag {
     pub const EVER_REACTED: i32 = 32;
 }
 
+/// The yes/no facts of a message, unpacked from its `flags` column.
+pub(super) struct Facts {
+    pub mentions_everyone: bool,
+    pub mentions_here: bool,
+    pub has_file: bool,
+    pub author_bot: bool,
+    pub pinned: bool,
+    pub ever_reacted: bool,
+}
+
+pub(super) fn message_row_flags(flags: i32) -> Facts {
+    let has = |bit: i32| flags & bit != 0;
+    Facts {
+        mentions_everyone: has(flag::MENTIONS_EVERYONE),
+        mentions_here: has(flag::MENTIONS_HERE),
+        has_file: has(flag::HAS_FILE),
+        author_bot: has(flag::AUTHOR_BOT),
+        pinned: has(flag::PINNED),
+        ever_reacted: has(flag::EVER_REACTED),
+    }
+}
+
 /// `FromRow` for one backend's rows, written out because the flags are unpacked.
 macro_rules! message_row_from {
     ($row:ty) => {
         impl<'r> sqlx::FromRow<'r, $row> for MessageRow {
             fn from_row(row: &'r $row) -> sqlx::Result<Self> {
                 use sqlx::Row;
-                let flags: i32 = row.try_get("flags")?;
-                let has = |bit: i32| flags & bit != 0;
+                let facts = message_row_flags(row.try_get("flags")?);
                 Ok(MessageRow {
                     message: Message {
                         id: row.try_get("id")?,
@@ -124,9 +162,9 @@ macro_rules! message_row_from {
                         thread_last_reply_at: row.try_get("thread_last_reply_at")?,
                         forwarded_from: row.try_get("forwarded_from")?,
                         mentions: row.try_get("mentions")?,
-                        mentions_everyone: has(flag::MENTIONS_EVERYONE),
-                        mentions_here: has(flag::MENTIONS_HERE),
-                        has_file: has(flag::HAS_FILE),
+                        mentions_everyone: facts.mentions_everyone,
+                        mentions_here: facts.mentions_here,
+                        has_file: facts.has_file,
                         edited_at: row.try_get("edited_at")?,
                         deleted_at: row.try_get("deleted_at")?,
                         created_at: row.try_get("created_at")?,
@@ -136,11 +174,11 @@ macro_rules! message_row_from {
                     author_username: row.try_get("author_username")?,
                     author_display_name: row.try_get("author_display_name")?,
                     author_avatar_file_id: row.try_get("author_avatar_file_id")?,
-                    author_bot: has(flag::AUTHOR_BOT),
+                    author_bot: facts.author_bot,
                     reply_to_author_id: row.try_get("reply_to_author_id")?,
                     poll_id: row.try_get("poll_id")?,
-                    pinned: has(flag::PINNED),
-                    ever_reacted: has(flag::EVER_REACTED),
+                    pinned: facts.pinned,
+                    ever_reacted: facts.ever_reacted,
                 })
             }
         }
@@ -159,6 +197,38 @@ macro_rules! select_messages {
             $($rest),+
         )
     };
+}
+
+/// The statement reading a page of a channel's main timeline (thread replies
+/// excluded) without authors the viewer (`$2`) blocks, from the channel (`$1`) and
+/// cursor (`$3`); `$4` is the limit when it is not the usual page.
+///
+/// Cursors are always bound (see [`Page::cursor`]), so the statement's plan never
+/// depends on whether a cursor was given: PostgreSQL can keep one generic plan and
+/// SQLite never re-prepares. A LIMIT that is a parameter would undo that on
+/// PostgreSQL (its generic plan assumes a tenth of the table, so it plans every
+/// execution afresh), hence the usual page size is written into the statement.
+pub(super) fn page_statement(page: Page, limit: i64) -> &'static str {
+    macro_rules! select {
+        ($compare:literal, $order:literal, $limit:literal) => {
+            select_messages!(
+                "WHERE m.channel_id = $1 AND m.thread_id IS NULL AND m.id ",
+                $compare,
+                " $3 AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
+                 WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
+                 ORDER BY m.id ",
+                $order,
+                " ",
+                $limit
+            )
+        };
+    }
+    match (page, limit == USUAL_PAGE) {
+        (Page::After(_), true) => select!(">", "ASC", "LIMIT 50"),
+        (Page::After(_), false) => select!(">", "ASC", "LIMIT $4"),
+        (_, true) => select!("<", "DESC", "LIMIT 50"),
+        (_, false) => select!("<", "DESC", "LIMIT $4"),
+    }
 }
 
 impl Conn<'_> {
@@ -220,52 +290,20 @@ impl Conn<'_> {
         page: Page,
         limit: i64,
     ) -> StoreResult<Vec<MessageRow>> {
-        // Cursors are always bound (the newest page reads before the largest UUID), so
-        // the statement's plan never depends on whether a cursor was given: PostgreSQL
-        // can keep one generic plan and SQLite never re-prepares. A LIMIT that is a
-        // parameter would undo that on PostgreSQL (its generic plan assumes a tenth
-        // of the table, so it plans every execution afresh), hence the usual page
-        // size is written into the statement.
-        macro_rules! page {
-            ($e:expr, $cursor:expr, $compare:literal, $order:literal) => {{
-                macro_rules! select {
-                    ($limit:literal) => {
-                        select_messages!(
-                            "WHERE m.channel_id = $1 AND m.thread_id IS NULL AND m.id ",
-                            $compare,
-                            " $3 AND (m.author_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b \
-                             WHERE b.blocker_id = $2 AND b.blocked_id = m.author_id)) \
-                             ORDER BY m.id ",
-                            $order,
-                            " ",
-                            $limit
-                        )
-                    };
-                }
-                let query = if limit == USUAL_PAGE {
-                    sqlx::query_as(select!("LIMIT 50"))
-                } else {
-                    sqlx::query_as(select!("LIMIT $4"))
-                };
-                let query = query.bind(channel_id).bind(viewer).bind($cursor);
-                let query = if limit == USUAL_PAGE {
-                    query
-                } else {
-                    query.bind(limit)
-                };
-                query.fetch_all($e).await?
-            }};
-        }
+        let sql = page_statement(page, limit);
         let mut rows: Vec<MessageRow> = db_run!(self, |e| {
-            match page {
-                Page::Latest => page!(e, Uuid::max(), "<", "DESC"),
-                Page::Before(id) => page!(e, id, "<", "DESC"),
-                Page::After(id) => page!(e, id, ">", "ASC"),
-            }
+            let query = sqlx::query_as(sql)
+                .bind(channel_id)
+                .bind(viewer)
+                .bind(page.cursor());
+            let query = if limit == USUAL_PAGE {
+                query
+            } else {
+                query.bind(limit)
+            };
+            query.fetch_all(e).await?
         });
-        if !matches!(page, Page::After(_)) {
-            rows.reverse();
-        }
+        page.into_time_order(&mut rows);
         Ok(rows)
     }
 

@@ -31,6 +31,7 @@ mod meetings;
 mod messages;
 mod moderation;
 mod notifications;
+mod page_reader;
 mod polls;
 mod preferences;
 mod purges;
@@ -70,6 +71,7 @@ pub use meetings::{Attendee, Meeting, MeetingException};
 pub use messages::{Message, MessageEdit, MessageRow, Page};
 pub use moderation::{BanEntry, CommunityBan, Warning};
 pub use notifications::{NotificationOverride, NotificationPrefs};
+use page_reader::PageReader;
 pub use polls::{Poll, PollVote};
 pub use preferences::Preferences;
 pub use purges::{PurgeJob, PurgedBatch};
@@ -151,6 +153,9 @@ pub enum StoreError {
     Busy,
     #[error(transparent)]
     Other(sqlx::Error),
+    /// From the SQLite reads that bypass sqlx ([`PageReader`]).
+    #[error(transparent)]
+    Direct(rusqlite::Error),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -170,10 +175,18 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Clone, Debug)]
 pub enum Db {
     Postgres(PgPool),
-    /// With the turn every write transaction waits for: SQLite has one writer at a
+    Sqlite(SqlitePool, Arc<SqliteSide>),
+}
+
+/// What a SQLite database has besides its pool.
+#[derive(Debug, Default)]
+pub struct SqliteSide {
+    /// The turn every write transaction waits for: SQLite has one writer at a
     /// time, and waiting here, in order, replaces SQLite's busy handler, which
     /// retries after sleeps of up to 100 ms and so made busy moments slow.
-    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Pages of history without the pool, for a database in a file.
+    reader: Option<Arc<PageReader>>,
 }
 
 pub(crate) static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -228,9 +241,18 @@ impl Db {
                     .after_connect(|conn, _| Box::pin(stable_query_plans(conn)))
                     .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
+                    .connect_with(options.clone())
                     .await?;
-                Ok(Db::Sqlite(pool, Arc::default()))
+                // An in-memory database exists only inside the pool's connections.
+                let file = options.get_filename();
+                let reader = file
+                    .is_file()
+                    .then(|| Arc::new(PageReader::new(file.to_path_buf())));
+                let side = SqliteSide {
+                    writer: Arc::default(),
+                    reader,
+                };
+                Ok(Db::Sqlite(pool, Arc::new(side)))
             }
             None => Err(sqlx::Error::Configuration(
                 "DATABASE_URL must start with postgres:// or sqlite://".into(),
@@ -261,6 +283,48 @@ impl Db {
         })
     }
 
+    /// A page of a channel's history, as [`Conn::messages_page`] reads it: on SQLite
+    /// by the [`PageReader`] (no pooled connection), else on `conn`, which is taken
+    /// from the pool when empty and left filled for the caller's further reads.
+    pub async fn messages_page(
+        &self,
+        conn: &mut Option<PooledConn>,
+        channel_id: uuid::Uuid,
+        viewer: uuid::Uuid,
+        page: Page,
+        limit: i64,
+    ) -> StoreResult<Vec<MessageRow>> {
+        if let Db::Sqlite(_, side) = self
+            && let Some(reader) = &side.reader
+        {
+            let mut rows = reader.page(channel_id, viewer, page, limit).await?;
+            page.into_time_order(&mut rows);
+            return Ok(rows);
+        }
+        self.pooled(conn)
+            .await?
+            .conn()
+            .messages_page(channel_id, viewer, page, limit)
+            .await
+    }
+
+    /// Whether pages of history are read without the pool (SQLite in a file).
+    pub fn reads_pages_directly(&self) -> bool {
+        matches!(self, Db::Sqlite(_, side) if side.reader.is_some())
+    }
+
+    /// The connection in `slot`, taken from the pool first if the slot is empty.
+    pub async fn pooled<'s>(
+        &self,
+        slot: &'s mut Option<PooledConn>,
+    ) -> StoreResult<&'s mut PooledConn> {
+        let conn = match slot.take() {
+            Some(conn) => conn,
+            None => self.acquire().await?,
+        };
+        Ok(slot.insert(conn))
+    }
+
     /// A write transaction. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so read-then-write transactions never fail with
     /// "database is locked" half way.
@@ -268,8 +332,8 @@ impl Db {
         let epoch_at_begin = access_epoch();
         let open = match self {
             Db::Postgres(pool) => OpenTx::Postgres(pool.begin().await?),
-            Db::Sqlite(pool, writer) => {
-                let turn = writer.clone().lock_owned().await;
+            Db::Sqlite(pool, side) => {
+                let turn = side.writer.clone().lock_owned().await;
                 OpenTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
         };

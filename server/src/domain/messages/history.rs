@@ -3,12 +3,12 @@
 use bytes::Bytes;
 use uuid::Uuid;
 
-use super::{for_viewer, message_not_found, views};
+use super::{for_viewer, message_not_found, plain_views, views, views_need_store};
 use crate::api::{MessageEditView, MessageView};
 use crate::domain::community::ChannelAccess;
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
-use crate::store::{Conn, MessageEdit, Page};
+use crate::store::{MessageEdit, Page, PooledConn};
 
 /// Which part of a channel's history to read.
 #[derive(Debug, Clone, Copy, Default)]
@@ -57,27 +57,25 @@ impl Core {
         }
         // Read before the store is: a change committed after this moves it.
         let revision = self.events.revisions.of(channel_id);
-        // The common read, answered from memory without a database connection.
-        if query.is_newest()
-            && let Some(access) = self.kept_channel_access(actor, channel_id)
-        {
-            let access = access?;
-            if reads_shared_page(&access)
-                && let Some(json) = self.newest_pages.get(channel_id, limit, revision)
-            {
-                return Ok(json);
+        // Access kept from an earlier request needs no database connection; one is
+        // taken from the pool only when something must be read through it.
+        let mut conn: Option<PooledConn> = None;
+        let access = match self.kept_channel_access(actor, channel_id) {
+            Some(access) => access?,
+            None => {
+                let pooled = self.db.pooled(&mut conn).await?;
+                self.channel_access(&mut pooled.conn(), actor, channel_id)
+                    .await?
             }
-        }
-        let mut conn = self.db.acquire().await?;
-        let mut c = conn.conn();
-        let access = self.channel_access(&mut c, actor, channel_id).await?;
+        };
         let staff = access.is_moderator();
+        // The common read, answered from memory.
         let shared = query.is_newest() && reads_shared_page(&access);
         if shared && let Some(json) = self.newest_pages.get(channel_id, limit, revision) {
             return Ok(json);
         }
         let views = self
-            .read_page(&mut c, actor, channel_id, query, i64::from(limit))
+            .read_page(&mut conn, actor, channel_id, query, i64::from(limit))
             .await?;
         let views = for_viewer(views, staff);
         let json = Bytes::from(serde_json::to_vec(&views).map_err(anyhow::Error::from)?);
@@ -90,44 +88,48 @@ impl Core {
 
     async fn read_page(
         &self,
-        c: &mut Conn<'_>,
+        conn: &mut Option<PooledConn>,
         actor: &Actor,
         channel_id: Uuid,
         query: HistoryQuery,
         limit: i64,
     ) -> Result<Vec<MessageView>> {
         let viewer = actor.id();
+        let db = &self.db;
         let rows = if let Some(center) = query.around {
-            let target = c
+            let target = db
+                .pooled(conn)
+                .await?
+                .conn()
                 .message(center)
                 .await?
                 .filter(|m| m.message.channel_id == channel_id);
             let target = target.ok_or_else(message_not_found)?;
-            let mut rows = c
-                .messages_page(channel_id, viewer, Page::Before(center), limit / 2)
+            let before = Page::Before(center);
+            let mut rows = db
+                .messages_page(conn, channel_id, viewer, before, limit / 2)
                 .await?;
             rows.push(target);
+            let after = Page::After(center);
+            let rest = limit - limit / 2 - 1;
             rows.extend(
-                c.messages_page(
-                    channel_id,
-                    viewer,
-                    Page::After(center),
-                    limit - limit / 2 - 1,
-                )
-                .await?,
+                db.messages_page(conn, channel_id, viewer, after, rest)
+                    .await?,
             );
             rows
-        } else if let Some(after) = query.after {
-            c.messages_page(channel_id, viewer, Page::After(after), limit)
-                .await?
-        } else if let Some(before) = query.before {
-            c.messages_page(channel_id, viewer, Page::Before(before), limit)
-                .await?
         } else {
-            c.messages_page(channel_id, viewer, Page::Latest, limit)
+            let page = match (query.after, query.before) {
+                (Some(after), _) => Page::After(after),
+                (None, Some(before)) => Page::Before(before),
+                (None, None) => Page::Latest,
+            };
+            db.messages_page(conn, channel_id, viewer, page, limit)
                 .await?
         };
-        views(c, channel_id, rows).await
+        if !views_need_store(&rows) {
+            return Ok(plain_views(rows));
+        }
+        views(&mut db.pooled(conn).await?.conn(), channel_id, rows).await
     }
 
     /// A thread: its replies, oldest first, after `after`.

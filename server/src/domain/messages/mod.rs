@@ -37,6 +37,16 @@ pub(crate) fn message_not_found() -> Error {
 }
 
 /// Turns stored rows (one channel, oldest first) into views with reactions and pins.
+/// Whether [`views`] reads reactions or attachments from the store for these rows.
+pub(crate) fn views_need_store(rows: &[MessageRow]) -> bool {
+    rows.iter().any(|r| r.ever_reacted || r.message.has_file)
+}
+
+/// [`views`] of rows with neither reactions nor attachments to read.
+pub(crate) fn plain_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
+    rows.into_iter().map(|row| view(row, Vec::new())).collect()
+}
+
 pub(crate) async fn views(
     c: &mut Conn<'_>,
     channel_id: Uuid,
