@@ -35,7 +35,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct PageReader {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
-    turns: tokio::sync::Semaphore,
+    turns: Arc<tokio::sync::Semaphore>,
 }
 
 impl PageReader {
@@ -43,7 +43,7 @@ impl PageReader {
         PageReader {
             path,
             idle: Mutex::new(Vec::new()),
-            turns: tokio::sync::Semaphore::new(READERS),
+            turns: Arc::new(tokio::sync::Semaphore::new(READERS)),
         }
     }
 
@@ -56,12 +56,18 @@ impl PageReader {
         page: Page,
         limit: i64,
     ) -> StoreResult<Vec<MessageRow>> {
-        let _turn = self.turns.acquire().await.map_err(|_| StoreError::Busy)?;
+        let turn = self.turns.clone().acquire_owned().await;
+        let turn = turn.map_err(|_| StoreError::Busy)?;
         let reader = self.clone();
-        tokio::task::spawn_blocking(move || reader.read(channel_id, viewer, page, limit))
-            .await
-            // The read panicked: as when sqlx's connection thread dies.
-            .map_err(|_| StoreError::Other(sqlx::Error::WorkerCrashed))?
+        // The turn goes with the read into its thread: a request given up while its
+        // read runs leaves the turn taken until the read ends.
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            reader.read(channel_id, viewer, page, limit)
+        })
+        .await
+        // The read panicked: as when sqlx's connection thread dies.
+        .map_err(|_| StoreError::Other(sqlx::Error::WorkerCrashed))?
     }
 
     fn read(
