@@ -36,7 +36,6 @@ pub(crate) fn message_not_found() -> Error {
     Error::not_found("message_not_found", "no such message")
 }
 
-/// Turns stored rows (one channel, oldest first) into views with reactions and pins.
 /// Whether [`views`] reads reactions or attachments from the store for these rows.
 pub(crate) fn views_need_store(rows: &[MessageRow]) -> bool {
     rows.iter().any(|r| r.ever_reacted || r.message.has_file)
@@ -47,6 +46,7 @@ pub(crate) fn plain_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
     rows.into_iter().map(|row| view(row, Vec::new())).collect()
 }
 
+/// Turns stored rows (one channel, oldest first) into views with reactions and pins.
 pub(crate) async fn views(
     c: &mut Conn<'_>,
     channel_id: Uuid,
