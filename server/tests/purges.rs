@@ -53,7 +53,7 @@ async fn purges_remove_what_they_say_and_keep_the_rest(#[case] backend: Backend)
         return;
     };
     let (_, root) = s.user("root").await;
-    let (_, alice) = s.user("alice").await;
+    let (alice_id, alice) = s.user("alice").await;
     let (bob_id, bob) = s.user("bob").await;
     let here = s.team(&alice, "Here", &[&bob]).await;
     let elsewhere = s.team(&alice, "Elsewhere", &[&bob]).await;
@@ -231,7 +231,7 @@ async fn purges_remove_what_they_say_and_keep_the_rest(#[case] backend: Backend)
         .post(
             purge,
             Some(&root),
-            &json!({"kind": "message", "message_id": kept[0]}),
+            &json!({"kind": "message", "message_id": kept[1]}),
         )
         .await
         .expect(StatusCode::ACCEPTED)
@@ -240,7 +240,23 @@ async fn purges_remove_what_they_say_and_keep_the_rest(#[case] backend: Backend)
         finished(&s, &mut root_ws, &root, id(&job)).await["removed"],
         1
     );
-    assert_eq!(s.db.count(gone, &[kept[0]]).await, 1);
+    assert_eq!(s.db.count(gone, &[kept[1]]).await, 1);
+    // A client that had the purged message on screen marks it read a moment later:
+    // the cursor stops at the newest message still before it.
+    s.post(
+        &format!("/api/channels/{}/read", elsewhere.channel),
+        Some(&alice),
+        &json!({"message_id": kept[1]}),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let cursor = "SELECT COUNT(*) FROM read_states WHERE user_id = $1 AND channel_id = $2 \
+                  AND last_read_id = $3";
+    assert_eq!(
+        s.db.count(cursor, &[alice_id, elsewhere.channel, kept[0]])
+            .await,
+        1
+    );
     let job = s
         .post(
             purge,
@@ -253,6 +269,33 @@ async fn purges_remove_what_they_say_and_keep_the_rest(#[case] backend: Backend)
     finished(&s, &mut root_ws, &root, id(&job)).await;
     let in_channel = "SELECT COUNT(*) FROM messages WHERE channel_id = $1";
     assert_eq!(s.db.count(in_channel, &[here.channel]).await, 0);
+    // Nothing is left before it: nothing to mark, and no error either.
+    let before = s
+        .get("/api/unread", Some(&alice))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    s.post(
+        &format!("/api/channels/{}/read", here.channel),
+        Some(&alice),
+        &json!({"message_id": bobs[0]}),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let after = s
+        .get("/api/unread", Some(&alice))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert_eq!(after, before);
+    assert!(
+        before
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["channel_id"] == json!(here.channel)),
+        "{before}"
+    );
     assert_eq!(s.db.count(in_channel, &[elsewhere.channel]).await, 1);
     let jobs = s.get(purge, Some(&root)).await.expect(StatusCode::OK).body;
     assert_eq!(jobs.as_array().unwrap().len(), 3);

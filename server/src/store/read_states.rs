@@ -44,6 +44,25 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// The channel's newest top-level message at or before `message_id` (ids are
+    /// time-ordered), deleted or not.
+    pub async fn latest_message_through(
+        &mut self,
+        channel_id: Uuid,
+        message_id: Uuid,
+    ) -> StoreResult<Option<Uuid>> {
+        Ok(db_run!(self, |e| {
+            sqlx::query_scalar(
+                "SELECT id FROM messages WHERE channel_id = $1 AND thread_id IS NULL AND id <= $2 \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(channel_id)
+            .bind(message_id)
+            .fetch_optional(e)
+            .await?
+        }))
+    }
+
     /// Unread and mention counts of every channel the user may read.
     pub async fn unread_states(&mut self, user_id: Uuid) -> StoreResult<Vec<UnreadState>> {
         Ok(db_run!(self, |e| {

@@ -2,7 +2,6 @@
 
 use uuid::Uuid;
 
-use super::message_not_found;
 use crate::api::{ServerEvent, UnreadView};
 use crate::domain::error::Result;
 use crate::domain::{Actor, Core};
@@ -11,17 +10,27 @@ use crate::store;
 impl Core {
     /// Moves the caller's read cursor in a channel. Other devices of the caller hear
     /// of it; in DMs the other members get a read receipt unless the caller opted out.
+    ///
+    /// The cursor is a point in the channel's timeline. A client may mark read a
+    /// message that was purged a moment before (it was on screen), so a message no
+    /// longer there counts as the newest one still before it; with none before it,
+    /// there is nothing to mark.
     pub async fn mark_read(&self, actor: &Actor, channel_id: Uuid, message_id: Uuid) -> Result<()> {
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let access = self.channel_access(&mut c, actor, channel_id).await?;
-        let message = c
+        let here = c
             .message(message_id)
             .await?
-            .filter(|m| m.message.channel_id == channel_id);
-        if message.is_none() {
-            return Err(message_not_found());
-        }
+            .is_some_and(|m| m.message.channel_id == channel_id);
+        let message_id = if here {
+            message_id
+        } else {
+            match c.latest_message_through(channel_id, message_id).await? {
+                Some(earlier) => earlier,
+                None => return Ok(()),
+            }
+        };
         c.mark_read(actor.id(), channel_id, message_id, store::now())
             .await?;
         tx.commit().await?;
