@@ -1,19 +1,23 @@
 //! Sending one web push (RFC 8030) with VAPID (RFC 8292) and an `aes128gcm`
-//! payload (RFC 8291): the `web-push` crate signs and encrypts, and the guarded
-//! outbound client delivers, so a subscription cannot point the server at a
-//! private address.
+//! payload (RFC 8291): `web-push-native` encrypts (RustCrypto, no OpenSSL), the
+//! VAPID token is signed here, and the guarded outbound client delivers, so a
+//! subscription cannot point the server at a private address.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use p256::elliptic_curve::sec1::ToEncodedPoint;
+use p256::pkcs8::EncodePrivateKey;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
-use web_push::{
-    ContentEncoding, SubscriptionInfo, Urgency as WireUrgency, VapidSignatureBuilder,
-    WebPushMessageBuilder,
-};
 
 use crate::config::{Config, VapidKeys};
 use crate::outbound::{FetchError, Outbound};
+
+/// How long a VAPID token is good for (RFC 8292 allows at most 24 hours).
+const VAPID_VALIDITY: Duration = Duration::from_secs(12 * 3600);
 
 /// What the push service made of a push.
 #[derive(Debug, PartialEq, Eq)]
@@ -36,16 +40,26 @@ pub struct Target<'a> {
 
 #[derive(Clone)]
 pub struct Pusher {
-    private_key: String,
+    signing_key: EncodingKey,
+    /// The VAPID public key as the `k` parameter carries it.
+    public_key: String,
     subject: String,
     outbound: Outbound,
+}
+
+#[derive(serde::Serialize)]
+struct VapidClaims<'a> {
+    aud: &'a str,
+    exp: u64,
+    sub: &'a str,
 }
 
 impl Pusher {
     /// Checks that the two keys belong together.
     pub fn new(keys: &VapidKeys, config: &Config, outbound: Outbound) -> anyhow::Result<Pusher> {
         Ok(Pusher {
-            private_key: checked_private_key(keys)?,
+            signing_key: signing_key(keys)?,
+            public_key: URL_SAFE_NO_PAD.encode(&keys.public_key),
             subject: subject(config),
             outbound,
         })
@@ -84,26 +98,16 @@ impl Pusher {
         urgency: &str,
     ) -> Result<(Url, (HeaderMap, Vec<u8>)), String> {
         let url = Url::parse(to.endpoint).map_err(|e| format!("endpoint: {e}"))?;
-        let info = SubscriptionInfo::new(to.endpoint, to.p256dh, to.auth);
-        let mut signature = VapidSignatureBuilder::from_base64(&self.private_key, &info)
-            .map_err(|e| format!("VAPID: {e}"))?;
-        signature.add_claim("sub", self.subject.as_str());
-        // The audience is the push service's origin, port included (the crate would
-        // leave a non-default port out).
-        signature.add_claim("aud", url.origin().ascii_serialization());
-        let signature = signature.build().map_err(|e| format!("VAPID: {e}"))?;
-        let mut builder = WebPushMessageBuilder::new(&info);
-        builder.set_payload(ContentEncoding::Aes128Gcm, payload);
-        builder.set_ttl(ttl);
-        builder.set_urgency(match urgency {
-            "high" => WireUrgency::High,
-            "low" => WireUrgency::Low,
-            "very-low" => WireUrgency::VeryLow,
-            _ => WireUrgency::Normal,
-        });
-        builder.set_vapid_signature(signature);
-        let message = builder.build().map_err(|e| format!("payload: {e}"))?;
-        let request = web_push::request_builder::build_request::<Vec<u8>>(message);
+        let ua_public = subscription_key(to.p256dh)
+            .and_then(|bytes| p256::PublicKey::from_sec1_bytes(&bytes).ok())
+            .ok_or("keys.p256dh: is not a P-256 public key")?;
+        let auth = subscription_key(to.auth)
+            .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok())
+            .map(web_push_native::Auth::from)
+            .ok_or("keys.auth: is not a 16-byte secret")?;
+        let body = web_push_native::encrypt(payload.to_vec(), &ua_public, &auth)
+            .map_err(|e| format!("payload: {e}"))?;
+        let authorization = self.vapid(&url)?;
         let mut headers = HeaderMap::new();
         headers.insert(
             reqwest::header::USER_AGENT,
@@ -113,28 +117,61 @@ impl Pusher {
                 " (web push)"
             )),
         );
-        for (name, value) in request.headers() {
-            let name = HeaderName::from_bytes(name.as_str().as_bytes());
-            let value = HeaderValue::from_bytes(value.as_bytes());
-            if let (Ok(name), Ok(value)) = (name, value) {
-                headers.append(name, value);
-            }
+        let urgency = match urgency {
+            "high" | "low" | "very-low" => urgency,
+            _ => "normal",
+        };
+        for (name, value) in [
+            ("authorization", authorization),
+            ("ttl", ttl.to_string()),
+            ("urgency", urgency.to_owned()),
+            ("content-encoding", "aes128gcm".to_owned()),
+            ("content-type", "application/octet-stream".to_owned()),
+        ] {
+            let value = HeaderValue::try_from(value).map_err(|e| format!("{name}: {e}"))?;
+            headers.insert(HeaderName::from_static(name), value);
         }
-        Ok((url, (headers, request.into_body())))
+        Ok((url, (headers, body)))
+    }
+
+    /// The `Authorization` value: a token for the push service's origin (its port
+    /// included) and our public key.
+    fn vapid(&self, url: &Url) -> Result<String, String> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let claims = VapidClaims {
+            aud: &url.origin().ascii_serialization(),
+            exp: (now + VAPID_VALIDITY).as_secs(),
+            sub: &self.subject,
+        };
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::ES256), &claims, &self.signing_key)
+                .map_err(|e| format!("VAPID: {e}"))?;
+        Ok(format!("vapid t={token}, k={}", self.public_key))
     }
 }
 
-/// The private key as the crate reads it, once it is known to match the public key
+/// A subscription's key as browsers give it: base64url, padded or not.
+fn subscription_key(raw: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD
+        .decode(raw.trim_end_matches('='))
+        .or_else(|_| URL_SAFE.decode(raw))
+        .ok()
+}
+
+/// The key that signs VAPID tokens, once it is known to match the public key
 /// browsers subscribe with.
-fn checked_private_key(keys: &VapidKeys) -> anyhow::Result<String> {
-    let private_key = URL_SAFE_NO_PAD.encode(keys.private_key.expose());
-    let derived = VapidSignatureBuilder::from_base64_no_sub(&private_key)
-        .map_err(|e| anyhow::anyhow!("VAPID_PRIVATE_KEY: {e}"))?
-        .get_public_key();
-    if derived != keys.public_key {
+fn signing_key(keys: &VapidKeys) -> anyhow::Result<EncodingKey> {
+    let secret = p256::SecretKey::from_slice(keys.private_key.expose())
+        .map_err(|_| anyhow::anyhow!("VAPID_PRIVATE_KEY: is not a valid P-256 private key"))?;
+    if secret.public_key().to_encoded_point(false).as_bytes() != keys.public_key.as_slice() {
         anyhow::bail!("VAPID_PUBLIC_KEY: is not the public key of VAPID_PRIVATE_KEY");
     }
-    Ok(private_key)
+    let der = secret
+        .to_pkcs8_der()
+        .map_err(|e| anyhow::anyhow!("VAPID_PRIVATE_KEY: {e}"))?;
+    Ok(EncodingKey::from_ec_der(der.as_bytes()))
 }
 
 /// Who push services can contact about our pushes (VAPID `sub`): the sender address
@@ -167,12 +204,9 @@ mod tests {
 
     #[test]
     fn a_matching_pair_is_accepted_and_a_foreign_public_key_named() {
-        assert_eq!(
-            checked_private_key(&keys(PRIVATE, PUBLIC)).unwrap(),
-            PRIVATE
-        );
+        assert!(signing_key(&keys(PRIVATE, PUBLIC)).is_ok());
         let other = "BAPBJ4e5p2EqdCnzvtZJvuTAvKLqWxc7hqGUWtZ3JXIahDWeMjuKfjnjYy-SNr2aelEi3ksv3kcZ6mMaYBLKl8E";
-        let error = checked_private_key(&keys(PRIVATE, other)).unwrap_err();
+        let error = signing_key(&keys(PRIVATE, other)).unwrap_err();
         assert!(error.to_string().starts_with("VAPID_PUBLIC_KEY"), "{error}");
     }
 }

@@ -278,11 +278,10 @@ impl VapidKeys {
 
 /// The public key of a raw P-256 private key.
 fn derived_public_key(private: &[u8]) -> Result<Vec<u8>, ConfigError> {
-    use base64::Engine;
-    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(private);
-    web_push::VapidSignatureBuilder::from_base64_no_sub(&encoded)
-        .map(|key| key.get_public_key())
-        .map_err(|_| ConfigError::new("VAPID_PRIVATE_KEY", "is not a valid P-256 private key"))
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
+    let key = p256::SecretKey::from_slice(private)
+        .map_err(|_| ConfigError::new("VAPID_PRIVATE_KEY", "is not a valid P-256 private key"))?;
+    Ok(key.public_key().to_encoded_point(false).as_bytes().to_vec())
 }
 
 fn decode_base64_key(
