@@ -460,11 +460,20 @@ async fn insert_spam(
 }
 
 fn url_with_db(server: &str, name: &str) -> String {
-    match server.rsplit_once('/') {
+    // Options after `?` (such as `sslmode`) apply to the new database too.
+    let (path, options) = match server.split_once('?') {
+        Some((path, options)) => (path, Some(options)),
+        None => (server, None),
+    };
+    let url = match path.rsplit_once('/') {
         Some((base, _)) if base.contains("://") && base.matches('/').count() >= 2 => {
             format!("{base}/{name}")
         }
-        _ => format!("{server}/{name}"),
+        _ => format!("{path}/{name}"),
+    };
+    match options {
+        Some(options) => format!("{url}?{options}"),
+        None => url,
     }
 }
 
@@ -517,4 +526,28 @@ async fn start_server(launch: &Launch, dir: &Path) -> anyhow::Result<(Child, Str
         }
     });
     Ok((child, base.context("listening line")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_with_db;
+
+    #[test]
+    fn the_new_database_keeps_the_servers_options() {
+        assert_eq!(
+            url_with_db("postgres://postgres@127.0.0.1:5432/postgres", "bench"),
+            "postgres://postgres@127.0.0.1:5432/bench"
+        );
+        assert_eq!(
+            url_with_db(
+                "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable",
+                "bench"
+            ),
+            "postgres://postgres@127.0.0.1:5432/bench?sslmode=disable"
+        );
+        assert_eq!(
+            url_with_db("postgres://postgres@127.0.0.1:5432", "bench"),
+            "postgres://postgres@127.0.0.1:5432/bench"
+        );
+    }
 }
