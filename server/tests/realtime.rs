@@ -6,6 +6,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chatalot_server::api::realtime::close_code;
 use chatalot_server::config::{CommunityCreationMode, RateLimit};
@@ -615,6 +616,70 @@ async fn messages_sent_at_once_arrive_in_the_order_of_their_ids(#[case] backend:
     sorted.sort();
     assert_eq!(arrived, sorted, "delivered in the order of their IDs");
     assert_eq!(arrived.into_iter().collect::<BTreeSet<_>>(), sent);
+}
+
+#[rstest]
+#[case::sqlite(Backend::Sqlite)]
+#[case::postgres(Backend::Postgres)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn catching_up_while_messages_are_written_misses_none(#[case] backend: Backend) {
+    // Messages of one channel are written side by side: a page must not show one
+    // while another with a smaller ID may still be committed, or a reader paging
+    // with `after` would step over it for good.
+    let Some(r) = room(backend).await else { return };
+    let written = AtomicBool::new(false);
+    let writers = async {
+        let texts: Vec<String> = (0..60).map(|i| format!("racing {i}")).collect();
+        let posts = texts.iter().enumerate().map(|(i, text)| {
+            let token = if i % 2 == 0 { &r.alice.1 } else { &r.bob.1 };
+            post(&r, token, text)
+        });
+        let sent: BTreeSet<String> = futures_util::future::join_all(posts)
+            .await
+            .into_iter()
+            .collect();
+        written.store(true, Ordering::SeqCst);
+        sent
+    };
+    let reader = async {
+        let mut fetched: Vec<String> = Vec::new();
+        let mut cursor = Uuid::nil().to_string();
+        loop {
+            // Read before the page: once every post has answered, a short page is the end.
+            let all_written = written.load(Ordering::SeqCst);
+            let path = format!(
+                "/api/channels/{}/messages?after={cursor}&limit=100",
+                r.channel
+            );
+            let page = r.s.get(&path, Some(&r.bob.1)).await.expect(StatusCode::OK);
+            let ids: Vec<String> = page
+                .body
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["id"].as_str().unwrap().to_owned())
+                .collect();
+            let short = ids.len() < 100;
+            if let Some(last) = ids.last() {
+                cursor = last.clone();
+            }
+            fetched.extend(ids);
+            if all_written && short {
+                return fetched;
+            }
+            tokio::task::yield_now().await;
+        }
+    };
+    let (sent, fetched) = tokio::join!(writers, reader);
+    let mut sorted = fetched.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(fetched, sorted, "pages oldest first, each message once");
+    let missed: Vec<&String> = sent.iter().filter(|id| !fetched.contains(id)).collect();
+    assert!(
+        missed.is_empty(),
+        "paging with `after` stepped over {missed:?}"
+    );
 }
 
 #[rstest]

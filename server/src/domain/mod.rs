@@ -100,7 +100,7 @@ pub struct CoreParts {
     pub(crate) reminder_wake: meetings::ReminderWake,
     pub(crate) purge_wake: purges::PurgeWake,
     pub(crate) purge_failures: purges::PurgeFailures,
-    /// New messages of one channel take turns (IDs in delivery order).
+    /// New messages of one channel are published in the order of their IDs.
     pub(crate) message_turns: messages::ChannelTurns,
     /// The guarded HTTP client for fetches made for users (link previews).
     pub(crate) outbound: crate::outbound::Outbound,

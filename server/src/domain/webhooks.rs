@@ -6,6 +6,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::error::{Error, Result};
+use super::messages::MessageTicket;
 use super::rate::UserRate;
 use super::{Actor, Core, RequestMeta, validate};
 use crate::api::{WebhookPosted, WebhookView, WebhookWithUrl};
@@ -178,14 +179,6 @@ impl Core {
     ) -> Result<WebhookPosted> {
         let text = content.to_owned();
         super::messages::content::check(&text, false)?;
-        // A webhook's channel never changes: its turn is taken before the transaction,
-        // as every new message's is.
-        let channel_id = {
-            let mut conn = self.db.acquire().await?;
-            let webhook = conn.conn().webhook(id).await?;
-            webhook.ok_or_else(invalid_token)?.channel_id
-        };
-        let _turn = self.message_turns.take(channel_id).await;
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let mut webhook = c.webhook(id).await?.ok_or_else(invalid_token)?;
@@ -206,8 +199,9 @@ impl Core {
             ));
         }
         let now = store::now();
+        let ticket = MessageTicket::take(self, channel.id);
         let message = Message {
-            id: store::new_id(),
+            id: ticket.id(),
             channel_id: channel.id,
             author_id: Some(webhook.user_id),
             content: text,
@@ -233,7 +227,7 @@ impl Core {
         c.update_webhook(&webhook).await?;
         let view = self.load_view(&mut c, message.id).await?;
         tx.commit().await?;
-        self.publish_new_message(&view, None);
+        ticket.publish(view, None).await;
         Ok(WebhookPosted { id: message.id })
     }
 

@@ -96,7 +96,10 @@ impl Core {
     ) -> Result<Vec<MessageView>> {
         let viewer = actor.id();
         let db = &self.db;
-        let rows = if let Some(center) = query.around {
+        // Pages end before the first message that may still have an earlier one
+        // committed behind it (see `turns`).
+        let horizon = self.message_turns.horizon(channel_id);
+        let mut rows = if let Some(center) = query.around {
             let target = db
                 .pooled(conn)
                 .await?
@@ -120,12 +123,13 @@ impl Core {
         } else {
             let page = match (query.after, query.before) {
                 (Some(after), _) => Page::After(after),
-                (None, Some(before)) => Page::Before(before),
-                (None, None) => Page::Latest,
+                (None, Some(before)) => Page::Before(before.min(horizon)),
+                (None, None) => Page::Before(horizon),
             };
             db.messages_page(conn, channel_id, viewer, page, limit)
                 .await?
         };
+        rows.retain(|row| row.message.id < horizon);
         if !views_need_store(&rows) {
             return Ok(plain_views(rows));
         }
@@ -150,7 +154,9 @@ impl Core {
                 "this message is a reply inside a thread",
             ));
         }
-        let rows = c.thread_replies(root_id, actor.id(), after, limit).await?;
+        let horizon = self.message_turns.horizon(access.channel.id);
+        let mut rows = c.thread_replies(root_id, actor.id(), after, limit).await?;
+        rows.retain(|row| row.message.id < horizon);
         let replies = views(&mut c, access.channel.id, rows).await?;
         Ok(for_viewer(replies, access.is_moderator()))
     }

@@ -22,7 +22,7 @@ pub use polls::NewPoll;
 pub(crate) use quarantine::{MessageUpdate, for_viewer, require_not_quarantined};
 pub use search::SearchQuery;
 pub use send::NewMessage;
-pub(crate) use turns::ChannelTurns;
+pub(crate) use turns::{ChannelTurns, MessageTicket};
 
 use std::collections::HashMap;
 

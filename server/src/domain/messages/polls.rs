@@ -8,7 +8,7 @@ use chrono::Duration;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{NewMessage, message_not_found};
+use super::{MessageTicket, NewMessage, message_not_found};
 use crate::api::{PollOptionView, PollView, ServerEvent};
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core, validate};
@@ -59,23 +59,24 @@ impl Core {
         }
         self.check_send_rate(actor.id())?;
         let now = store::now();
-        let _turn = self.message_turns.take(channel_id).await;
+        let ticket = MessageTicket::take(self, channel_id);
+        let message_id = ticket.id();
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let content = format!("📊 {question}");
-        let message_id = self
-            .write_message(
-                &mut c,
-                actor,
-                channel_id,
-                NewMessage {
-                    content,
-                    reply_to_id: None,
-                    thread_id: None,
-                    ..Default::default()
-                },
-            )
-            .await?;
+        self.write_message(
+            &mut c,
+            actor,
+            channel_id,
+            message_id,
+            NewMessage {
+                content,
+                reply_to_id: None,
+                thread_id: None,
+                ..Default::default()
+            },
+        )
+        .await?;
         let poll = Poll {
             id: store::new_id(),
             message_id,
@@ -93,7 +94,7 @@ impl Core {
         c.insert_poll(&poll).await?;
         let view = self.load_view(&mut c, message_id).await?;
         tx.commit().await?;
-        self.publish_new_message(&view, None);
+        ticket.publish(view, None).await;
         self.poll_view(actor, poll.id).await
     }
 

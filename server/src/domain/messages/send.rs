@@ -5,7 +5,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::content::{self, parse_mentions};
-use super::{message_not_found, one_view};
+use super::{MessageTicket, message_not_found, one_view};
 use crate::api::{MessageView, ServerEvent};
 use crate::domain::community::{ChannelAccess, ChannelAct};
 use crate::domain::error::{Error, Result};
@@ -49,18 +49,20 @@ impl Core {
         channel_id: Uuid,
         input: NewMessage,
     ) -> Result<MessageView> {
-        let _turn = self.message_turns.take(channel_id).await;
+        let ticket = MessageTicket::take(self, channel_id);
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let thread_id = input.thread_id;
-        let id = self.write_message(&mut c, actor, channel_id, input).await?;
+        let id = ticket.id();
+        self.write_message(&mut c, actor, channel_id, id, input)
+            .await?;
         let view = self.load_view(&mut c, id).await?;
         let root = match thread_id {
             Some(root) => Some(self.load_view(&mut c, root).await?),
             None => None,
         };
         tx.commit().await?;
-        self.publish_new_message(&view, root);
+        ticket.publish(view.clone(), root).await;
         Ok(view)
     }
 
@@ -84,14 +86,16 @@ impl Core {
         }
     }
 
-    /// Checks and writes a message inside the caller's transaction; returns its ID.
+    /// Checks and writes a message with its ticket's ID inside the caller's
+    /// transaction.
     pub(crate) async fn write_message(
         &self,
         c: &mut Conn<'_>,
         actor: &Actor,
         channel_id: Uuid,
+        id: Uuid,
         input: NewMessage,
-    ) -> Result<Uuid> {
+    ) -> Result<()> {
         let text = content::expand_slash_command(&input.content);
         content::check(&text, !input.attachment_ids.is_empty())?;
         let now = store::now();
@@ -132,7 +136,7 @@ impl Core {
         }
         let notified = self.resolve_mentions(c, &access, &text).await?;
         let message = Message {
-            id: store::new_id(),
+            id,
             channel_id,
             author_id: Some(actor.id()),
             content: text,
@@ -162,7 +166,7 @@ impl Core {
         } else {
             c.mark_read(actor.id(), channel_id, message.id, now).await?;
         }
-        Ok(message.id)
+        Ok(())
     }
 
     /// Edits one's own message; the previous text goes into its history.
@@ -257,7 +261,7 @@ impl Core {
         let comment = comment.unwrap_or_default();
         content::check(comment, true)?;
         let now = store::now();
-        let _turn = self.message_turns.take(target).await;
+        let ticket = MessageTicket::take(self, target);
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let (_, original) = self.readable_message(&mut c, actor, message_id).await?;
@@ -276,7 +280,7 @@ impl Core {
             "created_at": original.message.created_at,
         });
         let message = Message {
-            id: store::new_id(),
+            id: ticket.id(),
             channel_id: target,
             author_id: Some(actor.id()),
             content: comment.to_owned(),
@@ -301,14 +305,7 @@ impl Core {
         self.queue_notification_job(&mut c, message.id).await?;
         let view = self.load_view(&mut c, message.id).await?;
         tx.commit().await?;
-        self.wake_push();
-        self.events.to_channel(
-            target,
-            &ServerEvent::MessageCreated {
-                message: view.clone(),
-            },
-            Some(actor.id()),
-        );
+        ticket.publish(view.clone(), None).await;
         Ok(view)
     }
 
