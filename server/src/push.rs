@@ -152,8 +152,9 @@ impl Pusher {
     }
 }
 
-/// A subscription's key as browsers give it: base64url, padded or not.
-fn subscription_key(raw: &str) -> Option<Vec<u8>> {
+/// A subscription's key as browsers give it: base64url, padded or not (also what
+/// the subscription endpoint checks keys with).
+pub(crate) fn subscription_key(raw: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD
         .decode(raw.trim_end_matches('='))
         .or_else(|_| URL_SAFE.decode(raw))

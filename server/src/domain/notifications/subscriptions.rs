@@ -1,7 +1,7 @@
 //! Push subscriptions: one per browser that asked, managed by its owner.
 
 use base64::Engine;
-use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
 use super::queue::{PushPayload, Urgency};
@@ -19,10 +19,8 @@ fn push_disabled() -> Error {
 }
 
 fn decode_key(field: &'static str, raw: &str, len: usize) -> Result<()> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(raw.trim_end_matches('='))
-        .or_else(|_| URL_SAFE.decode(raw))
-        .map_err(|_| Error::invalid(field, "is not base64url"))?;
+    let bytes = crate::push::subscription_key(raw)
+        .ok_or_else(|| Error::invalid(field, "is not base64url"))?;
     if bytes.len() != len || (len == 65 && bytes[0] != 0x04) {
         return Err(Error::invalid(
             field,
