@@ -71,6 +71,21 @@ async fn post(r: &Room, token: &str, content: &str) -> String {
         .to_owned()
 }
 
+/// The IDs of the page of the channel's messages after `cursor`, oldest first.
+async fn ids_after(r: &Room, token: &str, cursor: &str, limit: usize) -> Vec<String> {
+    let path = format!(
+        "/api/channels/{}/messages?after={cursor}&limit={limit}",
+        r.channel
+    );
+    let page = r.s.get(&path, Some(token)).await.expect(StatusCode::OK);
+    page.body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn send_frame(channel: Uuid, content: &str) -> Value {
     json!({"type": "send_message", "channel_id": channel, "content": content})
 }
@@ -647,18 +662,7 @@ async fn catching_up_while_messages_are_written_misses_none(#[case] backend: Bac
         loop {
             // Read before the page: once every post has answered, a short page is the end.
             let all_written = written.load(Ordering::SeqCst);
-            let path = format!(
-                "/api/channels/{}/messages?after={cursor}&limit=100",
-                r.channel
-            );
-            let page = r.s.get(&path, Some(&r.bob.1)).await.expect(StatusCode::OK);
-            let ids: Vec<String> = page
-                .body
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|m| m["id"].as_str().unwrap().to_owned())
-                .collect();
+            let ids = ids_after(&r, &r.bob.1, &cursor, 100).await;
             let short = ids.len() < 100;
             if let Some(last) = ids.last() {
                 cursor = last.clone();
@@ -716,23 +720,7 @@ async fn reconnecting_recovers_every_missed_message(#[case] backend: Backend) {
     let mut fetched = Vec::new();
     let mut cursor = last_seen;
     loop {
-        let page =
-            r.s.get(
-                &format!(
-                    "/api/channels/{}/messages?after={cursor}&limit=50",
-                    r.channel
-                ),
-                Some(&r.bob.1),
-            )
-            .await
-            .expect(StatusCode::OK);
-        let ids: Vec<String> = page
-            .body
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["id"].as_str().unwrap().to_owned())
-            .collect();
+        let ids = ids_after(&r, &r.bob.1, &cursor, 50).await;
         let short = ids.len() < 50;
         if let Some(last) = ids.last() {
             cursor = last.clone();
