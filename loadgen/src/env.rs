@@ -166,7 +166,7 @@ impl Bench {
                 let admin = Db::connect(&server)
                     .await
                     .context("connect to PostgreSQL")?;
-                let Db::Postgres(pool) = &admin else {
+                let Db::Postgres(pool, _) = &admin else {
                     anyhow::bail!("--postgres must be a postgres:// URL")
                 };
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
@@ -335,7 +335,7 @@ impl Bench {
         // SQLite is left without `ANALYZE`, as the server leaves it: with the STAT4
         // samples it writes, SQLite re-prepares statements whose plan could depend on
         // a bound value on nearly every execution (docs/performance.md).
-        if let Db::Postgres(pool) = &db {
+        if let Db::Postgres(pool, _) = &db {
             sqlx::query("ANALYZE").execute(pool).await?;
         }
         db.close().await;
@@ -395,7 +395,7 @@ impl Bench {
     pub async fn finish(mut self) -> anyhow::Result<()> {
         self.stop_server().await;
         if let Some((server, name)) = self.pg_cleanup.take()
-            && let Ok(Db::Postgres(pool)) = Db::connect(&server).await
+            && let Ok(Db::Postgres(pool, _)) = Db::connect(&server).await
         {
             let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {name} WITH (FORCE)"

@@ -20,7 +20,7 @@ type Snapshot = BTreeMap<String, Vec<String>>;
 async fn snapshot(db: &Db) -> Snapshot {
     let mut snap = Snapshot::new();
     match db {
-        Db::Postgres(pool) => {
+        Db::Postgres(pool, _) => {
             let tables: Vec<String> = sqlx::query_scalar(
                 "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()",
             )

@@ -766,7 +766,7 @@ async fn health_reports_an_unreachable_database() {
     let admin = chatalot_server::store::Db::connect(&server_url)
         .await
         .unwrap();
-    let chatalot_server::store::Db::Postgres(pool) = &admin else {
+    let chatalot_server::store::Db::Postgres(pool, _) = &admin else {
         unreachable!()
     };
     sqlx::query(sqlx::AssertSqlSafe(format!(

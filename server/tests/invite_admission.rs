@@ -55,7 +55,7 @@ async fn invite_uses(s: &TestServer, owner: &str, community: Uuid, code: &str) -
 async fn users_named(s: &TestServer, name: &str) -> i64 {
     let db = s.db.connect().await;
     match &db {
-        chatalot_server::store::Db::Postgres(pool) => {
+        chatalot_server::store::Db::Postgres(pool, _) => {
             sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
                 .bind(name)
                 .fetch_one(pool)

@@ -12,6 +12,17 @@ use rstest::rstest;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+/// Whether the channel's newest page shows message `id` as pinned.
+async fn pinned_in_history(s: &TestServer, channel: Uuid, token: &str, id: &str) -> Option<bool> {
+    let page = s
+        .get(&format!("/api/channels/{channel}/messages"), Some(token))
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let row = page.as_array()?.iter().find(|m| m["id"] == id)?;
+    row["pinned"].as_bool()
+}
+
 struct World {
     s: TestServer,
     community: Uuid,
@@ -409,6 +420,19 @@ async fn reactions_pins_mentions_and_unread(#[case] backend: Backend) {
         (pins[0]["id"].as_str(), pins[0]["pinned"].as_bool()),
         (Some(first.as_str()), Some(true))
     );
+    // History shows the pin, and no longer once it is taken off.
+    assert_eq!(pinned_in_history(s, w.channel, b, &first).await, Some(true));
+    s.call(Method::DELETE, &pin, Some(a), None)
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    assert_eq!(
+        pinned_in_history(s, w.channel, b, &first).await,
+        Some(false)
+    );
+    s.call(Method::PUT, &pin, Some(a), None)
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    assert_eq!(pinned_in_history(s, w.channel, b, &first).await, Some(true));
 
     // Deleting: the author or a moderator; others may not.
     let bobs = s.message(b, w.channel, json!({"content": "bob's"})).await["id"]

@@ -24,7 +24,7 @@ type Column = (String, String, String, bool);
 
 async fn columns(db: &Db) -> BTreeSet<Column> {
     let rows: Vec<(String, String, String, bool)> = match db {
-        Db::Postgres(pool) => sqlx::query_as(
+        Db::Postgres(pool, _) => sqlx::query_as(
             "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'YES' \
              FROM information_schema.columns \
              WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
@@ -41,7 +41,7 @@ async fn columns(db: &Db) -> BTreeSet<Column> {
         .await
         .unwrap(),
     };
-    let pg = matches!(db, Db::Postgres(_));
+    let pg = matches!(db, Db::Postgres(..));
     rows.into_iter()
         .map(|(table, column, ty, nullable)| {
             // The SQLite declaration each PostgreSQL type maps to.
@@ -71,7 +71,7 @@ async fn columns(db: &Db) -> BTreeSet<Column> {
 /// Indexes as (table, columns in order, unique), names aside.
 async fn indexes(db: &Db) -> BTreeSet<(String, String, bool)> {
     let rows: Vec<(String, String, bool)> = match db {
-        Db::Postgres(pool) => sqlx::query_as(
+        Db::Postgres(pool, _) => sqlx::query_as(
             "SELECT t.relname::text, \
                string_agg(coalesce(a.attname::text, 'expr'), ',' ORDER BY k.ord), ix.indisunique \
              FROM pg_index ix \
@@ -302,7 +302,7 @@ async fn postgres_plans_the_usual_history_page_once() {
     };
     // A channel's history as the planner sees it after use: thousands of rows.
     let channel = uuid::Uuid::now_v7();
-    let Db::Postgres(pool) = &db else {
+    let Db::Postgres(pool, _) = &db else {
         unreachable!("a PostgreSQL test database")
     };
     let mut tx = pool.begin().await.unwrap();
@@ -329,7 +329,12 @@ async fn postgres_plans_the_usual_history_page_once() {
             for _ in 0..10 {
                 pooled
                     .conn()
-                    .messages_page(channel, uuid::Uuid::now_v7(), store::Page::Latest, limit)
+                    .messages_page(
+                        channel,
+                        Some(uuid::Uuid::now_v7()),
+                        store::Page::Latest,
+                        limit,
+                    )
                     .await
                     .unwrap();
             }
@@ -354,7 +359,7 @@ async fn postgres_plans_the_usual_history_page_once() {
         "the usual page is planned {custom} times out of 10 (generic plans: {generic})"
     );
     // Any other size still works, from its own statement.
-    let (generic, custom) = plans(7, "LIMIT $4").await;
+    let (generic, custom) = plans(7, "LIMIT $3").await;
     eprintln!("a page of 7: {generic} generic and {custom} custom plans");
     assert_eq!(generic + custom, 10);
 }

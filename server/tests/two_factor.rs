@@ -415,7 +415,7 @@ async fn the_secret_is_encrypted_for_its_account_and_a_changed_key_fails_clearly
 
     let db = s.db.connect().await;
     let (sealed,): (Vec<u8>,) = match &db {
-        chatalot_server::store::Db::Postgres(pool) => {
+        chatalot_server::store::Db::Postgres(pool, _) => {
             sqlx::query_as("SELECT secret_enc FROM totp_secrets")
                 .fetch_one(pool)
                 .await

@@ -32,6 +32,7 @@ mod messages;
 mod moderation;
 mod notifications;
 mod page_reader;
+mod pg_pages;
 mod polls;
 mod preferences;
 mod purges;
@@ -72,6 +73,7 @@ pub use messages::{Message, MessageEdit, MessageRow, Page};
 pub use moderation::{BanEntry, CommunityBan, Warning};
 pub use notifications::{NotificationOverride, NotificationPrefs};
 use page_reader::PageReader;
+use pg_pages::PgPages;
 pub use polls::{Poll, PollVote};
 pub use preferences::Preferences;
 pub use purges::{PurgeJob, PurgedBatch};
@@ -174,7 +176,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// A connection pool to one of the two backends.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Postgres(PgPool),
+    /// The pool, and pages of history read past it.
+    Postgres(PgPool, Arc<PgPages>),
     Sqlite(SqlitePool, Arc<SqliteSide>),
 }
 
@@ -220,9 +223,9 @@ impl Db {
                     .max_connections(16)
                     .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
+                    .connect_with(options.clone())
                     .await?;
-                Ok(Db::Postgres(pool))
+                Ok(Db::Postgres(pool, Arc::new(PgPages::new(options))))
             }
             Some(Backend::Sqlite) => {
                 without_sqlite_memory_statistics();
@@ -263,14 +266,14 @@ impl Db {
     /// Applies pending migrations of this backend.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Db::Postgres(pool) => PG_MIGRATIONS.run(pool).await,
+            Db::Postgres(pool, _) => PG_MIGRATIONS.run(pool).await,
             Db::Sqlite(pool, _) => SQLITE_MIGRATIONS.run(pool).await,
         }
     }
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Postgres(_) => Backend::Postgres,
+            Db::Postgres(..) => Backend::Postgres,
             Db::Sqlite(..) => Backend::Sqlite,
         }
     }
@@ -278,39 +281,47 @@ impl Db {
     /// A connection from the pool, for reads and single writes.
     pub async fn acquire(&self) -> StoreResult<PooledConn> {
         Ok(match self {
-            Db::Postgres(pool) => PooledConn::Postgres(pool.acquire().await?),
+            Db::Postgres(pool, _) => PooledConn::Postgres(pool.acquire().await?),
             Db::Sqlite(pool, _) => PooledConn::Sqlite(pool.acquire().await?),
         })
     }
 
-    /// A page of a channel's history, as [`Conn::messages_page`] reads it: on SQLite
-    /// by the [`PageReader`] (no pooled connection), else on `conn`, which is taken
-    /// from the pool when empty and left filled for the caller's further reads.
+    /// A page of a channel's history, as [`Conn::messages_page`] reads it, on no
+    /// pooled connection: on PostgreSQL by [`PgPages`], on a SQLite file by the
+    /// [`PageReader`]; else (SQLite in memory) on `conn`, which is taken from the
+    /// pool when empty and left filled for the caller's further reads.
     pub async fn messages_page(
         &self,
         conn: &mut Option<PooledConn>,
         channel_id: uuid::Uuid,
-        viewer: uuid::Uuid,
+        hide_blocked_by: Option<uuid::Uuid>,
         page: Page,
         limit: i64,
     ) -> StoreResult<Vec<MessageRow>> {
+        if let Db::Postgres(_, pages) = self {
+            return pages.page(channel_id, hide_blocked_by, page, limit).await;
+        }
         if let Db::Sqlite(_, side) = self
             && let Some(reader) = &side.reader
         {
-            let mut rows = reader.page(channel_id, viewer, page, limit).await?;
+            let mut rows = reader
+                .page(channel_id, hide_blocked_by, page, limit)
+                .await?;
             page.into_time_order(&mut rows);
             return Ok(rows);
         }
         self.pooled(conn)
             .await?
             .conn()
-            .messages_page(channel_id, viewer, page, limit)
+            .messages_page(channel_id, hide_blocked_by, page, limit)
             .await
     }
 
-    /// Whether pages of history are read without the pool (SQLite in a file).
+    /// Whether pages of history are read without the pool (PostgreSQL, SQLite in a
+    /// file).
     pub fn reads_pages_directly(&self) -> bool {
-        matches!(self, Db::Sqlite(_, side) if side.reader.is_some())
+        matches!(self, Db::Postgres(..))
+            || matches!(self, Db::Sqlite(_, side) if side.reader.is_some())
     }
 
     /// The connection in `slot`, taken from the pool first if the slot is empty.
@@ -331,7 +342,7 @@ impl Db {
     pub async fn begin(&self) -> StoreResult<Tx> {
         let epoch_at_begin = access_epoch();
         let open = match self {
-            Db::Postgres(pool) => OpenTx::Postgres(pool.begin().await?),
+            Db::Postgres(pool, _) => OpenTx::Postgres(pool.begin().await?),
             Db::Sqlite(pool, side) => {
                 let turn = side.writer.clone().lock_owned().await;
                 OpenTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
@@ -346,7 +357,10 @@ impl Db {
     /// Closes every connection (waits for checked-out ones to return).
     pub async fn close(&self) {
         match self {
-            Db::Postgres(pool) => pool.close().await,
+            Db::Postgres(pool, pages) => {
+                pages.close().await;
+                pool.close().await;
+            }
             Db::Sqlite(pool, _) => pool.close().await,
         }
     }

@@ -21,7 +21,9 @@ use rusqlite::{Connection, OpenFlags, Row, Statement};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::messages::{Message, MessageRow, Page, message_row_flags, page_statement};
+use super::messages::{
+    Message, MessageRow, PAGE_COLUMNS, Page, USUAL_PAGE, message_row_flags, page_statement,
+};
 use super::{StoreError, StoreResult};
 
 /// Reads at once, at most: enough to keep two cores busy while one read waits for
@@ -52,7 +54,7 @@ impl PageReader {
     pub(super) async fn page(
         self: &Arc<Self>,
         channel_id: Uuid,
-        viewer: Uuid,
+        hide_blocked_by: Option<Uuid>,
         page: Page,
         limit: i64,
     ) -> StoreResult<Vec<MessageRow>> {
@@ -63,7 +65,7 @@ impl PageReader {
         // read runs leaves the turn taken until the read ends.
         tokio::task::spawn_blocking(move || {
             let _turn = turn;
-            reader.read(channel_id, viewer, page, limit)
+            reader.read(channel_id, hide_blocked_by, page, limit)
         })
         .await
         // The read panicked: as when sqlx's connection thread dies.
@@ -73,7 +75,7 @@ impl PageReader {
     fn read(
         &self,
         channel_id: Uuid,
-        viewer: Uuid,
+        hide_blocked_by: Option<Uuid>,
         page: Page,
         limit: i64,
     ) -> StoreResult<Vec<MessageRow>> {
@@ -82,7 +84,7 @@ impl PageReader {
             Some(conn) => conn,
             None => self.open()?,
         };
-        let rows = read_page(&conn, channel_id, viewer, page, limit);
+        let rows = read_page(&conn, channel_id, hide_blocked_by, page, limit);
         // A connection whose read failed is closed rather than kept: whatever went
         // wrong (a damaged file, a full disk) is not carried into the next read.
         if rows.is_ok() {
@@ -117,47 +119,28 @@ impl PageReader {
     }
 }
 
-/// The columns of `message_columns!`, in its order; checked against the statement.
-const COLUMNS: [&str; 21] = [
-    "id",
-    "channel_id",
-    "author_id",
-    "content",
-    "reply_to_id",
-    "thread_id",
-    "thread_reply_count",
-    "thread_last_reply_at",
-    "forwarded_from",
-    "mentions",
-    "edited_at",
-    "deleted_at",
-    "created_at",
-    "quarantined_at",
-    "quarantined_by",
-    "author_username",
-    "author_display_name",
-    "author_avatar_file_id",
-    "reply_to_author_id",
-    "poll_id",
-    "flags",
-];
-
 fn read_page(
     conn: &Connection,
     channel_id: Uuid,
-    viewer: Uuid,
+    hide_blocked_by: Option<Uuid>,
     page: Page,
     limit: i64,
 ) -> rusqlite::Result<Vec<MessageRow>> {
-    let sql = page_statement(page, limit);
+    let sql = page_statement(page, limit, hide_blocked_by.is_some());
     let mut statement = conn.prepare_cached(sql)?;
     check_columns(&statement)?;
     let cursor = page.cursor();
-    let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
-        vec![("$1", &channel_id), ("$2", &viewer), ("$3", &cursor)];
-    if statement.parameter_count() == 4 {
-        params.push(("$4", &limit));
+    // In the statement's order: channel, cursor, the limit when it is not written
+    // in, the viewer when blocked authors are left out.
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&channel_id, &cursor];
+    if limit != USUAL_PAGE {
+        values.push(&limit);
     }
+    if let Some(viewer) = &hide_blocked_by {
+        values.push(viewer);
+    }
+    let names = ["$1", "$2", "$3", "$4"];
+    let params: Vec<(&str, &dyn rusqlite::ToSql)> = names.into_iter().zip(values).collect();
     let mut rows = statement.query(params.as_slice())?;
     let mut out = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
     while let Some(row) = rows.next()? {
@@ -170,7 +153,7 @@ fn read_page(
 /// positions honest if `message_columns!` ever changes.
 fn check_columns(statement: &Statement<'_>) -> rusqlite::Result<()> {
     let names = statement.column_names();
-    if names.len() != COLUMNS.len() || names.iter().zip(COLUMNS).any(|(a, b)| *a != b) {
+    if names.len() != PAGE_COLUMNS.len() || names.iter().zip(PAGE_COLUMNS).any(|(a, b)| *a != b) {
         return Err(rusqlite::Error::InvalidColumnName(format!(
             "the page statement reads {names:?}, not the page reader's columns"
         )));

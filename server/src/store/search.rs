@@ -80,10 +80,7 @@ impl Conn<'_> {
                 sqlx::query_as(concat!(
                     "WITH readable AS (", readable_channels!(), "), q AS (SELECT websearch_to_tsquery('simple', $2) AS query) ",
                     "SELECT ",
-                    message_columns!(
-                        poll: "(SELECT p.id FROM polls p WHERE p.message_id = m.id)",
-                        pinned: "EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id)"
-                    ),
+                    message_columns!(),
                     ", \
                      ts_headline('simple', m.content, q.query, 'StartSel=\u{E000}, StopSel=\u{E001}, MaxFragments=2, \
                      MaxWords=24, MinWords=8, FragmentDelimiter=\" … \"') AS snippet, \
@@ -111,10 +108,7 @@ impl Conn<'_> {
                 sqlx::query_as(concat!(
                     "WITH readable AS (", readable_channels!(), ") ",
                     "SELECT ",
-                    message_columns!(
-                        poll: "(SELECT p.id FROM polls p WHERE p.message_id = m.id)",
-                        pinned: "EXISTS (SELECT 1 FROM pins pin WHERE pin.message_id = m.id)"
-                    ),
+                    message_columns!(),
                     ", \
                      snippet(messages_fts, 0, char(57344), char(57345), ' … ', 24) AS snippet, \
                      -bm25(messages_fts) AS rank \

@@ -65,7 +65,7 @@ impl TestDb {
                 let admin = Db::connect(&server)
                     .await
                     .expect("connect to TEST_DATABASE_URL");
-                let Db::Postgres(pool) = &admin else {
+                let Db::Postgres(pool, _) = &admin else {
                     panic!("TEST_DATABASE_URL must be postgres://")
                 };
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
@@ -117,7 +117,7 @@ impl Drop for TestDb {
                 // Bounded: a drop that cannot finish leaves a database behind
                 // rather than a test that never ends.
                 let drop_database = async {
-                    if let Ok(Db::Postgres(pool)) = Db::connect(&server).await {
+                    if let Ok(Db::Postgres(pool, _)) = Db::connect(&server).await {
                         let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
                         if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await {
                             eprintln!("test database {name} not dropped: {e}");
@@ -142,7 +142,7 @@ impl Drop for TestDb {
 macro_rules! db_exec {
     ($db:expr, $sql:literal $(, $bind:expr)* $(,)?) => {{
         let affected = match &$db {
-            chatalot_server::store::Db::Postgres(pool) => {
+            chatalot_server::store::Db::Postgres(pool, _) => {
                 sqlx::query($sql)$(.bind($bind))*.execute(pool).await.expect($sql).rows_affected()
             }
             chatalot_server::store::Db::Sqlite(pool, _) => {
@@ -161,7 +161,7 @@ impl TestDb {
     pub async fn count(&self, sql: &'static str, binds: &[uuid::Uuid]) -> i64 {
         let db = self.connect().await;
         let count = match &db {
-            Db::Postgres(pool) => {
+            Db::Postgres(pool, _) => {
                 let mut query = sqlx::query_as::<_, (i64,)>(sql);
                 for b in binds {
                     query = query.bind(*b);
