@@ -135,7 +135,7 @@ impl From<StoreError> for Error {
     fn from(err: StoreError) -> Self {
         match err {
             // Reached only when a check-then-write raced another request.
-            StoreError::Conflict => Error::conflict(
+            StoreError::Conflict | StoreError::Dangling => Error::conflict(
                 "conflict",
                 "the change conflicts with another one; try again",
             ),

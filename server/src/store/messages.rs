@@ -324,12 +324,62 @@ pub(super) fn page_statement(page: Page, limit: i64, hide_blocked: bool) -> &'st
     }
 }
 
+/// A new message on SQLite, which numbers `seq` in the insert (its full-text index
+/// is keyed by it); PostgreSQL's identity column does it by itself.
+pub(super) const INSERT_MESSAGE_SQLITE_SQL: &str = "INSERT INTO messages (id, seq, channel_id, author_id, content, reply_to_id, thread_id, forwarded_from, \
+     mentions, mentions_everyone, mentions_here, has_file, created_at) \
+     VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+pub(super) const ONE_MESSAGE_SQL: &str = select_messages!("WHERE m.id = $1");
+pub(super) const BUMP_THREAD_SQL: &str = "UPDATE messages SET thread_reply_count = thread_reply_count + 1, \
+     thread_last_reply_at = $2 WHERE id = $1";
+pub(super) const INSERT_MENTION_SQL: &str = "INSERT INTO message_mentions (message_id, user_id, channel_id) \
+     VALUES ($1, $2, $3) ON CONFLICT (message_id, user_id) DO NOTHING";
+
+/// A new message and the rows written with it, in one transaction
+/// ([`super::Db::write_message`]).
+#[derive(Debug, Clone)]
+pub struct NewMessageRows {
+    pub message: Message,
+    /// Who is told of a mention (`message_mentions`).
+    pub notify: Vec<Uuid>,
+    pub notification_job: Option<super::NotificationJob>,
+    pub then: ThenMark,
+}
+
+/// What a new message marks besides itself.
+#[derive(Debug, Clone, Copy)]
+pub enum ThenMark {
+    /// The channel as read up to it by this user (its author).
+    ReadBy(Uuid),
+    /// It as the newest reply of this thread.
+    ThreadReply(Uuid),
+}
+
 impl Conn<'_> {
+    /// Writes `rows` (inside the caller's transaction) and reads the message back.
+    pub async fn insert_message_rows(&mut self, rows: &NewMessageRows) -> StoreResult<MessageRow> {
+        let m = &rows.message;
+        self.insert_message(m).await?;
+        self.insert_mentions(m.id, m.channel_id, &rows.notify)
+            .await?;
+        if let Some(job) = &rows.notification_job {
+            self.insert_notification_job(job).await?;
+        }
+        match rows.then {
+            ThenMark::ReadBy(user) => {
+                self.mark_read(user, m.channel_id, m.id, m.created_at)
+                    .await?
+            }
+            ThenMark::ThreadReply(root) => self.bump_thread(root, m.created_at).await?,
+        }
+        self.message(m.id).await?.ok_or(super::StoreError::NotFound)
+    }
+
     pub async fn insert_message(&mut self, m: &Message) -> StoreResult<()> {
         // SQLite numbers `seq` in the insert (its full-text index is keyed by it);
         // PostgreSQL's identity column does it by itself.
         macro_rules! insert {
-            ($e:expr, $sql:literal) => {
+            ($e:expr, $sql:expr) => {
                 sqlx::query($sql)
                     .bind(m.id)
                     .bind(m.channel_id)
@@ -355,19 +405,14 @@ impl Conn<'_> {
                  mentions, mentions_everyone, mentions_here, has_file, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
             ),
-            Conn::Sqlite(e) => insert!(
-                &mut **e,
-                "INSERT INTO messages (id, seq, channel_id, author_id, content, reply_to_id, thread_id, forwarded_from, \
-                 mentions, mentions_everyone, mentions_here, has_file, created_at) \
-                 VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-            ),
+            Conn::Sqlite(e) => insert!(&mut **e, INSERT_MESSAGE_SQLITE_SQL),
         };
         Ok(())
     }
 
     pub async fn message(&mut self, id: Uuid) -> StoreResult<Option<MessageRow>> {
         Ok(db_run!(self, |e| {
-            sqlx::query_as(select_messages!("WHERE m.id = $1"))
+            sqlx::query_as(ONE_MESSAGE_SQL)
                 .bind(id)
                 .fetch_optional(e)
                 .await?
@@ -438,14 +483,11 @@ impl Conn<'_> {
 
     pub async fn bump_thread(&mut self, root_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
         db_run!(self, |e| {
-            sqlx::query(
-                "UPDATE messages SET thread_reply_count = thread_reply_count + 1, thread_last_reply_at = $2 \
-                 WHERE id = $1",
-            )
-            .bind(root_id)
-            .bind(now)
-            .execute(e)
-            .await?;
+            sqlx::query(BUMP_THREAD_SQL)
+                .bind(root_id)
+                .bind(now)
+                .execute(e)
+                .await?;
         });
         Ok(())
     }
@@ -556,15 +598,12 @@ impl Conn<'_> {
     ) -> StoreResult<()> {
         for user in users {
             db_run!(self, |e| {
-                sqlx::query(
-                    "INSERT INTO message_mentions (message_id, user_id, channel_id) VALUES ($1, $2, $3) \
-                     ON CONFLICT (message_id, user_id) DO NOTHING",
-                )
-                .bind(message_id)
-                .bind(user)
-                .bind(channel_id)
-                .execute(e)
-                .await?;
+                sqlx::query(INSERT_MENTION_SQL)
+                    .bind(message_id)
+                    .bind(user)
+                    .bind(channel_id)
+                    .execute(e)
+                    .await?;
             });
         }
         Ok(())

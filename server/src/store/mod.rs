@@ -28,6 +28,7 @@ mod invites;
 mod link_previews;
 mod login_attempts;
 mod meetings;
+mod message_writer;
 mod messages;
 mod moderation;
 mod notifications;
@@ -69,7 +70,8 @@ pub use invites::RegistrationInvite;
 pub use link_previews::LinkPreview;
 pub use login_attempts::{AttemptRule, LoginAttempts};
 pub use meetings::{Attendee, Meeting, MeetingException};
-pub use messages::{Message, MessageEdit, MessageRow, Page};
+use message_writer::MessageWriter;
+pub use messages::{Message, MessageEdit, MessageRow, NewMessageRows, Page, ThenMark};
 pub use moderation::{BanEntry, CommunityBan, Warning};
 pub use notifications::{NotificationOverride, NotificationPrefs};
 use page_reader::PageReader;
@@ -150,6 +152,10 @@ pub enum StoreError {
     NotFound,
     #[error("unique constraint violated")]
     Conflict,
+    /// A row refers to one removed meanwhile (a foreign key): the write raced a
+    /// delete that its checks did not see yet.
+    #[error("a referenced row is gone")]
+    Dangling,
     /// No database connection became free in time: the server is overloaded.
     #[error("no database connection free in time")]
     Busy,
@@ -165,6 +171,7 @@ impl From<sqlx::Error> for StoreError {
         match &err {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Dangling,
             sqlx::Error::PoolTimedOut => StoreError::Busy,
             _ => StoreError::Other(err),
         }
@@ -190,6 +197,8 @@ pub struct SqliteSide {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// Pages of history without the pool, for a database in a file.
     reader: Option<Arc<PageReader>>,
+    /// New messages without the pool, for a database in a file.
+    messages: Option<MessageWriter>,
 }
 
 pub(crate) static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -248,12 +257,13 @@ impl Db {
                     .await?;
                 // An in-memory database exists only inside the pool's connections.
                 let file = options.get_filename();
-                let reader = file
-                    .is_file()
-                    .then(|| Arc::new(PageReader::new(file.to_path_buf())));
+                let writer = Arc::default();
+                let in_file = file.is_file();
                 let side = SqliteSide {
-                    writer: Arc::default(),
-                    reader,
+                    reader: in_file.then(|| Arc::new(PageReader::new(file.to_path_buf()))),
+                    messages: in_file
+                        .then(|| MessageWriter::new(file.to_path_buf(), Arc::clone(&writer))),
+                    writer,
                 };
                 Ok(Db::Sqlite(pool, Arc::new(side)))
             }
@@ -324,6 +334,11 @@ impl Db {
             || matches!(self, Db::Sqlite(_, side) if side.reader.is_some())
     }
 
+    /// Whether new messages are written by the [`MessageWriter`] (SQLite in a file).
+    pub fn writes_messages_directly(&self) -> bool {
+        matches!(self, Db::Sqlite(_, side) if side.messages.is_some())
+    }
+
     /// The connection in `slot`, taken from the pool first if the slot is empty.
     pub async fn pooled<'s>(
         &self,
@@ -354,6 +369,21 @@ impl Db {
         })
     }
 
+    /// Writes a new message with its rows in one transaction and reads it back: on
+    /// a SQLite file by its [`MessageWriter`], else in a transaction of the pool.
+    /// Never call it while holding a [`Tx`]: on SQLite both wait for the one writer.
+    pub async fn write_message(&self, rows: NewMessageRows) -> StoreResult<MessageRow> {
+        if let Db::Sqlite(_, side) = self
+            && let Some(writer) = &side.messages
+        {
+            return writer.write(rows).await;
+        }
+        let mut tx = self.begin().await?;
+        let row = tx.conn().insert_message_rows(&rows).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
     /// Closes every connection (waits for checked-out ones to return).
     pub async fn close(&self) {
         match self {
@@ -361,7 +391,12 @@ impl Db {
                 pages.close().await;
                 pool.close().await;
             }
-            Db::Sqlite(pool, _) => pool.close().await,
+            Db::Sqlite(pool, side) => {
+                if let Some(writer) = &side.messages {
+                    writer.close().await;
+                }
+                pool.close().await;
+            }
         }
     }
 }

@@ -9,10 +9,11 @@
 //! steps the statement and builds each [`MessageRow`] straight from the columns.
 //!
 //! The statements are the pool's ([`page_statement`]), so both paths read the same
-//! rows. The connections are `query_only`: writes stay with the pool and its writer
-//! turn, and in WAL mode every read here sees the last committed state.
+//! rows. The connections are `query_only`: writes stay with the pool and the
+//! message writer, under the writers' turn, and in WAL mode every read here sees
+//! the last committed state.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -102,21 +103,25 @@ impl PageReader {
     }
 
     fn open(&self) -> StoreResult<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.path, flags).map_err(StoreError::Direct)?;
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .and_then(|()| conn.pragma_update(None, "query_only", true))
-            // As the pool's connections (see `stable_query_plans`): one plan a
-            // statement, never re-prepared for a bound value.
-            .and_then(|_| {
-                conn.set_db_config(
-                    rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-                    true,
-                )
-            })
-            .map_err(StoreError::Direct)?;
-        Ok(conn)
+        open_connection(&self.path)
+            .and_then(|conn| conn.pragma_update(None, "query_only", true).map(|()| conn))
+            .map_err(StoreError::Direct)
     }
+}
+
+/// A connection of ours to the SQLite file at `path`, set as the pool's are where it
+/// matters to both readers and writers.
+pub(super) fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // As the pool's connections (see `stable_query_plans`): one plan a statement,
+    // never re-prepared for a bound value.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    Ok(conn)
 }
 
 fn read_page(
@@ -151,7 +156,7 @@ fn read_page(
 
 /// Reading columns by position is what makes this path cheap; this keeps the
 /// positions honest if `message_columns!` ever changes.
-fn check_columns(statement: &Statement<'_>) -> rusqlite::Result<()> {
+pub(super) fn check_columns(statement: &Statement<'_>) -> rusqlite::Result<()> {
     let names = statement.column_names();
     if names.len() != PAGE_COLUMNS.len() || names.iter().zip(PAGE_COLUMNS).any(|(a, b)| *a != b) {
         return Err(rusqlite::Error::InvalidColumnName(format!(
@@ -161,7 +166,7 @@ fn check_columns(statement: &Statement<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn message_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
+pub(super) fn message_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
     let flags: i32 = row.get(20)?;
     let facts = message_row_flags(flags);
     Ok(MessageRow {

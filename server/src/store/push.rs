@@ -49,6 +49,9 @@ pub struct DuePush {
     pub auth: String,
 }
 
+pub(super) const INSERT_NOTIFICATION_JOB_SQL: &str =
+    "INSERT INTO notification_jobs (id, message_id, created_at) VALUES ($1, $2, $3)";
+
 impl Conn<'_> {
     /// Saves a subscription; an endpoint seen before (the same browser subscribing
     /// again, perhaps for someone else now) is replaced.
@@ -124,14 +127,12 @@ impl Conn<'_> {
 
     pub async fn insert_notification_job(&mut self, job: &NotificationJob) -> StoreResult<()> {
         db_run!(self, |e| {
-            sqlx::query(
-                "INSERT INTO notification_jobs (id, message_id, created_at) VALUES ($1, $2, $3)",
-            )
-            .bind(job.id)
-            .bind(job.message_id)
-            .bind(job.created_at)
-            .execute(e)
-            .await?;
+            sqlx::query(INSERT_NOTIFICATION_JOB_SQL)
+                .bind(job.id)
+                .bind(job.message_id)
+                .bind(job.created_at)
+                .execute(e)
+                .await?;
         });
         Ok(())
     }

@@ -18,6 +18,12 @@ pub struct UnreadState {
     pub mention_count: i64,
 }
 
+/// Marks a channel read up to a message, never backwards.
+pub(super) const MARK_READ_SQL: &str = "INSERT INTO read_states (user_id, channel_id, last_read_id, updated_at) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, channel_id) DO UPDATE SET \
+     last_read_id = CASE WHEN read_states.last_read_id < $3 THEN $3 ELSE read_states.last_read_id END, \
+     updated_at = $4";
+
 impl Conn<'_> {
     /// Moves the read cursor forward (never back).
     pub async fn mark_read(
@@ -28,18 +34,13 @@ impl Conn<'_> {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         db_run!(self, |e| {
-            sqlx::query(
-                "INSERT INTO read_states (user_id, channel_id, last_read_id, updated_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (user_id, channel_id) DO UPDATE SET \
-                 last_read_id = CASE WHEN read_states.last_read_id < $3 THEN $3 ELSE read_states.last_read_id END, \
-                 updated_at = $4",
-            )
-            .bind(user_id)
-            .bind(channel_id)
-            .bind(message_id)
-            .bind(now)
-            .execute(e)
-            .await?;
+            sqlx::query(MARK_READ_SQL)
+                .bind(user_id)
+                .bind(channel_id)
+                .bind(message_id)
+                .bind(now)
+                .execute(e)
+                .await?;
         });
         Ok(())
     }

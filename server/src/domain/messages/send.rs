@@ -10,7 +10,7 @@ use crate::api::{MessageView, ServerEvent};
 use crate::domain::community::{ChannelAccess, ChannelAct};
 use crate::domain::error::{Error, Result};
 use crate::domain::{Actor, Core};
-use crate::store::{self, Conn, Message, MessageRow};
+use crate::store::{self, Conn, Message, MessageRow, NewMessageRows, ThenMark};
 
 #[derive(Debug, Clone, Default)]
 pub struct NewMessage {
@@ -43,7 +43,41 @@ impl Core {
 
     /// Stores and publishes a message after every permission check (scheduled
     /// deliveries come here directly: they were rate limited when scheduled).
+    ///
+    /// The checks read before the write, outside its transaction: on SQLite the
+    /// write then holds the one writer only for its own rows, and the rules read
+    /// are the same as on PostgreSQL, whose transactions see each statement's
+    /// latest committed state anyway. A message with files attaches them inside
+    /// its transaction, where each file is checked as it is claimed.
     pub(crate) async fn post_message(
+        &self,
+        actor: &Actor,
+        channel_id: Uuid,
+        input: NewMessage,
+    ) -> Result<MessageView> {
+        if !input.attachment_ids.is_empty() {
+            return self.post_message_with_files(actor, channel_id, input).await;
+        }
+        let ticket = MessageTicket::take(self, channel_id);
+        let rows = {
+            let mut conn = self.db.acquire().await?;
+            self.check_new_message(&mut conn.conn(), actor, channel_id, ticket.id(), &input)
+                .await?
+        };
+        let thread_id = rows.message.thread_id;
+        let view = super::view(self.db.write_message(rows).await?, Vec::new());
+        let root = match thread_id {
+            Some(root) => {
+                let mut conn = self.db.acquire().await?;
+                Some(self.load_view(&mut conn.conn(), root).await?)
+            }
+            None => None,
+        };
+        ticket.publish(view.clone(), root).await;
+        Ok(view)
+    }
+
+    async fn post_message_with_files(
         &self,
         actor: &Actor,
         channel_id: Uuid,
@@ -96,6 +130,24 @@ impl Core {
         id: Uuid,
         input: NewMessage,
     ) -> Result<()> {
+        let rows = self
+            .check_new_message(c, actor, channel_id, id, &input)
+            .await?;
+        c.insert_message_rows(&rows).await?;
+        self.attach_files(c, actor, channel_id, id, &input.attachment_ids)
+            .await?;
+        Ok(())
+    }
+
+    /// Checks a new message against the channel's rules and makes its rows.
+    async fn check_new_message(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        channel_id: Uuid,
+        id: Uuid,
+        input: &NewMessage,
+    ) -> Result<NewMessageRows> {
         let text = content::expand_slash_command(&input.content);
         content::check(&text, !input.attachment_ids.is_empty())?;
         let now = store::now();
@@ -145,7 +197,7 @@ impl Core {
             thread_reply_count: 0,
             thread_last_reply_at: None,
             forwarded_from: None,
-            mentions: Json(notified.mentioned.clone()),
+            mentions: Json(notified.mentioned),
             mentions_everyone: notified.everyone,
             mentions_here: notified.here,
             has_file: !input.attachment_ids.is_empty(),
@@ -155,18 +207,15 @@ impl Core {
             quarantined_at: None,
             quarantined_by: None,
         };
-        c.insert_message(&message).await?;
-        self.attach_files(c, actor, channel_id, message.id, &input.attachment_ids)
-            .await?;
-        c.insert_mentions(message.id, channel_id, &notified.notify)
-            .await?;
-        self.queue_notification_job(c, message.id).await?;
-        if let Some(root) = input.thread_id {
-            c.bump_thread(root, now).await?;
-        } else {
-            c.mark_read(actor.id(), channel_id, message.id, now).await?;
-        }
-        Ok(())
+        Ok(NewMessageRows {
+            message,
+            notify: notified.notify,
+            notification_job: self.notification_job(id),
+            then: match input.thread_id {
+                Some(root) => ThenMark::ThreadReply(root),
+                None => ThenMark::ReadBy(actor.id()),
+            },
+        })
     }
 
     /// Edits one's own message; the previous text goes into its history.

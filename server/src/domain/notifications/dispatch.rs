@@ -22,15 +22,19 @@ impl Core {
         c: &mut Conn<'_>,
         message_id: Uuid,
     ) -> Result<()> {
-        if self.push_enabled() {
-            c.insert_notification_job(&NotificationJob {
-                id: store::new_id(),
-                message_id,
-                created_at: store::now(),
-            })
-            .await?;
+        if let Some(job) = self.notification_job(message_id) {
+            c.insert_notification_job(&job).await?;
         }
         Ok(())
+    }
+
+    /// The job that notifies a new message's readers, when push is on.
+    pub(crate) fn notification_job(&self, message_id: Uuid) -> Option<NotificationJob> {
+        self.push_enabled().then(|| NotificationJob {
+            id: store::new_id(),
+            message_id,
+            created_at: store::now(),
+        })
     }
 
     /// Someone who would see it live now: connected and not idle.
