@@ -376,8 +376,6 @@ impl Conn<'_> {
     }
 
     pub async fn insert_message(&mut self, m: &Message) -> StoreResult<()> {
-        // SQLite numbers `seq` in the insert (its full-text index is keyed by it);
-        // PostgreSQL's identity column does it by itself.
         macro_rules! insert {
             ($e:expr, $sql:expr) => {
                 sqlx::query($sql)

@@ -349,10 +349,14 @@ impl Core {
             quarantined_at: None,
             quarantined_by: None,
         };
-        c.insert_message(&message).await?;
-        c.mark_read(actor.id(), target, message.id, now).await?;
-        self.queue_notification_job(&mut c, message.id).await?;
-        let view = self.load_view(&mut c, message.id).await?;
+        let rows = NewMessageRows {
+            notification_job: self.notification_job(message.id),
+            message,
+            notify: Vec::new(),
+            then: ThenMark::ReadBy(actor.id()),
+        };
+        let row = c.insert_message_rows(&rows).await?;
+        let view = one_view(&mut c, row).await?;
         tx.commit().await?;
         ticket.publish(view.clone(), None).await;
         Ok(view)
