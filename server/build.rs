@@ -13,6 +13,10 @@ fn main() {
 /// each page touched, so the serving path spread over the binary kept most of it
 /// mapped in an idle server. The toolchain links such builds with LLD, which reads
 /// the list; names a later build no longer has are skipped, costing only memory.
+/// The list names the functions of the server built on its own (as
+/// `scripts/run.sh` and the Docker image build it): built together with another
+/// package, Cargo may enable more features of the crates they share, and those
+/// crates' functions get other names.
 /// `CHATALOT_CODE_LAYOUT=off` builds without it.
 fn code_layout() {
     println!("cargo:rerun-if-changed=code-layout.txt");

@@ -155,7 +155,11 @@ check_dockerfile_contract() {
   local df
   df="$(<docker/Dockerfile)"
   # The paths and names the compose files, the entrypoint and the docs rely on.
-  assert_contains "$df" "cargo build --release --locked -p chatalot-server -p chatalot-updater" "Dockerfile builds only the two packages"
+  # The server on its own: built with another package, Cargo may enable more features
+  # of shared crates, which renames their functions and undoes the server's code
+  # layout (server/build.rs).
+  assert_contains "$df" "cargo build --release --locked -p chatalot-server \\" "Dockerfile builds the server on its own"
+  assert_contains "$df" "&& cargo build --release --locked -p chatalot-updater \\" "then the updater"
   assert_contains "$df" "FROM --platform=\$BUILDPLATFORM node:" "web client built on the build platform"
   assert_contains "$df" "rust:\${RUST_VERSION}-\${DEBIAN_RELEASE}" "Rust stage"
   assert_contains "$df" "ARG RUST_VERSION=1.95" "Rust version"
