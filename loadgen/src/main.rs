@@ -166,6 +166,10 @@ enum Scenario {
         /// Every client shows the community's member list (`watch_presence`).
         #[arg(long)]
         member_list: bool,
+        /// With `--member-list`: each list names this many members (its rows on
+        /// screen, the first by ID) instead of showing the whole community (0).
+        #[arg(long, default_value_t = 0)]
+        rows: usize,
     },
     /// Presence churn: M members of one community connected, W showing its member
     /// list, others leaving and coming back at R presence changes a second.
@@ -335,9 +339,10 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Storm {
             clients,
             member_list,
+            rows,
         } => {
             let mut bench = env::Bench::prepare(backend, &cli.server_bin, clients, 1_000).await?;
-            let r = scenarios::storm::run(&mut bench, member_list).await?;
+            let r = scenarios::storm::run(&mut bench, member_list, rows).await?;
             bench.finish().await?;
             r
         }

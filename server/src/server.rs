@@ -115,7 +115,7 @@ impl Server {
             let stop = stop_rx.clone();
             tokio::spawn(async move {
                 let feed = events.presence_feed.clone();
-                feed.run(&events.hub, pace, stop).await;
+                feed.run(&events.hub, &events.presences, pace, stop).await;
             })
         };
         let push = {

@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
@@ -47,12 +48,21 @@ struct Outcome {
     gap_below_last_seen: bool,
 }
 
-/// `watch`: every client shows the community's member list (asks for its presence).
-pub async fn run(bench: &mut Bench, watch: bool) -> anyhow::Result<Value> {
+/// `watch`: every client shows the community's member list (asks for its presence):
+/// of the whole community, or of its first `rows` members by ID when `rows` > 0.
+pub async fn run(bench: &mut Bench, watch: bool, rows: usize) -> anyhow::Result<Value> {
     let clients = bench.accounts.len();
     eprintln!(
-        "reconnect storm: {clients} clients (member list shown: {watch}), server restarted under them"
+        "reconnect storm: {clients} clients (member list shown: {watch}, rows named: {rows}), \
+         server restarted under them"
     );
+    let rows = (rows > 0).then(|| {
+        let mut ids: Vec<Uuid> = bench.accounts.iter().map(|a| a.id).collect();
+        ids.sort_unstable();
+        ids.truncate(rows);
+        Arc::new(ids)
+    });
+    let presence_bytes = Arc::new(AtomicU64::new(0));
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .timeout(Duration::from_secs(60))
@@ -75,6 +85,8 @@ pub async fn run(bench: &mut Bench, watch: bool) -> anyhow::Result<Value> {
             http: http.clone(),
             catch_up: catch_up.clone(),
             watch,
+            rows: rows.clone(),
+            presence_bytes: presence_bytes.clone(),
         };
         let back = back_rx.clone();
         tasks.push(tokio::spawn(client.live(sink, stream, back)));
@@ -124,6 +136,8 @@ pub async fn run(bench: &mut Bench, watch: bool) -> anyhow::Result<Value> {
         "target": "chatalot",
         "clients": clients,
         "member_list_shown": watch,
+        "member_list_rows": rows.as_ref().map(|r| r.len()),
+        "presence_mib_received": presence_bytes.load(Ordering::Relaxed) as f64 / 1048576.0,
         "connect_s": connect_s,
         "restart_downtime_s": downtime.as_secs_f64(),
         "clients_ready": ready,
@@ -178,6 +192,10 @@ struct Client {
     catch_up: Arc<Semaphore>,
     /// Shows the community's member list.
     watch: bool,
+    /// The members the list names (all when `None`).
+    rows: Option<Arc<Vec<Uuid>>>,
+    /// Bytes of `community_presence` frames received, by every client.
+    presence_bytes: Arc<AtomicU64>,
 }
 
 /// What a client saw, checked against what was posted.
@@ -253,15 +271,23 @@ impl Client {
 
     async fn watch_members(&self, sink: &mut client::Sink) {
         if self.watch {
-            let frame =
+            let mut frame =
                 json!({"type": "watch_presence", "community_id": self.community_id, "nonce": "w"});
+            if let Some(rows) = &self.rows {
+                frame["users"] = json!(rows.as_slice());
+            }
             let _ = sink.send(Message::text(frame.to_string())).await;
         }
     }
 
     fn note(&self, text: &str, ids: &mut HashSet<Uuid>) {
-        if let Some(event) = parse_frame(text)
-            && event["type"] == "message_created"
+        let Some(event) = parse_frame(text) else {
+            return;
+        };
+        if event["type"] == "community_presence" {
+            self.presence_bytes
+                .fetch_add(text.len() as u64, Ordering::Relaxed);
+        } else if event["type"] == "message_created"
             && let Some(id) = event["message"]["id"].as_str().and_then(|i| i.parse().ok())
         {
             ids.insert(id);

@@ -39,6 +39,9 @@ pub mod close_code {
     pub const SERVICE_RESTART: u16 = 1012;
 }
 
+/// The most members a `watch_presence` may name: a screenful of rows and then some.
+pub const MAX_WATCHED_USERS: usize = 500;
+
 /// What a client sends.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -93,9 +96,13 @@ pub enum ClientFrame {
     },
     /// Shows a community's member list on this connection: its members' presence
     /// arrives as `community_presence` (a complete list first, then changes at most
-    /// about once a second). `null` stops it; one community per connection.
+    /// about once a second). `null` stops it; one community per connection. With
+    /// `users` (at most [`MAX_WATCHED_USERS`], e.g. the rows on screen), only those
+    /// members are listed; every frame still counts everyone online.
     WatchPresence {
         community_id: Option<Uuid>,
+        #[serde(default)]
+        users: Option<Vec<Uuid>>,
         #[serde(default)]
         nonce: Option<String>,
     },
@@ -262,11 +269,13 @@ pub enum ServerEvent {
     },
     /// Presence of a community's members, for the connection watching it: with
     /// `complete`, every member who is not listed is offline; otherwise only the
-    /// members whose presence changed since the last one.
+    /// members whose presence changed since the last one. Only the members the
+    /// connection asked for, when it named them; `online` counts every member online.
     CommunityPresence {
         community_id: Uuid,
         presences: Vec<PresenceView>,
         complete: bool,
+        online: u32,
     },
     ReadReceipt {
         channel_id: Uuid,

@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 use super::{Actor, Core};
+use crate::api::realtime::MAX_WATCHED_USERS;
 use crate::api::{PresenceStatus, PresenceView, ServerEvent, UserProfile};
 use crate::domain::error::{Error, Result};
 use crate::events::{
-    CloseReason, Connection, ConnectionId, Outgoing, Privacy, Registered, Topic, presence_frame,
-    user_topics,
+    CloseReason, Connection, ConnectionId, Outgoing, PresenceWatch, Privacy, Registered, Topic,
+    complete_list, user_topics,
 };
 use crate::store::{self, Conn};
 
@@ -210,14 +211,24 @@ impl Core {
         Ok(())
     }
 
-    /// Shows `community_id`'s member presence on this connection (or none): the
-    /// complete list now, changes as they come.
+    /// Shows `community_id`'s member presence on this connection (or none), of all
+    /// its members or only of `users`: the complete list now, changes as they come.
     pub async fn watch_presence(
         &self,
         actor: &Actor,
         connection: ConnectionId,
         community_id: Option<Uuid>,
+        users: Option<Vec<Uuid>>,
     ) -> Result<()> {
+        if users
+            .as_ref()
+            .is_some_and(|users| users.len() > MAX_WATCHED_USERS)
+        {
+            return Err(Error::invalid(
+                "users",
+                format!("a member list can name at most {MAX_WATCHED_USERS} members"),
+            ));
+        }
         let hub = &self.events.hub;
         let Some(watcher) = hub.connection(actor.id(), connection) else {
             return Ok(());
@@ -234,14 +245,14 @@ impl Core {
             self.member_access(&mut self.db.acquire().await?.conn(), actor, community_id)
                 .await?;
         }
+        let watch = PresenceWatch {
+            community: community_id,
+            users: users.map(|users| Arc::new(users.into_iter().collect())),
+        };
         // Watching first: a change from now on reaches this connection, in the list
         // below or in a later frame.
-        hub.watch_presence(&watcher, Some(community_id));
-        // From memory: a community's online members are the users subscribed to it.
-        let online = hub.users_subscribed(Topic::Community(community_id));
-        let hidden = watcher.estranged_among(online.iter().copied());
-        let presences = self.shown_presences(online, &hidden);
-        if let Some(frame) = presence_frame(community_id, presences, true) {
+        hub.watch_presence(&watcher, Some(watch.clone()));
+        if let Some(frame) = complete_list(hub, &self.events.presences, &watcher, &watch) {
             watcher.send(Outgoing::Text(frame));
         }
         Ok(())

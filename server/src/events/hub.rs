@@ -12,7 +12,7 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
 
-use super::{Delivery, Topic};
+use super::{Delivery, PresenceWatch, Topic};
 use crate::api::realtime::close_code;
 
 pub type ConnectionId = u64;
@@ -68,8 +68,8 @@ pub struct Connection {
     close: watch::Sender<Option<CloseReason>>,
     topics: Mutex<HashSet<Topic>>,
     privacy: RwLock<Privacy>,
-    /// The community whose member list this connection shows (`watch_presence`).
-    watching: Mutex<Option<Uuid>>,
+    /// The member list this connection shows (`watch_presence`).
+    watching: Mutex<Option<PresenceWatch>>,
 }
 
 /// Whose events a user's connections skip (MSG-9).
@@ -93,6 +93,21 @@ impl Connection {
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
         }
+    }
+
+    /// The member list this connection shows, if any.
+    pub fn presence_watch(&self) -> Option<PresenceWatch> {
+        self.watching.lock().expect("watching lock").clone()
+    }
+
+    /// How many of `users` (sorted) this connection's user is estranged from.
+    pub fn estranged_count(&self, users: &[Uuid]) -> usize {
+        let privacy = self.privacy.read().expect("privacy lock");
+        privacy
+            .estranged
+            .iter()
+            .filter(|u| **u != self.user_id && users.binary_search(u).is_ok())
+            .count()
     }
 
     /// Those of `users` this connection's user is on either side of a block with,
@@ -280,7 +295,7 @@ impl Hub {
         }
         // Someone who left a community stops seeing its members' presence.
         for connection in connections {
-            let watching = *connection.watching.lock().expect("watching lock");
+            let watching = connection.presence_watch().map(|w| w.community);
             if let Some(community) = watching
                 && !topics.contains(&Topic::Community(community))
             {
@@ -296,26 +311,27 @@ impl Hub {
             .find(|c| c.id == id)
     }
 
-    /// Makes the connection show `community`'s member presence (or none).
-    pub fn watch_presence(&self, connection: &Arc<Connection>, community: Option<Uuid>) {
+    /// Makes the connection show a community's member presence (or none).
+    pub fn watch_presence(&self, connection: &Arc<Connection>, watch: Option<PresenceWatch>) {
         let mut watchers = self.inner.watchers.write().expect("watchers lock");
         let mut watching = connection.watching.lock().expect("watching lock");
-        if *watching == community {
-            return;
+        let old = watching.as_ref().map(|w| w.community);
+        let new = watch.as_ref().map(|w| w.community);
+        if old != new {
+            if let Some(old) = old {
+                remove_from(&mut watchers, old, connection.id);
+            }
+            if let Some(new) = new {
+                watchers.entry(new).or_default().push(connection.clone());
+            }
         }
-        if let Some(old) = watching.take() {
-            remove_from(&mut watchers, old, connection.id);
-        }
-        if let Some(new) = community {
-            watchers.entry(new).or_default().push(connection.clone());
-        }
-        *watching = community;
+        *watching = watch;
     }
 
     fn stop_watching(&self, connection: &Connection) {
         let mut watchers = self.inner.watchers.write().expect("watchers lock");
         if let Some(old) = connection.watching.lock().expect("watching lock").take() {
-            remove_from(&mut watchers, old, connection.id);
+            remove_from(&mut watchers, old.community, connection.id);
         }
     }
 

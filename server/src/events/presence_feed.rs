@@ -8,8 +8,8 @@
 //! never sends more than `frames_per_second` of these frames a second: the frames
 //! grow with the people connecting, not with their square.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 use uuid::Uuid;
 
-use super::{Hub, Outgoing};
+use super::{Connection, Hub, Outgoing, Presences, Topic};
 use crate::api::{PresenceStatus, PresenceView, ServerEvent};
 
 /// A community's last frame is forgotten after this long (its spacing is shorter
@@ -40,6 +40,24 @@ impl FeedPace {
     }
 }
 
+/// What a connection's member list shows (`watch_presence`): a community, and all
+/// of its members or only those it named (the rows on screen). Naming them keeps a
+/// large community's lists small: 10,000 people showing the whole list of 10,000
+/// would get 10,000² entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresenceWatch {
+    pub community: Uuid,
+    pub users: Option<Arc<HashSet<Uuid>>>,
+}
+
+impl PresenceWatch {
+    fn shows(&self, user: Uuid) -> bool {
+        self.users
+            .as_ref()
+            .is_none_or(|users| users.contains(&user))
+    }
+}
+
 #[derive(Default)]
 pub struct PresenceFeed {
     state: Mutex<State>,
@@ -49,8 +67,8 @@ pub struct PresenceFeed {
 struct State {
     /// The latest status of each member whose presence changed, per community.
     pending: HashMap<Uuid, HashMap<Uuid, PresenceStatus>>,
-    /// When each community's last frame went out.
-    sent: HashMap<Uuid, Instant>,
+    /// When each community's last frame went out, and how many were online then.
+    sent: HashMap<Uuid, (Instant, usize)>,
 }
 
 impl PresenceFeed {
@@ -67,12 +85,18 @@ impl PresenceFeed {
     }
 
     /// Sends what is due every interval until `stop`.
-    pub async fn run(&self, hub: &Hub, pace: FeedPace, mut stop: watch::Receiver<bool>) {
+    pub async fn run(
+        &self,
+        hub: &Hub,
+        presences: &Presences,
+        pace: FeedPace,
+        mut stop: watch::Receiver<bool>,
+    ) {
         let mut ticker = tokio::time::interval(pace.interval);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             tokio::select! {
-                at = ticker.tick() => self.flush(hub, pace, at),
+                at = ticker.tick() => self.flush(hub, presences, pace, at),
                 _ = stop.changed() => return,
             }
         }
@@ -80,7 +104,7 @@ impl PresenceFeed {
 
     /// Sends each community's changes whose time has come (`now` is the tick's
     /// scheduled instant, so spacing is counted in whole intervals).
-    pub fn flush(&self, hub: &Hub, pace: FeedPace, now: Instant) {
+    pub fn flush(&self, hub: &Hub, presences: &Presences, pace: FeedPace, now: Instant) {
         let due = {
             let mut guard = self.state.lock().expect("presence feed lock");
             let State { pending, sent } = &mut *guard;
@@ -92,62 +116,165 @@ impl PresenceFeed {
                     return false;
                 }
                 let spacing = pace.spacing(watchers);
-                if sent
-                    .get(community)
-                    .is_some_and(|last| now.saturating_duration_since(*last) < spacing)
-                {
+                let last = sent.get(community).copied();
+                if last.is_some_and(|(at, _)| now.saturating_duration_since(at) < spacing) {
                     return true;
                 }
-                sent.insert(*community, now);
-                due.push((*community, std::mem::take(changes)));
+                let online = online_members(hub, presences, *community);
+                sent.insert(*community, (now, online.len()));
+                let count_changed = last.is_none_or(|(_, count)| count != online.len());
+                due.push(Due {
+                    community: *community,
+                    changes: std::mem::take(changes),
+                    online,
+                    count_changed,
+                });
                 false
             });
-            sent.retain(|_, last| now.saturating_duration_since(*last) < FORGET_SENT_AFTER);
+            sent.retain(|_, (at, _)| now.saturating_duration_since(*at) < FORGET_SENT_AFTER);
             due
         };
-        for (community, changes) in due {
-            send_changes(hub, community, changes);
+        for due in due {
+            due.send(hub);
         }
     }
 }
 
-/// One frame of changes to each watcher, without the people they are estranged from.
-fn send_changes(hub: &Hub, community_id: Uuid, changes: HashMap<Uuid, PresenceStatus>) {
-    let presences: Vec<PresenceView> = changes
-        .into_iter()
-        .map(|(user_id, status)| PresenceView { user_id, status })
-        .collect();
-    let shared = presence_frame(community_id, presences.clone(), false);
-    for watcher in hub.presence_watchers(community_id) {
-        let hidden = watcher.estranged_among(presences.iter().map(|p| p.user_id));
-        let frame = if hidden.is_empty() {
-            shared.clone()
-        } else {
-            let visible: Vec<PresenceView> = presences
-                .iter()
-                .filter(|p| !hidden.contains(&p.user_id))
-                .cloned()
-                .collect();
-            (!visible.is_empty())
-                .then(|| presence_frame(community_id, visible, false))
-                .flatten()
-        };
-        if let Some(frame) = frame {
-            watcher.send(Outgoing::Text(frame));
+/// One community's changes on their way to its watchers.
+struct Due {
+    community: Uuid,
+    changes: HashMap<Uuid, PresenceStatus>,
+    /// Who is online now, as others see them (sorted).
+    online: Vec<Uuid>,
+    count_changed: bool,
+}
+
+impl Due {
+    /// To each watcher, one frame of the changes it shows, without the people it is
+    /// estranged from; to those showing everyone and estranged from nobody, one
+    /// shared frame.
+    fn send(self, hub: &Hub) {
+        let all: Vec<PresenceView> = self
+            .changes
+            .iter()
+            .map(|(user_id, status)| PresenceView {
+                user_id: *user_id,
+                status: *status,
+            })
+            .collect();
+        let mut shared = None;
+        for watcher in hub.presence_watchers(self.community) {
+            let Some(watch) = watcher.presence_watch() else {
+                continue;
+            };
+            let hidden_online = watcher.estranged_count(&self.online);
+            let estranged_from_none = hidden_online == 0
+                && watcher
+                    .estranged_among(self.changes.keys().copied())
+                    .is_empty();
+            let frame = if watch.users.is_none() && estranged_from_none {
+                shared
+                    .get_or_insert_with(|| {
+                        presence_frame(self.community, all.clone(), false, self.online.len())
+                    })
+                    .clone()
+            } else {
+                let shown = self.shown_to(&watcher, &watch);
+                (self.count_changed || !shown.is_empty())
+                    .then(|| {
+                        let count = self.online.len() - hidden_online;
+                        presence_frame(self.community, shown, false, count)
+                    })
+                    .flatten()
+            };
+            if let Some(frame) = frame {
+                watcher.send(Outgoing::Text(frame));
+            }
         }
     }
+
+    /// The changes `watcher` shows: of the members it named (looked up from the
+    /// smaller side), leaving out those it is estranged from.
+    fn shown_to(&self, watcher: &Connection, watch: &PresenceWatch) -> Vec<PresenceView> {
+        let named: Vec<PresenceView> = match &watch.users {
+            Some(users) if users.len() < self.changes.len() => users
+                .iter()
+                .filter_map(|user_id| {
+                    self.changes.get(user_id).map(|status| PresenceView {
+                        user_id: *user_id,
+                        status: *status,
+                    })
+                })
+                .collect(),
+            _ => self
+                .changes
+                .iter()
+                .filter(|(user_id, _)| watch.shows(**user_id))
+                .map(|(user_id, status)| PresenceView {
+                    user_id: *user_id,
+                    status: *status,
+                })
+                .collect(),
+        };
+        let hidden = watcher.estranged_among(named.iter().map(|p| p.user_id));
+        named
+            .into_iter()
+            .filter(|p| !hidden.contains(&p.user_id))
+            .collect()
+    }
+}
+
+/// A community's members online as others see them (not invisible), sorted: its
+/// online members are the users subscribed to it, since subscriptions follow
+/// membership.
+fn online_members(hub: &Hub, presences: &Presences, community: Uuid) -> Vec<Uuid> {
+    let mut online = hub.users_subscribed(Topic::Community(community));
+    online.retain(|user| presences.visible(*user) != PresenceStatus::Offline);
+    online
+}
+
+/// The complete list a connection starting to show `watch` gets: the members it
+/// shows who are online, leaving out those it is estranged from.
+pub fn complete_list(
+    hub: &Hub,
+    presences: &Presences,
+    watcher: &Connection,
+    watch: &PresenceWatch,
+) -> Option<Bytes> {
+    let online = online_members(hub, presences, watch.community);
+    let hidden_online = watcher.estranged_count(&online);
+    let shown: Vec<Uuid> = match &watch.users {
+        Some(users) => users
+            .iter()
+            .filter(|user| online.binary_search(user).is_ok())
+            .copied()
+            .collect(),
+        None => online.clone(),
+    };
+    let hidden = watcher.estranged_among(shown.iter().copied());
+    let list = shown
+        .into_iter()
+        .filter(|user| !hidden.contains(user))
+        .map(|user_id| PresenceView {
+            user_id,
+            status: presences.visible(user_id),
+        })
+        .collect();
+    presence_frame(watch.community, list, true, online.len() - hidden_online)
 }
 
 /// A `community_presence` frame: the complete list when `complete`.
-pub fn presence_frame(
+fn presence_frame(
     community_id: Uuid,
     presences: Vec<PresenceView>,
     complete: bool,
+    online: usize,
 ) -> Option<Bytes> {
     let event = ServerEvent::CommunityPresence {
         community_id,
         presences,
         complete,
+        online: u32::try_from(online).unwrap_or(u32::MAX),
     };
     match serde_json::to_vec(&event) {
         Ok(json) => Some(Bytes::from(json)),
@@ -172,7 +299,8 @@ mod tests {
         frames_per_second: 2,
     };
 
-    fn watcher(hub: &Hub, user: Uuid, community: Uuid, estranged: &[Uuid]) -> Registered {
+    /// A connected member of `community` who shows no member list.
+    fn member(hub: &Hub, user: Uuid, community: Uuid, estranged: &[Uuid]) -> Registered {
         let registered = hub.register(user, Uuid::now_v7(), 8).unwrap();
         let privacy = Privacy {
             blocked: HashSet::new(),
@@ -183,7 +311,16 @@ mod tests {
             &HashSet::from([Topic::Community(community)]),
             &privacy,
         );
-        hub.watch_presence(&registered.connection, Some(community));
+        registered
+    }
+
+    fn watcher(hub: &Hub, user: Uuid, community: Uuid, estranged: &[Uuid]) -> Registered {
+        let registered = member(hub, user, community, estranged);
+        let watch = PresenceWatch {
+            community,
+            users: None,
+        };
+        hub.watch_presence(&registered.connection, Some(watch));
         registered
     }
 
@@ -199,6 +336,7 @@ mod tests {
     async fn coalesces_per_community_paces_by_watchers_and_leaves_out_the_estranged() {
         let hub = Hub::new(16);
         let feed = PresenceFeed::default();
+        let presences = Presences::default();
         let (community, quiet) = (Uuid::now_v7(), Uuid::now_v7());
         let (ann, bob, troll) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         let mut ann_ws = watcher(&hub, ann, community, &[]);
@@ -208,7 +346,7 @@ mod tests {
         feed.changed(&[community, quiet], troll, PresenceStatus::Online);
         feed.changed(&[community, quiet], troll, PresenceStatus::Idle);
         feed.changed(&[community], ann, PresenceStatus::Dnd);
-        feed.flush(&hub, PACE, start);
+        feed.flush(&hub, &presences, PACE, start);
         let ann_frames = frames(&mut ann_ws);
         assert_eq!(ann_frames.len(), 1, "one frame for three changes");
         let mut listed: Vec<(String, String)> = ann_frames[0]["presences"]
@@ -240,9 +378,9 @@ mod tests {
         // Two watchers at two frames a second: one frame a second at most, so a
         // change half a second later waits for the next whole interval.
         feed.changed(&[community], bob, PresenceStatus::Idle);
-        feed.flush(&hub, PACE, start + Duration::from_millis(500));
+        feed.flush(&hub, &presences, PACE, start + Duration::from_millis(500));
         assert!(frames(&mut ann_ws).is_empty(), "too soon");
-        feed.flush(&hub, PACE, start + Duration::from_secs(1));
+        feed.flush(&hub, &presences, PACE, start + Duration::from_secs(1));
         assert_eq!(frames(&mut ann_ws).len(), 1, "sent at the next interval");
 
         // Nobody watches `quiet`: its changes were dropped, not kept forever.
@@ -253,15 +391,65 @@ mod tests {
             watcher(&hub, Uuid::now_v7(), community, &[]),
         ];
         feed.changed(&[community], ann, PresenceStatus::Online);
-        feed.flush(&hub, PACE, start + Duration::from_secs(2));
+        feed.flush(&hub, &presences, PACE, start + Duration::from_secs(2));
         assert!(frames(&mut ann_ws).is_empty(), "paced by watchers");
-        feed.flush(&hub, PACE, start + Duration::from_secs(3));
+        feed.flush(&hub, &presences, PACE, start + Duration::from_secs(3));
         assert_eq!(frames(&mut ann_ws).len(), 1);
         // A connection that stops watching gets nothing more.
         hub.watch_presence(&ann_ws.connection, None);
         feed.changed(&[community], bob, PresenceStatus::Online);
-        feed.flush(&hub, PACE, start + Duration::from_secs(6));
+        feed.flush(&hub, &presences, PACE, start + Duration::from_secs(6));
         assert!(frames(&mut ann_ws).is_empty());
         assert_eq!(frames(&mut bob_ws).len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_list_naming_its_rows_gets_their_changes_and_the_count() {
+        let hub = Hub::new(16);
+        let feed = PresenceFeed::default();
+        let presences = Presences::default();
+        let community = Uuid::now_v7();
+        let (ann, bob, cat) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let mut ann_ws = watcher(&hub, ann, community, &[]);
+        let watch = PresenceWatch {
+            community,
+            users: Some(Arc::new(HashSet::from([ann, bob]))),
+        };
+        hub.watch_presence(&ann_ws.connection, Some(watch.clone()));
+        let complete: Value = serde_json::from_slice(
+            &complete_list(&hub, &presences, &ann_ws.connection, &watch).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(complete["complete"], true);
+        assert_eq!(complete["online"], 1);
+        assert_eq!(complete["presences"][0]["user_id"], ann.to_string());
+        let start = Instant::now();
+
+        // Cat is not a row: the frame carries the count alone.
+        let _cat_ws = member(&hub, cat, community, &[]);
+        feed.changed(&[community], cat, PresenceStatus::Online);
+        feed.flush(&hub, &presences, PACE, start);
+        let got = frames(&mut ann_ws);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0]["presences"], serde_json::json!([]));
+        assert_eq!(got[0]["online"], 2);
+
+        // Cat goes idle: neither a row nor a change of the count, so nothing.
+        feed.changed(&[community], cat, PresenceStatus::Idle);
+        feed.flush(&hub, &presences, PACE, start + Duration::from_secs(1));
+        assert!(frames(&mut ann_ws).is_empty());
+
+        // Bob is a row: listed, with the count.
+        let _bob_ws = member(&hub, bob, community, &[]);
+        feed.changed(&[community], bob, PresenceStatus::Online);
+        feed.changed(&[community], cat, PresenceStatus::Online);
+        feed.flush(&hub, &presences, PACE, start + Duration::from_secs(2));
+        let got = frames(&mut ann_ws);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            got[0]["presences"],
+            serde_json::json!([{"user_id": bob, "status": "online"}])
+        );
+        assert_eq!(got[0]["online"], 3);
     }
 }

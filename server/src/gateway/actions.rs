@@ -116,10 +116,11 @@ pub async fn handle(
         }
         ClientFrame::WatchPresence {
             community_id,
+            users,
             nonce,
         } => (
             nonce,
-            core.watch_presence(actor, connection, community_id)
+            core.watch_presence(actor, connection, community_id, users)
                 .await
                 .map(|()| None),
         ),

@@ -248,18 +248,26 @@ describe('live profile and community updates', () => {
 			type: 'community_presence',
 			community_id: 'c1',
 			presences: [{ user_id: 'ann', status: 'online' }],
-			complete: true
+			complete: true,
+			online: 1
 		});
 		expect(chat.presence.of('ann')).toBe('online');
 		socket.push({
 			type: 'community_presence',
 			community_id: 'c1',
 			presences: [{ user_id: 'ann', status: 'dnd' }],
-			complete: false
+			complete: false,
+			online: 1
 		});
 		expect(chat.presence.of('ann')).toBe('dnd');
 		// A complete list without Ann: she went offline meanwhile.
-		socket.push({ type: 'community_presence', community_id: 'c1', presences: [], complete: true });
+		socket.push({
+			type: 'community_presence',
+			community_id: 'c1',
+			presences: [],
+			complete: true,
+			online: 0
+		});
 		expect(chat.presence.of('ann')).toBe('offline');
 
 		// The server forgets what a connection showed: a new one asks again.

@@ -47,12 +47,14 @@ export interface ServerEventMap {
 	presence: { user_id: string; status: PresenceStatus };
 	/**
 	 * Presence in the community whose member list this connection shows
-	 * (`watch_presence`): with `complete`, everyone not listed is offline.
+	 * (`watch_presence`): with `complete`, everyone not listed is offline; `online`
+	 * counts every member online, also those a list that names its rows leaves out.
 	 */
 	community_presence: {
 		community_id: string;
 		presences: Schemas['PresenceView'][];
 		complete: boolean;
+		online: number;
 	};
 	read_receipt: { channel_id: string; user_id: string; message_id: string };
 	read_state_updated: { channel_id: string; message_id: string };
@@ -121,7 +123,7 @@ export type ClientAction =
 	| { type: 'add_reaction'; message_id: string; emoji: string }
 	| { type: 'remove_reaction'; message_id: string; emoji: string }
 	| { type: 'set_presence'; status: PresenceStatus }
-	| { type: 'watch_presence'; community_id: string | null }
+	| { type: 'watch_presence'; community_id: string | null; users?: string[] }
 	| { type: 'mark_read'; channel_id: string; message_id: string }
 	| { type: 'voice_join'; channel_id: string; self_mute: boolean; self_deaf: boolean }
 	| { type: 'voice_leave' }
