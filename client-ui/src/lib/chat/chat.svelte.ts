@@ -7,6 +7,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import { unwrap, type Api, type AccessTokenSource, type Schemas } from '$api/client';
 import { Bookmarks } from '$lib/bookmarks/bookmarks.svelte';
 import { CommunityDirectory } from '$lib/communities/directory.svelte';
+import { listsByPage, WHOLE_LIST_MAX } from '$lib/communities/member-rows';
 import { customEmojiName, customEmojiNamesIn } from '$lib/emoji/custom';
 import { CustomEmojiStore } from '$lib/emoji/custom.svelte';
 import { Files } from '$lib/files/files.svelte';
@@ -378,6 +379,7 @@ export class Chat {
 	 * members' presence on this connection: a complete list, then changes.
 	 */
 	async openCommunity(communityId: string): Promise<void> {
+		if (this.watchedCommunity !== communityId) this.memberRows = [];
 		this.watchedCommunity = communityId;
 		this.watchPresence();
 		await Promise.all([
@@ -388,23 +390,47 @@ export class Chat {
 
 	/** The community whose member presence this connection receives. */
 	private watchedCommunity: string | null = null;
+	/** The rows a large community's member list shows (its presence is asked for these). */
+	private memberRows: string[] = [];
+	/** What the last `watch_presence` named: `null` for the whole community. */
+	private watchedRows: string[] | null = null;
+	/** How many members of each shown community are online (from `community_presence`). */
+	readonly onlineCounts = new SvelteMap<string, number>();
 
 	private watchPresence(): void {
 		const community_id = this.watchedCommunity;
 		if (!community_id) return;
+		const byPage = listsByPage(this.directory.community(community_id)?.member_count ?? 0);
+		this.watchedRows = byPage ? this.memberRows : null;
+		const users = this.watchedRows ?? undefined;
 		// Not connected yet: `ready` asks again. Presence is decoration, so a refusal
 		// (no longer a member) only leaves the dots as they are.
-		this.realtime.request({ type: 'watch_presence', community_id }).catch(() => {});
+		this.realtime.request({ type: 'watch_presence', community_id, users }).catch(() => {});
+	}
+
+	/** The rows the open community's member list shows now, when it shows pages. */
+	showMemberRows(communityId: string, userIds: string[]): void {
+		if (communityId !== this.watchedCommunity) return;
+		const same =
+			userIds.length === this.memberRows.length &&
+			userIds.every((id, i) => id === this.memberRows[i]);
+		if (same) return;
+		this.memberRows = userIds.slice(0, WHOLE_LIST_MAX);
+		this.watchPresence();
 	}
 
 	/** A `community_presence` frame: the complete list, or the changes since the last. */
 	private communityPresence(e: ServerEventMap['community_presence']): void {
+		this.onlineCounts.set(e.community_id, e.online);
 		if (e.complete) {
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
 			const listed = new Set(e.presences.map((p) => p.user_id));
-			for (const member of this.directory.members.get(e.community_id) ?? []) {
-				if (!listed.has(member.user_id) && member.user_id !== this.selfId) {
-					this.presence.set(member.user_id, 'offline');
+			const shown =
+				this.watchedRows ??
+				(this.directory.members.get(e.community_id) ?? []).map((m) => m.user_id);
+			for (const userId of shown) {
+				if (!listed.has(userId) && userId !== this.selfId) {
+					this.presence.set(userId, 'offline');
 				}
 			}
 		}

@@ -275,4 +275,54 @@ describe('live profile and community updates', () => {
 		expect(watches()).toHaveLength(2);
 		expect(watches()[1]).toMatchObject({ community_id: 'c1' });
 	});
+	it('a large community: presence asked for the rows on screen, the count kept', async () => {
+		community.member_count = 600;
+		const { chat, socket } = await setup().finally(() => (community.member_count = 2));
+		stop = () => chat.stop();
+		const ready = {
+			type: 'ready',
+			user: {},
+			session_id: 's',
+			heartbeat_interval_ms: 30_000,
+			presences: []
+		};
+		const watches = () => socket.frames.filter((f) => f.type === 'watch_presence');
+		socket.push(ready);
+		await chat.openCommunity('c1').catch(() => {});
+		// Until the list says which rows it shows, only the count.
+		expect(watches()).toEqual([expect.objectContaining({ community_id: 'c1', users: [] })]);
+		chat.showMemberRows('c1', ['ann', 'bob']);
+		chat.showMemberRows('c1', ['ann', 'bob']);
+		chat.showMemberRows('other', ['zed']);
+		expect(watches()).toHaveLength(2);
+		expect(watches()[1]).toMatchObject({ community_id: 'c1', users: ['ann', 'bob'] });
+
+		// A complete list speaks for its rows only: Zed, on no row, keeps his dot.
+		chat.presence.set('bob', 'online');
+		chat.presence.set('zed', 'online');
+		socket.push({
+			type: 'community_presence',
+			community_id: 'c1',
+			presences: [{ user_id: 'ann', status: 'idle' }],
+			complete: true,
+			online: 7
+		});
+		expect(chat.presence.of('ann')).toBe('idle');
+		expect(chat.presence.of('bob')).toBe('offline');
+		expect(chat.presence.of('zed')).toBe('online');
+		expect(chat.onlineCounts.get('c1')).toBe(7);
+		socket.push({
+			type: 'community_presence',
+			community_id: 'c1',
+			presences: [],
+			complete: false,
+			online: 8
+		});
+		expect(chat.onlineCounts.get('c1')).toBe(8);
+
+		// A new connection asks for the same rows.
+		socket.push(ready);
+		expect(watches()).toHaveLength(3);
+		expect(watches()[2]).toMatchObject({ community_id: 'c1', users: ['ann', 'bob'] });
+	});
 });
