@@ -13,7 +13,7 @@ use crate::api::{PresenceStatus, PresenceView, ServerEvent, UserProfile};
 use crate::domain::error::{Error, Result};
 use crate::events::{
     CloseReason, Connection, ConnectionId, Outgoing, PresenceWatch, Privacy, Registered, Topic,
-    complete_list, user_topics,
+    user_topics,
 };
 use crate::store::{self, Conn};
 
@@ -252,7 +252,8 @@ impl Core {
         // Watching first: a change from now on reaches this connection, in the list
         // below or in a later frame.
         hub.watch_presence(&watcher, Some(watch.clone()));
-        if let Some(frame) = complete_list(hub, &self.events.presences, &watcher, &watch) {
+        let feed = &self.events.presence_feed;
+        if let Some(frame) = feed.complete_list(hub, &self.events.presences, &watcher, &watch) {
             watcher.send(Outgoing::Text(frame));
         }
         Ok(())

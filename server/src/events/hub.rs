@@ -100,13 +100,13 @@ impl Connection {
         self.watching.lock().expect("watching lock").clone()
     }
 
-    /// How many of `users` (sorted) this connection's user is estranged from.
-    pub fn estranged_count(&self, users: &[Uuid]) -> usize {
+    /// How many of the people this connection's user is estranged from are `counted`.
+    pub fn estranged_count(&self, counted: impl Fn(Uuid) -> bool) -> usize {
         let privacy = self.privacy.read().expect("privacy lock");
         privacy
             .estranged
             .iter()
-            .filter(|u| **u != self.user_id && users.binary_search(u).is_ok())
+            .filter(|u| **u != self.user_id && counted(**u))
             .count()
     }
 
@@ -378,6 +378,17 @@ impl Hub {
             .get(&user_id)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Whether `user_id` has a connection subscribed to `topic` (for a community:
+    /// is one of its members online).
+    pub fn user_subscribed(&self, user_id: Uuid, topic: Topic) -> bool {
+        self.inner
+            .users
+            .read()
+            .expect("users lock")
+            .get(&user_id)
+            .is_some_and(|list| list.iter().any(|c| c.subscribed(topic)))
     }
 
     pub fn is_online(&self, user_id: Uuid) -> bool {

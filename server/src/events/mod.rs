@@ -13,7 +13,7 @@ mod revisions;
 
 pub use hub::{CloseReason, Connection, ConnectionId, Hub, Outgoing, Privacy, Registered};
 pub use presence::Presences;
-pub use presence_feed::{FeedPace, PresenceFeed, PresenceWatch, complete_list};
+pub use presence_feed::{FeedPace, PresenceFeed, PresenceWatch};
 pub use revisions::{Revision, Revisions};
 
 use std::collections::HashSet;

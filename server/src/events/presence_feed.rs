@@ -24,6 +24,9 @@ use crate::api::{PresenceStatus, PresenceView, ServerEvent};
 /// unless it has tens of thousands of watchers).
 const FORGET_SENT_AFTER: Duration = Duration::from_secs(60);
 
+/// How long a community's count of members online serves the lists that start.
+const COUNT_KEPT: Duration = Duration::from_secs(1);
+
 /// How often, and at most how many frames a second per community.
 #[derive(Debug, Clone, Copy)]
 pub struct FeedPace {
@@ -69,6 +72,10 @@ struct State {
     pending: HashMap<Uuid, HashMap<Uuid, PresenceStatus>>,
     /// When each community's last frame went out, and how many were online then.
     sent: HashMap<Uuid, (Instant, usize)>,
+    /// Each community's count of members online, and when it was made.
+    counts: HashMap<Uuid, (Instant, usize)>,
+    /// Communities whose next frame must carry a fresh count to every watcher.
+    recount: HashSet<Uuid>,
 }
 
 impl PresenceFeed {
@@ -107,7 +114,12 @@ impl PresenceFeed {
     pub fn flush(&self, hub: &Hub, presences: &Presences, pace: FeedPace, now: Instant) {
         let due = {
             let mut guard = self.state.lock().expect("presence feed lock");
-            let State { pending, sent } = &mut *guard;
+            let State {
+                pending,
+                sent,
+                counts,
+                recount,
+            } = &mut *guard;
             let mut due = Vec::new();
             pending.retain(|community, changes| {
                 let watchers = hub.presence_watcher_count(*community);
@@ -122,7 +134,9 @@ impl PresenceFeed {
                 }
                 let online = online_members(hub, presences, *community);
                 sent.insert(*community, (now, online.len()));
-                let count_changed = last.is_none_or(|(_, count)| count != online.len());
+                counts.insert(*community, (now, online.len()));
+                let count_changed = recount.remove(community)
+                    || last.is_none_or(|(_, count)| count != online.len());
                 due.push(Due {
                     community: *community,
                     changes: std::mem::take(changes),
@@ -132,11 +146,72 @@ impl PresenceFeed {
                 false
             });
             sent.retain(|_, (at, _)| now.saturating_duration_since(*at) < FORGET_SENT_AFTER);
+            counts.retain(|_, (at, _)| now.saturating_duration_since(*at) < COUNT_KEPT);
             due
         };
         for due in due {
             due.send(hub);
         }
+    }
+}
+
+impl PresenceFeed {
+    /// The complete list a connection starting to show `watch` gets: the members it
+    /// shows who are online, leaving out those it is estranged from. A list that
+    /// names its rows costs a lookup per row, not per member online: after a restart
+    /// thousands of lists start at once.
+    pub fn complete_list(
+        &self,
+        hub: &Hub,
+        presences: &Presences,
+        watcher: &Connection,
+        watch: &PresenceWatch,
+    ) -> Option<Bytes> {
+        let topic = Topic::Community(watch.community);
+        let shown_online = |user: Uuid| {
+            hub.user_subscribed(user, topic) && presences.visible(user) != PresenceStatus::Offline
+        };
+        let (online, count) = match &watch.users {
+            None => {
+                let online = online_members(hub, presences, watch.community);
+                let count = online.len();
+                (online, count)
+            }
+            Some(users) => {
+                let online = users.iter().copied().filter(|u| shown_online(*u)).collect();
+                (online, self.online_count(hub, presences, watch.community))
+            }
+        };
+        let hidden_online = watcher.estranged_count(shown_online);
+        let hidden = watcher.estranged_among(online.iter().copied());
+        let list = online
+            .into_iter()
+            .filter(|user| !hidden.contains(user))
+            .map(|user_id| PresenceView {
+                user_id,
+                status: presences.visible(user_id),
+            })
+            .collect();
+        let count = count.saturating_sub(hidden_online);
+        presence_frame(watch.community, list, true, count)
+    }
+
+    /// How many members of `community` are online, counted at most once a second:
+    /// a count made earlier may miss a change since, so the community's next frame
+    /// then carries a fresh count to every watcher.
+    fn online_count(&self, hub: &Hub, presences: &Presences, community: Uuid) -> usize {
+        let mut state = self.state.lock().expect("presence feed lock");
+        let now = Instant::now();
+        if let Some((at, count)) = state.counts.get(&community).copied()
+            && now.saturating_duration_since(at) < COUNT_KEPT
+        {
+            state.recount.insert(community);
+            state.pending.entry(community).or_default();
+            return count;
+        }
+        let count = online_members(hub, presences, community).len();
+        state.counts.insert(community, (now, count));
+        count
     }
 }
 
@@ -167,7 +242,8 @@ impl Due {
             let Some(watch) = watcher.presence_watch() else {
                 continue;
             };
-            let hidden_online = watcher.estranged_count(&self.online);
+            let hidden_online =
+                watcher.estranged_count(|user| self.online.binary_search(&user).is_ok());
             let estranged_from_none = hidden_online == 0
                 && watcher
                     .estranged_among(self.changes.keys().copied())
@@ -231,36 +307,6 @@ fn online_members(hub: &Hub, presences: &Presences, community: Uuid) -> Vec<Uuid
     let mut online = hub.users_subscribed(Topic::Community(community));
     online.retain(|user| presences.visible(*user) != PresenceStatus::Offline);
     online
-}
-
-/// The complete list a connection starting to show `watch` gets: the members it
-/// shows who are online, leaving out those it is estranged from.
-pub fn complete_list(
-    hub: &Hub,
-    presences: &Presences,
-    watcher: &Connection,
-    watch: &PresenceWatch,
-) -> Option<Bytes> {
-    let online = online_members(hub, presences, watch.community);
-    let hidden_online = watcher.estranged_count(&online);
-    let shown: Vec<Uuid> = match &watch.users {
-        Some(users) => users
-            .iter()
-            .filter(|user| online.binary_search(user).is_ok())
-            .copied()
-            .collect(),
-        None => online.clone(),
-    };
-    let hidden = watcher.estranged_among(shown.iter().copied());
-    let list = shown
-        .into_iter()
-        .filter(|user| !hidden.contains(user))
-        .map(|user_id| PresenceView {
-            user_id,
-            status: presences.visible(user_id),
-        })
-        .collect();
-    presence_frame(watch.community, list, true, online.len() - hidden_online)
 }
 
 /// A `community_presence` frame: the complete list when `complete`.
@@ -417,7 +463,9 @@ mod tests {
         };
         hub.watch_presence(&ann_ws.connection, Some(watch.clone()));
         let complete: Value = serde_json::from_slice(
-            &complete_list(&hub, &presences, &ann_ws.connection, &watch).unwrap(),
+            &feed
+                .complete_list(&hub, &presences, &ann_ws.connection, &watch)
+                .unwrap(),
         )
         .unwrap();
         assert_eq!(complete["complete"], true);
@@ -451,5 +499,37 @@ mod tests {
             serde_json::json!([{"user_id": bob, "status": "online"}])
         );
         assert_eq!(got[0]["online"], 3);
+    }
+
+    #[tokio::test]
+    async fn a_count_reused_for_a_starting_list_is_made_afresh_in_the_next_frame() {
+        let hub = Hub::new(16);
+        let feed = PresenceFeed::default();
+        let presences = Presences::default();
+        let community = Uuid::now_v7();
+        let (ann, bob) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut ann_ws = member(&hub, ann, community, &[]);
+        let watch = PresenceWatch {
+            community,
+            users: Some(Arc::new(HashSet::from([ann]))),
+        };
+        hub.watch_presence(&ann_ws.connection, Some(watch.clone()));
+        let count = |frame: Option<Bytes>| {
+            serde_json::from_slice::<Value>(&frame.unwrap()).unwrap()["online"].clone()
+        };
+        let list = feed.complete_list(&hub, &presences, &ann_ws.connection, &watch);
+        assert_eq!(count(list), 1);
+        assert!(frames(&mut ann_ws).is_empty());
+
+        // Bob is online, but no change of his is pending (it went out before): the
+        // next list within the second reuses the count, so the next frame fixes it.
+        let _bob_ws = member(&hub, bob, community, &[]);
+        let list = feed.complete_list(&hub, &presences, &ann_ws.connection, &watch);
+        assert_eq!(count(list), 1, "the count made a moment ago");
+        feed.flush(&hub, &presences, PACE, Instant::now());
+        let got = frames(&mut ann_ws);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0]["online"], 2);
+        assert_eq!(got[0]["presences"], serde_json::json!([]));
     }
 }
