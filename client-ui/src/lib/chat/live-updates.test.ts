@@ -97,6 +97,26 @@ const ROUTES: Record<string, unknown> = {
 	}
 };
 
+/** A new connection's first frame. */
+const READY = {
+	type: 'ready',
+	user: {},
+	session_id: 's',
+	heartbeat_interval_ms: 30_000,
+	presences: []
+};
+
+const watchesOn = (socket: FakeSocket) => socket.frames.filter((f) => f.type === 'watch_presence');
+
+/** A `community_presence` frame of community c1. */
+function communityPresence(
+	presences: { user_id: string; status: string }[],
+	complete: boolean,
+	online: number
+) {
+	return { type: 'community_presence', community_id: 'c1', presences, complete, online };
+}
+
 async function setup() {
 	const sockets: FakeSocket[] = [];
 	const sent: { method: string; path: string; body: string }[] = [];
@@ -231,47 +251,22 @@ describe('live profile and community updates', () => {
 	it('community presence: asked for on each connection, complete lists and changes', async () => {
 		const { chat, socket } = await setup();
 		stop = () => chat.stop();
-		const ready = {
-			type: 'ready',
-			user: {},
-			session_id: 's',
-			heartbeat_interval_ms: 30_000,
-			presences: []
-		};
-		const watches = () => socket.frames.filter((f) => f.type === 'watch_presence');
-		socket.push(ready);
+		const watches = () => watchesOn(socket);
+		socket.push(READY);
 		// (This fake server has no channel structure to give.)
 		await chat.openCommunity('c1').catch(() => {});
 		expect(watches()).toMatchObject([{ community_id: 'c1' }]);
 
-		socket.push({
-			type: 'community_presence',
-			community_id: 'c1',
-			presences: [{ user_id: 'ann', status: 'online' }],
-			complete: true,
-			online: 1
-		});
+		socket.push(communityPresence([{ user_id: 'ann', status: 'online' }], true, 1));
 		expect(chat.presence.of('ann')).toBe('online');
-		socket.push({
-			type: 'community_presence',
-			community_id: 'c1',
-			presences: [{ user_id: 'ann', status: 'dnd' }],
-			complete: false,
-			online: 1
-		});
+		socket.push(communityPresence([{ user_id: 'ann', status: 'dnd' }], false, 1));
 		expect(chat.presence.of('ann')).toBe('dnd');
 		// A complete list without Ann: she went offline meanwhile.
-		socket.push({
-			type: 'community_presence',
-			community_id: 'c1',
-			presences: [],
-			complete: true,
-			online: 0
-		});
+		socket.push(communityPresence([], true, 0));
 		expect(chat.presence.of('ann')).toBe('offline');
 
 		// The server forgets what a connection showed: a new one asks again.
-		socket.push(ready);
+		socket.push(READY);
 		expect(watches()).toHaveLength(2);
 		expect(watches()[1]).toMatchObject({ community_id: 'c1' });
 	});
@@ -279,15 +274,8 @@ describe('live profile and community updates', () => {
 		community.member_count = 600;
 		const { chat, socket } = await setup().finally(() => (community.member_count = 2));
 		stop = () => chat.stop();
-		const ready = {
-			type: 'ready',
-			user: {},
-			session_id: 's',
-			heartbeat_interval_ms: 30_000,
-			presences: []
-		};
-		const watches = () => socket.frames.filter((f) => f.type === 'watch_presence');
-		socket.push(ready);
+		const watches = () => watchesOn(socket);
+		socket.push(READY);
 		await chat.openCommunity('c1').catch(() => {});
 		// Until the list says which rows it shows, only the count.
 		expect(watches()).toEqual([expect.objectContaining({ community_id: 'c1', users: [] })]);
@@ -300,28 +288,16 @@ describe('live profile and community updates', () => {
 		// A complete list speaks for its rows only: Zed, on no row, keeps his dot.
 		chat.presence.set('bob', 'online');
 		chat.presence.set('zed', 'online');
-		socket.push({
-			type: 'community_presence',
-			community_id: 'c1',
-			presences: [{ user_id: 'ann', status: 'idle' }],
-			complete: true,
-			online: 7
-		});
+		socket.push(communityPresence([{ user_id: 'ann', status: 'idle' }], true, 7));
 		expect(chat.presence.of('ann')).toBe('idle');
 		expect(chat.presence.of('bob')).toBe('offline');
 		expect(chat.presence.of('zed')).toBe('online');
 		expect(chat.onlineCounts.get('c1')).toBe(7);
-		socket.push({
-			type: 'community_presence',
-			community_id: 'c1',
-			presences: [],
-			complete: false,
-			online: 8
-		});
+		socket.push(communityPresence([], false, 8));
 		expect(chat.onlineCounts.get('c1')).toBe(8);
 
 		// A new connection asks for the same rows.
-		socket.push(ready);
+		socket.push(READY);
 		expect(watches()).toHaveLength(3);
 		expect(watches()[2]).toMatchObject({ community_id: 'c1', users: ['ann', 'bob'] });
 	});
