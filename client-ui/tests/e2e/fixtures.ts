@@ -41,7 +41,10 @@ interface ConsoleWatch {
 function watch(context: BrowserContext, state: ConsoleWatch) {
 	const attach = (page: Page) => {
 		page.on('console', (message) => {
-			if (message.type() === 'error') state.problems.push(`console: ${message.text()}`);
+			if (message.type() !== 'error') return;
+			// The address names which request failed (Chromium's text does not).
+			const { url } = message.location();
+			state.problems.push(`console: ${message.text()}${url ? ` (${url})` : ''}`);
 		});
 		page.on('pageerror', (error) => state.problems.push(`page error: ${error.message}`));
 	};
