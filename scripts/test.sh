@@ -19,7 +19,8 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/chatalot/target}"
 ci="${CI:-false}"
 
-banner() { printf '\n==================== %s ====================\n' "$*"; }
+# Each banner shows the seconds since the start, so a log tells where a slow run went.
+banner() { printf '\n==================== %s (at %ds) ====================\n' "$*" "$SECONDS"; }
 
 if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
   if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
