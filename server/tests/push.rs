@@ -266,6 +266,17 @@ async fn levels_mutes_everyone_keywords_and_dnd_decide(#[case] backend: Backend)
         .await;
     expected.push((id, "keyword"));
     w.service.nth_payload(&w.bob_device, expected.len()).await;
+    // Nobody hears by push of a channel they cannot read, keyword or not.
+    let leads =
+        w.s.group(
+            a,
+            team.community,
+            json!({"name": "Leads", "visibility": "private"}),
+        )
+        .await;
+    let hidden = w.s.channel(a, leads, json!({"name": "plans"})).await;
+    let quiet = w.send(a, hidden, json!({"content": "deploy friday"})).await;
+    assert_eq!(w.queued(&quiet).await, 0);
     let mine = w.s.message(b, ch, json!({"content": "my question"})).await;
     let id = w
         .send(

@@ -62,23 +62,16 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// Preferences with keywords of people who may read the channel.
-    pub async fn keyword_prefs_of_readers(
-        &mut self,
-        channel_id: Uuid,
-    ) -> StoreResult<Vec<NotificationPrefs>> {
-        let readers = self.channel_reader_ids(channel_id).await?;
-        let with_keywords: Vec<NotificationPrefs> = db_run!(self, |e| {
+    /// Everyone who set notification keywords, wherever they read.
+    pub async fn keyword_user_ids(&mut self) -> StoreResult<Vec<Uuid>> {
+        let rows: Vec<(Uuid,)> = db_run!(self, |e| {
             sqlx::query_as(
-                "SELECT * FROM notification_prefs WHERE keywords <> '[]' ORDER BY user_id",
+                "SELECT user_id FROM notification_prefs WHERE keywords <> '[]' ORDER BY user_id",
             )
             .fetch_all(e)
             .await?
         });
-        Ok(with_keywords
-            .into_iter()
-            .filter(|p| readers.contains(&p.user_id))
-            .collect())
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     pub async fn notification_overrides(

@@ -2,7 +2,7 @@
 //! message's transaction, expanded by the push worker into one queued push per
 //! device of each person it notifies who has no live connection (or is idle).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use uuid::Uuid;
 
@@ -80,7 +80,6 @@ impl Core {
             return Ok(());
         };
         let is_dm = channel.community_id.is_none();
-        let readers = c.channel_reader_ids(channel.id).await?;
         let mentioned = c.mentioned_user_ids(message.id).await?;
         let reply_author = match message.reply_to_id {
             Some(id) => c.message(id).await?.and_then(|r| r.message.author_id),
@@ -89,12 +88,9 @@ impl Core {
         let overrides = c
             .notification_overrides_for(channel.id, channel.community_id)
             .await?;
-        let keyword_prefs = c.keyword_prefs_of_readers(channel.id).await?;
+        let keyword_users = c.keyword_user_ids().await?;
 
         let mut candidates: BTreeSet<Uuid> = mentioned.iter().copied().collect();
-        if is_dm || message.mentions_everyone {
-            candidates.extend(&readers);
-        }
         candidates.extend(reply_author);
         candidates.extend(
             overrides
@@ -102,7 +98,23 @@ impl Core {
                 .filter(|o| o.level.as_deref() == Some("all"))
                 .map(|o| o.user_id),
         );
-        candidates.extend(keyword_prefs.iter().map(|p| p.user_id));
+        candidates.extend(keyword_users);
+        candidates.remove(&author);
+        let everyone = is_dm || message.mentions_everyone;
+        // Most messages name nobody and nobody asked for all of them: the channel's
+        // readers (every member, in a large community) are only read when someone
+        // might be notified.
+        if candidates.is_empty() && !everyone {
+            return Ok(());
+        }
+        let readers: HashSet<Uuid> = c
+            .channel_reader_ids(channel.id)
+            .await?
+            .into_iter()
+            .collect();
+        if everyone {
+            candidates.extend(&readers);
+        }
         candidates.retain(|user| *user != author && readers.contains(user));
         if candidates.is_empty() {
             return Ok(());
