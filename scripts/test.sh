@@ -6,7 +6,8 @@
 # desktop app's real-keyring test
 # (scripts/test-keyring.sh), the web client's checks, unit tests and browser tests
 # (scripts/test-web.sh), the README's run command on a fresh data folder
-# (scripts/test-run-command.sh), and the desktop app's GUI tests
+# (scripts/test-run-command.sh) and whether the release server it built still has the
+# functions of its code layout (scripts/check-code-layout.sh), and the desktop app's GUI tests
 # (scripts/test-desktop-e2e.sh). Used by developers and by .ci/run.
 #
 #   TEST_DATABASE_URL  PostgreSQL server URL whose user may create databases
@@ -116,6 +117,9 @@ banner "web client"
 
 banner "the README's run command"
 ./scripts/test-run-command.sh
+
+banner "code layout of the release server"
+./scripts/check-code-layout.sh
 
 banner "desktop app (GUI)"
 ./scripts/test-desktop-e2e.sh
